@@ -1,0 +1,177 @@
+package nifti
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/painmark/painmark/internal/atomicfile"
+)
+
+// Writer writes a single-file NIfTI image volume by volume. The file appears under its final name
+// only when Close succeeds with every volume written; Abort (or a failed Close) leaves nothing.
+type Writer struct {
+	Path   string
+	Header *Header
+
+	file  *atomicfile.File
+	buf   *bufio.Writer
+	gz    *gzip.Writer
+	out   io.Writer
+	raw   []byte
+	tmp   []float64
+	next  int
+	slope float64
+	inter float64
+}
+
+// NewHeader returns a NIfTI-1 little-endian single-file header for an image of the given shape and
+// datatype, with unit voxel sizes, millimetre and second units and no affine.
+func NewHeader(shape []int, dt Datatype) *Header {
+	h := &Header{Version: 1, ByteOrder: binary.LittleEndian, SingleFile: true, Datatype: dt}
+	h.Dim[0] = int64(len(shape))
+	for i := range h.Dim[1:] {
+		h.Dim[i+1] = 1
+		h.Pixdim[i+1] = 1
+	}
+	for i, s := range shape {
+		h.Dim[i+1] = int64(s)
+	}
+	h.Pixdim[0] = 1
+	h.XYZTUnits = 2 | 8
+	h.SclSlope = 1
+	return h
+}
+
+// Create starts writing the image at path; a name ending in .gz is gzip-compressed. The header is
+// copied; its vox_offset is set to follow the header directly (extensions are not written).
+func Create(path string, hdr *Header) (*Writer, error) {
+	h := *hdr
+	h.SingleFile = true
+	h.Extensions = nil
+	if h.ByteOrder == nil {
+		h.ByteOrder = binary.LittleEndian
+	}
+	if h.Version != 2 {
+		h.Version = 1
+		h.VoxOffset = nifti1MinOffset
+	} else {
+		h.VoxOffset = nifti2MinOffset
+	}
+	if err := h.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if h.Datatype != Float32 && h.Datatype != Float64 && !h.Datatype.IsInteger() {
+		return nil, fmt.Errorf("%s: painmark writes integer, float32 and float64 images, not %s", path, h.Datatype)
+	}
+	slope, inter, err := h.SlopeInter()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	hb, err := h.Encode()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{Path: path, Header: &h, file: f, slope: slope, inter: inter}
+	w.buf = bufio.NewWriterSize(f, 1<<20)
+	w.out = w.buf
+	if strings.HasSuffix(path, ".gz") {
+		w.gz = gzip.NewWriter(w.buf)
+		w.out = w.gz
+	}
+	if _, err := w.out.Write(hb); err != nil {
+		f.Abort()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	w.raw = make([]byte, h.VoxelsPerVolume()*h.Datatype.Size())
+	return w, nil
+}
+
+// WriteVolume appends the next volume (len VoxelsPerVolume, x fastest). Values are stored as
+// (v - scl_inter)/scl_slope; integer types round half to even and refuse values out of range.
+func (w *Writer) WriteVolume(v []float64) error {
+	if w.file == nil {
+		return fmt.Errorf("%s: writer is closed", w.Path)
+	}
+	if len(v) != w.Header.VoxelsPerVolume() {
+		return fmt.Errorf("%s: volume has %d values, expected %d", w.Path, len(v), w.Header.VoxelsPerVolume())
+	}
+	if w.next >= w.Header.NumVolumes() {
+		return fmt.Errorf("%s: all %d volumes already written", w.Path, w.Header.NumVolumes())
+	}
+	src := v
+	if w.slope != 1 || w.inter != 0 {
+		if w.tmp == nil {
+			w.tmp = make([]float64, len(v))
+		}
+		for i, x := range v {
+			w.tmp[i] = (x - w.inter) / w.slope
+		}
+		src = w.tmp
+	}
+	if err := encodeReal(w.Header.Datatype, w.Header.ByteOrder, src, w.raw); err != nil {
+		return fmt.Errorf("%s: volume %d: %w", w.Path, w.next, err)
+	}
+	if _, err := w.out.Write(w.raw); err != nil {
+		return fmt.Errorf("%s: %w", w.Path, err)
+	}
+	w.next++
+	return nil
+}
+
+// Close finishes the file and moves it to its final name. It fails, leaving nothing behind, if not
+// every volume was written.
+func (w *Writer) Close() error {
+	if w.file == nil {
+		return nil
+	}
+	defer w.Abort()
+	if w.next != w.Header.NumVolumes() {
+		return fmt.Errorf("%s: %d of %d volumes written; the file was not created", w.Path, w.next, w.Header.NumVolumes())
+	}
+	if w.gz != nil {
+		if err := w.gz.Close(); err != nil {
+			return fmt.Errorf("%s: %w", w.Path, err)
+		}
+	}
+	if err := w.buf.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", w.Path, err)
+	}
+	err := w.file.Commit()
+	w.file = nil
+	return err
+}
+
+// Abort discards a partly written image.
+func (w *Writer) Abort() {
+	if w.file != nil {
+		w.file.Abort()
+		w.file = nil
+	}
+}
+
+// Write writes a whole image (data in NIfTI order, as Image.Data) to path.
+func Write(path string, hdr *Header, data []float64) error {
+	w, err := Create(path, hdr)
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	n := w.Header.VoxelsPerVolume()
+	if len(data) != n*w.Header.NumVolumes() {
+		return fmt.Errorf("%s: %d values given, the header's shape %v holds %d", path, len(data), w.Header.Shape(), n*w.Header.NumVolumes())
+	}
+	for t := 0; t < w.Header.NumVolumes(); t++ {
+		if err := w.WriteVolume(data[t*n : (t+1)*n]); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
