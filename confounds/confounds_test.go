@@ -188,8 +188,8 @@ func TestOptimizeScrub(t *testing.T) {
 	}{
 		{[]int{3, 9, 10, 17}, 20, 5, []int{0, 1, 2, 3, 9, 10, 17, 18, 19}},
 		{[]int{6, 10, 30}, 40, 5, []int{6, 7, 8, 9, 10, 30}},
-		{[]int{6, 12}, 40, 5, []int{6, 12}},    // a 5-volume segment is long enough
-		{[]int{5, 34}, 40, 5, []int{5, 34}},    // leading and trailing segments of exactly 5 stay
+		{[]int{6, 12}, 40, 5, []int{6, 12}}, // a 5-volume segment is long enough
+		{[]int{5, 34}, 40, 5, []int{5, 34}}, // leading and trailing segments of exactly 5 stay
 		{[]int{4, 35}, 40, 5, []int{0, 1, 2, 3, 4, 35, 36, 37, 38, 39}},
 	} {
 		if got := OptimizeScrub(c.in, c.n, c.s); !reflect.DeepEqual(got, c.want) {
