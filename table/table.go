@@ -203,6 +203,19 @@ func Read(path string, opts *Options) (*Table, error) {
 			o.Delimiter = ','
 		}
 	}
+	if o.Delimiter == ',' {
+		// European spreadsheets and MIST's parcel tables write ".csv" with semicolons: sniff the
+		// header line.
+		br := bufio.NewReader(r)
+		line, _ := br.Peek(4096)
+		if i := strings.IndexByte(string(line), '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if !strings.Contains(string(line), ",") && strings.Contains(string(line), ";") {
+			o.Delimiter = ';'
+		}
+		r = br
+	}
 	t, err := Parse(r, &o)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
