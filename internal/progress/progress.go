@@ -1,0 +1,54 @@
+// Package progress shows progress bars on a terminal and stays quiet otherwise: when stderr is a
+// file or a pipe (a Slurm log, CI), a bar would fill the log with control characters, so only a
+// log line at the end is written.
+package progress
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Bar reports progress over a known number of steps.
+type Bar struct {
+	bar   *progressbar.ProgressBar
+	desc  string
+	total int
+	start time.Time
+}
+
+// Enabled reports whether bars are drawn (stderr is a terminal and not disabled).
+var Enabled = term.IsTerminal(int(os.Stderr.Fd()))
+
+// New starts a bar of total steps.
+func New(total int, desc string) *Bar {
+	b := &Bar{desc: desc, total: total, start: time.Now()}
+	if Enabled {
+		b.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(os.Stderr),
+			progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return b
+}
+
+// Set moves the bar to done steps.
+func (b *Bar) Set(done int) {
+	if b.bar != nil {
+		b.bar.Set(done)
+	}
+}
+
+// Finish closes the bar and logs the elapsed time.
+func (b *Bar) Finish() {
+	if b.bar != nil {
+		b.bar.Finish()
+	}
+	slog.Info(b.desc+" done", "steps", b.total, "elapsed", time.Since(b.start).Round(time.Millisecond).String())
+}
