@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -70,23 +71,24 @@ func (s *orderedSummary) set(k string, v any) {
 }
 
 func (s *orderedSummary) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // dtype strings such as "<f8" stay readable
 	b.WriteString("{")
 	for i, k := range s.keys {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(s.values[k])
-		if err != nil {
+		if err := enc.Encode(k); err != nil {
+			return nil, err
+		}
+		b.WriteString(":")
+		if err := enc.Encode(s.values[k]); err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
-		b.Write(kb)
-		b.WriteString(":")
-		b.Write(vb)
 	}
 	b.WriteString("}")
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // finite turns NaN and ±Inf into JSON null.
