@@ -304,6 +304,10 @@ func (r *Reader) checkReal() error {
 
 // Next decodes the next volume into dst (len VoxelsPerVolume, x fastest), applying scl_slope and
 // scl_inter. It returns io.EOF after the last volume.
+//
+// For a gzip file, corruption that still inflates is detected by the stream's CRC-32, which can
+// only be checked at its end: the call that reads the last volume then fails. A caller must treat
+// an error from any call, the last included, as invalidating the volumes it already received.
 func (r *Reader) Next(dst []float64) error {
 	if err := r.checkReal(); err != nil {
 		return err
