@@ -1,0 +1,230 @@
+// Command niftiread benchmarks reading a realistic 4D fMRI .nii.gz: painmark's streaming reader next
+// to nibabel+numpy, in one run, on the same generated file. Each reader runs in its own child
+// process so that its peak memory (max RSS) is its own. Run from the repository root:
+//
+//	go run ./bench/niftiread [-volumes 75,150,300] [-repeats 5] [-dir bench/out]
+//
+// Both sides compute the mean of every volume (the global signal), and the two results are compared,
+// so the benchmark also checks that the readers agree.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/space"
+)
+
+// The grid of a 2 mm MNI fMRIPrep output (MNI152NLin2009cAsym, res-2).
+var shape = [3]int{97, 115, 97}
+
+const nibabelScript = `
+import json, sys, time
+import nibabel as nib, numpy as np
+t0 = time.perf_counter()
+img = nib.load(sys.argv[1])
+if sys.argv[2] == "fdata":
+    data = img.get_fdata()          # float64, as nilearn's maskers use it
+else:
+    data = np.asanyarray(img.dataobj)  # native float32
+means = data.reshape(-1, data.shape[3], order="F").mean(axis=0, dtype=np.float64)
+t1 = time.perf_counter()
+print(json.dumps({"seconds": t1 - t0, "means": means.tolist()}))
+`
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-child" {
+		child(os.Args[2])
+		return
+	}
+	vols := flag.String("volumes", "75,150,300", "image lengths to test (volumes)")
+	repeats := flag.Int("repeats", 5, "runs per reader and size (medians are reported)")
+	dir := flag.String("dir", filepath.Join("bench", "out"), "folder for the generated images")
+	python := flag.String("python", "/usr/bin/python3", "Python with Debian's nibabel and numpy")
+	flag.Parse()
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		fail(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fail(err)
+	}
+	script := filepath.Join(*dir, "nibabel_read.py")
+	os.WriteFile(script, []byte(nibabelScript), 0o644)
+	nibVersion, _ := exec.Command(*python, "-c", "import nibabel, numpy; print('nibabel', nibabel.__version__, 'numpy', numpy.__version__)").Output()
+
+	fmt.Printf("Reading a %dx%dx%d float32 fMRI .nii.gz: painmark (stream, one volume at a time) vs %s", shape[0], shape[1], shape[2], nibVersion)
+	fmt.Printf("task: mean of every volume; %d runs each, medians; peak memory = max RSS of the reading process\n\n", *repeats)
+	fmt.Printf("%-8s %-9s %-30s %10s %10s %12s %10s\n", "volumes", "file MB", "reader", "seconds", "vs pm", "peak MiB", "vs pm")
+	for _, s := range strings.Split(*vols, ",") {
+		nv, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			fail(err)
+		}
+		path := filepath.Join(*dir, fmt.Sprintf("bold_%dx%dx%dx%d.nii.gz", shape[0], shape[1], shape[2], nv))
+		if _, err := os.Stat(path); err != nil {
+			if err := generate(path, nv); err != nil {
+				fail(err)
+			}
+		}
+		st, _ := os.Stat(path)
+		type result struct {
+			name       string
+			secs, peak float64
+			means      []float64
+		}
+		runs := []struct {
+			name string
+			cmd  func() *exec.Cmd
+		}{
+			{"painmark (stream)", func() *exec.Cmd { return exec.Command(self, "-child", path) }},
+			{"nibabel dataobj (float32)", func() *exec.Cmd { return exec.Command(*python, script, path, "dataobj") }},
+			{"nibabel get_fdata (float64)", func() *exec.Cmd { return exec.Command(*python, script, path, "fdata") }},
+		}
+		var results []result
+		for _, r := range runs {
+			var secs, peaks []float64
+			var means []float64
+			for i := 0; i < *repeats; i++ {
+				c := r.cmd()
+				c.Stderr = os.Stderr
+				start := time.Now()
+				out, err := c.Output()
+				wall := time.Since(start).Seconds()
+				if err != nil {
+					fail(fmt.Errorf("%s: %v", r.name, err))
+				}
+				var res struct {
+					Seconds float64
+					Means   []float64
+				}
+				if err := json.Unmarshal(out, &res); err != nil {
+					fail(fmt.Errorf("%s: %v: %s", r.name, err, out))
+				}
+				_ = wall
+				secs = append(secs, res.Seconds)
+				peaks = append(peaks, float64(c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024)
+				means = res.Means
+			}
+			results = append(results, result{r.name, median(secs), median(peaks), means})
+		}
+		pm := results[0]
+		for _, r := range results {
+			if len(r.means) != len(pm.means) {
+				fail(fmt.Errorf("%s returned %d means, painmark %d", r.name, len(r.means), len(pm.means)))
+			}
+			for i := range r.means {
+				if math.Abs(r.means[i]-pm.means[i]) > 1e-9*math.Abs(pm.means[i]) {
+					fail(fmt.Errorf("%s: volume %d mean %v, painmark %v", r.name, i, r.means[i], pm.means[i]))
+				}
+			}
+			fmt.Printf("%-8d %-9.0f %-30s %10.2f %9.2fx %12.0f %9.1fx\n", nv, float64(st.Size())/1e6, r.name, r.secs, r.secs/pm.secs, r.peak, r.peak/pm.peak)
+		}
+	}
+	fmt.Println("\nvs pm: the reader's time or memory divided by painmark's (above 1: painmark is faster or smaller).")
+	fmt.Println("Per-volume means of all readers agree to 1e-9 relative.")
+}
+
+// child streams the image and prints the elapsed time and the volume means as JSON.
+func child(path string) {
+	start := time.Now()
+	r, err := nifti.Open(path, nil)
+	if err != nil {
+		fail(err)
+	}
+	defer r.Close()
+	buf := make([]float64, r.VoxelsPerVolume())
+	var means []float64
+	for {
+		err := r.Next(buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fail(err)
+		}
+		var s float64
+		for _, v := range buf {
+			s += v
+		}
+		means = append(means, s/float64(len(buf)))
+	}
+	b, _ := json.Marshal(map[string]any{"seconds": time.Since(start).Seconds(), "means": means})
+	os.Stdout.Write(b)
+}
+
+// generate writes a synthetic BOLD run: an ellipsoidal "brain" (about a third of the field of view,
+// as in MNI space) with a smooth spatial baseline, a slow drift and Gaussian noise, zeros outside.
+// Stored as float32 and gzip-compressed as fMRIPrep writes it.
+func generate(path string, nvol int) error {
+	fmt.Fprintf(os.Stderr, "generating %s ...\n", path)
+	h := nifti.NewHeader([]int{shape[0], shape[1], shape[2], nvol}, nifti.Float32)
+	h.Pixdim[4] = 2
+	aff := space.Affine{{2, 0, 0, -96}, {0, 2, 0, -132}, {0, 0, 2, -78}, {0, 0, 0, 1}}
+	h.SetAffine(aff, nifti.XformMNI152)
+	w, err := nifti.Create(path, h)
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	rng := rand.New(rand.NewSource(42))
+	n := shape[0] * shape[1] * shape[2]
+	base := make([]float64, n)
+	inside := make([]bool, n)
+	for k := 0; k < shape[2]; k++ {
+		for j := 0; j < shape[1]; j++ {
+			for i := 0; i < shape[0]; i++ {
+				x := (float64(i) - 48) / 40
+				y := (float64(j) - 57) / 52
+				z := (float64(k) - 45) / 38
+				idx := i + shape[0]*(j+shape[1]*k)
+				if x*x+y*y+z*z < 1 {
+					inside[idx] = true
+					base[idx] = 600 + 150*math.Sin(float64(i)/7)*math.Cos(float64(j)/9) + 80*math.Sin(float64(k)/5)
+				}
+			}
+		}
+	}
+	vol := make([]float64, n)
+	for t := 0; t < nvol; t++ {
+		drift := 5 * math.Sin(float64(t)/40)
+		for i := range vol {
+			if inside[i] {
+				vol[i] = base[i] + drift + 12*rng.NormFloat64()
+			} else {
+				vol[i] = 0
+			}
+		}
+		if err := w.WriteVolume(vol); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+func median(x []float64) float64 {
+	s := append([]float64(nil), x...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "niftiread:", err)
+	os.Exit(1)
+}
