@@ -67,7 +67,9 @@ func main() {
 	nibVersion, _ := exec.Command(*python, "-c", "import nibabel, numpy; print('nibabel', nibabel.__version__, 'numpy', numpy.__version__)").Output()
 
 	fmt.Printf("Reading a %dx%dx%d float32 fMRI .nii.gz: painmark (stream, one volume at a time) vs %s", shape[0], shape[1], shape[2], nibVersion)
-	fmt.Printf("task: mean of every volume; %d runs each, medians; peak memory = max RSS of the reading process\n\n", *repeats)
+	fmt.Printf("task: mean of every volume; %d runs each, medians; peak memory = max RSS of the reading process\n", *repeats)
+	nvox := shape[0] * shape[1] * shape[2]
+	fmt.Printf("one volume: %.1f MiB as float32 on disk, %.1f MiB as float64 in memory\n\n", float64(4*nvox)/(1<<20), float64(8*nvox)/(1<<20))
 	fmt.Printf("%-8s %-9s %-30s %10s %10s %12s %10s\n", "volumes", "file MB", "reader", "seconds", "vs pm", "peak MiB", "vs pm")
 	for _, s := range strings.Split(*vols, ",") {
 		nv, err := strconv.Atoi(strings.TrimSpace(s))
