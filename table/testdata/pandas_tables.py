@@ -4,10 +4,12 @@
   pandas_tables.py OUTDIR FILE...   one JSON per file: column count, each column's pandas dtype
                                     kind and values (float64 as hex; NaN where pandas sees missing)
 
-Separator by extension (.csv → ',', otherwise tab), pandas' default na_values, and
+Separator by extension (.csv → ',', or ';' when the header line has ';' and no ',' as painmark
+sniffs; otherwise tab), pandas' default na_values, and
 float_precision='round_trip' so that numbers are correctly rounded (pandas' default C parser
 may be off in the last bit; painmark parses correctly rounded).
 """
+import gzip
 import json
 import os
 import sys
@@ -21,6 +23,12 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     for i, path in enumerate(sys.argv[2:]):
         sep = "," if path.replace(".gz", "").endswith(".csv") else "\t"
+        if sep == ",":  # painmark's rule: a .csv whose header has ';' but no ',' is ';'-separated
+            opener = gzip.open if path.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+                header = fh.readline()
+            if "," not in header and ";" in header:
+                sep = ";"
         try:
             df = pd.read_csv(path, sep=sep, float_precision="round_trip", low_memory=False)
         except pd.errors.ParserError as e:  # not a rectangular table: painmark must refuse it too
