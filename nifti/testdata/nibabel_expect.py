@@ -45,7 +45,7 @@ def describe(path, name=None):
     out = {
         "file": os.path.abspath(path),
         "name": name or os.path.basename(path),
-        "version": 2 if isinstance(img, nib.Nifti2Image) else 1,
+        "version": 2 if isinstance(hdr, nib.Nifti2Header) else 1,
         "shape": [int(s) for s in img.shape],
         "datatype": str(nib.nifti1.data_type_codes.label[int(hdr["datatype"])]),
         "byteorder": hdr.endianness,
@@ -192,6 +192,17 @@ def gen(outdir):
     save("nonfinite-float32", nan)
     rgb = np.zeros((3, 4, 2), dtype=[("R", "u1"), ("G", "u1"), ("B", "u1")])
     save("dt-rgb", rgb)
+    # .hdr/.img pairs (magic ni1/ni2, data in the .img from offset 0)
+    for name, klass, hklass, endian, dt in (("pair-v1-int16", nib.Nifti1Pair, nib.Nifti1Header, "<", "int16"),
+                                            ("pair-v2-be-float32", nib.Nifti2Pair, nib.Nifti2Header, ">", "float32")):
+        hdr = hklass(endianness=endian)
+        arr = np.asarray(values[dt]).astype(npdt[dt])
+        hdr.set_data_dtype(arr.dtype)
+        img = klass(arr, aff, header=hdr)
+        img.header.set_xyzt_units("mm", "sec")
+        path = os.path.join(outdir, name + ".hdr")
+        nib.save(img, path)
+        write_json(outdir, name, describe(path, name + ".hdr"))
 
 
 def main():
