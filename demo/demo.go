@@ -7,10 +7,8 @@
 package demo
 
 import (
-	"compress/gzip"
 	"embed"
 	"fmt"
-	"io"
 	"math"
 	"path"
 	"path/filepath"
@@ -60,25 +58,7 @@ func readEmbedded(name string) (*table.Table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	delim := '\t'
-	if strings.HasSuffix(name, ".gz") {
-		gr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer gr.Close()
-		r = gr
-	}
-	if strings.HasSuffix(name, ".csv") {
-		delim = ','
-	}
-	t, err := table.Parse(r, &table.Options{Delimiter: delim})
-	if err != nil {
-		return nil, fmt.Errorf("embedded %s: %w", name, err)
-	}
-	t.Path = "embedded:" + name
-	return t, nil
+	return table.ReadFrom(f, "embedded:"+name, nil)
 }
 
 // Run runs the demo, writing outputs under outDir. progress, if not nil, is called after each

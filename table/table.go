@@ -184,11 +184,19 @@ func Read(path string, opts *Options) (*Table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var r io.Reader = bufio.NewReaderSize(f, 1<<16)
-	if strings.HasSuffix(path, ".gz") {
+	return ReadFrom(f, path, opts)
+}
+
+// ReadFrom parses a table from r, deciding from its name, as Read does, whether it is gzipped
+// (".gz") and, unless opts says otherwise, its delimiter: comma for ".csv" (semicolon when the
+// header line has semicolons and no commas, as European spreadsheets and MIST write), tab otherwise.
+// Errors name the table by name.
+func ReadFrom(r io.Reader, name string, opts *Options) (*Table, error) {
+	r = bufio.NewReaderSize(r, 1<<16)
+	if strings.HasSuffix(name, ".gz") {
 		gr, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: corrupt gzip: %w", path, err)
+			return nil, fmt.Errorf("%s: corrupt gzip: %w", name, err)
 		}
 		defer gr.Close()
 		r = gr
@@ -199,13 +207,11 @@ func Read(path string, opts *Options) (*Table, error) {
 	}
 	if o.Delimiter == 0 {
 		o.Delimiter = '\t'
-		if strings.HasSuffix(strings.TrimSuffix(path, ".gz"), ".csv") {
+		if strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".csv") {
 			o.Delimiter = ','
 		}
 	}
 	if o.Delimiter == ',' {
-		// European spreadsheets and MIST's parcel tables write ".csv" with semicolons: sniff the
-		// header line.
 		br := bufio.NewReader(r)
 		line, _ := br.Peek(4096)
 		if i := strings.IndexByte(string(line), '\n'); i >= 0 {
@@ -218,9 +224,9 @@ func Read(path string, opts *Options) (*Table, error) {
 	}
 	t, err := Parse(r, &o)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	t.Path = path
+	t.Path = name
 	return t, nil
 }
 

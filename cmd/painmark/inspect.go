@@ -189,12 +189,17 @@ func inspectNifti(path string) (*orderedSummary, error) {
 		s.set("data", statErr.Error())
 		return s, nil
 	}
+	s.setStats(st)
+	return s, nil
+}
+
+// setStats records a data summary under the keys min, max, mean, std and n_nonfinite.
+func (s *orderedSummary) setStats(st nifti.Stats) {
 	s.set("min", finite(st.Min))
 	s.set("max", finite(st.Max))
 	s.set("mean", finite(st.Mean))
 	s.set("std", finite(st.Std))
 	s.set("n_nonfinite", st.NonFinite)
-	return s, nil
 }
 
 func inspectNpy(path string) (*orderedSummary, error) {
@@ -210,11 +215,7 @@ func inspectNpy(path string) (*orderedSummary, error) {
 	s.set("shape", a.Shape)
 	s.set("dtype", a.Dtype)
 	s.set("fortran_order", a.FortranOrder)
-	s.set("min", finite(st.Min))
-	s.set("max", finite(st.Max))
-	s.set("mean", finite(st.Mean))
-	s.set("std", finite(st.Std))
-	s.set("n_nonfinite", st.NonFinite)
+	s.setStats(st)
 	return s, nil
 }
 
