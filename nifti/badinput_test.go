@@ -124,6 +124,21 @@ func TestBadInputGivesClearErrors(t *testing.T) {
 	}
 }
 
+func TestTruncatedPairNamesTheImageFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.hdr"), fixture(t, "pair-v1-int16.hdr"), 0o644)
+	img := fixture(t, "pair-v1-int16.img")
+	os.WriteFile(filepath.Join(dir, "p.img"), img[:len(img)/2], 0o644)
+	err := readEverything(filepath.Join(dir, "p.hdr"), nil)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "p.img")) || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated .img: %v", err)
+	}
+	os.Remove(filepath.Join(dir, "p.img"))
+	if err := readEverything(filepath.Join(dir, "p.hdr"), nil); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing .img: %v", err)
+	}
+}
+
 func TestNonFiniteAllowedWhenAsked(t *testing.T) {
 	path := filepath.Join("testdata", "nibabel", "nonfinite-float32.nii")
 	if err := readEverything(path, &Options{AllowNonFinite: true}); err != nil {

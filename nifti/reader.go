@@ -44,6 +44,8 @@ func (o *Options) maxImage() int64 {
 type Reader struct {
 	Path   string
 	Header *Header
+	// DataPath is the file holding the voxel data: Path itself, or the .img of a .hdr/.img pair.
+	DataPath string
 
 	opts     Options
 	f        *os.File // the file holding the data (the .img of a pair)
@@ -64,7 +66,7 @@ func (r *Reader) IsGzip() bool { return r.gzipped }
 
 // Open reads the header of path and prepares to stream its data. opts may be nil.
 func Open(path string, opts *Options) (*Reader, error) {
-	r := &Reader{Path: path}
+	r := &Reader{Path: path, DataPath: path}
 	if opts != nil {
 		r.opts = *opts
 	}
@@ -80,7 +82,7 @@ func Open(path string, opts *Options) (*Reader, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Path = imgPath
+		r.DataPath = imgPath
 		f, stream, gz, err = openStream(imgPath)
 		if err != nil {
 			return nil, err
@@ -89,7 +91,6 @@ func Open(path string, opts *Options) (*Reader, error) {
 			f.Close()
 			return nil, fmt.Errorf("%s: cannot reach vox_offset %d: %w", imgPath, hdr.VoxOffset, err)
 		}
-		r.Path = path
 	}
 	r.f, r.stream, r.gzipped = f, stream, gz
 	if err := r.init(); err != nil {
@@ -121,7 +122,7 @@ func (r *Reader) init() error {
 		need := h.VoxOffset + h.DataBytes()
 		if st.Size() < need {
 			return fmt.Errorf("%s: file is %d bytes but the header declares %d bytes of %s data from offset %d (dims %v): truncated file or wrong header",
-				r.Path, st.Size(), h.DataBytes(), h.Datatype, h.VoxOffset, h.Dim[1:h.NDim()+1])
+				r.DataPath, st.Size(), h.DataBytes(), h.Datatype, h.VoxOffset, h.Dim[1:h.NDim()+1])
 		}
 	}
 	return nil
