@@ -14,22 +14,19 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/painmark/painmark/internal/benchkit"
+	"github.com/painmark/painmark/internal/synth"
 	"github.com/painmark/painmark/nifti"
-	"github.com/painmark/painmark/space"
 )
 
-// The grid of a 2 mm MNI fMRIPrep output (MNI152NLin2009cAsym, res-2).
-var shape = [3]int{97, 115, 97}
+var shape = synth.MNI2mmShape
 
 const nibabelScript = `
 import json, sys, time
@@ -78,7 +75,8 @@ func main() {
 		}
 		path := filepath.Join(*dir, fmt.Sprintf("bold_%dx%dx%dx%d.nii.gz", shape[0], shape[1], shape[2], nv))
 		if _, err := os.Stat(path); err != nil {
-			if err := generate(path, nv); err != nil {
+			fmt.Fprintf(os.Stderr, "generating %s ...\n", path)
+			if err := synth.WriteBOLD(path, nv, 42); err != nil {
 				fail(err)
 			}
 		}
@@ -98,30 +96,15 @@ func main() {
 		}
 		var results []result
 		for _, r := range runs {
-			var secs, peaks []float64
-			var means []float64
-			for i := 0; i < *repeats; i++ {
-				c := r.cmd()
-				c.Stderr = os.Stderr
-				start := time.Now()
-				out, err := c.Output()
-				wall := time.Since(start).Seconds()
-				if err != nil {
-					fail(fmt.Errorf("%s: %v", r.name, err))
-				}
-				var res struct {
-					Seconds float64
-					Means   []float64
-				}
-				if err := json.Unmarshal(out, &res); err != nil {
-					fail(fmt.Errorf("%s: %v: %s", r.name, err, out))
-				}
-				_ = wall
-				secs = append(secs, res.Seconds)
-				peaks = append(peaks, float64(c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024)
-				means = res.Means
+			secs, peak, last, err := benchkit.Repeat(*repeats, r.cmd)
+			if err != nil {
+				fail(fmt.Errorf("%s: %v", r.name, err))
 			}
-			results = append(results, result{r.name, median(secs), median(peaks), means})
+			var means []float64
+			if err := json.Unmarshal(last.Output["means"], &means); err != nil {
+				fail(fmt.Errorf("%s: %v", r.name, err))
+			}
+			results = append(results, result{r.name, secs, peak, means})
 		}
 		pm := results[0]
 		for _, r := range results {
@@ -166,64 +149,6 @@ func child(path string) {
 	}
 	b, _ := json.Marshal(map[string]any{"seconds": time.Since(start).Seconds(), "means": means})
 	os.Stdout.Write(b)
-}
-
-// generate writes a synthetic BOLD run: an ellipsoidal "brain" (about a third of the field of view,
-// as in MNI space) with a smooth spatial baseline, a slow drift and Gaussian noise, zeros outside.
-// Stored as float32 and gzip-compressed as fMRIPrep writes it.
-func generate(path string, nvol int) error {
-	fmt.Fprintf(os.Stderr, "generating %s ...\n", path)
-	h := nifti.NewHeader([]int{shape[0], shape[1], shape[2], nvol}, nifti.Float32)
-	h.Pixdim[4] = 2
-	aff := space.Affine{{2, 0, 0, -96}, {0, 2, 0, -132}, {0, 0, 2, -78}, {0, 0, 0, 1}}
-	h.SetAffine(aff, nifti.XformMNI152)
-	w, err := nifti.Create(path, h)
-	if err != nil {
-		return err
-	}
-	defer w.Abort()
-	rng := rand.New(rand.NewSource(42))
-	n := shape[0] * shape[1] * shape[2]
-	base := make([]float64, n)
-	inside := make([]bool, n)
-	for k := 0; k < shape[2]; k++ {
-		for j := 0; j < shape[1]; j++ {
-			for i := 0; i < shape[0]; i++ {
-				x := (float64(i) - 48) / 40
-				y := (float64(j) - 57) / 52
-				z := (float64(k) - 45) / 38
-				idx := i + shape[0]*(j+shape[1]*k)
-				if x*x+y*y+z*z < 1 {
-					inside[idx] = true
-					base[idx] = 600 + 150*math.Sin(float64(i)/7)*math.Cos(float64(j)/9) + 80*math.Sin(float64(k)/5)
-				}
-			}
-		}
-	}
-	vol := make([]float64, n)
-	for t := 0; t < nvol; t++ {
-		drift := 5 * math.Sin(float64(t)/40)
-		for i := range vol {
-			if inside[i] {
-				vol[i] = base[i] + drift + 12*rng.NormFloat64()
-			} else {
-				vol[i] = 0
-			}
-		}
-		if err := w.WriteVolume(vol); err != nil {
-			return err
-		}
-	}
-	return w.Close()
-}
-
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func fail(err error) {
