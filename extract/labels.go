@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/space"
 )
 
 // Strategy is the reduction of a label masker, named as nilearn's NiftiLabelsMasker strategies.
@@ -157,6 +159,98 @@ func reduceValues(s Strategy, vals []float64) float64 {
 // label image is resampled onto the data grid (nearest neighbour, as nilearn) when the grids
 // differ; the output columns follow the table's order.
 func Labels(path string, labels *atlas.LabelImage, tbl *atlas.Table, o LabelOptions) (*LabelResult, error) {
+	set := &atlas.RegionSet{Name: tbl.Name, Parts: []atlas.Part{{Space: "data", Labels: labels, Table: tbl}}}
+	return Set(map[string]string{"data": path}, set, o)
+}
+
+// partPlan is a part prepared for one data grid.
+type partPlan struct {
+	red       *labelReducer
+	names     []string
+	counts    []int
+	missing   []atlas.Region
+	resampled bool
+}
+
+// planPart resamples a part's labels onto the data grid and gathers each region's voxels.
+func planPart(path string, shape [3]int, aff space.Affine, part atlas.Part, o LabelOptions) (*partPlan, error) {
+	labels, tbl := part.Labels, part.Table
+	pl := &partPlan{}
+	if !sameGrid(shape, aff, labels.Shape, labels.Affine) {
+		rl, err := labels.ResampleTo(shape, aff)
+		if err != nil {
+			return nil, fmt.Errorf("resampling %s onto %s: %w", labels.Path, path, err)
+		}
+		labels = rl
+		pl.resampled = true
+	}
+	byLabel := map[int32][]int32{}
+	for i, v := range labels.Labels {
+		if v != 0 {
+			byLabel[v] = append(byLabel[v], int32(i))
+		}
+	}
+	red := &labelReducer{strategy: o.Strategy, allowNaN: o.AllowNonFinite}
+	for _, reg := range tbl.Regions {
+		vx := byLabel[int32(reg.Index)]
+		if len(vx) == 0 {
+			pl.missing = append(pl.missing, reg)
+			if o.Missing == MissingDrop {
+				continue
+			}
+		}
+		pl.names = append(pl.names, reg.Name)
+		pl.counts = append(pl.counts, len(vx))
+		red.voxels = append(red.voxels, vx)
+	}
+	// Flat list of labelled voxels in memory order, for one cache-friendly pass.
+	type pair struct{ idx, reg int32 }
+	var flat []pair
+	maxVox := 0
+	for j, vx := range red.voxels {
+		maxVox = max(maxVox, len(vx))
+		for _, v := range vx {
+			flat = append(flat, pair{v, int32(j)})
+		}
+	}
+	sort.Slice(flat, func(a, b int) bool { return flat[a].idx < flat[b].idx })
+	red.flatIdx = make([]int32, len(flat))
+	red.flatReg = make([]int32, len(flat))
+	for i, p := range flat {
+		red.flatIdx[i], red.flatReg[i] = p.idx, p.reg
+	}
+	red.scratch = make([]float64, 0, maxVox)
+	pl.red = red
+	return pl, nil
+}
+
+// composite reduces one volume with several reducers into consecutive columns.
+type composite []reducer
+
+func (c composite) regions() int {
+	n := 0
+	for _, r := range c {
+		n += r.regions()
+	}
+	return n
+}
+
+func (c composite) reduce(vol, out []float64) error {
+	off := 0
+	for _, r := range c {
+		n := r.regions()
+		if err := r.reduce(vol, out[off:off+n]); err != nil {
+			return err
+		}
+		off += n
+	}
+	return nil
+}
+
+// Set extracts the time series of a region set whose parts may live in several spaces: images maps
+// each space to its 4D image, each image is streamed once for all the parts in its space, and the
+// columns follow the set's order. All images must have the same number of volumes.
+func Set(images map[string]string, set *atlas.RegionSet, o LabelOptions) (*LabelResult, error) {
 	if o.Strategy == "" {
 		o.Strategy = Mean
 	}
@@ -170,78 +264,82 @@ func Labels(path string, labels *atlas.LabelImage, tbl *atlas.Table, o LabelOpti
 	if o.Missing == "" {
 		o.Missing = MissingError
 	}
-	r, aff, err := open4D(path, o.Options)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	shape := r.Header.VolumeShape()
 	res := &LabelResult{}
-	if !sameGrid(shape, aff, labels.Shape, labels.Affine) {
-		rl, err := labels.ResampleTo(shape, aff)
+	partCols := make([]signal.Matrix, len(set.Parts))
+	partPlans := make([]*partPlan, len(set.Parts))
+	frames := -1
+	var firstPath string
+	for _, sp := range set.Spaces() {
+		path, ok := images[sp]
+		if !ok {
+			return nil, fmt.Errorf("region set %s needs an image in space %q", set.Name, sp)
+		}
+		r, aff, err := open4D(path, o.Options)
 		if err != nil {
-			return nil, fmt.Errorf("resampling %s onto %s: %w", labels.Path, path, err)
+			return nil, err
 		}
-		labels = rl
-		res.Resampled = true
-	}
-	// Voxels of each label value.
-	byLabel := map[int32][]int32{}
-	for i, v := range labels.Labels {
-		if v != 0 {
-			byLabel[v] = append(byLabel[v], int32(i))
-		}
-	}
-	red := &labelReducer{strategy: o.Strategy, allowNaN: o.AllowNonFinite}
-	var names []string
-	var counts []int
-	for _, reg := range tbl.Regions {
-		vx := byLabel[int32(reg.Index)]
-		if len(vx) == 0 {
-			res.Missing = append(res.Missing, reg)
-			if o.Missing == MissingDrop {
+		shape := r.Header.VolumeShape()
+		var comp composite
+		var idx []int
+		for i, part := range set.Parts {
+			if part.Space != sp {
 				continue
 			}
+			pl, err := planPart(path, shape, aff, part, o)
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			partPlans[i] = pl
+			comp = append(comp, pl.red)
+			idx = append(idx, i)
 		}
-		names = append(names, reg.Name)
-		counts = append(counts, len(vx))
-		red.voxels = append(red.voxels, vx)
-	}
-	if len(res.Missing) > 0 && o.Missing == MissingError {
-		var ms []string
-		for _, m := range res.Missing {
-			ms = append(ms, fmt.Sprintf("%s (%d)", m.Name, m.Index))
+		var missing []string
+		for _, i := range idx {
+			for _, m := range partPlans[i].missing {
+				missing = append(missing, fmt.Sprintf("%s (%d)", m.Name, m.Index))
+			}
 		}
-		return nil, fmt.Errorf("%s: %d regions of %s have no voxel on the data grid of %s: %s (choose to drop them or keep NaN columns)",
-			path, len(ms), tbl.Name, path, strings.Join(ms, ", "))
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no region of %s has a voxel on the data grid", path, tbl.Name)
-	}
-	// Flat list of labelled voxels in memory order, for one cache-friendly pass.
-	type pair struct{ idx, reg int32 }
-	var flat []pair
-	for j, vx := range red.voxels {
-		for _, v := range vx {
-			flat = append(flat, pair{v, int32(j)})
+		if len(missing) > 0 && o.Missing == MissingError {
+			r.Close()
+			return nil, fmt.Errorf("%s: %d regions of %s have no voxel on the data grid: %s (choose to drop them or keep NaN columns)",
+				path, len(missing), set.Name, strings.Join(missing, ", "))
 		}
+		if frames >= 0 && r.NumVolumes() != frames {
+			r.Close()
+			return nil, fmt.Errorf("%s has %d volumes but %s has %d: the images of a region set must cover the same frames", path, r.NumVolumes(), firstPath, frames)
+		}
+		frames, firstPath = r.NumVolumes(), path
+		if res.TR == 0 {
+			res.TR = tr(r)
+		}
+		sig, err := run(r, comp, o.Options)
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+		off := 0
+		for _, i := range idx {
+			n := partPlans[i].red.regions()
+			cols := signal.NewMatrix(sig.Rows, n)
+			for t := 0; t < sig.Rows; t++ {
+				copy(cols.Data[t*n:(t+1)*n], sig.Data[t*sig.Cols+off:t*sig.Cols+off+n])
+			}
+			partCols[i] = cols
+			off += n
+		}
+		res.Source = path
 	}
-	sort.Slice(flat, func(a, b int) bool { return flat[a].idx < flat[b].idx })
-	red.flatIdx = make([]int32, len(flat))
-	red.flatReg = make([]int32, len(flat))
-	for i, p := range flat {
-		red.flatIdx[i], red.flatReg[i] = p.idx, p.reg
+	for _, pl := range partPlans {
+		res.Names = append(res.Names, pl.names...)
+		res.VoxelCounts = append(res.VoxelCounts, pl.counts...)
+		res.Missing = append(res.Missing, pl.missing...)
+		res.Resampled = res.Resampled || pl.resampled
 	}
-	maxVox := 0
-	for _, vx := range red.voxels {
-		maxVox = max(maxVox, len(vx))
+	if len(res.Names) == 0 {
+		return nil, fmt.Errorf("no region of %s has a voxel on the data grid", set.Name)
 	}
-	red.scratch = make([]float64, 0, maxVox)
-	sig, err := run(r, red, o.Options)
-	if err != nil {
-		return nil, err
-	}
-	res.Source, res.Names, res.Signals, res.VoxelCounts, res.TR = path, names, sig, counts, tr(r)
-	res.AllZero = allZeroColumns(sig, names)
+	res.Signals = signal.HStack(partCols...)
+	res.AllZero = allZeroColumns(res.Signals, res.Names)
 	return res, nil
 }
