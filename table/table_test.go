@@ -236,3 +236,25 @@ func TestLivePandas(t *testing.T) {
 	}
 	t.Logf("%d tables, %d columns agree with pandas", len(files), compared)
 }
+
+func TestReadPhysio(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub-01_task-rest_physio.tsv")
+	os.WriteFile(p, []byte("0.1\t1.5\t0\n0.2\t1.4\t1\n0.3\t1.2\t0\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sub-01_task-rest_physio.json"), []byte(`{"SamplingFrequency": 50, "StartTime": -2.5, "Columns": ["cardiac", "respiratory", "trigger"]}`), 0o644)
+	ph, err := ReadPhysio(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ph.SamplingFrequency != 50 || len(ph.Columns["respiratory"]) != 3 || ph.Columns["cardiac"][2] != 0.3 || ph.Times()[1] != -2.48 {
+		t.Errorf("%+v %v", ph, ph.Times())
+	}
+	os.WriteFile(filepath.Join(dir, "sub-01_task-rest_physio.json"), []byte(`{"SamplingFrequency": 50, "Columns": ["cardiac", "respiratory", "trigger"]}`), 0o644)
+	if _, err := ReadPhysio(p); err == nil || !strings.Contains(err.Error(), "StartTime") {
+		t.Errorf("missing StartTime: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "sub-01_task-rest_physio.json"), []byte(`{"SamplingFrequency": 50, "StartTime": 0, "Columns": ["cardiac"]}`), 0o644)
+	if _, err := ReadPhysio(p); err == nil || !strings.Contains(err.Error(), "3 columns") {
+		t.Errorf("column count: %v", err)
+	}
+}
