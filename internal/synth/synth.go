@@ -5,6 +5,10 @@ package synth
 import (
 	"math"
 	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/space"
@@ -103,4 +107,70 @@ func WriteParcellation(path string, k int, seed int64) error {
 	h := nifti.NewHeader([]int{sh[0], sh[1], sh[2]}, nifti.Int16)
 	h.SetAffine(MNI2mmAffine, nifti.XformMNI152)
 	return nifti.Write(path, h, vol)
+}
+
+// WriteExampleRun writes a tiny fMRIPrep-style derivatives run for the README's examples: a
+// 20-volume BOLD run on a 6 mm MNI grid (int16, TR 2 s) whose signal follows the MIST-122 parcels
+// given by labelAt (world mm → label), its BOLD sidecar, and a confounds TSV with the 24 motion
+// parameters, white matter, CSF, framewise displacement and standardized DVARS.
+func WriteExampleRun(dir string, labelAt func(x, y, z float64) int) error {
+	sh := [3]int{30, 36, 30}
+	aff := space.Affine{{6, 0, 0, -90}, {0, 6, 0, -126}, {0, 0, 6, -72}, {0, 0, 0, 1}}
+	const T = 20
+	rng := rand.New(rand.NewSource(2026))
+	n := sh[0] * sh[1] * sh[2]
+	data := make([]float64, n*T)
+	for k := 0; k < sh[2]; k++ {
+		for j := 0; j < sh[1]; j++ {
+			for i := 0; i < sh[0]; i++ {
+				x, y, z := aff.Apply(float64(i), float64(j), float64(k))
+				l := labelAt(x, y, z)
+				if l == 0 {
+					continue
+				}
+				v := i + sh[0]*(j+sh[1]*k)
+				for t := 0; t < T; t++ {
+					// A slow oscillation whose phase depends on the parcel, plus noise.
+					data[t*n+v] = math.Round(1000 + 20*math.Sin(float64(t)/3+float64(l)/10) + 5*rng.NormFloat64())
+				}
+			}
+		}
+	}
+	h := nifti.NewHeader([]int{sh[0], sh[1], sh[2], T}, nifti.Int16)
+	h.Pixdim[4] = 2
+	h.SetAffine(aff, nifti.XformMNI152)
+	prefix := filepath.Join(dir, "sub-01", "func", "sub-01_task-rest")
+	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
+		return err
+	}
+	if err := nifti.Write(prefix+"_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz", h, data); err != nil {
+		return err
+	}
+	if err := os.WriteFile(prefix+"_space-MNI152NLin2009cAsym_desc-preproc_bold.json", []byte("{\"RepetitionTime\": 2.0}\n"), 0o644); err != nil {
+		return err
+	}
+	var cols []string
+	for _, base := range []string{"trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z", "csf", "white_matter"} {
+		cols = append(cols, base, base+"_derivative1", base+"_power2", base+"_derivative1_power2")
+	}
+	cols = append(cols, "framewise_displacement", "std_dvars")
+	var b strings.Builder
+	b.WriteString(strings.Join(cols, "\t") + "\n")
+	for t := 0; t < T; t++ {
+		row := make([]string, len(cols))
+		for c, name := range cols {
+			switch {
+			case t == 0 && (strings.Contains(name, "derivative1") || name == "framewise_displacement" || name == "std_dvars"):
+				row[c] = "n/a"
+			case name == "framewise_displacement":
+				row[c] = strconv.FormatFloat(0.05+0.1*rng.Float64(), 'f', 4, 64)
+			case name == "std_dvars":
+				row[c] = strconv.FormatFloat(0.8+0.4*rng.Float64(), 'f', 4, 64)
+			default:
+				row[c] = strconv.FormatFloat(rng.NormFloat64(), 'f', 6, 64)
+			}
+		}
+		b.WriteString(strings.Join(row, "\t") + "\n")
+	}
+	return os.WriteFile(prefix+"_desc-confounds_timeseries.tsv", []byte(b.String()), 0o644)
 }
