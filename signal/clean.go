@@ -294,7 +294,12 @@ func cleanRun(signals Matrix, confounds *Matrix, mask []int, o CleanOptions, rep
 				}
 			}
 		}
-		projectOut(sig, orthonormalBasis(c))
+		q := orthonormalBasis(c)
+		// Detrending (or the mean kept by the filter) also uses a degree of freedom.
+		if q.Cols >= sig.Rows-1 {
+			return Matrix{}, fmt.Errorf("the confounds span %d independent directions in %d frames: removing them leaves no signal (use fewer confounds or a longer run)", q.Cols, sig.Rows)
+		}
+		projectOut(sig, q)
 	}
 	if (o.Detrend && o.Standardize == PercentSignalChange) || filter == Butter {
 		// Filtering and detrending remove the mean; PSC needs it back.

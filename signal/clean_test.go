@@ -242,6 +242,11 @@ func TestCleanBadInput(t *testing.T) {
 			_, _, err := Clean(bad, nil, nil, nil, o)
 			return err
 		},
+		"as many confounds as frames": func() error {
+			many := randomConfounds(rand.New(rand.NewSource(1)), 50, 49)
+			_, _, err := Clean(sig, &many, nil, nil, o)
+			return err
+		},
 		"high-pass above Nyquist": func() error {
 			p := o
 			p.HighPass = 0.5

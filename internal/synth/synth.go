@@ -110,13 +110,13 @@ func WriteParcellation(path string, k int, seed int64) error {
 }
 
 // WriteExampleRun writes a tiny fMRIPrep-style derivatives run for the README's examples: a
-// 20-volume BOLD run on a 6 mm MNI grid (int16, TR 2 s) whose signal follows the MIST-122 parcels
+// 60-volume BOLD run on an 8 mm MNI grid (int16, TR 2 s) whose signal follows the MIST-122 parcels
 // given by labelAt (world mm → label), its BOLD sidecar, and a confounds TSV with the 24 motion
 // parameters, white matter, CSF, framewise displacement and standardized DVARS.
 func WriteExampleRun(dir string, labelAt func(x, y, z float64) int) error {
-	sh := [3]int{30, 36, 30}
-	aff := space.Affine{{6, 0, 0, -90}, {0, 6, 0, -126}, {0, 0, 6, -72}, {0, 0, 0, 1}}
-	const T = 20
+	sh := [3]int{23, 27, 23}
+	aff := space.Affine{{8, 0, 0, -90}, {0, 8, 0, -126}, {0, 0, 8, -72}, {0, 0, 0, 1}}
+	const T = 60
 	rng := rand.New(rand.NewSource(2026))
 	n := sh[0] * sh[1] * sh[2]
 	data := make([]float64, n*T)
