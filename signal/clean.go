@@ -295,9 +295,14 @@ func cleanRun(signals Matrix, confounds *Matrix, mask []int, o CleanOptions, rep
 			}
 		}
 		q := orthonormalBasis(c)
-		// Detrending (or the mean kept by the filter) also uses a degree of freedom.
-		if q.Cols >= sig.Rows-1 {
-			return Matrix{}, fmt.Errorf("the confounds span %d independent directions in %d frames: removing them leaves no signal (use fewer confounds or a longer run)", q.Cols, sig.Rows)
+		// After linear detrending, signals and confounds both lie in the frames' space less the
+		// mean and the ramp: confounds spanning all of it leave nothing.
+		room := sig.Rows
+		if o.Detrend {
+			room -= 2
+		}
+		if q.Cols >= room {
+			return Matrix{}, fmt.Errorf("the confounds span %d independent directions and only %d are available in %d frames: removing them leaves no signal (use fewer confounds or a longer run)", q.Cols, room, sig.Rows)
 		}
 		projectOut(sig, q)
 	}
