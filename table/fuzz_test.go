@@ -13,7 +13,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("roi;label;x\n1;SPlob;0.5\n"), false)
 	f.Add([]byte("0.1 0.2\n0.3 0.4\n"), true)
 	f.Fuzz(func(t *testing.T, b []byte, noHeader bool) {
-		for _, d := range []rune{'\t', ','} {
+		for _, d := range []rune{'\t', ',', ' '} {
 			tb, err := Parse(bytes.NewReader(b), &Options{Delimiter: d, NoHeader: noHeader})
 			if err != nil {
 				continue

@@ -172,8 +172,8 @@ func parseNumber(s string) (float64, error) {
 type Options struct {
 	// Delimiter is ',' or '\t'; 0 chooses from the file name (.csv → comma, otherwise tab).
 	Delimiter rune
-	// NoHeader reads files without a header line (FSL/AFNI-style numeric text); columns are named
-	// "0", "1", ... and cells may be separated by any run of blanks.
+	// NoHeader reads files without a header line; columns are named "0", "1", ... With Delimiter
+	// ' ', cells are separated by any run of blanks (FSL/AFNI-style numeric text).
 	NoHeader bool
 }
 
@@ -233,7 +233,7 @@ func ReadFrom(r io.Reader, name string, opts *Options) (*Table, error) {
 // Parse reads a table from r.
 func Parse(r io.Reader, o *Options) (*Table, error) {
 	var rows [][]string
-	if o.NoHeader {
+	if o.NoHeader && o.Delimiter == ' ' {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 1<<20), 1<<28)
 		for sc.Scan() {
@@ -272,6 +272,13 @@ func Parse(r io.Reader, o *Options) (*Table, error) {
 		}
 		if len(rows) == 0 {
 			return nil, errors.New("file is empty: no header line")
+		}
+		if o.NoHeader {
+			header := make([]string, len(rows[0]))
+			for i := range header {
+				header[i] = strconv.Itoa(i)
+			}
+			rows = append([][]string{header}, rows...)
 		}
 	}
 	header := rows[0]
