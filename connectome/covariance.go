@@ -40,22 +40,18 @@ func centred(x signal.Matrix) signal.Matrix {
 	return out
 }
 
-// gram returns XᵀX / n.
+// gram returns XᵀX / n, computed as a symmetric rank-k update (half the work of a general product)
+// and mirrored, so it is exactly symmetric.
 func gram(x signal.Matrix) Sym {
 	p, n := x.Cols, x.Rows
-	g := mat.NewDense(p, p, nil)
-	xm := mat.NewDense(n, p, x.Data)
-	g.Mul(xm.T(), xm)
+	var g mat.SymDense
+	g.SymRankK(mat.NewSymDense(p, nil), 1, mat.NewDense(n, p, x.Data).T())
+	raw := g.RawSymmetric()
 	out := newSym(p)
-	copy(out.Data, g.RawMatrix().Data)
 	inv := 1 / float64(n)
-	for i := range out.Data {
-		out.Data[i] *= inv
-	}
-	// Exact symmetry (the product is symmetric up to rounding).
 	for i := 0; i < p; i++ {
-		for j := i + 1; j < p; j++ {
-			v := (out.Data[i*p+j] + out.Data[j*p+i]) / 2
+		for j := i; j < p; j++ {
+			v := raw.Data[i*raw.Stride+j] * inv
 			out.Data[i*p+j], out.Data[j*p+i] = v, v
 		}
 	}
@@ -128,15 +124,25 @@ func LedoitWolf(x signal.Matrix, assumeCentered bool) (Sym, float64, error) {
 	return out, s, nil
 }
 
-// Inverse returns the inverse of a symmetric positive definite matrix (LU, as scipy.linalg.inv).
+// Inverse returns the inverse of a symmetric positive definite matrix by Cholesky factorisation
+// (half the work of scipy.linalg.inv's LU; the results agree to rounding), exactly symmetric.
 func Inverse(s Sym) (Sym, error) {
-	m := mat.NewDense(s.N, s.N, append([]float64(nil), s.Data...))
-	var inv mat.Dense
-	if err := inv.Inverse(m); err != nil {
+	var ch mat.Cholesky
+	if ok := ch.Factorize(mat.NewSymDense(s.N, append([]float64(nil), s.Data...))); !ok {
+		return Sym{}, fmt.Errorf("covariance matrix is not positive definite (singular or not a covariance)")
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
 		return Sym{}, fmt.Errorf("covariance matrix is singular: %w", err)
 	}
+	raw := inv.RawSymmetric()
 	out := newSym(s.N)
-	copy(out.Data, inv.RawMatrix().Data)
+	for i := 0; i < s.N; i++ {
+		for j := i; j < s.N; j++ {
+			v := raw.Data[i*raw.Stride+j]
+			out.Data[i*s.N+j], out.Data[j*s.N+i] = v, v
+		}
+	}
 	return out, nil
 }
 

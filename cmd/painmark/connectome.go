@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/study"
+	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/version"
+	"github.com/spf13/cobra"
+)
+
+func newConnectomeCmd() *cobra.Command {
+	var (
+		kind, estimator, scaling, out, idFrom string
+		drop                                  []string
+		keepDiagonal, fisherZ, noMatrices     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "connectome TSV...|FOLDER",
+		Short: "Connectivity matrices and a cohort feature table from ROI time series (TSV)",
+		Long: `connectome reads ROI time series (frames x regions TSVs, e.g. from painmark extract; a folder is
+searched for *_timeseries.tsv), computes one connectivity matrix per file and writes:
+  OUT/matrices/<name>_connectome.tsv and .npy   each subject's regions x regions matrix
+  OUT/features.tsv and features.npy              subjects x edges (nilearn's sym_matrix_to_vec order)
+  OUT/edges.tsv                                   each feature column's two regions
+  OUT/connectome.json                             the definition, per-subject shrinkage, version
+
+Kinds (nilearn's ConnectivityMeasure): covariance, correlation, "partial correlation", precision,
+tangent. Estimators: ledoit_wolf (scikit-learn's), empirical. --scaling zscore z-scores each series
+first (PAINTeR's recipe for the RPN signature); nilearn (default) uses series as given except for the
+correlation kind; none never scales. The tangent reference is fitted on all inputs given: inside
+cross-validation fit it on training subjects only (the learn command does).`,
+		Example: `  painmark connectome roi/ --kind "partial correlation" --scaling zscore -o connectomes/
+  painmark connectome sub-*_timeseries.tsv --drop GlobSig --kind correlation --fisher-z -o out/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{fmt.Errorf("-o/--out is required")}
+			}
+			files, err := timeseriesFiles(args)
+			if err != nil {
+				return err
+			}
+			var series []signal.Matrix
+			var names []string
+			var regions []string
+			for _, f := range files {
+				tb, err := table.Read(f, nil)
+				if err != nil {
+					return err
+				}
+				var cols []int
+				var rn []string
+				for i, c := range tb.Columns {
+					if contains(drop, c.Name) {
+						continue
+					}
+					cols = append(cols, i)
+					rn = append(rn, c.Name)
+				}
+				if regions == nil {
+					regions = rn
+				} else if strings.Join(regions, "\t") != strings.Join(rn, "\t") {
+					return fmt.Errorf("%s: its regions differ from %s's; all inputs need the same regions in the same order", f, files[0])
+				}
+				data, err := tb.Matrix(cols, false)
+				if err != nil {
+					return err
+				}
+				series = append(series, signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
+				names = append(names, subjectName(f, idFrom))
+			}
+			m := connectome.Measure{Kind: connectome.Kind(kind), Estimator: connectome.Estimator(estimator), Scaling: connectome.SeriesScaling(scaling)}
+			res, err := connectome.Cohort(series, connectome.CohortOptions{Measure: m, DiscardDiagonal: !keepDiagonal, FisherZ: fisherZ})
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Join(out, "matrices"), 0o755); err != nil {
+				return err
+			}
+			if !noMatrices {
+				for s, mat := range res.Matrices {
+					base := filepath.Join(out, "matrices", names[s]+"_connectome")
+					cols := make([]*table.Column, 0, mat.N+1)
+					cols = append(cols, table.TextColumn("region", regions))
+					for j := 0; j < mat.N; j++ {
+						v := make([]float64, mat.N)
+						for i := range v {
+							v[i] = mat.At(i, j)
+						}
+						cols = append(cols, table.NumericColumn(regions[j], v))
+					}
+					if err := table.Write(base+".tsv", &table.Table{Columns: cols}); err != nil {
+						return err
+					}
+					if err := npy.Write(base+".npy", []int{mat.N, mat.N}, mat.Data, "<f8"); err != nil {
+						return err
+					}
+				}
+			}
+			edges := connectome.Edges(len(regions), !keepDiagonal)
+			ne := len(edges)
+			flat := make([]float64, 0, len(names)*ne)
+			for _, f := range res.Features {
+				flat = append(flat, f...)
+			}
+			if err := npy.Write(filepath.Join(out, "features.npy"), []int{len(names), ne}, flat, "<f8"); err != nil {
+				return err
+			}
+			fcols := []*table.Column{table.TextColumn("subject", names)}
+			ei, ej, eri, erj, labels := make([]float64, ne), make([]float64, ne), make([]string, ne), make([]string, ne), make([]string, ne)
+			for k, e := range edges {
+				ei[k], ej[k], eri[k], erj[k] = float64(e.I), float64(e.J), regions[e.I], regions[e.J]
+				labels[k] = fmt.Sprintf("e%05d", k)
+				v := make([]float64, len(names))
+				for s := range names {
+					v[s] = res.Features[s][k]
+				}
+				fcols = append(fcols, table.NumericColumn(labels[k], v))
+			}
+			if err := table.Write(filepath.Join(out, "features.tsv"), &table.Table{Columns: fcols}); err != nil {
+				return err
+			}
+			if err := table.Write(filepath.Join(out, "edges.tsv"), &table.Table{Columns: []*table.Column{
+				table.TextColumn("feature", labels), table.NumericColumn("i", ei), table.NumericColumn("j", ej),
+				table.TextColumn("region_i", eri), table.TextColumn("region_j", erj)}}); err != nil {
+				return err
+			}
+			shrink := make([]float64, len(names))
+			for s, in := range res.Info {
+				shrink[s] = in.Shrinkage
+			}
+			side := map[string]any{
+				"Kind": kind, "Estimator": estimator, "Scaling": scaling, "FisherZ": fisherZ,
+				"DiscardDiagonal": !keepDiagonal, "VectorOrder": "nilearn sym_matrix_to_vec: lower triangle row by row (i > j)",
+				"Regions": regions, "Subjects": names, "Inputs": files, "Shrinkage": shrink,
+				"SoftwareVersion": version.String(),
+			}
+			b, _ := json.MarshalIndent(side, "", "  ")
+			if err := atomicfile.WriteFile(filepath.Join(out, "connectome.json"), append(b, '\n')); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d subjects x %d regions -> %d features (%s) in %s\n", len(names), len(regions), ne, kind, out)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&kind, "kind", "partial correlation", "covariance, correlation, partial correlation, precision, tangent")
+	f.StringVar(&estimator, "estimator", "ledoit_wolf", "ledoit_wolf or empirical")
+	f.StringVar(&scaling, "scaling", "nilearn", "series scaling before estimation: nilearn, zscore (PAINTeR), none")
+	f.StringSliceVar(&drop, "drop", nil, "columns to leave out (e.g. GlobSig)")
+	f.BoolVar(&keepDiagonal, "keep-diagonal", false, "keep the diagonal in the vectors (divided by √2, as nilearn)")
+	f.BoolVar(&fisherZ, "fisher-z", false, "apply atanh to the features")
+	f.BoolVar(&noMatrices, "no-matrices", false, "write only the cohort table")
+	f.StringVar(&idFrom, "id", "bids", "subject names: bids (sub-/ses-/run- entities of the file name) or file (the file name)")
+	f.StringVarP(&out, "out", "o", "", "output folder")
+	return cmd
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// timeseriesFiles expands folders into their *_timeseries.tsv files (sorted) and keeps files.
+func timeseriesFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, "_timeseries.tsv") {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no *_timeseries.tsv inside", a)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// subjectName names a row of the cohort table.
+func subjectName(path, idFrom string) string {
+	base := strings.TrimSuffix(filepath.Base(path), ".tsv")
+	if idFrom == "bids" {
+		if f, err := study.ParseName(path); err == nil {
+			var parts []string
+			for _, k := range []string{"sub", "ses", "task", "run"} {
+				if v := f.Entities[k]; v != "" {
+					parts = append(parts, k+"-"+v)
+				}
+			}
+			return strings.Join(parts, "_")
+		}
+	}
+	return base
+}
