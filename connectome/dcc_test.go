@@ -260,3 +260,30 @@ func TestDCCEstimation(t *testing.T) {
 		}
 	}
 }
+
+// The multivariate mode (DCCsimple: one DCC over k > 2 series) gives valid correlation matrices.
+func TestMultivariateDCC(t *testing.T) {
+	x := dccInput(t)
+	fit, err := FitDCC([][]float64{x["AINS_pd"], x["ACcor_d"], x["THAL_d"], x["PINS_d"]}, nil, DCCOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tt, r := range fit.Output.R {
+		for i := 0; i < 4; i++ {
+			if math.Abs(r[i*4+i]-1) > 1e-12 {
+				t.Fatalf("t=%d: diagonal %v", tt, r[i*4+i])
+			}
+			for j := 0; j < 4; j++ {
+				if r[i*4+j] != r[j*4+i] || math.Abs(r[i*4+j]) > 1 {
+					t.Fatalf("t=%d: R not a correlation matrix", tt)
+				}
+			}
+		}
+		if _, _, ok := logdetQuad(r, []float64{1, 0, 0, 0}, 4); !ok {
+			t.Fatalf("t=%d: R not positive definite", tt)
+		}
+	}
+	if fit.Params.A <= 0 || fit.Params.B <= 0 || fit.Params.A+fit.Params.B >= 1 {
+		t.Errorf("parameters %+v", fit.Params)
+	}
+}
