@@ -274,7 +274,7 @@ func TestMultivariateDCC(t *testing.T) {
 				t.Fatalf("t=%d: diagonal %v", tt, r[i*4+i])
 			}
 			for j := 0; j < 4; j++ {
-				if r[i*4+j] != r[j*4+i] || math.Abs(r[i*4+j]) > 1 {
+				if r[i*4+j] != r[j*4+i] || math.Abs(r[i*4+j]) > 1+1e-12 {
 					t.Fatalf("t=%d: R not a correlation matrix", tt)
 				}
 			}
