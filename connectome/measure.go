@@ -127,7 +127,8 @@ func (m Measure) Matrix(x signal.Matrix) (Sym, Info, error) {
 		if m.Kind == Precision {
 			return p, info, nil
 		}
-		return PrecToPartial(p), info, nil
+		precToPartialInPlace(p)
+		return p, info, nil
 	case Tangent:
 		return Sym{}, info, fmt.Errorf("the tangent kind needs a group reference: fit it on training subjects with FitTangent")
 	}
