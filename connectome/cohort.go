@@ -11,6 +11,9 @@ type CohortOptions struct {
 	Measure         Measure
 	DiscardDiagonal bool
 	FisherZ         bool
+	// FeaturesOnly skips keeping each subject's matrix (the vectors are kept): for partial
+	// correlation and the other per-subject kinds the matrices then live in recycled buffers.
+	FeaturesOnly bool
 }
 
 // CohortResult holds each subject's matrix and vector (Edges order) and the estimates' info.
@@ -43,6 +46,28 @@ func Cohort(series []signal.Matrix, o CohortOptions) (*CohortResult, error) {
 	est := o.Measure
 	if tangent {
 		est.Kind = Covariance
+	}
+	if o.FeaturesOnly && !tangent {
+		parallelRows(n, func(a, b int) {
+			for s := a; s < b; s++ {
+				res.Features[s], res.Info[s], errs[s] = est.vector(series[s], o.DiscardDiagonal)
+			}
+		})
+		for s, err := range errs {
+			if err != nil {
+				return nil, fmt.Errorf("subject %d: %w", s, err)
+			}
+		}
+		res.Matrices = nil
+		if o.FisherZ {
+			if !o.DiscardDiagonal {
+				return nil, fmt.Errorf("Fisher z of a vector with the diagonal (atanh(1) = +Inf): discard the diagonal")
+			}
+			for s := range res.Features {
+				res.Features[s] = FisherZ(res.Features[s])
+			}
+		}
+		return res, nil
 	}
 	parallelRows(n, func(a, b int) {
 		for s := a; s < b; s++ {

@@ -46,9 +46,11 @@ func centredInto(x signal.Matrix, buf []float64) signal.Matrix {
 	return out
 }
 
-// gram returns XᵀX / n (exactly symmetric), from dot products of the series (internal/linalg).
+// gram returns XᵀX / n (exactly symmetric), from dot products of the series (internal/linalg), in a
+// buffer from linalg's pool (callers that drop it early may hand it back).
 func gram(x signal.Matrix) Sym {
-	g := linalg.GramColumns(x.Data, x.Rows, x.Cols)
+	g := linalg.GetScratch(x.Cols * x.Cols)
+	linalg.GramColumnsInto(g, x.Data, x.Rows, x.Cols)
 	inv := 1 / float64(x.Rows)
 	for i := range g {
 		g[i] *= inv

@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
 
@@ -133,6 +134,37 @@ func TestSlidingWindowsMatchReference(t *testing.T) {
 		want := wt.Columns[len(wt.Columns)-1].Values
 		if d := maxAbsDiff(TaperWeights(w, 3), want); !(d <= 1e-15) {
 			t.Errorf("taper weights w=%d differ by %.3g (%d vs %d values)", w, d, len(TaperWeights(w, 3)), len(want))
+		}
+	}
+}
+
+// Cohort's features-only path (pooled buffers) gives exactly the vectors of Vectorize(Matrix(x)).
+func TestCohortFeaturesOnlyEqualsMatrices(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	var subjects []signal.Matrix
+	for i := 0; i < 5; i++ {
+		subjects = append(subjects, correlatedSeries(rng, 90, 30))
+	}
+	for _, k := range []Kind{PartialCorrelation, Precision, Correlation, Covariance} {
+		o := CohortOptions{Measure: Measure{Kind: k, Scaling: ZScoreSeries}, DiscardDiagonal: true}
+		full, err := Cohort(subjects, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.FeaturesOnly = true
+		fast, err := Cohort(subjects, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for s := range subjects {
+			for e := range full.Features[s] {
+				if full.Features[s][e] != fast.Features[s][e] {
+					t.Fatalf("%s subject %d edge %d: %v vs %v", k, s, e, full.Features[s][e], fast.Features[s][e])
+				}
+			}
+			if full.Info[s] != fast.Info[s] {
+				t.Errorf("%s: info differs", k)
+			}
 		}
 	}
 }

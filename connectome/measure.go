@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/signal"
 	"gonum.org/v1/gonum/mat"
 )
@@ -133,6 +134,36 @@ func (m Measure) Matrix(x signal.Matrix) (Sym, Info, error) {
 		return Sym{}, info, fmt.Errorf("the tangent kind needs a group reference: fit it on training subjects with FitTangent")
 	}
 	return Sym{}, info, fmt.Errorf("unknown kind %q (covariance, correlation, partial correlation, precision, tangent)", m.Kind)
+}
+
+// vector computes one subject's connectivity vector with the covariance and the matrix in recycled
+// buffers (Cohort's features-only path); the result equals Vectorize(Matrix(x)).
+func (m Measure) vector(x signal.Matrix, discardDiagonal bool) ([]float64, Info, error) {
+	c, info, err := m.Covariance(x)
+	if err != nil {
+		return nil, info, err
+	}
+	var out Sym
+	switch m.Kind {
+	case Precision, PartialCorrelation:
+		buf := linalg.GetScratch(c.N * c.N)
+		defer linalg.PutScratch(buf)
+		if err := linalg.CholeskyInverseInto(buf, c.Data, c.N); err != nil {
+			return nil, info, fmt.Errorf("covariance matrix: %w", err)
+		}
+		out = Sym{N: c.N, Data: buf}
+		if m.Kind == PartialCorrelation {
+			precToPartialInPlace(out)
+		}
+	default:
+		out, info, err = m.Matrix(x)
+		if err != nil {
+			return nil, info, err
+		}
+	}
+	v := Vectorize(out, discardDiagonal)
+	linalg.PutScratch(c.Data)
+	return v, info, nil
 }
 
 // TangentReference is the group reference of the tangent-space embedding (Varoquaux et al. 2010,

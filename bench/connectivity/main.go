@@ -184,6 +184,7 @@ func run(task string, a *npy.Array) []float64 {
 		res, err := connectome.Cohort(subjects, connectome.CohortOptions{
 			Measure:         connectome.Measure{Kind: connectome.PartialCorrelation, Scaling: connectome.AsGiven},
 			DiscardDiagonal: true,
+			FeaturesOnly:    true, // the peer keeps only the vectors too
 		})
 		must(err)
 		for _, f := range res.Features {

@@ -46,26 +46,55 @@ func GramColumns(x []float64, n, p int) []float64 {
 	return Gram(rows)
 }
 
+// GramColumnsInto is GramColumns writing into dst (len p·p).
+func GramColumnsInto(dst, x []float64, n, p int) {
+	buf := getScratch(n * p)
+	defer putScratch(buf)
+	rows := make([][]float64, p)
+	for j := 0; j < p; j++ {
+		rows[j] = buf[j*n : (j+1)*n]
+	}
+	for t := 0; t < n; t++ {
+		for j, v := range x[t*p : (t+1)*p] {
+			buf[j*n+t] = v
+		}
+	}
+	gramInto(dst, rows)
+}
+
 // Gram returns G = XᵀX (p x p, row-major, exactly symmetric) for p series given as rows (each of
 // length n): G_ij = Σ_t x_i(t)·x_j(t).
 func Gram(rows [][]float64) []float64 {
+	g := make([]float64, len(rows)*len(rows))
+	gramInto(g, rows)
+	return g
+}
+
+func gramInto(g []float64, rows [][]float64) {
 	p := len(rows)
-	g := make([]float64, p*p)
 	for i := 0; i < p; i++ {
 		for j := 0; j <= i; j++ {
 			v := Dot(rows[i], rows[j])
 			g[i*p+j], g[j*p+i] = v, v
 		}
 	}
-	return g
 }
 
 // CholeskyInverse returns the inverse of a symmetric positive definite p x p matrix (row-major,
 // exactly symmetric): a = L·Lᵀ (Cholesky), V = L⁻ᵀ (upper triangular), a⁻¹ = V·Vᵀ, each step written
 // as dot products of contiguous row segments (p³/2 multiply-adds, a third of LU inversion's).
 func CholeskyInverse(a []float64, p int) ([]float64, error) {
-	if len(a) != p*p {
-		return nil, fmt.Errorf("matrix has %d entries, not %d x %d", len(a), p, p)
+	inv := make([]float64, p*p)
+	if err := CholeskyInverseInto(inv, a, p); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// CholeskyInverseInto is CholeskyInverse writing into inv (len p·p).
+func CholeskyInverseInto(inv, a []float64, p int) error {
+	if len(a) != p*p || len(inv) != p*p {
+		return fmt.Errorf("matrix has %d entries, not %d x %d", len(a), p, p)
 	}
 	l := getScratch(p * p)
 	defer putScratch(l)
@@ -76,7 +105,7 @@ func CholeskyInverse(a []float64, p int) ([]float64, error) {
 		}
 		d := a[i*p+i] - Dot(li[:i], li[:i])
 		if !(d > 0) {
-			return nil, fmt.Errorf("matrix is not positive definite (pivot %d is %g)", i, d)
+			return fmt.Errorf("matrix is not positive definite (pivot %d is %g)", i, d)
 		}
 		li[i] = math.Sqrt(d)
 	}
@@ -93,12 +122,11 @@ func CholeskyInverse(a []float64, p int) ([]float64, error) {
 			vj[i] = s / l[i*p+i]
 		}
 	}
-	inv := make([]float64, p*p)
 	for i := 0; i < p; i++ {
 		for j := 0; j <= i; j++ {
 			x := Dot(v[i*p+i:i*p+p], v[j*p+i:j*p+p])
 			inv[i*p+j], inv[j*p+i] = x, x
 		}
 	}
-	return inv, nil
+	return nil
 }
