@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/stats"
 )
 
 // SlidingWindow returns, for each frame t, the Pearson correlation of the two series over the w
@@ -22,7 +23,7 @@ func SlidingWindow(x, y []float64, w int) ([]float64, error) {
 			out[t] = math.NaN()
 			continue
 		}
-		out[t] = pearson(x[t-w+1:t+1], y[t-w+1:t+1])
+		out[t] = stats.Pearson(x[t-w+1:t+1], y[t-w+1:t+1])
 	}
 	return out, nil
 }
@@ -76,7 +77,7 @@ func TaperedSlidingWindow(x, y []float64, w int, sigma float64) ([]float64, erro
 			a[k] = x[t-L+1+k] * W[k]
 			b[k] = y[t-L+1+k] * W[k]
 		}
-		out[t] = pearson(a, b)
+		out[t] = stats.Pearson(a, b)
 	}
 	return out, nil
 }
@@ -100,23 +101,4 @@ func SlidingWindowMatrix(x signal.Matrix, w int) (signal.Matrix, error) {
 		}
 	}
 	return out, nil
-}
-
-func pearson(x, y []float64) float64 {
-	n := float64(len(x))
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= n
-	my /= n
-	var sxy, sxx, syy float64
-	for i := range x {
-		dx, dy := x[i]-mx, y[i]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }

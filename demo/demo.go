@@ -12,11 +12,11 @@ import (
 	"math"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
 
@@ -118,7 +118,7 @@ func Run(outDir string, progress func(done, total int)) (*Result, error) {
 			}
 		}
 		s.Kept = len(keep)
-		s.MeanFD, s.MedianFD, s.MaxFD = mean(full), median(full), maxOf(full)
+		s.MeanFD, s.MedianFD, s.MaxFD = stats.Mean(full), stats.Median(full), maxOf(full)
 		s.PercentScrubbed = 100 * float64(s.Frames-s.Kept) / float64(s.Frames)
 		s.PercentScrubbedAsPublished = math.Floor(100*float64(s.Frames-s.Kept)/float64(len(fd)) + 0.5)
 		for _, f := range []struct {
@@ -155,7 +155,7 @@ func Run(outDir string, progress func(done, total int)) (*Result, error) {
 	for i, s := range res.Subjects {
 		fdm[i], pain[i] = s.MeanFD, s.PainSensitivity
 	}
-	res.FDPainR = pearson(fdm, pain)
+	res.FDPainR = stats.Pearson(fdm, pain)
 	cohort := filepath.Join(outDir, "motion.tsv")
 	if err := writeCohort(cohort, res.Subjects); err != nil {
 		return nil, err
@@ -196,41 +196,10 @@ func writeCohort(p string, subs []Subject) error {
 	}})
 }
 
-func mean(x []float64) float64 {
-	var s float64
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
-// median follows numpy: the mean of the two middle values for an even count.
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
 func maxOf(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
 		m = math.Max(m, v)
 	}
 	return m
-}
-
-func pearson(x, y []float64) float64 {
-	mx, my := mean(x), mean(y)
-	var sxy, sxx, syy float64
-	for i := range x {
-		dx, dy := x[i]-mx, y[i]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }

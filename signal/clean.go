@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/painmark/painmark/stats"
 )
 
 // Filter names the temporal filter of Clean.
@@ -330,33 +332,12 @@ func userHasCosine(drift, conf Matrix) bool {
 	for i := 0; i < drift.Cols; i++ {
 		a := drift.Column(i)
 		for j := 0; j < conf.Cols; j++ {
-			if pearson(a, conf.Column(j)) > 0.9 {
+			if stats.Pearson(a, conf.Column(j)) > 0.9 {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func pearson(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx, syy float64
-	for i := range x {
-		dx, dy := x[i]-mx, y[i]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	if sxx == 0 || syy == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }
 
 func filterColumns(sos SOS, m Matrix) error {

@@ -24,6 +24,7 @@ import (
 	"github.com/painmark/painmark/internal/benchkit"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/stats"
 )
 
 const peerScript = `
@@ -152,7 +153,7 @@ func repeatBoth(n int, makeCmd func() *exec.Cmd) (steady, first, peak float64, l
 		ss, fs, ps = append(ss, r.Seconds), append(fs, c), append(ps, r.PeakMiB)
 		last = r
 	}
-	return benchkit.Median(ss), benchkit.Median(fs), benchkit.Median(ps), last
+	return stats.Median(ss), stats.Median(fs), stats.Median(ps), last
 }
 
 func child(task, path string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/synth"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/table"
 )
@@ -43,32 +43,9 @@ func fmriprepTree(t *testing.T, T int) string {
 			t.Fatal(err)
 		}
 		os.WriteFile(strings.TrimSuffix(bold, ".nii.gz")+".json", []byte(`{"RepetitionTime": 2.0}`), 0o644)
-		// fMRIPrep-style confounds: every base with its derivative (n/a at volume 0), square and
-		// squared derivative, plus FD (n/a at 0) and standardized DVARS.
-		var cols []string
-		for _, base := range []string{"trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z", "csf", "white_matter"} {
-			cols = append(cols, base, base+"_derivative1", base+"_power2", base+"_derivative1_power2")
+		if err := synth.WriteConfounds(filepath.Join(root, rel+"_desc-confounds_timeseries.tsv"), T, rng); err != nil {
+			t.Fatal(err)
 		}
-		cols = append(cols, "framewise_displacement", "std_dvars")
-		var b strings.Builder
-		b.WriteString(strings.Join(cols, "\t") + "\n")
-		for tt := 0; tt < T; tt++ {
-			row := make([]string, len(cols))
-			for c, name := range cols {
-				switch {
-				case tt == 0 && (strings.Contains(name, "derivative1") || name == "framewise_displacement" || name == "std_dvars"):
-					row[c] = "n/a"
-				case name == "framewise_displacement":
-					row[c] = "0.1"
-				case name == "std_dvars":
-					row[c] = "1"
-				default:
-					row[c] = fmt.Sprint(rng.NormFloat64())
-				}
-			}
-			b.WriteString(strings.Join(row, "\t") + "\n")
-		}
-		os.WriteFile(filepath.Join(root, rel+"_desc-confounds_timeseries.tsv"), []byte(b.String()), 0o644)
 	}
 	return root
 }

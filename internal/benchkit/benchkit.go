@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"sort"
 	"syscall"
+
+	"github.com/painmark/painmark/stats"
 )
 
 // Run is one measured run: the seconds the contestant reports for its own work, its peak RSS in
@@ -51,15 +52,5 @@ func Repeat(n int, makeCmd func() *exec.Cmd) (secs, peak float64, last Run, err 
 		ps = append(ps, r.PeakMiB)
 		last = r
 	}
-	return Median(ts), Median(ps), last, nil
-}
-
-// Median is the middle value (mean of the two middle values for an even count).
-func Median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	return stats.Median(ts), stats.Median(ps), last, nil
 }

@@ -149,6 +149,13 @@ func WriteExampleRun(dir string, labelAt func(x, y, z float64) int) error {
 	if err := os.WriteFile(prefix+"_space-MNI152NLin2009cAsym_desc-preproc_bold.json", []byte("{\"RepetitionTime\": 2.0}\n"), 0o644); err != nil {
 		return err
 	}
+	return WriteConfounds(prefix+"_desc-confounds_timeseries.tsv", T, rng)
+}
+
+// WriteConfounds writes an fMRIPrep-style confounds TSV of T volumes: the 6 motion parameters and
+// white matter and CSF signals, each with its derivative (n/a at volume 0), square and squared
+// derivative, then framewise displacement (n/a at 0, 0.05-0.15 mm) and standardized DVARS (0.8-1.2).
+func WriteConfounds(path string, T int, rng *rand.Rand) error {
 	var cols []string
 	for _, base := range []string{"trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z", "csf", "white_matter"} {
 		cols = append(cols, base, base+"_derivative1", base+"_power2", base+"_derivative1_power2")
@@ -172,5 +179,5 @@ func WriteExampleRun(dir string, labelAt func(x, y, z float64) int) error {
 		}
 		b.WriteString(strings.Join(row, "\t") + "\n")
 	}
-	return os.WriteFile(prefix+"_desc-confounds_timeseries.tsv", []byte(b.String()), 0o644)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
