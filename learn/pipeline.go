@@ -1,0 +1,129 @@
+package learn
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Pipeline is the model of the RPN and CSps signatures: a scaler, SelectKBest(f_regression, K) and
+// ElasticNet, each fitted on the training data only (scikit-learn's Pipeline).
+type Pipeline struct {
+	// Scaler is "robust" (RobustScaler, the default), "standard" or "none".
+	Scaler string
+	// K is the number of features SelectKBest keeps (0: all).
+	K     int
+	Model ElasticNet
+}
+
+// FittedPipeline is a fitted Pipeline.
+type FittedPipeline struct {
+	Scaling  *Scaling // nil without a scaler
+	Scores   []float64
+	Selected []int
+	Model    *LinearModel
+}
+
+// Fit fits the steps in order on x, y.
+func (pl Pipeline) Fit(x Matrix, y []float64) (*FittedPipeline, error) {
+	f := &FittedPipeline{}
+	xs := x
+	switch pl.Scaler {
+	case "robust", "":
+		s, err := RobustScaler{}.Fit(x)
+		if err != nil {
+			return nil, err
+		}
+		f.Scaling, xs = s, s.Transform(x)
+	case "standard":
+		s, err := StandardScaler{}.Fit(x)
+		if err != nil {
+			return nil, err
+		}
+		f.Scaling, xs = s, s.Transform(x)
+	case "none":
+	default:
+		return nil, fmt.Errorf("unknown scaler %q (robust, standard, none)", pl.Scaler)
+	}
+	f.Scores = FRegression(xs, y)
+	k := pl.K
+	if k <= 0 || k > x.Cols {
+		k = x.Cols
+	}
+	f.Selected = SelectKBest(f.Scores, k)
+	m, err := pl.Model.Fit(selectColumns(xs, f.Selected), y)
+	if err != nil {
+		return nil, err
+	}
+	f.Model = m
+	return f, nil
+}
+
+// Predict applies the fitted steps to new samples.
+func (f *FittedPipeline) Predict(x Matrix) []float64 {
+	xs := x
+	if f.Scaling != nil {
+		xs = f.Scaling.Transform(x)
+	}
+	return f.Model.Predict(selectColumns(xs, f.Selected))
+}
+
+func selectColumns(x Matrix, cols []int) Matrix {
+	out := linalgNew(x.Rows, len(cols))
+	for i := 0; i < x.Rows; i++ {
+		row := x.Data[i*x.Cols : (i+1)*x.Cols]
+		o := out.Data[i*len(cols) : (i+1)*len(cols)]
+		for k, c := range cols {
+			o[k] = row[c]
+		}
+	}
+	return out
+}
+
+func selectRows(x Matrix, rows []int) Matrix { return x.SelectRows(rows) }
+
+// LeaveOneOut returns the out-of-sample prediction of every sample by a pipeline fitted on all the
+// others (scikit-learn's cross_val_predict with LeaveOneOut), spread over the cores; the result
+// does not depend on the number of workers.
+func LeaveOneOut(pl Pipeline, x Matrix, y []float64) ([]float64, error) {
+	n := x.Rows
+	pred := make([]float64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				train := make([]int, 0, n-1)
+				for k := 0; k < n; k++ {
+					if k != i {
+						train = append(train, k)
+					}
+				}
+				yt := make([]float64, 0, n-1)
+				for _, k := range train {
+					yt = append(yt, y[k])
+				}
+				f, err := pl.Fit(selectRows(x, train), yt)
+				if err != nil {
+					errs[i] = fmt.Errorf("fold %d: %w", i, err)
+					continue
+				}
+				pred[i] = f.Predict(selectRows(x, []int{i}))[0]
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pred, nil
+}

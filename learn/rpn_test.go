@@ -1,0 +1,125 @@
+package learn
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/table"
+)
+
+// bochumData returns the published RPN features of the 35 Bochum subjects and their pain
+// sensitivity, in the order of res/bochum_sample_excl.csv.
+func bochumData(t *testing.T) (Matrix, []float64, *table.Table) {
+	t.Helper()
+	ft, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := make([]int, len(ft.Columns))
+	for i := range cols {
+		cols[i] = i
+	}
+	data, err := ft.Matrix(cols, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := golden.Floats("mean_QST_pain_sensitivity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Matrix{Rows: ft.NumRows(), Cols: len(cols), Data: data}, y, golden
+}
+
+var rpnPipeline = Pipeline{Scaler: "robust", K: 25, Model: ElasticNet{Alpha: 0.005, L1Ratio: 0.999, MaxIter: 100000, Tol: 1e-4}}
+
+// TestRefitReproducesPublishedRPN refits the published pipeline on the 35 subjects and compares
+// every fitted parameter with the exported model (rpn_model.json, which scikit-learn's refit
+// reproduces to 3e-16), and its predictions with the stored ones.
+func TestRefitReproducesPublishedRPN(t *testing.T) {
+	x, y, golden := bochumData(t)
+	var model struct {
+		Scaler struct{ Center, Scale []float64 }
+		Fsel   struct {
+			Scores   []float64
+			Selected []int `json:"selected_indices"`
+		}
+		Model struct {
+			Coef      []float64
+			Intercept float64
+			NIter     int `json:"n_iter"`
+		}
+	}
+	b, err := os.ReadFile(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &model); err != nil {
+		t.Fatal(err)
+	}
+	f, err := rpnPipeline.Fit(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := func(a, b []float64) float64 {
+		var d float64
+		for i := range a {
+			d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
+		}
+		return d
+	}
+	if d := worst(f.Scaling.Center, model.Scaler.Center); d > 1e-12 {
+		t.Errorf("scaler centre differs by %.3g", d)
+	}
+	if d := worst(f.Scaling.Scale, model.Scaler.Scale); d > 1e-12 {
+		t.Errorf("scaler scale differs by %.3g", d)
+	}
+	if d := worst(f.Scores, model.Fsel.Scores); d > 1e-9 {
+		t.Errorf("F scores differ by %.3g", d)
+	}
+	for i, s := range model.Fsel.Selected {
+		if f.Selected[i] != s {
+			t.Fatalf("selected features %v, published %v", f.Selected, model.Fsel.Selected)
+		}
+	}
+	if d := worst(f.Model.Coef, model.Model.Coef); d > 1e-10 {
+		t.Errorf("coefficients differ by %.3g", d)
+	}
+	if d := math.Abs(f.Model.Intercept - model.Model.Intercept); d > 1e-10 {
+		t.Errorf("intercept differs by %.3g", d)
+	}
+	if f.Model.NIter != model.Model.NIter {
+		t.Errorf("%d coordinate-descent sweeps, scikit-learn %d", f.Model.NIter, model.Model.NIter)
+	}
+	want, _ := golden.Floats("rpn_prediction")
+	if d := worst(f.Predict(x), want); d > 1e-10 {
+		t.Errorf("predictions of the refitted model differ by %.3g", d)
+	}
+}
+
+// TestLeaveOneOutReproducesPublishedPredictions: leave-one-out with the published hyperparameters
+// gives the stored prediction column (r = 0.627) to 1e-6.
+func TestLeaveOneOutReproducesPublishedPredictions(t *testing.T) {
+	x, y, golden := bochumData(t)
+	pred, err := LeaveOneOut(rpnPipeline, x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := golden.Floats("stored_prediction")
+	var d float64
+	for i := range pred {
+		d = math.Max(d, math.Abs(pred[i]-want[i]))
+	}
+	r := stats.Pearson(pred, y)
+	if d > 1e-6 || math.Abs(r-0.627) > 0.0005 {
+		t.Errorf("leave-one-out predictions differ by %.3g; r = %.4f (published 0.627)", d, r)
+	}
+	t.Logf("leave-one-out: max |difference| from the stored predictions %.2g, r = %.4f", d, r)
+}
