@@ -1,0 +1,132 @@
+package learn
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+type skLearnCase struct {
+	X       [][]float64 `json:"x"`
+	Y       []float64   `json:"y"`
+	Alpha   float64     `json:"alpha"`
+	L1Ratio float64     `json:"l1_ratio"`
+	K       int         `json:"k"`
+	name    string
+	m       Matrix
+}
+
+type skLearnOut struct {
+	RobustCenter  []float64 `json:"robust_center"`
+	RobustScale   []float64 `json:"robust_scale"`
+	StandardMean  []float64 `json:"standard_mean"`
+	StandardScale []float64 `json:"standard_scale"`
+	F             []float64 `json:"f"`
+	Selected      []int     `json:"selected"`
+	Coef          []float64 `json:"coef"`
+	Intercept     float64   `json:"intercept"`
+	PipePred      []float64 `json:"pipe_pred"`
+	LOO           []float64 `json:"loo"`
+}
+
+// TestLiveSklearnEstimators compares every estimator with scikit-learn 1.2.1 on random data of
+// several shapes (ElasticNet run to convergence, tol 1e-10), to 1e-6. Skipped unless PAINMARK_PYTHON
+// is set (the extended suite sets it).
+func TestLiveSklearnEstimators(t *testing.T) {
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewSource(6))
+	var cases []*skLearnCase
+	for _, c := range []struct {
+		n, p, k  int
+		alpha, r float64
+	}{{30, 8, 4, 0.05, 0.5}, {40, 200, 25, 0.01, 0.999}, {25, 500, 50, 0.1, 0.2}, {54, 300, 300, 0.02, 0.9}, {20, 3, 2, 0.5, 1}} {
+		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		y := make([]float64, c.n)
+		beta := make([]float64, c.p)
+		for j := 0; j < c.p && j < 6; j++ {
+			beta[j] = rng.NormFloat64()
+		}
+		rows := make([][]float64, c.n)
+		for i := 0; i < c.n; i++ {
+			for j := 0; j < c.p; j++ {
+				m.Data[i*c.p+j] = rng.NormFloat64()*(1+float64(j%4)) + float64(j%3)
+				y[i] += beta[j] * m.Data[i*c.p+j]
+			}
+			y[i] += 0.5 * rng.NormFloat64()
+			rows[i] = m.Data[i*c.p : (i+1)*c.p]
+		}
+		cases = append(cases, &skLearnCase{X: rows, Y: y, Alpha: c.alpha, L1Ratio: c.r, K: c.k, m: m,
+			name: fmt.Sprintf("n=%d p=%d k=%d alpha=%g l1_ratio=%g", c.n, c.p, c.k, c.alpha, c.r)})
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
+	b, _ := json.Marshal(cases)
+	os.WriteFile(in, b, 0o644)
+	if msg, err := exec.Command(py, filepath.Join("testdata", "sklearn_learn.py"), in, out).CombinedOutput(); err != nil {
+		t.Fatalf("peer: %v\n%s", err, msg)
+	}
+	var want []skLearnOut
+	b, _ = os.ReadFile(out)
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	rel := func(a, b []float64) float64 {
+		var d float64
+		for i := range a {
+			d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
+		}
+		return d
+	}
+	for i, c := range cases {
+		w := want[i]
+		rs, _ := RobustScaler{}.Fit(c.m)
+		ss, _ := StandardScaler{}.Fit(c.m)
+		f := FRegression(c.m, c.Y)
+		sel := SelectKBest(f, c.K)
+		en, err := ElasticNet{Alpha: c.Alpha, L1Ratio: c.L1Ratio, MaxIter: 100000, Tol: 1e-10}.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl := Pipeline{Scaler: "robust", K: c.K, Model: ElasticNet{Alpha: c.Alpha, L1Ratio: c.L1Ratio, MaxIter: 100000, Tol: 1e-10}}
+		fit, err := pl.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loo, err := LeaveOneOut(pl, c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks := []struct {
+			name string
+			d    float64
+			tol  float64
+		}{
+			{"RobustScaler center", rel(rs.Center, w.RobustCenter), 1e-12},
+			{"RobustScaler scale", rel(rs.Scale, w.RobustScale), 1e-12},
+			{"StandardScaler mean", rel(ss.Center, w.StandardMean), 1e-12},
+			{"StandardScaler scale", rel(ss.Scale, w.StandardScale), 1e-12},
+			{"f_regression", rel(f, w.F), 1e-9},
+			{"ElasticNet coef", rel(en.Coef, w.Coef), 1e-6},
+			{"ElasticNet intercept", math.Abs(en.Intercept - w.Intercept), 1e-6},
+			{"pipeline predictions", rel(fit.Predict(c.m), w.PipePred), 1e-6},
+			{"leave-one-out predictions", rel(loo, w.LOO), 1e-6},
+		}
+		for _, ch := range checks {
+			if !(ch.d <= ch.tol) {
+				t.Errorf("%s: %s differs by %.3g (tolerance %g)", c.name, ch.name, ch.d, ch.tol)
+			}
+		}
+		if fmt.Sprint(sel) != fmt.Sprint(w.Selected) {
+			t.Errorf("%s: SelectKBest picks %v, scikit-learn %v", c.name, sel, w.Selected)
+		}
+		t.Logf("%-42s coef %.1g  loo %.1g  f %.1g", c.name, checks[5].d, checks[8].d, checks[4].d)
+	}
+}
