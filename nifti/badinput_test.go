@@ -139,6 +139,28 @@ func TestTruncatedPairNamesTheImageFile(t *testing.T) {
 	}
 }
 
+func TestNonFiniteHeaderFieldsGiveErrors(t *testing.T) {
+	good := fixture(t, "affine-qform-only.nii")
+	for name, patch := range map[string]func([]byte){
+		"NaN quaternion": func(b []byte) { binary.LittleEndian.PutUint32(b[256:], math.Float32bits(float32(math.NaN()))) },
+		"Inf qoffset":    func(b []byte) { binary.LittleEndian.PutUint32(b[268:], math.Float32bits(float32(math.Inf(1)))) },
+		"NaN sform": func(b []byte) {
+			binary.LittleEndian.PutUint16(b[254:], 1)
+			binary.LittleEndian.PutUint32(b[280:], math.Float32bits(float32(math.NaN())))
+		},
+	} {
+		b := append([]byte(nil), good...)
+		patch(b)
+		h, err := ParseHeader(b)
+		if err != nil {
+			continue // refused at parse time: fine
+		}
+		if _, _, err := h.Affine(); err == nil || !strings.Contains(err.Error(), "finite") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 func TestNonFiniteAllowedWhenAsked(t *testing.T) {
 	path := filepath.Join("testdata", "nibabel", "nonfinite-float32.nii")
 	if err := readEverything(path, &Options{AllowNonFinite: true}); err != nil {

@@ -242,6 +242,12 @@ func (h *Header) SformAffine() space.Affine {
 // the results agree bit for bit. It matters when the rotation is near 180 degrees: w = sqrt(1 -
 // b²-c²-d²) then amplifies rounding errors a thousandfold.
 func (h *Header) QformAffine() (space.Affine, error) {
+	for _, v := range []float64{h.QuaternB, h.QuaternC, h.QuaternD, h.QoffsetX, h.QoffsetY, h.QoffsetZ, h.Pixdim[0], h.Pixdim[1], h.Pixdim[2], h.Pixdim[3]} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return space.Affine{}, fmt.Errorf("qform parameters are not finite (quatern_b/c/d %g %g %g, qoffset %g %g %g, pixdim %v)",
+				h.QuaternB, h.QuaternC, h.QuaternD, h.QoffsetX, h.QoffsetY, h.QoffsetZ, h.Pixdim[:4])
+		}
+	}
 	b, c, d := ext(h.QuaternB), ext(h.QuaternC), ext(h.QuaternD)
 	// w2 = 1.0 - np.dot(xyz, xyz); np.dot accumulates from zero, left to right.
 	dot := extAdd(extAdd(extMul(b, b), extMul(c, c)), extMul(d, d))
@@ -335,13 +341,21 @@ func (h *Header) BaseAffine() space.Affine {
 // ("sform", "qform" or "base").
 func (h *Header) Affine() (aff space.Affine, source string, err error) {
 	if h.SformCode != XformUnknown {
-		return h.SformAffine(), "sform", nil
+		a := h.SformAffine()
+		if !a.IsFinite() {
+			return space.Affine{}, "sform", fmt.Errorf("sform (srow_x/y/z) has non-finite entries: %v", a.Rows()[:3])
+		}
+		return a, "sform", nil
 	}
 	if h.QformCode != XformUnknown {
 		a, err := h.QformAffine()
 		return a, "qform", err
 	}
-	return h.BaseAffine(), "base", nil
+	a := h.BaseAffine()
+	if !a.IsFinite() {
+		return space.Affine{}, "base", fmt.Errorf("pixdim %v is not finite: no affine can be formed", h.Pixdim[:4])
+	}
+	return a, "base", nil
 }
 
 // ParseHeader decodes a NIfTI-1 or NIfTI-2 header from its first bytes (at least 348 for NIfTI-1,
