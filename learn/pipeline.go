@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+
+	"github.com/painmark/painmark/internal/linalg"
 )
 
 // Pipeline is the model of the RPN and CSps signatures: a scaler, SelectKBest(f_regression, K) and
@@ -69,7 +71,7 @@ func (f *FittedPipeline) Predict(x Matrix) []float64 {
 }
 
 func selectColumns(x Matrix, cols []int) Matrix {
-	out := linalgNew(x.Rows, len(cols))
+	out := linalg.NewMatrix(x.Rows, len(cols))
 	for i := 0; i < x.Rows; i++ {
 		row := x.Data[i*x.Cols : (i+1)*x.Cols]
 		o := out.Data[i*len(cols) : (i+1)*len(cols)]
@@ -79,8 +81,6 @@ func selectColumns(x Matrix, cols []int) Matrix {
 	}
 	return out
 }
-
-func selectRows(x Matrix, rows []int) Matrix { return x.SelectRows(rows) }
 
 // LeaveOneOut returns the out-of-sample prediction of every sample by a pipeline fitted on all the
 // others (scikit-learn's cross_val_predict with LeaveOneOut), spread over the cores; the result
@@ -106,12 +106,12 @@ func LeaveOneOut(pl Pipeline, x Matrix, y []float64) ([]float64, error) {
 				for _, k := range train {
 					yt = append(yt, y[k])
 				}
-				f, err := pl.Fit(selectRows(x, train), yt)
+				f, err := pl.Fit(x.SelectRows(train), yt)
 				if err != nil {
 					errs[i] = fmt.Errorf("fold %d: %w", i, err)
 					continue
 				}
-				pred[i] = f.Predict(selectRows(x, []int{i}))[0]
+				pred[i] = f.Predict(x.SelectRows([]int{i}))[0]
 			}
 		}()
 	}

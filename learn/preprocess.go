@@ -39,15 +39,6 @@ func percentile(sorted []float64, q float64) float64 {
 	return a + d*t
 }
 
-// columnValues copies column j.
-func columnValues(x Matrix, j int) []float64 {
-	out := make([]float64, x.Rows)
-	for i := range out {
-		out[i] = x.Data[i*x.Cols+j]
-	}
-	return out
-}
-
 // RobustScaler is scikit-learn's RobustScaler with its defaults (centring on the median, scaling by
 // the 25-75 interquartile range with numpy's linear interpolation; a zero range becomes 1).
 type RobustScaler struct{}
@@ -194,5 +185,3 @@ func SelectKBest(scores []float64, k int) []int {
 	sort.Ints(sel)
 	return sel
 }
-
-func linalgNew(rows, cols int) Matrix { return linalg.NewMatrix(rows, cols) }
