@@ -28,32 +28,16 @@ type FittedPipeline struct {
 
 // Fit fits the steps in order on x, y.
 func (pl Pipeline) Fit(x Matrix, y []float64) (*FittedPipeline, error) {
-	f := &FittedPipeline{}
-	xs := x
-	switch pl.Scaler {
-	case "robust", "":
-		s, err := RobustScaler{}.Fit(x)
-		if err != nil {
-			return nil, err
-		}
-		f.Scaling, xs = s, s.Transform(x)
-	case "standard":
-		s, err := StandardScaler{}.Fit(x)
-		if err != nil {
-			return nil, err
-		}
-		f.Scaling, xs = s, s.Transform(x)
-	case "none":
-	default:
-		return nil, fmt.Errorf("unknown scaler %q (robust, standard, none)", pl.Scaler)
+	pre, err := pl.prepare(x, y)
+	if err != nil {
+		return nil, err
 	}
-	f.Scores = FRegression(xs, y)
 	k := pl.K
 	if k <= 0 || k > x.Cols {
 		k = x.Cols
 	}
-	f.Selected = SelectKBest(f.Scores, k)
-	m, err := pl.Model.Fit(selectColumns(xs, f.Selected), y)
+	f := &FittedPipeline{Scaling: pre.Scaling, Scores: pre.Scores, Selected: SelectKBest(pre.Scores, k)}
+	m, err := pl.Model.Fit(selectColumns(pre.Scaled, f.Selected), y)
 	if err != nil {
 		return nil, err
 	}

@@ -123,3 +123,26 @@ func TestLeaveOneOutReproducesPublishedPredictions(t *testing.T) {
 	}
 	t.Logf("leave-one-out: max |difference| from the stored predictions %.2g, r = %.4f", d, r)
 }
+
+// PAINTeR's grid: K in 20..80, alpha in .001..0.5, l1_ratio .999, negative MSE, ElasticNet
+// max_iter 100000.
+var painterGrid = Grid{
+	K:       []int{20, 25, 30, 35, 40, 45, 50, 60, 70, 80},
+	Alpha:   []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5},
+	L1Ratio: []float64{0.999},
+}
+
+// TestGridSearchPicksPublishedHyperparameters: leave-one-out grid search on the 35 subjects picks
+// K = 25, alpha = 0.005, as published.
+func TestGridSearchPicksPublishedHyperparameters(t *testing.T) {
+	x, y, _ := bochumData(t)
+	res, err := GridSearch(rpnPipeline, painterGrid, NegMSE, x, y, LeaveOneOutSplits(x.Rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := res.Candidates[res.Best]
+	if best.K != 25 || best.Alpha != 0.005 {
+		t.Errorf("best candidate %+v, published K=25 alpha=0.005", best)
+	}
+	t.Logf("best %+v, mean neg-MSE %.6f over %d candidates", best, res.MeanScore[res.Best], len(res.Candidates))
+}
