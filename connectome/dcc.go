@@ -36,7 +36,8 @@ func garchRecursion(x []float64, p GARCH, s0 float64, h []float64) {
 	}
 }
 
-func popStd(x []float64) float64 {
+// sumSquares returns Σ(x − x̄)².
+func sumSquares(x []float64) float64 {
 	var m float64
 	for _, v := range x {
 		m += v
@@ -46,21 +47,14 @@ func popStd(x []float64) float64 {
 	for _, v := range x {
 		ss += (v - m) * (v - m)
 	}
-	return math.Sqrt(ss / float64(len(x)))
+	return ss
 }
 
-func sampleVar(x []float64) float64 {
-	var m float64
-	for _, v := range x {
-		m += v
-	}
-	m /= float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += (v - m) * (v - m)
-	}
-	return ss / float64(len(x)-1)
-}
+// popStd is the population standard deviation (MATLAB's std(x, 1)).
+func popStd(x []float64) float64 { return math.Sqrt(sumSquares(x) / float64(len(x))) }
+
+// sampleVar is the sample variance (MATLAB's var(x), N−1).
+func sampleVar(x []float64) float64 { return sumSquares(x) / float64(len(x)-1) }
 
 // GarchVariancesEstimation are the conditional variances of the estimation path
 // (fattailed_garchlikelihood): parameters ≤ 0 become realmin, pre-sample value std(x, 1).

@@ -1,15 +1,14 @@
 package connectome
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -58,8 +57,7 @@ func correlatedSeries(rng *rand.Rand, T, p int) signal.Matrix {
 // nilearn's correlation and tangent kinds and the vectorization with scikit-learn/scipy on random
 // inputs of several shapes, T < p included. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnConnectivity(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	rng := rand.New(rand.NewSource(4))
@@ -79,18 +77,8 @@ func TestLiveSklearnConnectivity(t *testing.T) {
 			cases = append(cases, c)
 		}
 	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
-	b, _ := json.Marshal(cases)
-	os.WriteFile(in, b, 0o644)
-	if msg, err := exec.Command(py, filepath.Join("testdata", "sklearn_connectivity.py"), in, out).CombinedOutput(); err != nil {
-		t.Fatalf("peer: %v\n%s", err, msg)
-	}
 	var want []skOut
-	b, _ = os.ReadFile(out)
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_connectivity.py"), cases, &want)
 	rel := func(a, b []float64) float64 {
 		var scale float64
 		for _, v := range b {

@@ -1,11 +1,9 @@
 package extract
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,8 +118,7 @@ type peerCase struct {
 // TestLiveNumpyExtraction compares every masker with nibabel+numpy on the real 4D images in
 // ../shared/data/fmri, to 1e-10 relative. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveNumpyExtraction(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	images := []string{
@@ -196,18 +193,8 @@ func TestLiveNumpyExtraction(t *testing.T) {
 	}
 	cases = append(cases, &peerCase{Data: images[1], Kind: "labels", Atlas: levels, Labels: idx, Strategy: "mean", name: "fmri.nii.gz PAM50 levels (resampled)", got: res.Signals})
 
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "cases.json"), filepath.Join(dir, "out.json")
-	b, _ := json.Marshal(cases)
-	os.WriteFile(in, b, 0o644)
-	if msg, err := exec.Command(py, filepath.Join("testdata", "numpy_extract.py"), in, out).CombinedOutput(); err != nil {
-		t.Fatalf("peer: %v\n%s", err, msg)
-	}
 	var want [][][]*float64
-	b, _ = os.ReadFile(out)
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	testdata.RunPython(t, filepath.Join("testdata", "numpy_extract.py"), cases, &want)
 	for i, c := range cases {
 		w := want[i]
 		if len(w) != c.got.Rows || len(w[0]) != c.got.Cols {

@@ -1,13 +1,12 @@
 package learn
 
 import (
-	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -18,8 +17,7 @@ import (
 // PAINTeR grid on all 35 subjects (scikit-learn needs several minutes). Skipped unless PAINMARK_PYTHON
 // is set.
 func TestLiveSklearnNested(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	x, y, golden := bochumData(t)
@@ -41,21 +39,12 @@ func TestLiveSklearnNested(t *testing.T) {
 	for i := range rows {
 		rows[i] = x.Data[i*x.Cols : (i+1)*x.Cols]
 	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
-	b, _ := json.Marshal(map[string]any{"x": rows, "y": y, "k": g.K, "alpha": g.Alpha, "l1_ratio": g.L1Ratio})
-	os.WriteFile(in, b, 0o644)
-	if msg, err := exec.Command(py, filepath.Join("testdata", "sklearn_nested.py"), in, out).CombinedOutput(); err != nil {
-		t.Fatalf("peer: %v\n%s", err, msg)
-	}
 	var want struct {
 		Chosen      [][3]float64
 		Predictions []float64
 	}
-	b, _ = os.ReadFile(out)
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_nested.py"),
+		map[string]any{"x": rows, "y": y, "k": g.K, "alpha": g.Alpha, "l1_ratio": g.L1Ratio}, &want)
 	res, err := NestedLeaveOneOut(rpnPipeline, g, NegMSE, x, y)
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,9 @@ package learn
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/internal/parallel"
 )
 
 // Pipeline is the model of the RPN and CSps signatures: a scaler, SelectKBest(f_regression, K) and
@@ -73,37 +72,22 @@ func LeaveOneOut(pl Pipeline, x Matrix, y []float64) ([]float64, error) {
 	n := x.Rows
 	pred := make([]float64, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				train := make([]int, 0, n-1)
-				for k := 0; k < n; k++ {
-					if k != i {
-						train = append(train, k)
-					}
-				}
-				yt := make([]float64, 0, n-1)
-				for _, k := range train {
-					yt = append(yt, y[k])
-				}
-				f, err := pl.Fit(x.SelectRows(train), yt)
-				if err != nil {
-					errs[i] = fmt.Errorf("fold %d: %w", i, err)
-					continue
-				}
-				pred[i] = f.Predict(x.SelectRows([]int{i}))[0]
+	parallel.For(n, func(i int) {
+		train := make([]int, 0, n-1)
+		yt := make([]float64, 0, n-1)
+		for k := 0; k < n; k++ {
+			if k != i {
+				train = append(train, k)
+				yt = append(yt, y[k])
 			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+		}
+		f, err := pl.Fit(x.SelectRows(train), yt)
+		if err != nil {
+			errs[i] = fmt.Errorf("fold %d: %w", i, err)
+			return
+		}
+		pred[i] = f.Predict(x.SelectRows([]int{i}))[0]
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

@@ -3,8 +3,8 @@ package learn
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
+
+	"github.com/painmark/painmark/internal/parallel"
 )
 
 // Grid is the hyperparameter grid of the RPN/CSps pipeline.
@@ -97,22 +97,9 @@ func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, s
 	}
 	scores := make([][]float64, len(splits)) // fold x candidate
 	errs := make([]error, len(splits))
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range jobs {
-				scores[f], errs[f] = foldScores(base, cands, scoring, x, y, splits[f])
-			}
-		}()
-	}
-	for f := range splits {
-		jobs <- f
-	}
-	close(jobs)
-	wg.Wait()
+	parallel.For(len(splits), func(f int) {
+		scores[f], errs[f] = foldScores(base, cands, scoring, x, y, splits[f])
+	})
 	for f, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f, err)

@@ -1,14 +1,14 @@
 package learn
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
 )
 
 type skLearnCase struct {
@@ -38,8 +38,7 @@ type skLearnOut struct {
 // several shapes (ElasticNet run to convergence, tol 1e-10), to 1e-6. Skipped unless PAINMARK_PYTHON
 // is set (the extended suite sets it).
 func TestLiveSklearnEstimators(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	rng := rand.New(rand.NewSource(6))
@@ -66,18 +65,8 @@ func TestLiveSklearnEstimators(t *testing.T) {
 		cases = append(cases, &skLearnCase{X: rows, Y: y, Alpha: c.alpha, L1Ratio: c.r, K: c.k, m: m,
 			name: fmt.Sprintf("n=%d p=%d k=%d alpha=%g l1_ratio=%g", c.n, c.p, c.k, c.alpha, c.r)})
 	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
-	b, _ := json.Marshal(cases)
-	os.WriteFile(in, b, 0o644)
-	if msg, err := exec.Command(py, filepath.Join("testdata", "sklearn_learn.py"), in, out).CombinedOutput(); err != nil {
-		t.Fatalf("peer: %v\n%s", err, msg)
-	}
 	var want []skLearnOut
-	b, _ = os.ReadFile(out)
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_learn.py"), cases, &want)
 	rel := func(a, b []float64) float64 {
 		var d float64
 		for i := range a {

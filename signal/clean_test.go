@@ -1,11 +1,9 @@
 package signal
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,23 +163,12 @@ func optionsOf(p peerOptions) CleanOptions {
 // TestLiveNilearnSteps compares Clean with the numpy/scipy script that follows nilearn's steps, to
 // 1e-8 (relative to the output's scale). Skipped unless PAINMARK_PYTHON is set.
 func TestLiveNilearnSteps(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	cs := cases(t)
-	dir := t.TempDir()
-	in, outp := filepath.Join(dir, "cases.json"), filepath.Join(dir, "out.json")
-	b, _ := json.Marshal(cs)
-	os.WriteFile(in, b, 0o644)
-	if msg, err := exec.Command(py, filepath.Join("testdata", "nilearn_clean.py"), in, outp).CombinedOutput(); err != nil {
-		t.Fatalf("peer script: %v\n%s", err, msg)
-	}
 	var want [][][]float64
-	b, _ = os.ReadFile(outp)
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
+	testdata.RunPython(t, filepath.Join("testdata", "nilearn_clean.py"), cs, &want)
 	for i, c := range cs {
 		var conf *Matrix
 		if c.Confounds != nil {

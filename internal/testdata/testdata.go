@@ -2,7 +2,9 @@
 package testdata
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -26,4 +28,34 @@ func Shared(t testing.TB, rel ...string) string {
 		t.Skipf("shared data not available: %v", err)
 	}
 	return p
+}
+
+// RunPython runs a peer script with Debian's Python (PAINMARK_PYTHON; the test is skipped when it is
+// unset, as outside the extended suite): in is written as JSON to a file passed as the first
+// argument, the script writes its JSON answer to the second, which is decoded into out.
+func RunPython(t testing.TB, script string, in, out any) {
+	t.Helper()
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	dir := t.TempDir()
+	inPath, outPath := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.json")
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := exec.Command(py, script, inPath, outPath).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, msg)
+	}
+	b, err = os.ReadFile(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
 }
