@@ -1,0 +1,303 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/version"
+	"github.com/spf13/cobra"
+)
+
+// learnInputs are the flags shared by the learn subcommands.
+type learnInputs struct {
+	target, idColumn, scaler string
+	k                        []int
+	alpha, l1                []float64
+	maxIter                  int
+	tol                      float64
+}
+
+func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
+	f := cmd.Flags()
+	f.StringVar(&li.target, "target", "", "target as TABLE:COLUMN (a participants table joined on subject IDs), or COLUMN of the feature table")
+	f.StringVar(&li.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
+	f.StringVar(&li.scaler, "scaler", "robust", "robust (RobustScaler), standard or none")
+	f.IntVar(&li.maxIter, "max-iter", 100000, "ElasticNet iteration limit")
+	f.Float64Var(&li.tol, "tol", 1e-4, "ElasticNet tolerance (scikit-learn's)")
+	if grid {
+		f.IntSliceVar(&li.k, "k", []int{25}, "SelectKBest K values")
+		f.Float64SliceVar(&li.alpha, "alpha", []float64{0.005}, "ElasticNet alpha values")
+		f.Float64SliceVar(&li.l1, "l1-ratio", []float64{0.999}, "ElasticNet l1_ratio values")
+	} else {
+		f.IntSliceVar(&li.k, "k", []int{25}, "SelectKBest K")
+		f.Float64SliceVar(&li.alpha, "alpha", []float64{0.005}, "ElasticNet alpha")
+		f.Float64SliceVar(&li.l1, "l1-ratio", []float64{0.999}, "ElasticNet l1_ratio")
+	}
+}
+
+func (li *learnInputs) pipeline() learn.Pipeline {
+	return learn.Pipeline{Scaler: li.scaler, K: li.k[0], Model: learn.ElasticNet{Alpha: li.alpha[0], L1Ratio: li.l1[0], MaxIter: li.maxIter, Tol: li.tol}}
+}
+
+// loadFeatures reads a subjects x features TSV/CSV (first or --id-column column = subject IDs,
+// the target column excluded from the features) and the target.
+func (li *learnInputs) load(path string, needTarget bool) (ids, names []string, x learn.Matrix, y []float64, err error) {
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return
+	}
+	idCol := li.idColumn
+	if idCol == "" {
+		idCol = tb.Columns[0].Name
+	}
+	idc, err := tb.Column(idCol)
+	if err != nil {
+		return
+	}
+	ids = idc.Raw
+	var targetTable, targetColumn string
+	if li.target != "" {
+		if i := strings.LastIndex(li.target, ":"); i > 0 {
+			targetTable, targetColumn = li.target[:i], li.target[i+1:]
+		} else {
+			targetColumn = li.target
+		}
+	}
+	if needTarget && targetColumn == "" {
+		err = usageError{fmt.Errorf("--target is required")}
+		return
+	}
+	var cols []int
+	for i, c := range tb.Columns {
+		if c.Name == idCol || (targetTable == "" && c.Name == targetColumn) {
+			continue
+		}
+		cols = append(cols, i)
+		names = append(names, c.Name)
+	}
+	data, err := tb.Matrix(cols, false)
+	if err != nil {
+		return
+	}
+	x = learn.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data}
+	if targetColumn == "" {
+		return
+	}
+	if targetTable == "" {
+		y, err = tb.Floats(targetColumn)
+		if err == nil {
+			for i, v := range y {
+				if math.IsNaN(v) {
+					err = fmt.Errorf("%s: subject %s has no %s", path, ids[i], targetColumn)
+					return
+				}
+			}
+		}
+		return
+	}
+	pt, err := table.ReadParticipants(targetTable, "", nil)
+	if err != nil {
+		return
+	}
+	y, err = pt.Values(ids, targetColumn)
+	return
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+func metrics(pred, y []float64) map[string]float64 {
+	var mae, mse float64
+	for i := range y {
+		e := pred[i] - y[i]
+		mae += math.Abs(e)
+		mse += e * e
+	}
+	n := float64(len(y))
+	return map[string]float64{"r": stats.Pearson(pred, y), "mae": mae / n, "mse": mse / n}
+}
+
+func newLearnCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "learn",
+		Short: "Cross-validate, search, fit and apply RobustScaler → SelectKBest → ElasticNet models on any feature table",
+		Long: `learn runs scikit-learn's pipeline of the RPN and CSps signatures (RobustScaler, SelectKBest with
+f_regression, ElasticNet), every step fitted inside the training fold, on any subjects x features table
+(TSV/CSV with a subject-ID column, e.g. painmark connectome's features.tsv). Metrics are computed on
+pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless).`,
+	}
+	var cvIn, searchIn, fitIn learnInputs
+	var cvOut, searchOut, fitOut, predOut string
+	var nested bool
+	var scoring string
+	cv := &cobra.Command{
+		Use:     "cv FEATURES",
+		Short:   "Leave-one-out predictions with fixed hyperparameters",
+		Example: `  painmark learn cv connectomes/features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 -o cv.json`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, _, x, y, err := cvIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			pred, err := learn.LeaveOneOut(cvIn.pipeline(), x, y)
+			if err != nil {
+				return err
+			}
+			m := metrics(pred, y)
+			fmt.Fprintf(cmd.OutOrStdout(), "leave-one-out, %d subjects x %d features: r = %.4f, MAE = %.4f\n", len(ids), x.Cols, m["r"], m["mae"])
+			return writeJSON(cvOut, map[string]any{"subjects": ids, "target": y, "predictions": pred, "metrics": m,
+				"pipeline": cvIn.pipeline(), "cv": "leave-one-out", "software_version": version.String()})
+		},
+	}
+	cvIn.flags(cv, false)
+	cv.Flags().StringVarP(&cvOut, "out", "o", "cv.json", "result JSON")
+	search := &cobra.Command{
+		Use:   "search FEATURES",
+		Short: "Leave-one-out grid search (scikit-learn's GridSearchCV order and ties), optionally nested",
+		Example: `  painmark learn search features.tsv --target participants.tsv:pain --k 20,25,30 \
+      --alpha 0.001,0.005,0.01 --l1-ratio 0.999 --scoring neg_mean_squared_error --nested -o search.json`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, _, x, y, err := searchIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			g := learn.Grid{K: searchIn.k, Alpha: searchIn.alpha, L1Ratio: searchIn.l1}
+			base := searchIn.pipeline()
+			res, err := learn.GridSearch(base, g, learn.Scoring(scoring), x, y, learn.LeaveOneOutSplits(x.Rows))
+			if err != nil {
+				return err
+			}
+			out := map[string]any{"subjects": ids, "candidates": res.Candidates, "mean_score": res.MeanScore,
+				"best": res.Candidates[res.Best], "scoring": scoring, "software_version": version.String()}
+			fmt.Fprintf(cmd.OutOrStdout(), "best of %d candidates: K=%d alpha=%g l1_ratio=%g (%s %.6f)\n", len(res.Candidates),
+				res.Candidates[res.Best].K, res.Candidates[res.Best].Alpha, res.Candidates[res.Best].L1Ratio, scoring, res.MeanScore[res.Best])
+			if nested {
+				nr, err := learn.NestedLeaveOneOut(base, g, learn.Scoring(scoring), x, y)
+				if err != nil {
+					return err
+				}
+				m := metrics(nr.Predictions, y)
+				out["nested"] = map[string]any{"chosen": nr.Chosen, "predictions": nr.Predictions, "metrics": m}
+				fmt.Fprintf(cmd.OutOrStdout(), "nested leave-one-out: r = %.4f, MAE = %.4f\n", m["r"], m["mae"])
+			}
+			return writeJSON(searchOut, out)
+		},
+	}
+	searchIn.flags(search, true)
+	search.Flags().StringVar(&scoring, "scoring", string(learn.NegMSE), "neg_mean_squared_error or neg_mean_absolute_error")
+	search.Flags().BoolVar(&nested, "nested", false, "also run nested leave-one-out (the search inside each outer fold)")
+	search.Flags().StringVarP(&searchOut, "out", "o", "search.json", "result JSON")
+	fit := &cobra.Command{
+		Use:     "fit FEATURES",
+		Short:   "Fit the pipeline on all subjects and save the model",
+		Example: `  painmark learn fit features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 -o model.json`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, names, x, y, err := fitIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			f, err := fitIn.pipeline().Fit(x, y)
+			if err != nil {
+				return err
+			}
+			sel := make([]string, len(f.Selected))
+			for i, j := range f.Selected {
+				sel[i] = names[j]
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "fitted on %d subjects: %d of %d features selected, %d non-zero weights (converged: %v)\n",
+				x.Rows, len(f.Selected), x.Cols, countNonZero(f.Model.Coef), f.Model.Converged)
+			return writeJSON(fitOut, savedModel{Features: names, Scaler: fitIn.scaler, Center: centerOf(f), Scale: scaleOf(f),
+				Selected: f.Selected, SelectedNames: sel, Coef: f.Model.Coef, Intercept: f.Model.Intercept,
+				Pipeline: fitIn.pipeline(), SoftwareVersion: version.String()})
+		},
+	}
+	fitIn.flags(fit, false)
+	fit.Flags().StringVarP(&fitOut, "out", "o", "model.json", "model JSON")
+	var predIn learnInputs
+	predict := &cobra.Command{
+		Use:     "predict MODEL FEATURES",
+		Short:   "Apply a saved model to a feature table",
+		Example: `  painmark learn predict model.json new_features.tsv -o predictions.tsv`,
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var m savedModel
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			ids, names, x, _, err := predIn.load(args[1], false)
+			if err != nil {
+				return err
+			}
+			if strings.Join(names, "\t") != strings.Join(m.Features, "\t") {
+				return fmt.Errorf("%s: its %d feature columns differ from the model's %d (names or order)", args[1], len(names), len(m.Features))
+			}
+			f := &learn.FittedPipeline{Selected: m.Selected, Model: &learn.LinearModel{Coef: m.Coef, Intercept: m.Intercept}}
+			if m.Center != nil {
+				f.Scaling = &learn.Scaling{Center: m.Center, Scale: m.Scale}
+			}
+			pred := f.Predict(x)
+			return table.Write(predOut, &table.Table{Columns: []*table.Column{table.TextColumn("subject", ids), table.NumericColumn("prediction", pred)}})
+		},
+	}
+	predict.Flags().StringVar(&predIn.idColumn, "id-column", "", "subject-ID column (default: the first)")
+	predict.Flags().StringVarP(&predOut, "out", "o", "predictions.tsv", "predictions TSV")
+	cmd.AddCommand(cv, search, fit, predict)
+	return cmd
+}
+
+// savedModel is the JSON of a fitted pipeline (superseded by the signature artifact of the
+// signature workflow).
+type savedModel struct {
+	Features        []string
+	Scaler          string
+	Center, Scale   []float64
+	Selected        []int
+	SelectedNames   []string
+	Coef            []float64
+	Intercept       float64
+	Pipeline        learn.Pipeline
+	SoftwareVersion string
+}
+
+func centerOf(f *learn.FittedPipeline) []float64 {
+	if f.Scaling == nil {
+		return nil
+	}
+	return f.Scaling.Center
+}
+
+func scaleOf(f *learn.FittedPipeline) []float64 {
+	if f.Scaling == nil {
+		return nil
+	}
+	return f.Scaling.Scale
+}
+
+func countNonZero(v []float64) int {
+	n := 0
+	for _, x := range v {
+		if x != 0 {
+			n++
+		}
+	}
+	return n
+}

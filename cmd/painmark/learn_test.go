@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/table"
+)
+
+// bochumFeatureTable writes the published RPN features as a feature table (subject, features) and a
+// participants table with the pain-sensitivity target, as a user would bring them.
+func bochumFeatureTable(t *testing.T) (string, string, []float64) {
+	ft, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := golden.Column("ID")
+	y, _ := golden.Floats("mean_QST_pain_sensitivity")
+	subj := make([]string, len(ids.Raw))
+	for i, v := range ids.Raw {
+		subj[i] = "sub-" + v
+	}
+	cols := []*table.Column{table.TextColumn("subject", subj)}
+	for j, c := range ft.Columns {
+		nc := table.NumericColumn(fmt.Sprintf("e%05d", j), c.Values)
+		nc.Raw = c.Raw // keep the published digits exactly
+		cols = append(cols, nc)
+	}
+	dir := t.TempDir()
+	feat := filepath.Join(dir, "features.tsv")
+	if err := table.Write(feat, &table.Table{Columns: cols}); err != nil {
+		t.Fatal(err)
+	}
+	parts := filepath.Join(dir, "participants.tsv")
+	table.Write(parts, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", subj), table.NumericColumn("pain", y)}})
+	pred, _ := golden.Floats("rpn_prediction")
+	return feat, parts, pred
+}
+
+func TestLearnCommandsOnBochum(t *testing.T) {
+	feat, parts, rpnPred := bochumFeatureTable(t)
+	dir := t.TempDir()
+	out, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "-o", filepath.Join(dir, "cv.json"))
+	if code != 0 || !strings.Contains(out, "r = 0.6266") {
+		t.Fatalf("cv: %d %s %s", code, out, stderr)
+	}
+	model := filepath.Join(dir, "model.json")
+	if _, stderr, code := runCLI(t, "learn", "fit", feat, "--target", parts+":pain", "-o", model); code != 0 {
+		t.Fatal(stderr)
+	}
+	predPath := filepath.Join(dir, "pred.tsv")
+	if _, stderr, code := runCLI(t, "learn", "predict", model, feat, "-o", predPath); code != 0 {
+		t.Fatal(stderr)
+	}
+	pt, _ := table.Read(predPath, nil)
+	got, _ := pt.Floats("prediction")
+	for i := range got {
+		if math.Abs(got[i]-rpnPred[i]) > 1e-10 {
+			t.Fatalf("subject %d: %v, published model %v", i, got[i], rpnPred[i])
+		}
+	}
+	out, stderr, code = runCLI(t, "learn", "search", feat, "--target", parts+":pain", "--k", "20,25,30", "--alpha", "0.001,0.005,0.01", "-o", filepath.Join(dir, "search.json"))
+	if code != 0 || !strings.Contains(out, "K=25 alpha=0.005") {
+		t.Errorf("search: %d %s %s", code, out, stderr)
+	}
+	var res map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "search.json"))
+	if json.Unmarshal(b, &res) != nil || len(res["candidates"].([]any)) != 9 {
+		t.Errorf("search JSON: %v", res["candidates"])
+	}
+	// A feature table whose columns differ from the model's is refused.
+	short := filepath.Join(dir, "short.tsv")
+	os.WriteFile(short, []byte("subject\te00000\nsub-1\t0.1\n"), 0o644)
+	if _, stderr, code := runCLI(t, "learn", "predict", model, short, "-o", filepath.Join(dir, "x.tsv")); code == 0 || !strings.Contains(stderr, "differ") {
+		t.Errorf("mismatched features: %d %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "learn", "cv", feat, "-o", filepath.Join(dir, "y.json")); code != 2 || !strings.Contains(stderr, "--target") {
+		t.Errorf("missing target: %d %s", code, stderr)
+	}
+}
