@@ -1,0 +1,70 @@
+package learn
+
+import (
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
+)
+
+type splitCase struct {
+	Kind   string   `json:"kind"`
+	N      int      `json:"n"`
+	K      int      `json:"k"`
+	Groups []string `json:"groups"`
+}
+
+// TestLiveSklearnSplitters compares the test indices of every fold with scikit-learn's KFold,
+// GroupKFold and LeaveOneGroupOut (uneven groups, ties in group sizes).
+func TestLiveSklearnSplitters(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var cases []splitCase
+	for _, nk := range [][2]int{{10, 3}, {35, 5}, {54, 10}, {7, 7}} {
+		cases = append(cases, splitCase{Kind: "kfold", N: nk[0], K: nk[1]})
+	}
+	for _, ng := range [][3]int{{40, 6, 3}, {30, 10, 5}, {25, 4, 4}} {
+		g := make([]string, ng[0])
+		for i := range g {
+			g[i] = fmt.Sprintf("site%02d", rng.Intn(ng[1]))
+		}
+		cases = append(cases, splitCase{Kind: "groupkfold", N: ng[0], K: ng[2], Groups: g}, splitCase{Kind: "logo", N: ng[0], Groups: g})
+	}
+	var want [][][]int
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_splits.py"), cases, &want)
+	for i, c := range cases {
+		var splits []Split
+		var err error
+		switch c.Kind {
+		case "kfold":
+			splits, err = KFoldSplits(c.N, c.K)
+		case "groupkfold":
+			splits, err = GroupKFoldSplits(c.Groups, c.K)
+		default:
+			splits, err = LeaveOneGroupOutSplits(c.Groups)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]int
+		for _, s := range splits {
+			got = append(got, s.Test)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want[i]) {
+			t.Errorf("%s n=%d k=%d: %v, scikit-learn %v", c.Kind, c.N, c.K, got, want[i])
+		}
+	}
+}
+
+func TestSplitterErrors(t *testing.T) {
+	if _, err := KFoldSplits(5, 6); err == nil {
+		t.Error("more folds than samples accepted")
+	}
+	if _, err := GroupKFoldSplits([]string{"a", "a", "b"}, 3); err == nil {
+		t.Error("more folds than groups accepted")
+	}
+	if _, err := LeaveOneGroupOutSplits([]string{"a", "a"}); err == nil {
+		t.Error("one group accepted")
+	}
+}
