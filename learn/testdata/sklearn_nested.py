@@ -11,9 +11,6 @@ OUT: the chosen k, alpha, l1_ratio per outer fold and the predictions.
 """
 import json
 import sys
-import tempfile
-
-from joblib import Memory
 
 import numpy as np
 from sklearn.feature_selection import SelectKBest, f_regression
@@ -26,11 +23,11 @@ d = json.load(open(sys.argv[1]))
 X, y = np.array(d["x"]), np.array(d["y"])
 grid = {"fsel__k": d["k"], "model__alpha": d["alpha"], "model__l1_ratio": d["l1_ratio"]}
 chosen, preds = [], []
-# Pipeline(memory=...) caches each fold's fitted scaler across candidates (results unchanged):
-# RobustScaler's nanpercentile loops over columns in Python and dominates otherwise.
-cache = Memory(tempfile.mkdtemp(), verbose=0)
+# No Pipeline(memory=...): joblib would pickle and reload each fold's fitted scaler for every
+# candidate, which costs more than refitting. scikit-learn's RobustScaler (np.nanpercentile loops
+# over columns in Python) then dominates: about 0.2 s per fit on 7503 features.
 for train, test in LeaveOneOut().split(X):
-    pipe = Pipeline([("scaler", RobustScaler()), ("fsel", SelectKBest(f_regression)), ("model", ElasticNet(max_iter=100000))], memory=cache)
+    pipe = Pipeline([("scaler", RobustScaler()), ("fsel", SelectKBest(f_regression)), ("model", ElasticNet(max_iter=100000))])
     gs = GridSearchCV(pipe, grid, scoring="neg_mean_squared_error", cv=LeaveOneOut(), n_jobs=1).fit(X[train], y[train])
     p = gs.best_params_
     chosen.append([p["fsel__k"], p["model__alpha"], p["model__l1_ratio"]])
