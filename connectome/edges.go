@@ -104,19 +104,22 @@ func EdgeTimeSeries(x signal.Matrix) signal.Matrix {
 	out := signal.NewMatrix(x.Rows, ne)
 	parallelRows(x.Rows, func(t0, t1 int) {
 		for t := t0; t < t1; t++ {
-			zr := z.Data[t*p : (t+1)*p]
-			o := out.Data[t*ne : (t+1)*ne]
-			k := 0
-			for i := 1; i < p; i++ {
-				zi := zr[i]
-				for j, zj := range zr[:i] {
-					o[k+j] = zi * zj
-				}
-				k += i
-			}
+			addProducts(out.Data[t*ne:(t+1)*ne], z.Data[t*p:(t+1)*p]) // out starts at zero
 		}
 	})
 	return out
+}
+
+// addProducts adds z_i·z_j for every pair i > j, in Edges order, to o.
+func addProducts(o, z []float64) {
+	k := 0
+	for i := 1; i < len(z); i++ {
+		zi := z[i]
+		for j, zj := range z[:i] {
+			o[k+j] += zi * zj
+		}
+		k += i
+	}
 }
 
 // BinnedEdgeTimeSeries averages the co-fluctuation series within bins of frames (bin[t] in [0,
@@ -153,16 +156,7 @@ func BinnedEdgeTimeSeries(x signal.Matrix, bin []int, nbins int) (signal.Matrix,
 				if b < 0 {
 					continue
 				}
-				zr := z.Data[t*p : (t+1)*p]
-				o := acc.Data[b*ne : (b+1)*ne]
-				k := 0
-				for i := 1; i < p; i++ {
-					zi := zr[i]
-					for j, zj := range zr[:i] {
-						o[k+j] += zi * zj
-					}
-					k += i
-				}
+				addProducts(acc.Data[b*ne:(b+1)*ne], z.Data[t*p:(t+1)*p])
 			}
 			partial[c] = acc
 		}

@@ -143,27 +143,25 @@ func (m Measure) vector(x signal.Matrix, discardDiagonal bool) ([]float64, Info,
 	if err != nil {
 		return nil, info, err
 	}
-	var out Sym
+	defer linalg.PutScratch(c.Data) // the vector is a copy; the covariance buffer is recycled
 	switch m.Kind {
+	case Covariance:
+		return Vectorize(c, discardDiagonal), info, nil
+	case Correlation:
+		return Vectorize(CovToCorr(c), discardDiagonal), info, nil
 	case Precision, PartialCorrelation:
 		buf := linalg.GetScratch(c.N * c.N)
 		defer linalg.PutScratch(buf)
 		if err := linalg.CholeskyInverseInto(buf, c.Data, c.N); err != nil {
 			return nil, info, fmt.Errorf("covariance matrix: %w", err)
 		}
-		out = Sym{N: c.N, Data: buf}
+		out := Sym{N: c.N, Data: buf}
 		if m.Kind == PartialCorrelation {
 			precToPartialInPlace(out)
 		}
-	default:
-		out, info, err = m.Matrix(x)
-		if err != nil {
-			return nil, info, err
-		}
+		return Vectorize(out, discardDiagonal), info, nil
 	}
-	v := Vectorize(out, discardDiagonal)
-	linalg.PutScratch(c.Data)
-	return v, info, nil
+	return nil, info, fmt.Errorf("unknown kind %q (covariance, correlation, partial correlation, precision)", m.Kind)
 }
 
 // TangentReference is the group reference of the tangent-space embedding (Varoquaux et al. 2010,

@@ -31,11 +31,7 @@ func (pl Pipeline) Fit(x Matrix, y []float64) (*FittedPipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := pl.K
-	if k <= 0 || k > x.Cols {
-		k = x.Cols
-	}
-	f := &FittedPipeline{Scaling: pre.Scaling, Scores: pre.Scores, Selected: SelectKBest(pre.Scores, k)}
+	f := &FittedPipeline{Scaling: pre.Scaling, Scores: pre.Scores, Selected: SelectKBest(pre.Scores, effectiveK(pl.K, x.Cols))}
 	m, err := pl.Model.Fit(selectColumns(pre.Scaled, f.Selected), y)
 	if err != nil {
 		return nil, err
@@ -51,6 +47,14 @@ func (f *FittedPipeline) Predict(x Matrix) []float64 {
 		xs = f.Scaling.Transform(x)
 	}
 	return f.Model.Predict(selectColumns(xs, f.Selected))
+}
+
+// effectiveK is the number of features SelectKBest keeps: K, or all when K is 0 or too large.
+func effectiveK(k, p int) int {
+	if k <= 0 || k > p {
+		return p
+	}
+	return k
 }
 
 func selectColumns(x Matrix, cols []int) Matrix {

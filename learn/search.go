@@ -155,10 +155,7 @@ func foldScores(base Pipeline, cands []Candidate, scoring Scoring, x Matrix, y [
 	}
 	out := make([]float64, len(cands))
 	for c, cd := range cands {
-		sel := SelectKBest(pre.Scores, min(max(cd.K, 1), x.Cols))
-		if cd.K <= 0 {
-			sel = SelectKBest(pre.Scores, x.Cols)
-		}
+		sel := SelectKBest(pre.Scores, effectiveK(cd.K, x.Cols))
 		m, err := ElasticNet{Alpha: cd.Alpha, L1Ratio: cd.L1Ratio, MaxIter: base.Model.MaxIter, Tol: base.Model.Tol}.Fit(selectColumns(pre.Scaled, sel), ytr)
 		if err != nil {
 			return nil, err

@@ -37,16 +37,12 @@ func (r *Reader) readAll() (*Image, error) {
 	}
 	data := make([]float64, total)
 	n := h.VoxelsPerVolume()
-	for t := 0; ; t++ {
-		err := r.Next(data[t*n : (t+1)*n : (t+1)*n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	for t := 0; t < h.NumVolumes(); t++ {
+		if err := r.Next(data[t*n : (t+1)*n : (t+1)*n]); err != nil {
+			if err == io.EOF {
+				return nil, fmt.Errorf("%s: ended after %d of %d volumes", r.Path, t, h.NumVolumes())
+			}
 			return nil, err
-		}
-		if t+1 == h.NumVolumes() {
-			break
 		}
 	}
 	return &Image{Path: r.Path, Header: h, Data: data}, nil

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
@@ -213,9 +212,7 @@ func loadAtlasSet(arg, tablePath string) (*atlas.RegionSet, string, string, erro
 		}
 	} else {
 		t = &atlas.Table{Name: arg}
-		vals := img.LabelValues()
-		sort.Slice(vals, func(i, j int) bool { return vals[i] < vals[j] })
-		for _, v := range vals {
+		for _, v := range img.LabelValues() {
 			t.Regions = append(t.Regions, atlas.Region{Index: int(v), Name: fmt.Sprintf("label_%03d", v), System: atlas.Brain})
 		}
 	}

@@ -31,19 +31,9 @@ func putScratch(b []float64) { scratch.Put(&b) }
 // GramColumns returns G = XᵀX for X given row-major (n rows x p columns): the columns are first
 // copied into contiguous series (a recycled buffer), then Gram.
 func GramColumns(x []float64, n, p int) []float64 {
-	buf := getScratch(n * p)
-	defer putScratch(buf)
-	rows := make([][]float64, p)
-	for j := 0; j < p; j++ {
-		rows[j] = buf[j*n : (j+1)*n]
-	}
-	for t := 0; t < n; t++ {
-		xt := x[t*p : (t+1)*p]
-		for j, v := range xt {
-			buf[j*n+t] = v
-		}
-	}
-	return Gram(rows)
+	g := make([]float64, p*p)
+	GramColumnsInto(g, x, n, p)
+	return g
 }
 
 // GramColumnsInto is GramColumns writing into dst (len p·p).
