@@ -29,18 +29,25 @@ func centred(x signal.Matrix) signal.Matrix {
 	return centredInto(x, make([]float64, len(x.Data)))
 }
 
-// centredInto centres x into buf (len(x.Data)).
+// centredInto centres x into buf (len(x.Data)). The column sums run over rows in order (the
+// same sums as a column-by-column loop, without its strided reads).
 func centredInto(x signal.Matrix, buf []float64) signal.Matrix {
 	copy(buf, x.Data)
 	out := signal.Matrix{Rows: x.Rows, Cols: x.Cols, Data: buf}
-	for j := 0; j < x.Cols; j++ {
-		var s float64
-		for t := 0; t < x.Rows; t++ {
-			s += x.Data[t*x.Cols+j]
+	means := linalg.GetScratch(x.Cols)
+	defer linalg.PutScratch(means)
+	for t := 0; t < x.Rows; t++ {
+		for j, v := range x.Data[t*x.Cols : (t+1)*x.Cols] {
+			means[j] += v
 		}
-		m := s / float64(x.Rows)
-		for t := 0; t < x.Rows; t++ {
-			out.Data[t*x.Cols+j] -= m
+	}
+	for j := range means {
+		means[j] /= float64(x.Rows)
+	}
+	for t := 0; t < x.Rows; t++ {
+		row := out.Data[t*x.Cols : (t+1)*x.Cols]
+		for j, m := range means {
+			row[j] -= m
 		}
 	}
 	return out

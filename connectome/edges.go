@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -98,44 +99,69 @@ func zscoreColumns(x signal.Matrix) signal.Matrix {
 // 2020): e_ij(t) = z_i(t)·z_j(t) with z the region series z-scored (ddof 0), one column per pair in
 // Edges(p, true) order (i > j, row by row). The frame average of e_ij is the Pearson correlation.
 func EdgeTimeSeries(x signal.Matrix) signal.Matrix {
-	z := zscoreColumns(x)
-	p := x.Cols
-	ne := NumEdges(p, true)
-	out := signal.NewMatrix(x.Rows, ne)
-	parallelRows(x.Rows, func(t0, t1 int) {
-		for t := t0; t < t1; t++ {
-			pairProducts(out.Data[t*ne:(t+1)*ne], z.Data[t*p:(t+1)*p], false)
-		}
-	})
+	out := signal.NewMatrix(x.Rows, NumEdges(x.Cols, true))
+	edgeTimeSeriesInto(out, x)
 	return out
 }
 
-// pairProducts writes (accumulate false) or adds (accumulate true) z_i·z_j for every pair i > j, in
-// Edges order, into o. Writing matters for a freshly allocated o: reading an untouched page first maps
-// the kernel's zero page and the write then faults again to copy it, which made the full series 7x
-// slower when it was built by adding into zeros.
-func pairProducts(o, z []float64, accumulate bool) {
+// EdgeTimeSeriesInto is EdgeTimeSeries writing into dst (frames x edges), so a pipeline over many
+// runs reuses one output buffer: building the series is bound by memory traffic, and a fresh
+// buffer of this size costs the operating system a page fault per 4 KiB on first write.
+func EdgeTimeSeriesInto(dst, x signal.Matrix) error {
+	if ne := NumEdges(x.Cols, true); dst.Rows != x.Rows || dst.Cols != ne || len(dst.Data) != x.Rows*ne {
+		return fmt.Errorf("edge time series of %d frames x %d regions needs a %d x %d buffer, got %d x %d", x.Rows, x.Cols, x.Rows, ne, dst.Rows, dst.Cols)
+	}
+	edgeTimeSeriesInto(dst, x)
+	return nil
+}
+
+func edgeTimeSeriesInto(dst, x signal.Matrix) {
+	z := zscoreColumns(x)
+	p, ne := x.Cols, dst.Cols
+	parallelRows(x.Rows, func(t0, t1 int) {
+		for t := t0; t < t1; t++ {
+			pairProducts(dst.Data[t*ne:(t+1)*ne], z.Data[t*p:(t+1)*p])
+		}
+	})
+}
+
+// pairProducts writes z_i·z_j for every pair i > j, in Edges order, into o. It writes rather than
+// adds into zeros: for a freshly allocated o, reading an untouched page first maps the kernel's
+// zero page and the write then faults again to copy it (7x slower for the full series).
+func pairProducts(o, z []float64) {
 	k := 0
 	for i := 1; i < len(z); i++ {
 		zi, oi := z[i], o[k:k+i]
-		if accumulate {
-			for j, zj := range z[:i] {
-				oi[j] += zi * zj
-			}
-		} else {
-			for j, zj := range z[:i] {
-				oi[j] = zi * zj
-			}
+		for j, zj := range z[:i] {
+			oi[j] = zi * zj
 		}
 		k += i
 	}
 }
 
+// edgeBlockSize is the number of edges (at least) in a block of BinnedEdgeTimeSeries: 4096 edges
+// are 32 KiB of sums per bin, which stay in cache for a handful of bins.
+const edgeBlockSize = 4096
+
+// triangleRowBlocks cuts the rows 1..p-1 of the lower triangle (row i holds i edges) into blocks
+// of at least size edges; it returns the boundaries, blocks[k] to blocks[k+1].
+func triangleRowBlocks(p, size int) []int {
+	bounds := []int{1}
+	edges := 0
+	for i := 1; i < p; i++ {
+		edges += i
+		if edges >= size || i == p-1 {
+			bounds = append(bounds, i+1)
+			edges = 0
+		}
+	}
+	return bounds
+}
+
 // BinnedEdgeTimeSeries averages the co-fluctuation series within bins of frames (bin[t] in [0,
 // nbins), or -1 to leave a frame out) without materialising the frames x edges series: each frame's
-// products go straight into its bin's sums, so memory is O(bins × edges) per chunk of frames, not
-// O(frames × edges). It returns nbins x edges means and the number
-// of frames in each bin (a bin without frames is NaN).
+// products go straight into its bin's sums, so memory is the bins x edges output alone. It returns
+// the means and the number of frames in each bin (a bin without frames is NaN).
 func BinnedEdgeTimeSeries(x signal.Matrix, bin []int, nbins int) (signal.Matrix, []int, error) {
 	if len(bin) != x.Rows {
 		return signal.Matrix{}, nil, fmt.Errorf("%d bin labels for %d frames", len(bin), x.Rows)
@@ -152,30 +178,28 @@ func BinnedEdgeTimeSeries(x signal.Matrix, bin []int, nbins int) (signal.Matrix,
 	z := zscoreColumns(x)
 	p := x.Cols
 	ne := NumEdges(p, true)
-	// Frames are summed in fixed chunks (boundaries depend only on the number of frames) that are
-	// combined in chunk order, so the result is bit-identical for any number of workers.
-	const frameChunk = 64
-	nchunks := (x.Rows + frameChunk - 1) / frameChunk
-	partial := make([]signal.Matrix, nchunks)
-	parallelRows(nchunks, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			acc := signal.NewMatrix(nbins, ne)
-			for t := c * frameChunk; t < min(x.Rows, (c+1)*frameChunk); t++ {
-				b := bin[t]
+	out := signal.NewMatrix(nbins, ne)
+	// Workers take blocks of edges (whole rows of the lower triangle), and each block's bin sums
+	// stay in cache while all frames stream past. Every edge sums its frames in frame order, so
+	// the result is bit-identical for any number of workers, and nothing but the output is held.
+	blocks := triangleRowBlocks(p, edgeBlockSize)
+	parallelRows(len(blocks)-1, func(b0, b1 int) {
+		for blk := b0; blk < b1; blk++ {
+			i0, i1 := blocks[blk], blocks[blk+1]
+			for t, b := range bin {
 				if b < 0 {
 					continue
 				}
-				pairProducts(acc.Data[b*ne:(b+1)*ne], z.Data[t*p:(t+1)*p], true)
+				zt := z.Data[t*p : (t+1)*p]
+				o := out.Data[b*ne : (b+1)*ne]
+				k := i0 * (i0 - 1) / 2 // row i starts at edge i(i-1)/2 in Edges order
+				for i := i0; i < i1; i++ {
+					linalg.Axpy(zt[i], zt[:i], o[k:k+i])
+					k += i
+				}
 			}
-			partial[c] = acc
 		}
 	})
-	out := signal.NewMatrix(nbins, ne)
-	for _, pm := range partial {
-		for i, v := range pm.Data {
-			out.Data[i] += v
-		}
-	}
 	for b := 0; b < nbins; b++ {
 		for k := 0; k < ne; k++ {
 			if counts[b] == 0 {

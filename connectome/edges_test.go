@@ -27,6 +27,23 @@ func TestEdgeTimeSeriesAveragesToCorrelation(t *testing.T) {
 			t.Fatalf("edge %d: mean co-fluctuation %v, correlation %v", k, m, want[k])
 		}
 	}
+	// A reused buffer (holding another run's values) gets exactly the same series; a buffer of the
+	// wrong shape is refused.
+	dirty := signal.NewMatrix(ets.Rows, ets.Cols)
+	for i := range dirty.Data {
+		dirty.Data[i] = float64(i)
+	}
+	if err := EdgeTimeSeriesInto(dirty, x); err != nil {
+		t.Fatal(err)
+	}
+	for i := range dirty.Data {
+		if dirty.Data[i] != ets.Data[i] {
+			t.Fatalf("reused buffer: value %d is %v, fresh %v", i, dirty.Data[i], ets.Data[i])
+		}
+	}
+	if err := EdgeTimeSeriesInto(signal.NewMatrix(ets.Rows-1, ets.Cols), x); err == nil {
+		t.Error("a buffer with too few frames accepted")
+	}
 	// Bins: the binned means equal the means of the materialised series over each bin's frames,
 	// and do not depend on the number of workers.
 	bins := QuantileBins(x.Column(0), 4)
@@ -56,6 +73,36 @@ func TestEdgeTimeSeriesAveragesToCorrelation(t *testing.T) {
 			}
 			if math.Abs(s/float64(counts[b])-b1.At(b, k)) > 1e-12 {
 				t.Fatalf("bin %d edge %d", b, k)
+			}
+		}
+	}
+	// With 150 regions the edges span several blocks, spread over the workers.
+	wide := correlatedSeries(rand.New(rand.NewSource(2)), 40, 150)
+	wideBins := QuantileBins(wide.Column(3), 3)
+	if len(triangleRowBlocks(150, edgeBlockSize)) < 3 {
+		t.Fatal("the wide case should span several edge blocks")
+	}
+	w1, wc, err := BinnedEdgeTimeSeries(wide, wideBins, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev = runtime.GOMAXPROCS(1)
+	w2, _, _ := BinnedEdgeTimeSeries(wide, wideBins, 3)
+	runtime.GOMAXPROCS(prev)
+	wideETS := EdgeTimeSeries(wide)
+	for b := 0; b < 3; b++ {
+		for k := 0; k < wideETS.Cols; k++ {
+			if w1.At(b, k) != w2.At(b, k) {
+				t.Fatal("binned edge series of 150 regions depend on the number of workers")
+			}
+			var s float64
+			for tt, bb := range wideBins {
+				if bb == b {
+					s += wideETS.At(tt, k)
+				}
+			}
+			if math.Abs(s/float64(wc[b])-w1.At(b, k)) > 1e-12 {
+				t.Fatalf("150 regions: bin %d edge %d is %v, materialised mean %v", b, k, w1.At(b, k), s/float64(wc[b]))
 			}
 		}
 	}
@@ -164,6 +211,48 @@ func TestCohortFeaturesOnlyEqualsMatrices(t *testing.T) {
 			}
 			if full.Info[s] != fast.Info[s] {
 				t.Errorf("%s: info differs", k)
+			}
+		}
+	}
+}
+
+// Vectorize walks Edges' order (the one definition of feature order), halves the diagonal by √2
+// as nilearn does, and Unvectorize inverts it.
+func TestVectorizeFollowsEdges(t *testing.T) {
+	p := 7
+	s := newSym(p)
+	for i := 0; i < p; i++ {
+		for j := 0; j <= i; j++ {
+			v := float64(10*i + j + 1)
+			s.Data[i*p+j], s.Data[j*p+i] = v, v
+		}
+	}
+	for _, discard := range []bool{true, false} {
+		v := Vectorize(s, discard)
+		edges := Edges(p, discard)
+		if len(v) != len(edges) || len(v) != NumEdges(p, discard) {
+			t.Fatalf("discard=%v: %d values for %d edges", discard, len(v), len(edges))
+		}
+		for k, e := range edges {
+			want := s.At(e.I, e.J)
+			if e.I == e.J {
+				want /= math.Sqrt2
+			}
+			if v[k] != want {
+				t.Fatalf("discard=%v: value %d is %g, edge (%d,%d) holds %g", discard, k, v[k], e.I, e.J, want)
+			}
+		}
+		diag := make([]float64, p)
+		for i := range diag {
+			diag[i] = s.At(i, i)
+		}
+		back, err := Unvectorize(v, discard, diag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range back.Data {
+			if math.Abs(back.Data[i]-s.Data[i]) > 1e-13*math.Abs(s.Data[i]) {
+				t.Fatalf("discard=%v: round trip entry %d is %g, want %g", discard, i, back.Data[i], s.Data[i])
 			}
 		}
 	}

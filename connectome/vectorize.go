@@ -37,13 +37,13 @@ func NumEdges(p int, discardDiagonal bool) int {
 // Edges order; with the diagonal kept, diagonal entries are divided by √2, as nilearn does (the
 // vector's squared norm is then half the matrix's squared Frobenius norm).
 func Vectorize(s Sym, discardDiagonal bool) []float64 {
+	// The loops walk Edges' order directly: listing the pairs first cost as much as a Gram matrix.
 	out := make([]float64, 0, NumEdges(s.N, discardDiagonal))
-	for _, e := range Edges(s.N, discardDiagonal) {
-		v := s.Data[e.I*s.N+e.J]
-		if e.I == e.J {
-			v /= math.Sqrt2
+	for i := 0; i < s.N; i++ {
+		out = append(out, s.Data[i*s.N:i*s.N+i]...)
+		if !discardDiagonal {
+			out = append(out, s.Data[i*s.N+i]/math.Sqrt2)
 		}
-		out = append(out, v)
 	}
 	return out
 }

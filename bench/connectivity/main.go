@@ -2,7 +2,9 @@
 // Ledoit-Wolf partial correlation of 54 subjects x 139 regions x 200 frames (the CSps training
 // set's size; the peer is nilearn's recipe: sklearn LedoitWolf, scipy.linalg.inv, prec_to_partial,
 // lower triangle), edge time series of 268 regions x 1200 frames (the peer: scipy-style z-scores and
-// numpy fancy indexing over np.tril_indices), and painmark's pairwise DCC of 139 regions x 235 frames
+// numpy fancy indexing over np.tril_indices; painmark's steady pass reuses the first pass's output
+// buffer, as a pipeline over many runs does), the same averaged within 4 quantile bins of a rating
+// (painmark streams, never holding the frames x edges series), and painmark's pairwise DCC of 139 regions x 235 frames
 // (the reference MATLAB code needs about 1.5 s per pair, about 4 hours). Run from the repository root:
 //
 //	go run ./bench/connectivity [-repeats 5] [-dir bench/out]
@@ -50,7 +52,15 @@ def work():
         return np.array(feats)
     z = (data - data.mean(axis=0)) / data.std(axis=0)
     i, j = np.tril_indices(data.shape[1], -1)
-    return z[:, i] * z[:, j]
+    ets = z[:, i] * z[:, j]
+    if task == "ets":
+        return ets
+    # binned: mean co-fluctuation within 4 quantile bins of a rating (here region 0's series),
+    # ranks with ties in frame order
+    rank = np.empty(len(data), dtype=int)
+    rank[np.argsort(data[:, 0], kind="stable")] = np.arange(len(data))
+    bins = rank * 4 // len(data)
+    return np.array([ets[bins == b].mean(axis=0) for b in range(4)])
 
 t0 = time.perf_counter()
 work()  # first pass in a fresh process (lazy imports, BLAS threads, page faults)
@@ -112,6 +122,7 @@ func main() {
 	for _, task := range []struct{ name, key, path string }{
 		{"LW partial correlation, 54 subj x 139 reg x 200 fr", "partial", partialPath},
 		{"edge time series, 268 regions x 1200 frames", "ets", etsPath},
+		{"  same, averaged in 4 rating-quantile bins", "binned", etsPath},
 	} {
 		pmS, pmCold, pmP, pmRun := repeatBoth(*repeats, func() *exec.Cmd { return exec.Command(self, "-child", task.key, task.path) })
 		pySecs, pyCold, pyPeak, pyRun := repeatBoth(*repeats, func() *exec.Cmd { return exec.Command(*python, script, task.key, task.path) })
@@ -160,10 +171,10 @@ func child(task, path string) {
 	a, err := npy.Read(path)
 	must(err)
 	start := time.Now()
-	run(task, a) // first pass in a fresh process (page faults, scheduler), as the peer
+	out := run(task, a, nil) // first pass in a fresh process (page faults, scheduler), as the peer
 	cold := time.Since(start).Seconds()
 	start = time.Now()
-	out := run(task, a) // second pass: steady state
+	out = run(task, a, out) // second pass: steady state, as the next run of a batch
 	secs := time.Since(start).Seconds()
 	var sum float64
 	for _, v := range out {
@@ -173,7 +184,9 @@ func child(task, path string) {
 	os.Stdout.Write(b)
 }
 
-func run(task string, a *npy.Array) []float64 {
+// run does one pass of the task; prev is the previous pass's output, which the edge time series
+// reuses as its buffer as a pipeline over many runs does (EdgeTimeSeriesInto).
+func run(task string, a *npy.Array, prev []float64) []float64 {
 	var out []float64
 	switch task {
 	case "partial":
@@ -188,11 +201,23 @@ func run(task string, a *npy.Array) []float64 {
 			FeaturesOnly:    true, // the peer keeps only the vectors too
 		})
 		must(err)
+		// One cohort array, as the peer's np.array(feats), sized once.
+		out = make([]float64, 0, n*len(res.Features[0]))
 		for _, f := range res.Features {
 			out = append(out, f...)
 		}
 	case "ets":
-		out = connectome.EdgeTimeSeries(signal.Matrix{Rows: a.Shape[0], Cols: a.Shape[1], Data: a.Data}).Data
+		x := signal.Matrix{Rows: a.Shape[0], Cols: a.Shape[1], Data: a.Data}
+		if prev == nil {
+			return connectome.EdgeTimeSeries(x).Data
+		}
+		must(connectome.EdgeTimeSeriesInto(signal.Matrix{Rows: x.Rows, Cols: connectome.NumEdges(x.Cols, true), Data: prev}, x))
+		out = prev
+	case "binned":
+		x := signal.Matrix{Rows: a.Shape[0], Cols: a.Shape[1], Data: a.Data}
+		means, _, err := connectome.BinnedEdgeTimeSeries(x, connectome.QuantileBins(x.Column(0), 4), 4)
+		must(err)
+		out = means.Data
 	}
 	return out
 }
