@@ -45,7 +45,7 @@ func TestLiveSklearnNested(t *testing.T) {
 	}
 	testdata.RunPython(t, filepath.Join("testdata", "sklearn_nested.py"),
 		map[string]any{"x": rows, "y": y, "k": g.K, "alpha": g.Alpha, "l1_ratio": g.L1Ratio}, &want)
-	res, err := NestedLeaveOneOut(rpnPipeline, g, NegMSE, x, y)
+	res, err := NestedLeaveOneOut(SolverExact, rpnPipeline, g, NegMSE, x, y)
 	if err != nil {
 		t.Fatal(err)
 	}

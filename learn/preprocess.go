@@ -7,9 +7,11 @@ package learn
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/stats"
 )
 
 // Matrix is a dense row-major samples x features matrix.
@@ -54,19 +56,29 @@ func (RobustScaler) Fit(x Matrix) (*Scaling, error) {
 		return nil, fmt.Errorf("no sample to fit the scaler on")
 	}
 	s := &Scaling{Center: make([]float64, x.Cols), Scale: make([]float64, x.Cols)}
-	col := make([]float64, x.Rows)
-	for j := 0; j < x.Cols; j++ {
-		for i := range col {
-			col[i] = x.Data[i*x.Cols+j]
+	// Columns are gathered a block at a time (one pass over the rows per block, instead of a
+	// strided read per value), then sorted.
+	const block = 16
+	n := x.Rows
+	buf := make([]float64, block*n)
+	for j0 := 0; j0 < x.Cols; j0 += block {
+		w := min(block, x.Cols-j0)
+		for i := 0; i < n; i++ {
+			for c, v := range x.Data[i*x.Cols+j0 : i*x.Cols+j0+w] {
+				buf[c*n+i] = v
+			}
 		}
-		sort.Float64s(col)
-		s.Center[j] = percentile(col, 50)
-		q := percentile(col, 75) - percentile(col, 25)
-		// _handle_zeros_in_scale: ranges below 10·eps count as zero.
-		if q < 10*2.220446049250313e-16 {
-			q = 1
+		for c := 0; c < w; c++ {
+			col := buf[c*n : (c+1)*n]
+			slices.Sort(col)
+			s.Center[j0+c] = percentile(col, 50)
+			q := percentile(col, 75) - percentile(col, 25)
+			// _handle_zeros_in_scale: ranges below 10·eps count as zero.
+			if q < 10*2.220446049250313e-16 {
+				q = 1
+			}
+			s.Scale[j0+c] = q
 		}
-		s.Scale[j] = q
 	}
 	return s, nil
 }
@@ -116,32 +128,59 @@ func (s *Scaling) Transform(x Matrix) Matrix {
 // FRegression returns scikit-learn's f_regression F statistics (r_regression with centring, then
 // F = r²/(1−r²)·(n−2); non-finite correlations count as 0, perfect ones as the largest float).
 func FRegression(x Matrix, y []float64) []float64 {
-	n := x.Rows
-	var ym float64
-	for _, v := range y {
-		ym += v
+	n, p := x.Rows, x.Cols
+	buf, _ := centredColumns(x)
+	cols := make([][]float64, p)
+	norms := make([]float64, p)
+	for j := range cols {
+		cols[j] = buf[j*n : (j+1)*n]
+		norms[j] = linalg.Dot(cols[j], cols[j])
 	}
-	ym /= float64(n)
+	ym := stats.Mean(y)
 	yc := make([]float64, n)
-	var yn2 float64
 	for i, v := range y {
 		yc[i] = v - ym
-		yn2 += yc[i] * yc[i]
 	}
-	ynorm := math.Sqrt(yn2)
-	f := make([]float64, x.Cols)
-	dof := float64(n - 2)
-	for j := 0; j < x.Cols; j++ {
-		var sum, ss, dot float64
-		for i := 0; i < n; i++ {
-			v := x.Data[i*x.Cols+j]
-			sum += v
-			ss += v * v
-			dot += yc[i] * v
+	f := make([]float64, p)
+	fScores(f, cols, norms, yc)
+	return f
+}
+
+// centredColumns returns the columns of x minus their means (numpy's mean, summed over rows in
+// order), column after column (p blocks of n values), and the means. Columns are gathered a block
+// at a time, one pass over the rows per block, instead of a strided read per value.
+func centredColumns(x Matrix) (cols, means []float64) {
+	n, p := x.Rows, x.Cols
+	means = make([]float64, p)
+	for i := 0; i < n; i++ {
+		for j, v := range x.Data[i*p : (i+1)*p] {
+			means[j] += v
 		}
-		mean := sum / float64(n)
-		xnorm := math.Sqrt(ss - float64(n)*mean*mean)
-		r := dot / xnorm / ynorm
+	}
+	for j := range means {
+		means[j] /= float64(n)
+	}
+	cols = make([]float64, n*p)
+	const block = 16
+	for j0 := 0; j0 < p; j0 += block {
+		w := min(block, p-j0)
+		for i := 0; i < n; i++ {
+			for c, v := range x.Data[i*p+j0 : i*p+j0+w] {
+				cols[(j0+c)*n+i] = v - means[j0+c]
+			}
+		}
+	}
+	return cols, means
+}
+
+// fScores computes f_regression's F for centred columns (with their squared norms) against the
+// centred target yc: the one computation behind FRegression, searches and permutation tests.
+func fScores(f []float64, cols [][]float64, norms, yc []float64) {
+	linalg.DotMany(f, cols, yc)
+	ynorm := math.Sqrt(linalg.Dot(yc, yc))
+	dof := float64(len(yc) - 2)
+	for j, dot := range f {
+		r := dot / math.Sqrt(norms[j]) / ynorm
 		if math.IsNaN(r) || math.IsInf(r, 0) {
 			r = 0
 		}
@@ -155,33 +194,61 @@ func FRegression(x Matrix, y []float64) []float64 {
 		}
 		f[j] = fj
 	}
-	return f
+}
+
+// topK returns the k features SelectKBest keeps, in increasing order, without sorting them all:
+// the k largest by (score, index), NaN lowest — the last k of a stable ascending sort.
+func topK(scores []float64, k int) []int {
+	p := len(scores)
+	if k >= p {
+		return rangeInts(0, p)
+	}
+	key := func(j int) float64 {
+		if math.IsNaN(scores[j]) {
+			return -math.MaxFloat64
+		}
+		return scores[j]
+	}
+	less := func(a, b int) bool { // a ranks below b
+		ka, kb := key(a), key(b)
+		return ka < kb || (ka == kb && a < b)
+	}
+	// A min-heap of the k best so far; its root is the weakest kept feature.
+	h := make([]int, 0, k)
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(h) && less(h[l], h[m]) {
+				m = l
+			}
+			if r := l + 1; r < len(h) && less(h[r], h[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for j := 0; j < p; j++ {
+		if len(h) < k {
+			h = append(h, j)
+			for i := len(h) - 1; i > 0 && less(h[i], h[(i-1)/2]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+		} else if k > 0 && less(h[0], j) {
+			h[0] = j
+			down(0)
+		}
+	}
+	sort.Ints(h)
+	return h
 }
 
 // SelectKBest keeps the k features with the highest scores, as scikit-learn: a stable sort of the
 // scores, so among tied scores the higher column indices are kept. The selected indices are
 // returned in increasing order; k ≥ the number of features keeps all.
 func SelectKBest(scores []float64, k int) []int {
-	p := len(scores)
-	if k >= p {
-		all := make([]int, p)
-		for i := range all {
-			all[i] = i
-		}
-		return all
-	}
-	idx := make([]int, p)
-	for i := range idx {
-		idx[i] = i
-	}
-	clean := func(v float64) float64 {
-		if math.IsNaN(v) {
-			return -math.MaxFloat64
-		}
-		return v
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return clean(scores[idx[a]]) < clean(scores[idx[b]]) })
-	sel := append([]int(nil), idx[p-k:]...)
-	sort.Ints(sel)
-	return sel
+	return topK(scores, k)
 }

@@ -146,3 +146,33 @@ func TestGridSearchPicksPublishedHyperparameters(t *testing.T) {
 	}
 	t.Logf("best %+v, mean neg-MSE %.6f over %d candidates", best, res.MeanScore[res.Best], len(res.Candidates))
 }
+
+// TestPathGridSearchAgreesWithExactSearch: the warm-started path search, solved to a tight duality
+// gap, picks the published candidate too, and its fold-mean scores are those of the cold-started
+// scikit-learn-order search run to the same tight tolerance.
+func TestPathGridSearchAgreesWithExactSearch(t *testing.T) {
+	x, y, _ := bochumData(t)
+	tight := rpnPipeline
+	tight.Model.Tol = 1e-10
+	path, err := PathGridSearch(tight, painterGrid, NegMSE, x, y, LeaveOneOutSplits(x.Rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, err := GridSearch(tight, painterGrid, NegMSE, x, y, LeaveOneOutSplits(x.Rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d float64
+	for c := range path.MeanScore {
+		d = math.Max(d, math.Abs(path.MeanScore[c]-exact.MeanScore[c])/math.Max(1, math.Abs(exact.MeanScore[c])))
+	}
+	for i, w := range exact.Refit.Model.Coef {
+		d = math.Max(d, math.Abs(path.Refit.Model.Coef[i]-w))
+	}
+	d = math.Max(d, math.Abs(path.Refit.Model.Intercept-exact.Refit.Model.Intercept))
+	best := path.Candidates[path.Best]
+	if best.K != 25 || best.Alpha != 0.005 || path.Best != exact.Best || d > 1e-6 || path.NotConverged != 0 {
+		t.Errorf("path search: best %+v (exact: %+v), scores and refitted coefficients differ by %.3g, %d fits not converged", best, exact.Candidates[exact.Best], d, path.NotConverged)
+	}
+	t.Logf("path vs exact search at tol 1e-10: best %+v, fold-mean scores and refitted model differ by %.2g", best, d)
+}

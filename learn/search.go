@@ -14,6 +14,16 @@ type Grid struct {
 	L1Ratio []float64
 }
 
+// CSpsGrid has the shape of the corticospinal pain sensitivity signature's search (Lin et al. 2025):
+// 17 values of K x 8 alphas x 6 l1_ratios = 816 candidates. The paper gives the shape; these values
+// span PAINTeR's grid (K 20-80, alpha .001-.5, l1_ratio .999) outwards, and are painmark's choice:
+// pass your own grid where a study fixes one.
+var CSpsGrid = Grid{
+	K:       []int{10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 150, 200, 300, 500, 1000, 2000, 5000},
+	Alpha:   []float64{0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1},
+	L1Ratio: []float64{0.1, 0.3, 0.5, 0.7, 0.9, 0.999},
+}
+
 // Candidate is one point of the grid.
 type Candidate struct {
 	K       int
@@ -80,39 +90,92 @@ type SearchResult struct {
 	Candidates []Candidate
 	// MeanScore[c] is candidate c's unweighted mean of fold scores (NaN means counted as worst).
 	MeanScore []float64
-	Best      int
+	// FoldScores[f][c] is candidate c's score on fold f (scikit-learn's split<f>_test_score).
+	FoldScores [][]float64
+	Best       int
 	// Refit is the pipeline with the best candidate fitted on all the data.
 	Refit *FittedPipeline
+	// NotConverged counts the fits (fold x candidate) of PathGridSearch that reached MaxIter sweeps
+	// before the duality gap fell below Tol.
+	NotConverged int
 }
 
 // GridSearch is scikit-learn's GridSearchCV over the RPN pipeline (base gives the scaler and the
 // ElasticNet's MaxIter and Tol): every candidate is evaluated on every fold with every step fitted
 // on the fold's training data; the best candidate has the highest mean score, the first in grid
 // order among ties; it is then refitted on all the data. The scaler and the F-score ranking of a
-// fold do not depend on the candidate, so they are computed once per fold and shared.
+// fold do not depend on the candidate, so they are computed once per fold and shared. Each
+// ElasticNet starts from zero, as scikit-learn's, so at a loose Tol the scores follow scikit-learn's
+// iterates too; PathGridSearch gives the converged answer much faster.
 func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
+	res, err := runSearch(g, scoring, splits, func(sp Split) ([]float64, int, error) {
+		scores, err := foldScores(base, g.Candidates(), scoring, x, y, sp)
+		return scores, 0, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := res.refit(base, x, y); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// runSearch checks the grid and the objective, scores every fold (spread over the cores; the
+// fold function returns the fold's score of every candidate and its count of unconverged fits)
+// and picks the best candidate.
+func runSearch(g Grid, scoring Scoring, splits []Split, fold func(Split) ([]float64, int, error)) (*SearchResult, error) {
 	cands := g.Candidates()
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("empty grid")
 	}
+	if err := checkScoring(scoring); err != nil {
+		return nil, err
+	}
+	if err := checkGrid(g); err != nil {
+		return nil, err
+	}
 	scores := make([][]float64, len(splits)) // fold x candidate
+	notConv := make([]int, len(splits))
 	errs := make([]error, len(splits))
 	parallel.For(len(splits), func(f int) {
-		scores[f], errs[f] = foldScores(base, cands, scoring, x, y, splits[f])
+		scores[f], notConv[f], errs[f] = fold(splits[f])
 	})
 	for f, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f, err)
 		}
 	}
-	res := &SearchResult{Candidates: cands, MeanScore: make([]float64, len(cands)), Best: -1}
+	res, err := bestCandidate(cands, scores)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range notConv {
+		res.NotConverged += c
+	}
+	return res, nil
+}
+
+// checkScoring refuses an objective the searches do not know.
+func checkScoring(s Scoring) error {
+	switch s {
+	case NegMSE, NegMAE:
+		return nil
+	}
+	return fmt.Errorf("unknown scoring %q (%s, %s)", s, NegMSE, NegMAE)
+}
+
+// bestCandidate averages the fold x candidate scores and picks the best as GridSearchCV: the
+// highest mean, the first in grid order among ties, NaN counted as worst.
+func bestCandidate(cands []Candidate, scores [][]float64) (*SearchResult, error) {
+	res := &SearchResult{Candidates: cands, MeanScore: make([]float64, len(cands)), FoldScores: scores, Best: -1}
 	best := math.Inf(-1)
 	for c := range cands {
 		var s float64
-		for f := range splits {
+		for f := range scores {
 			s += scores[f][c]
 		}
-		m := s / float64(len(splits))
+		m := s / float64(len(scores))
 		res.MeanScore[c] = m
 		if !math.IsNaN(m) && (res.Best < 0 || m > best) {
 			best, res.Best = m, c
@@ -121,28 +184,26 @@ func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, s
 	if res.Best < 0 {
 		return nil, fmt.Errorf("every candidate's score is NaN")
 	}
-	bc := cands[res.Best]
+	return res, nil
+}
+
+// refit fits the best candidate on all the data (GridSearchCV's refit).
+func (res *SearchResult) refit(base Pipeline, x Matrix, y []float64) error {
+	bc := res.Candidates[res.Best]
 	pl := base
 	pl.K, pl.Model.Alpha, pl.Model.L1Ratio = bc.K, bc.Alpha, bc.L1Ratio
 	fit, err := pl.Fit(x, y)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.Refit = fit
-	return res, nil
+	return nil
 }
 
 // foldScores evaluates every candidate on one fold, sharing the scaler and F ranking.
 func foldScores(base Pipeline, cands []Candidate, scoring Scoring, x Matrix, y []float64, sp Split) ([]float64, error) {
 	xtr, xte := x.SelectRows(sp.Train), x.SelectRows(sp.Test)
-	ytr := make([]float64, len(sp.Train))
-	for i, k := range sp.Train {
-		ytr[i] = y[k]
-	}
-	yte := make([]float64, len(sp.Test))
-	for i, k := range sp.Test {
-		yte[i] = y[k]
-	}
+	ytr, yte := pick(y, sp.Train), pick(y, sp.Test)
 	prep := base
 	prep.K = 0
 	pre, err := prep.prepare(xtr, ytr)
@@ -195,6 +256,30 @@ func (pl Pipeline) prepare(x Matrix, y []float64) (*prepared, error) {
 	return p, nil
 }
 
+// Solver names how a grid search fits its ElasticNets.
+type Solver string
+
+// The solvers.
+const (
+	// SolverPath is PathGridSearch: warm-started paths, solved to the duality-gap tolerance (fast;
+	// the converged answer).
+	SolverPath Solver = "path"
+	// SolverExact is GridSearch: every candidate from zero, as scikit-learn (its iterates at a
+	// loose tolerance too).
+	SolverExact Solver = "exact"
+)
+
+// Search runs the grid search with the named solver.
+func Search(s Solver, base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
+	switch s {
+	case SolverPath, "":
+		return PathGridSearch(base, g, scoring, x, y, splits)
+	case SolverExact:
+		return GridSearch(base, g, scoring, x, y, splits)
+	}
+	return nil, fmt.Errorf("unknown solver %q (%s, %s)", s, SolverPath, SolverExact)
+}
+
 // NestedResult is a nested cross-validation's outcome: each outer fold's chosen candidate and the
 // out-of-fold predictions.
 type NestedResult struct {
@@ -202,19 +287,15 @@ type NestedResult struct {
 	Predictions []float64
 }
 
-// NestedLeaveOneOut runs a grid search with inner leave-one-out on each outer leave-one-out
+// NestedLeaveOneOut runs a grid search (with solver s) with inner leave-one-out on each outer leave-one-out
 // training set, refits the chosen candidate there and predicts the held-out sample (scikit-learn's
 // cross_val_predict(GridSearchCV(..., cv=LeaveOneOut()), cv=LeaveOneOut())).
-func NestedLeaveOneOut(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64) (*NestedResult, error) {
+func NestedLeaveOneOut(s Solver, base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64) (*NestedResult, error) {
 	n := x.Rows
 	res := &NestedResult{Chosen: make([]Candidate, n), Predictions: make([]float64, n)}
 	for i, sp := range LeaveOneOutSplits(n) {
-		xtr := x.SelectRows(sp.Train)
-		ytr := make([]float64, len(sp.Train))
-		for k, s := range sp.Train {
-			ytr[k] = y[s]
-		}
-		sr, err := GridSearch(base, g, scoring, xtr, ytr, LeaveOneOutSplits(len(sp.Train)))
+		xtr, ytr := x.SelectRows(sp.Train), pick(y, sp.Train)
+		sr, err := Search(s, base, g, scoring, xtr, ytr, LeaveOneOutSplits(len(sp.Train)))
 		if err != nil {
 			return nil, fmt.Errorf("outer fold %d: %w", i, err)
 		}

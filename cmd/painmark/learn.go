@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"strings"
@@ -141,7 +142,7 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 	var cvIn, searchIn, fitIn learnInputs
 	var cvOut, searchOut, fitOut, predOut string
 	var nested bool
-	var scoring string
+	var scoring, solver string
 	cv := &cobra.Command{
 		Use:     "cv FEATURES",
 		Short:   "Leave-one-out predictions with fixed hyperparameters",
@@ -177,16 +178,20 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 			}
 			g := learn.Grid{K: searchIn.k, Alpha: searchIn.alpha, L1Ratio: searchIn.l1}
 			base := searchIn.pipeline()
-			res, err := learn.GridSearch(base, g, learn.Scoring(scoring), x, y, learn.LeaveOneOutSplits(x.Rows))
+			res, err := learn.Search(learn.Solver(solver), base, g, learn.Scoring(scoring), x, y, learn.LeaveOneOutSplits(x.Rows))
 			if err != nil {
 				return err
 			}
 			out := map[string]any{"subjects": ids, "candidates": res.Candidates, "mean_score": res.MeanScore,
-				"best": res.Candidates[res.Best], "scoring": scoring, "software_version": version.String()}
+				"best": res.Candidates[res.Best], "scoring": scoring, "solver": solver, "not_converged": res.NotConverged,
+				"software_version": version.String()}
+			if res.NotConverged > 0 {
+				slog.Warn("some fits reached max-iter before the duality gap met the tolerance", "fits", res.NotConverged)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "best of %d candidates: K=%d alpha=%g l1_ratio=%g (%s %.6f)\n", len(res.Candidates),
 				res.Candidates[res.Best].K, res.Candidates[res.Best].Alpha, res.Candidates[res.Best].L1Ratio, scoring, res.MeanScore[res.Best])
 			if nested {
-				nr, err := learn.NestedLeaveOneOut(base, g, learn.Scoring(scoring), x, y)
+				nr, err := learn.NestedLeaveOneOut(learn.Solver(solver), base, g, learn.Scoring(scoring), x, y)
 				if err != nil {
 					return err
 				}
@@ -199,6 +204,7 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 	}
 	searchIn.flags(search, true)
 	search.Flags().StringVar(&scoring, "scoring", string(learn.NegMSE), "neg_mean_squared_error or neg_mean_absolute_error")
+	search.Flags().StringVar(&solver, "solver", string(learn.SolverPath), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn)")
 	search.Flags().BoolVar(&nested, "nested", false, "also run nested leave-one-out (the search inside each outer fold)")
 	search.Flags().StringVarP(&searchOut, "out", "o", "search.json", "result JSON")
 	fit := &cobra.Command{
@@ -260,7 +266,79 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 	}
 	predict.Flags().StringVar(&predIn.idColumn, "id-column", "", "subject-ID column (default: the first)")
 	predict.Flags().StringVarP(&predOut, "out", "o", "predictions.tsv", "predictions TSV")
-	cmd.AddCommand(cv, search, fit, predict)
+	var permIn, bootIn learnInputs
+	var permOut, bootOut, permMode, permConv, bootConv string
+	var permN, bootN int
+	var permSeed, bootSeed uint64
+	permute := &cobra.Command{
+		Use:   "permute FEATURES",
+		Short: "Permutation test of leave-one-out r, MAE and R² (refit the whole procedure per permutation, or shuffle predictions)",
+		Example: `  painmark learn permute features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 \
+      --n 10000 --seed 1 --mode refit --p-convention sklearn -o permutations.json`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, _, x, y, err := permIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			o := learn.PermutationOptions{N: permN, Seed: permSeed, Mode: learn.PermutationMode(permMode), Convention: stats.PermutationConvention(permConv)}
+			res, err := learn.PermutationTest(permIn.pipeline(), x, y, o)
+			if err != nil {
+				return err
+			}
+			if res.NotConverged > 0 {
+				slog.Warn("some ElasticNet fits reached max-iter before converging", "fits", res.NotConverged)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "leave-one-out, %d subjects, %d permutations (%s): r = %.4f (p = %.4g), MAE = %.4f (p = %.4g), R² = %.4f (p = %.4g)\n",
+				len(ids), permN, o.Mode, res.Observed.R, res.P.R, res.Observed.MAE, res.P.MAE, res.Observed.R2, res.P.R2)
+			return writeJSON(permOut, map[string]any{"subjects": ids, "observed": res.Observed, "p": res.P, "null": res.Null,
+				"n_permutations": permN, "seed": permSeed, "mode": o.Mode, "p_convention": permConv, "not_converged": res.NotConverged,
+				"pipeline": permIn.pipeline(), "software_version": version.String()})
+		},
+	}
+	permIn.flags(permute, false)
+	permute.Flags().IntVar(&permN, "n", 10000, "number of permutations")
+	permute.Flags().Uint64Var(&permSeed, "seed", 1, "random seed (results do not depend on the number of cores)")
+	permute.Flags().StringVar(&permMode, "mode", string(learn.PermuteRefit), "refit (shuffle the target and rerun the whole leave-one-out) or predictions (shuffle the predictions only)")
+	permute.Flags().StringVar(&permConv, "p-convention", string(stats.PermSklearn), "p-value convention: sklearn ((C+1)/(n+1)), abs, no-plus-one or strict")
+	permute.Flags().StringVarP(&permOut, "out", "o", "permutations.json", "result JSON")
+	bootstrap := &cobra.Command{
+		Use:   "bootstrap FEATURES",
+		Short: "Bootstrap the model's weights (fixed hyperparameters): per-feature mean, SE, Z, p and selection frequency",
+		Example: `  painmark learn bootstrap features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 \
+      --n 10000 --seed 1 --p-convention canlab -o bootstrap.tsv`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, names, x, y, err := bootIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			res, err := learn.Bootstrap(bootIn.pipeline(), x, y, learn.BootstrapOptions{N: bootN, Seed: bootSeed, Convention: stats.BootstrapConvention(bootConv)})
+			if err != nil {
+				return err
+			}
+			if res.NotConverged > 0 {
+				slog.Warn("some ElasticNet fits reached max-iter before converging", "fits", res.NotConverged)
+			}
+			var b strings.Builder
+			b.WriteString("feature\tmean\tse\tz\tp\tselection_frequency\n")
+			stable := 0
+			for j, name := range names {
+				fmt.Fprintf(&b, "%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", name, res.Mean[j], res.SE[j], res.Z[j], res.P[j], res.Frequency[j])
+				if res.P[j] < 0.05 {
+					stable++
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d bootstrap samples: %d of %d features with p < 0.05 (%s, uncorrected); table in %s\n", bootN, stable, len(names), bootConv, bootOut)
+			return atomicfile.WriteFile(bootOut, []byte(b.String()))
+		},
+	}
+	bootIn.flags(bootstrap, false)
+	bootstrap.Flags().IntVar(&bootN, "n", 10000, "number of bootstrap samples")
+	bootstrap.Flags().Uint64Var(&bootSeed, "seed", 1, "random seed (results do not depend on the number of cores)")
+	bootstrap.Flags().StringVar(&bootConv, "p-convention", string(stats.BootWald), "p-value convention: wald (2(1-Φ(|mean/SE|))), canlab (empirical) or deipp")
+	bootstrap.Flags().StringVarP(&bootOut, "out", "o", "bootstrap.tsv", "per-feature TSV")
+	cmd.AddCommand(cv, search, fit, predict, permute, bootstrap)
 	return cmd
 }
 

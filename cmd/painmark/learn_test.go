@@ -84,6 +84,25 @@ func TestLearnCommandsOnBochum(t *testing.T) {
 	if json.Unmarshal(b, &res) != nil || len(res["candidates"].([]any)) != 9 {
 		t.Errorf("search JSON: %v", res["candidates"])
 	}
+	out, stderr, code = runCLI(t, "learn", "search", feat, "--target", parts+":pain", "--k", "20,25,30", "--alpha", "0.001,0.005,0.01", "--solver", "exact", "-o", filepath.Join(dir, "search-exact.json"))
+	if code != 0 || !strings.Contains(out, "K=25 alpha=0.005") {
+		t.Errorf("search --solver exact: %d %s %s", code, out, stderr)
+	}
+	out, stderr, code = runCLI(t, "learn", "permute", feat, "--target", parts+":pain", "--n", "20", "--seed", "3", "-o", filepath.Join(dir, "perm.json"))
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("r = %.4f", storedR)) || !strings.Contains(out, "20 permutations (refit)") {
+		t.Errorf("permute: %d %s %s", code, out, stderr)
+	}
+	bootPath := filepath.Join(dir, "boot.tsv")
+	out, stderr, code = runCLI(t, "learn", "bootstrap", feat, "--target", parts+":pain", "--n", "10", "--seed", "3", "-o", bootPath)
+	bt, err := table.Read(bootPath, nil)
+	if code != 0 || err != nil {
+		t.Errorf("bootstrap: %d %s %s %v", code, out, stderr, err)
+	} else if freq, err := bt.Floats("selection_frequency"); err != nil || len(freq) != 7503 {
+		t.Errorf("bootstrap table: %d rows, %v", len(freq), err)
+	}
+	if _, stderr, code := runCLI(t, "learn", "permute", feat, "--target", parts+":pain", "--p-convention", "nope", "-o", filepath.Join(dir, "p.json")); code == 0 || !strings.Contains(stderr, "nope") {
+		t.Errorf("unknown p convention: %d %s", code, stderr)
+	}
 	// A feature table whose columns differ from the model's is refused.
 	short := filepath.Join(dir, "short.tsv")
 	os.WriteFile(short, []byte("subject\te00000\nsub-1\t0.1\n"), 0o644)

@@ -93,3 +93,27 @@ func Axpy(alpha float64, x, y []float64) {
 		y[t] = math.FMA(alpha, x[t], y[t])
 	}
 }
+
+// DotMany sets out[k] = cols[k]·v for every column (each at least len(v) long), four columns per
+// pass over v: a matrix-vector product over columns held as separate slices. Each value equals
+// the one a 1 x 4 block gives for that column, wherever it falls among the blocks.
+func DotMany(out []float64, cols [][]float64, v []float64) {
+	n := len(v)
+	var q [4]float64
+	k := 0
+	for ; k+4 <= len(cols); k += 4 {
+		dots1x4(&q, v, cols[k], cols[k+1], cols[k+2], cols[k+3], n)
+		out[k], out[k+1], out[k+2], out[k+3] = q[0], q[1], q[2], q[3]
+	}
+	if k < len(cols) {
+		last := cols[len(cols)-1]
+		b := [4][]float64{last, last, last, last}
+		for c := k; c < len(cols); c++ {
+			b[c-k] = cols[c]
+		}
+		dots1x4(&q, v, b[0], b[1], b[2], b[3], n)
+		for c := k; c < len(cols); c++ {
+			out[c] = q[c-k]
+		}
+	}
+}

@@ -50,6 +50,19 @@ func TestCholeskyInverse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b := make([]float64, p)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+		}
+		x := append([]float64(nil), b...)
+		if err := CholeskySolve(g, x, p); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < p; i++ {
+			if r := Dot(g[i*p:i*p+p], x) - b[i]; math.Abs(r) > 1e-10 {
+				t.Fatalf("p=%d: (A·x − b)[%d] = %v", p, i, r)
+			}
+		}
 		for i := 0; i < p; i++ {
 			for j := 0; j < p; j++ {
 				if inv[i*p+j] != inv[j*p+i] {
@@ -150,6 +163,33 @@ func TestAxpy(t *testing.T) {
 		for i := range y {
 			if y[i] != want[i] {
 				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, y[i], want[i])
+			}
+		}
+	}
+}
+
+// DotMany gives every column the value of its own 1 x 4 block, for any number of columns.
+func TestDotMany(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	v := make([]float64, 53)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	for _, m := range []int{0, 1, 3, 4, 5, 9} {
+		cols := make([][]float64, m)
+		for k := range cols {
+			cols[k] = make([]float64, 53)
+			for i := range cols[k] {
+				cols[k][i] = rng.NormFloat64()
+			}
+		}
+		out := make([]float64, m)
+		DotMany(out, cols, v)
+		for k := range cols {
+			var q [4]float64
+			dots1x4(&q, v, cols[k], cols[k], cols[k], cols[k], 53)
+			if out[k] != q[0] {
+				t.Fatalf("m=%d: column %d = %v, own block %v", m, k, out[k], q[0])
 			}
 		}
 	}

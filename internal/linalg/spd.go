@@ -95,29 +95,11 @@ func gramInto(g []float64, rows [][]float64) {
 	}
 }
 
-// CholeskyInverse returns the inverse of a symmetric positive definite p x p matrix (row-major,
-// exactly symmetric): a = L·Lᵀ (Cholesky), V = L⁻ᵀ (upper triangular), a⁻¹ = V·Vᵀ, each step written
-// as dot products of contiguous row segments (p³/2 multiply-adds, a third of LU inversion's).
-func CholeskyInverse(a []float64, p int) ([]float64, error) {
-	inv := make([]float64, p*p)
-	if err := CholeskyInverseInto(inv, a, p); err != nil {
-		return nil, err
-	}
-	return inv, nil
-}
-
-// CholeskyInverseInto is CholeskyInverse writing into inv (len p·p).
-func CholeskyInverseInto(inv, a []float64, p int) error {
-	if len(a) != p*p || len(inv) != p*p {
-		return fmt.Errorf("matrix has %d entries, not %d x %d", len(a), p, p)
-	}
-	// Every phase works on four (or 2 x 4) rows at once with the blocked kernels: one dot product
-	// call per entry cost more in call overhead than in arithmetic at the sizes of connectomes.
-	l := getScratch(p * p)
-	defer putScratch(l)
+// choleskyInto writes the lower triangular factor L of a = L·Lᵀ into l (p x p, zero above the
+// diagonal; l must be zeroed), four rows at a time: L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj.
+func choleskyInto(l, a []float64, p int) error {
 	lrow := func(i int) []float64 { return l[min(i, p-1)*p : min(i, p-1)*p+p] }
 	var q [4]float64
-	// L, four rows at a time: L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj.
 	for i0 := 0; i0 < p; i0 += 4 {
 		for j := 0; j < i0; j++ {
 			lj := l[j*p : j*p+p]
@@ -139,6 +121,57 @@ func CholeskyInverseInto(inv, a []float64, p int) error {
 			li[i] = math.Sqrt(d)
 		}
 	}
+	return nil
+}
+
+// CholeskySolve solves a·x = b for a symmetric positive definite p x p matrix (row-major) by
+// Cholesky factorisation and two triangular solves; it writes x into b.
+func CholeskySolve(a, b []float64, p int) error {
+	if len(a) != p*p || len(b) != p {
+		return fmt.Errorf("matrix has %d entries and right-hand side %d, not %d x %d and %d", len(a), len(b), p, p, p)
+	}
+	l := getScratch(p * p)
+	defer putScratch(l)
+	if err := choleskyInto(l, a, p); err != nil {
+		return err
+	}
+	// L·z = b (forward), then Lᵀ·x = z (backward, by columns of L: x_i for i descending).
+	for i := 0; i < p; i++ {
+		b[i] = (b[i] - Dot(l[i*p:i*p+i], b[:i])) / l[i*p+i]
+	}
+	for i := p - 1; i >= 0; i-- {
+		b[i] /= l[i*p+i]
+		for k := 0; k < i; k++ {
+			b[k] -= l[i*p+k] * b[i]
+		}
+	}
+	return nil
+}
+
+// CholeskyInverse returns the inverse of a symmetric positive definite p x p matrix (row-major,
+// exactly symmetric): a = L·Lᵀ (Cholesky), V = L⁻ᵀ (upper triangular), a⁻¹ = V·Vᵀ, each step written
+// as dot products of contiguous row segments (p³/2 multiply-adds, a third of LU inversion's).
+func CholeskyInverse(a []float64, p int) ([]float64, error) {
+	inv := make([]float64, p*p)
+	if err := CholeskyInverseInto(inv, a, p); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// CholeskyInverseInto is CholeskyInverse writing into inv (len p·p).
+func CholeskyInverseInto(inv, a []float64, p int) error {
+	if len(a) != p*p || len(inv) != p*p {
+		return fmt.Errorf("matrix has %d entries, not %d x %d", len(a), p, p)
+	}
+	// Every phase works on four (or 2 x 4) rows at once with the blocked kernels: one dot product
+	// call per entry cost more in call overhead than in arithmetic at the sizes of connectomes.
+	l := getScratch(p * p)
+	defer putScratch(l)
+	if err := choleskyInto(l, a, p); err != nil {
+		return err
+	}
+	var q [4]float64
 	// V = L⁻ᵀ: row j holds column j of L⁻¹, V_ji = (δ_ij − Σ_{k=j}^{i−1} L_ik V_jk)/L_ii for i ≥ j,
 	// zero below. Rows of V are independent: four at a time, summing from the block's first column
 	// (the entries before a row's own start are exact zeros).

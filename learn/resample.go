@@ -1,0 +1,325 @@
+package learn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/stats"
+)
+
+// PermutationMode names what a permutation test shuffles.
+type PermutationMode string
+
+// The permutation modes.
+const (
+	// PermuteRefit shuffles the target and reruns the whole cross-validation (every step refitted
+	// in every fold): the null of the cross-validated score itself (scikit-learn's
+	// permutation_test_score).
+	PermuteRefit PermutationMode = "refit"
+	// PermutePredictions keeps the out-of-fold predictions and shuffles them against the target:
+	// the null of the correlation between two fixed vectors, cheaper and blind to overfitting of
+	// the procedure.
+	PermutePredictions PermutationMode = "predictions"
+)
+
+// PermutationOptions set a permutation test.
+type PermutationOptions struct {
+	N          int    // permutations (the CSps study used 10,000)
+	Seed       uint64 // permutation k is drawn from PCG(Seed, k): the same for any number of workers
+	Mode       PermutationMode
+	Convention stats.PermutationConvention
+}
+
+// PermutationResult holds a permutation test of leave-one-out predictions: the observed pooled
+// metrics, their null distributions and p-values (MAE: smaller is better; r and R²: larger).
+type PermutationResult struct {
+	Observed Metrics
+	Null     []Metrics
+	P        Metrics
+	Options  PermutationOptions
+	// NotConverged counts the ElasticNet fits that reached MaxIter (refit mode).
+	NotConverged int
+}
+
+// Metrics are the pooled out-of-fold metrics painmark reports: Pearson r, MAE and R² = 1 − SSE/SST
+// of the pooled predictions (per-fold R² under leave-one-out is undefined, NUMERICS.md §7).
+type Metrics struct {
+	R   float64 `json:"r"`
+	MAE float64 `json:"mae"`
+	R2  float64 `json:"r2"`
+}
+
+// PooledMetrics computes Metrics of predictions against the truth.
+func PooledMetrics(pred, truth []float64) Metrics {
+	m := stats.Mean(truth)
+	var sse, sst, ae float64
+	for i, p := range pred {
+		e := p - truth[i]
+		sse += e * e
+		ae += math.Abs(e)
+		sst += (truth[i] - m) * (truth[i] - m)
+	}
+	return Metrics{R: stats.Pearson(pred, truth), MAE: ae / float64(len(pred)), R2: 1 - sse/sst}
+}
+
+// permutation returns permutation k of n subjects, drawn from PCG(seed, k).
+func permutation(seed uint64, k, n int) []int {
+	return rand.New(rand.NewPCG(seed, uint64(k))).Perm(n)
+}
+
+// PermutationTest tests the leave-one-out predictions of a pipeline with fixed hyperparameters
+// against permutations of the target. In refit mode every permutation reruns the whole
+// leave-one-out procedure: the scaler and centred columns of a fold depend only on its training
+// rows, so they are computed once per fold and shared by all permutations; F scores, selection and
+// ElasticNet are refitted for each (ElasticNet from zero, as scikit-learn, so the observed
+// predictions are those of LeaveOneOut). Folds are spread over the cores; results do not depend on
+// their number.
+func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (*PermutationResult, error) {
+	n := x.Rows
+	if o.N < 1 {
+		return nil, fmt.Errorf("need at least 1 permutation, got %d", o.N)
+	}
+	if n != len(y) {
+		return nil, fmt.Errorf("%d samples but %d targets", n, len(y))
+	}
+	if _, err := stats.PermutationP(0, []float64{0}, o.Convention, true); err != nil {
+		return nil, err
+	}
+	if o.Mode == "" {
+		o.Mode = PermuteRefit
+	}
+	targets := make([][]float64, o.N+1) // 0: observed, k: permutation k
+	targets[0] = y
+	for k := 1; k <= o.N; k++ {
+		perm := permutation(o.Seed, k, n)
+		targets[k] = make([]float64, n)
+		for i, j := range perm {
+			targets[k][i] = y[j]
+		}
+	}
+	res := &PermutationResult{Options: o, Null: make([]Metrics, o.N)}
+	switch o.Mode {
+	case PermuteRefit:
+		preds, notConv, err := leaveOneOutMany(pl, x, targets)
+		if err != nil {
+			return nil, err
+		}
+		res.NotConverged = notConv
+		res.Observed = PooledMetrics(preds[0], y)
+		for k := 1; k <= o.N; k++ {
+			res.Null[k-1] = PooledMetrics(preds[k], targets[k])
+		}
+	case PermutePredictions:
+		pred, err := LeaveOneOut(pl, x, y)
+		if err != nil {
+			return nil, err
+		}
+		res.Observed = PooledMetrics(pred, y)
+		for k := 1; k <= o.N; k++ {
+			res.Null[k-1] = PooledMetrics(pred, targets[k])
+		}
+	default:
+		return nil, fmt.Errorf("unknown permutation mode %q (%s, %s)", o.Mode, PermuteRefit, PermutePredictions)
+	}
+	null := make([]float64, o.N)
+	var err error
+	for _, m := range []struct {
+		get    func(Metrics) float64
+		set    func(*Metrics, float64)
+		higher bool
+	}{
+		{func(m Metrics) float64 { return m.R }, func(m *Metrics, v float64) { m.R = v }, true},
+		{func(m Metrics) float64 { return m.MAE }, func(m *Metrics, v float64) { m.MAE = v }, false},
+		{func(m Metrics) float64 { return m.R2 }, func(m *Metrics, v float64) { m.R2 = v }, true},
+	} {
+		for k, nm := range res.Null {
+			null[k] = m.get(nm)
+		}
+		var p float64
+		if p, err = stats.PermutationP(m.get(res.Observed), null, o.Convention, m.higher); err != nil {
+			return nil, err
+		}
+		m.set(&res.P, p)
+	}
+	return res, nil
+}
+
+// leaveOneOutMany returns the leave-one-out predictions of the pipeline for each target vector
+// (preds[t][i]: subject i left out, fitted on target t), sharing each fold's scaling and centred
+// columns across targets.
+func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64) ([][]float64, int, error) {
+	n := x.Rows
+	preds := make([][]float64, len(targets))
+	for t := range preds {
+		preds[t] = make([]float64, n)
+	}
+	notConv := make([]int, n)
+	errs := make([]error, n)
+	maxIter, tol := pl.Model.MaxIter, pl.Model.Tol
+	if maxIter == 0 {
+		maxIter = 1000
+	}
+	if tol == 0 {
+		tol = 1e-4
+	}
+	if pl.Model.Alpha < 0 || pl.Model.L1Ratio < 0 || pl.Model.L1Ratio > 1 {
+		return nil, 0, fmt.Errorf("alpha %g and l1_ratio %g: need alpha ≥ 0 and 0 ≤ l1_ratio ≤ 1", pl.Model.Alpha, pl.Model.L1Ratio)
+	}
+	parallel.For(n, func(i int) {
+		train := complementSplit(n, []int{i}).Train
+		d, err := newPathDesign(pl, x.SelectRows(train), pick(targets[0], train))
+		if err != nil {
+			errs[i] = fmt.Errorf("fold %d: %w", i, err)
+			return
+		}
+		xte := x.SelectRows([]int{i})
+		if d.pre.Scaling != nil {
+			xte = d.pre.Scaling.Transform(xte)
+		}
+		k := effectiveK(pl.K, d.p)
+		l1, l2 := d.penalties(pl.Model.Alpha, pl.Model.L1Ratio)
+		cols := make([][]float64, d.p)
+		for j := range cols {
+			cols[j] = d.colBuf[j*d.n : (j+1)*d.n]
+		}
+		scores := make([]float64, d.p)
+		yc := make([]float64, d.n)
+		sel := make([][]float64, k)
+		for t, target := range targets {
+			yMean := 0.0
+			for c, r := range train {
+				yc[c] = target[r]
+				yMean += target[r]
+			}
+			yMean /= float64(d.n)
+			for c := range yc {
+				yc[c] -= yMean
+			}
+			fScores(scores, cols, d.norms, yc)
+			chosen := topK(scores, k)
+			for c, j := range chosen {
+				sel[c] = cols[j]
+			}
+			w, _, _, ok := coordinateDescent(sel[:len(chosen)], yc, l1, l2, maxIter, tol)
+			if !ok {
+				notConv[i]++
+			}
+			pred := yMean
+			for c, j := range chosen {
+				pred += w[c] * (xte.Data[j] - d.means[j])
+			}
+			preds[t][i] = pred
+		}
+	})
+	total := 0
+	for i := range errs {
+		if errs[i] != nil {
+			return nil, 0, errs[i]
+		}
+		total += notConv[i]
+	}
+	return preds, total, nil
+}
+
+// BootstrapOptions set a bootstrap of model weights.
+type BootstrapOptions struct {
+	N          int    // bootstrap samples (the CSps study used 10,000)
+	Seed       uint64 // sample b is drawn from PCG(Seed, b): the same for any number of workers
+	Convention stats.BootstrapConvention
+}
+
+// BootstrapResult summarises the weights of a pipeline refitted on bootstrap samples of subjects,
+// per feature (in the scaled feature space the model works in; a feature not selected in a sample
+// has weight 0 there): mean, standard error (SD of the replicates, ddof 1), Z = mean/SE, two-sided
+// p under the named convention, and selection frequency (share of samples with a nonzero weight).
+type BootstrapResult struct {
+	Mean, SE, Z, P, Frequency []float64
+	Options                   BootstrapOptions
+	NotConverged              int
+}
+
+// Bootstrap refits the pipeline (fixed hyperparameters) on o.N samples of subjects drawn with
+// replacement and summarises every feature's weight. Only each sample's nonzero weights are kept
+// (K per sample), so memory does not grow with samples x features.
+func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*BootstrapResult, error) {
+	n, p := x.Rows, x.Cols
+	if o.N < 2 {
+		return nil, fmt.Errorf("need at least 2 bootstrap samples, got %d", o.N)
+	}
+	if n != len(y) {
+		return nil, fmt.Errorf("%d samples but %d targets", n, len(y))
+	}
+	if _, err := stats.BootstrapP([]float64{1}, 1, 1, o.Convention); err != nil {
+		return nil, err
+	}
+	type sparse struct {
+		idx  []int
+		w    []float64
+		conv bool
+	}
+	samples := make([]sparse, o.N)
+	errs := make([]error, o.N)
+	parallel.For(o.N, func(b int) {
+		rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
+		rows := make([]int, n)
+		for i := range rows {
+			rows[i] = rng.IntN(n)
+		}
+		f, err := pl.Fit(x.SelectRows(rows), pick(y, rows))
+		if err != nil {
+			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)
+			return
+		}
+		s := sparse{conv: f.Model.Converged}
+		for c, w := range f.Model.Coef {
+			if w != 0 {
+				s.idx = append(s.idx, f.Selected[c])
+				s.w = append(s.w, w)
+			}
+		}
+		samples[b] = s
+	})
+	res := &BootstrapResult{Options: o, Mean: make([]float64, p), SE: make([]float64, p), Z: make([]float64, p),
+		P: make([]float64, p), Frequency: make([]float64, p)}
+	perFeature := make([][]float64, p) // nonzero replicates only; the rest are zeros
+	for b, s := range samples {
+		if errs[b] != nil {
+			return nil, errs[b]
+		}
+		if !s.conv {
+			res.NotConverged++
+		}
+		for c, j := range s.idx {
+			perFeature[j] = append(perFeature[j], s.w[c])
+		}
+	}
+	nb := float64(o.N)
+	all := make([]float64, o.N)
+	for j := 0; j < p; j++ {
+		nz := perFeature[j]
+		var sum float64
+		for _, v := range nz {
+			sum += v
+		}
+		mean := sum / nb
+		var ss float64
+		for _, v := range nz {
+			ss += (v - mean) * (v - mean)
+		}
+		ss += (nb - float64(len(nz))) * mean * mean // the zero replicates
+		se := math.Sqrt(ss / (nb - 1))
+		clear(all)
+		copy(all, nz)
+		pv, err := stats.BootstrapP(all, mean, se, o.Convention)
+		if err != nil {
+			return nil, err
+		}
+		res.Mean[j], res.SE[j], res.P[j], res.Frequency[j] = mean, se, pv, float64(len(nz))/nb
+		if se > 0 {
+			res.Z[j] = mean / se
+		}
+	}
+	return res, nil
+}
