@@ -237,16 +237,40 @@ func (e *enetPath) faceSolution(l1, l2 float64) ([]float64, bool) {
 		}
 	}
 	g := linalg.Gram(rows)
-	z := make([]float64, n)
 	for i := range rows {
 		g[i*n+i] += l2
-		z[i] = linalg.Dot(rows[i], sol)
 	}
-	if linalg.CholeskySolve(g, z, n) != nil {
+	l, err := linalg.Cholesky(g, n)
+	if err != nil {
 		return nil, false
 	}
-	for c, j := range e.active {
-		sol[c] = (sol[c] - linalg.Dot(e.cols[j], z)) / l2
+	z := make([]float64, n)
+	apply := func(out, b []float64) { // out = (l2·I + X_AᵀX_A)⁻¹·b by Woodbury
+		for i := range rows {
+			z[i] = linalg.Dot(rows[i], b)
+		}
+		linalg.SolveCholesky(l, z, n)
+		for c, j := range e.active {
+			out[c] = (b[c] - linalg.Dot(e.cols[j], z)) / l2
+		}
+	}
+	rhs := append([]float64(nil), sol...)
+	apply(sol, rhs)
+	// Two steps of iterative refinement win back the digits the division by a small l2 loses:
+	// res = b − (X_AᵀX_A + l2·I)·w, w += apply(res).
+	res, corr, xw := make([]float64, m), make([]float64, m), make([]float64, n)
+	for step := 0; step < 2; step++ {
+		clear(xw)
+		for c, j := range e.active {
+			linalg.Axpy(sol[c], e.cols[j], xw)
+		}
+		for c, j := range e.active {
+			res[c] = rhs[c] - linalg.Dot(e.cols[j], xw) - l2*sol[c]
+		}
+		apply(corr, res)
+		for c := range sol {
+			sol[c] += corr[c]
+		}
 	}
 	return sol, true
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"sort"
 	"testing"
+
+	"github.com/painmark/painmark/internal/linalg"
 )
 
 // topK keeps exactly the last k of the stable ascending sort (featureRanking), ties and NaN
@@ -23,6 +25,51 @@ func TestTopKEqualsStableSort(t *testing.T) {
 		sort.Ints(want)
 		if got := topK(scores, k); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("k=%d: topK %v, stable sort %v", k, got, want)
+		}
+	}
+}
+
+// The face solution with more active features than 4n (Woodbury, refined) equals the direct
+// solve of (X_AᵀX_A + l2·I)·w = X_Aᵀy − l1·s.
+func TestFaceSolutionWoodbury(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	n, p := 5, 40
+	cols := make([][]float64, p)
+	norms := make([]float64, p)
+	for j := range cols {
+		cols[j] = make([]float64, n)
+		for i := range cols[j] {
+			cols[j][i] = rng.NormFloat64()
+		}
+		norms[j] = linalg.Dot(cols[j], cols[j])
+	}
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = rng.NormFloat64()
+	}
+	e := newEnetPath(n, p)
+	e.reset(cols, norms, y, linalg.Dot(y, y))
+	for j := range e.w {
+		e.w[j] = rng.NormFloat64()
+		e.active = append(e.active, j)
+	}
+	l1, l2 := 0.3, 0.01
+	got, ok := e.faceSolution(l1, l2)
+	if !ok {
+		t.Fatal("no solution")
+	}
+	g := linalg.Gram(cols)
+	want := make([]float64, p)
+	for j := range want {
+		g[j*p+j] += l2
+		want[j] = linalg.Dot(cols[j], y) - math.Copysign(l1, e.w[j])
+	}
+	if err := linalg.CholeskySolve(g, want, p); err != nil {
+		t.Fatal(err)
+	}
+	for j := range want {
+		if math.Abs(got[j]-want[j]) > 1e-9*math.Max(1, math.Abs(want[j])) {
+			t.Fatalf("w[%d] = %v, direct %v", j, got[j], want[j])
 		}
 	}
 }

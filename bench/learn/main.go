@@ -229,13 +229,14 @@ func resampleChild(args []string, x learn.Matrix, y []float64) {
 		fmt.Sscan(args[4], &n)
 		res, err := learn.Bootstrap(pl, x, y, learn.BootstrapOptions{N: n, Seed: 1})
 		must(err)
-		stable := 0
-		for _, p := range res.P {
-			if p < 0.05 {
-				stable++
+		frequent, top := 0, 0.0
+		for _, f := range res.Frequency {
+			if f >= 0.5 {
+				frequent++
 			}
+			top = math.Max(top, f)
 		}
-		info = fmt.Sprintf("%d features with p < 0.05 (Wald)", stable)
+		info = fmt.Sprintf("%d features selected in ≥ 50%% of samples (highest %.2f)", frequent, top)
 	}
 	b, _ := json.Marshal(map[string]any{"seconds": time.Since(start).Seconds(), "info": info})
 	os.Stdout.Write(b)

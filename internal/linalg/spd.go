@@ -135,7 +135,23 @@ func CholeskySolve(a, b []float64, p int) error {
 	if err := choleskyInto(l, a, p); err != nil {
 		return err
 	}
-	// L·z = b (forward), then Lᵀ·x = z (backward, by columns of L: x_i for i descending).
+	SolveCholesky(l, b, p)
+	return nil
+}
+
+// Cholesky returns the lower triangular factor L of a = L·Lᵀ (p x p, row-major), for several
+// solves with SolveCholesky.
+func Cholesky(a []float64, p int) ([]float64, error) {
+	if len(a) != p*p {
+		return nil, fmt.Errorf("matrix has %d entries, not %d x %d", len(a), p, p)
+	}
+	l := make([]float64, p*p)
+	return l, choleskyInto(l, a, p)
+}
+
+// SolveCholesky solves L·Lᵀ·x = b given the factor L, writing x into b: L·z = b forward, then
+// Lᵀ·x = z backward (by columns of L).
+func SolveCholesky(l, b []float64, p int) {
 	for i := 0; i < p; i++ {
 		b[i] = (b[i] - Dot(l[i*p:i*p+i], b[:i])) / l[i*p+i]
 	}
@@ -145,7 +161,6 @@ func CholeskySolve(a, b []float64, p int) error {
 			b[k] -= l[i*p+k] * b[i]
 		}
 	}
-	return nil
 }
 
 // CholeskyInverse returns the inverse of a symmetric positive definite p x p matrix (row-major,
