@@ -343,8 +343,8 @@ func featureRanking(scores []float64) []int {
 // run to convergence, not its iterates at a loose tolerance; with a tight Tol (1e-8 or below) they
 // agree to about 1e-6. Folds are spread over the cores; results do not depend on their number.
 func PathGridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
-	res, err := runSearch(g, scoring, splits, func(sp Split) ([]float64, int, error) {
-		return pathFoldScores(base, g, scoring, x, y, sp)
+	res, err := runSearch(g, scoring, y, splits, func(sp Split) ([][]float64, int, error) {
+		return pathFoldPredictions(base, g, x, y, sp)
 	})
 	if err != nil {
 		return nil, err
@@ -450,14 +450,14 @@ func descending(v []float64) []int {
 	return order
 }
 
-// pathFoldScores scores every candidate of the grid on one fold (in Candidates order) and counts the
-// fits that did not converge.
-func pathFoldScores(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, sp Split) ([]float64, int, error) {
+// pathFoldPredictions predicts one fold's test samples with every candidate of the grid
+// (candidate x test sample, in Candidates order) and counts the fits that did not converge.
+func pathFoldPredictions(base Pipeline, g Grid, x Matrix, y []float64, sp Split) ([][]float64, int, error) {
 	d, err := newPathDesign(base, x.SelectRows(sp.Train), pick(y, sp.Train))
 	if err != nil {
 		return nil, 0, err
 	}
-	xte, yte := x.SelectRows(sp.Test), pick(y, sp.Test)
+	xte := x.SelectRows(sp.Test)
 	if d.pre.Scaling != nil {
 		xte = d.pre.Scaling.Transform(xte)
 	}
@@ -469,12 +469,11 @@ func pathFoldScores(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float6
 		}
 	}
 	alphaOrder := descending(g.Alpha)
-	out := make([]float64, len(g.K)*len(g.Alpha)*len(g.L1Ratio))
+	out := make([][]float64, len(g.K)*len(g.Alpha)*len(g.L1Ratio))
 	path := newEnetPath(d.n, p)
 	cols := make([][]float64, 0, p)
 	norms := make([]float64, 0, p)
 	var sel []int
-	pred := make([]float64, xte.Rows)
 	notConverged := 0
 	for ki, k := range g.K {
 		sel, cols, norms = d.columns(k, cols, norms)
@@ -485,6 +484,7 @@ func pathFoldScores(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float6
 				if _, _, ok := path.solve(l1, l2, d.tol, d.maxIter); !ok {
 					notConverged++
 				}
+				pred := make([]float64, xte.Rows)
 				for i := range pred {
 					s := d.yMean
 					row := teC[i*p : (i+1)*p]
@@ -495,7 +495,7 @@ func pathFoldScores(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float6
 					}
 					pred[i] = s
 				}
-				out[(ki*len(g.Alpha)+ai)*len(g.L1Ratio)+ri] = foldScore(scoring, pred, yte)
+				out[(ki*len(g.Alpha)+ai)*len(g.L1Ratio)+ri] = pred
 			}
 		}
 	}

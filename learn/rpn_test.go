@@ -176,3 +176,32 @@ func TestPathGridSearchAgreesWithExactSearch(t *testing.T) {
 	}
 	t.Logf("path vs exact search at tol 1e-10: best %+v, fold-mean scores and refitted model differ by %.2g", best, d)
 }
+
+// A pooled objective scores each candidate once on its leave-one-out predictions: the search's
+// scores equal the Pearson r of LeaveOneOut's predictions for every candidate, in both solvers.
+func TestPooledObjective(t *testing.T) {
+	x, y, _ := bochumData(t)
+	tight := rpnPipeline
+	tight.Model.Tol = 1e-10
+	g := Grid{K: []int{20, 25}, Alpha: []float64{0.005, 0.05}, L1Ratio: []float64{0.999}}
+	for _, solver := range []Solver{SolverPath, SolverExact} {
+		res, err := Search(solver, tight, g, PooledR, x, y, LeaveOneOutSplits(x.Rows))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, cd := range res.Candidates {
+			pl := tight
+			pl.K, pl.Model.Alpha = cd.K, cd.Alpha
+			pred, err := LeaveOneOut(pl, x, y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := stats.Pearson(pred, y); math.Abs(r-res.MeanScore[c]) > 1e-6 {
+				t.Errorf("%s: candidate %+v pooled r %v, LeaveOneOut's %v", solver, cd, res.MeanScore[c], r)
+			}
+		}
+		if res.FoldScores != nil {
+			t.Errorf("%s: per-fold scores reported for a pooled objective", solver)
+		}
+	}
+}

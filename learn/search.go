@@ -3,8 +3,10 @@ package learn
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/stats"
 )
 
 // Grid is the hyperparameter grid of the RPN/CSps pipeline.
@@ -48,11 +50,20 @@ func (g Grid) Candidates() []Candidate {
 // Scoring names a cross-validation objective (larger is better, as scikit-learn's scorers).
 type Scoring string
 
-// The scorings.
+// The scorings. The negated losses are per-fold means, as GridSearchCV computes them (under
+// leave-one-out they equal the pooled losses). The correlation, R² and AUC are computed once on the
+// pooled out-of-fold predictions of each candidate: per fold they are undefined under leave-one-out
+// (scikit-learn #5097), and a mean of per-fold values is not the quantity studies report.
 const (
-	NegMSE Scoring = "neg_mean_squared_error"
-	NegMAE Scoring = "neg_mean_absolute_error"
+	NegMSE    Scoring = "neg_mean_squared_error"
+	NegMAE    Scoring = "neg_mean_absolute_error"
+	PooledR   Scoring = "pooled_r"
+	PooledR2  Scoring = "pooled_r2"
+	PooledAUC Scoring = "pooled_roc_auc"
 )
+
+// pooled tells whether the objective is computed on pooled predictions.
+func (s Scoring) pooled() bool { return s == PooledR || s == PooledR2 || s == PooledAUC }
 
 func foldScore(s Scoring, pred, truth []float64) float64 {
 	var sum float64
@@ -65,6 +76,56 @@ func foldScore(s Scoring, pred, truth []float64) float64 {
 		}
 	}
 	return -sum / float64(len(pred))
+}
+
+// pooledScore is a pooled objective of predictions against the truth.
+func pooledScore(s Scoring, pred, truth []float64) float64 {
+	switch s {
+	case PooledR:
+		return stats.Pearson(pred, truth)
+	case PooledR2:
+		return PooledMetrics(pred, truth).R2
+	}
+	auc, err := ROCAUC(pred, truth)
+	if err != nil {
+		return math.NaN()
+	}
+	return auc
+}
+
+// ROCAUC is the area under the ROC curve of scores for a binary truth (1 positive, 0 negative), as
+// scikit-learn's roc_auc_score: the Mann-Whitney probability that a positive scores above a
+// negative, ties counting one half.
+func ROCAUC(score, truth []float64) (float64, error) {
+	type item struct{ s, y float64 }
+	items := make([]item, len(score))
+	var pos, neg float64
+	for i := range score {
+		if truth[i] != 0 && truth[i] != 1 {
+			return 0, fmt.Errorf("AUC needs a binary target (0/1), got %g", truth[i])
+		}
+		items[i] = item{score[i], truth[i]}
+		pos += truth[i]
+	}
+	neg = float64(len(score)) - pos
+	if pos == 0 || neg == 0 {
+		return 0, fmt.Errorf("AUC needs both classes, got %g positives and %g negatives", pos, neg)
+	}
+	sort.Slice(items, func(a, b int) bool { return items[a].s < items[b].s })
+	// Rank sum of the positives with average ranks for ties.
+	var rankSum float64
+	for i := 0; i < len(items); {
+		j := i
+		for j < len(items) && items[j].s == items[i].s {
+			j++
+		}
+		avg := float64(i+j+1) / 2 // ranks i+1..j
+		for k := i; k < j; k++ {
+			rankSum += avg * items[k].y
+		}
+		i = j
+	}
+	return (rankSum - pos*(pos+1)/2) / (pos * neg), nil
 }
 
 // Split is one cross-validation fold.
@@ -88,9 +149,11 @@ func LeaveOneOutSplits(n int) []Split {
 // SearchResult is a grid search's outcome.
 type SearchResult struct {
 	Candidates []Candidate
-	// MeanScore[c] is candidate c's unweighted mean of fold scores (NaN means counted as worst).
+	// MeanScore[c] is candidate c's unweighted mean of fold scores, or for a pooled objective its
+	// score on the pooled out-of-fold predictions (NaN counts as worst).
 	MeanScore []float64
-	// FoldScores[f][c] is candidate c's score on fold f (scikit-learn's split<f>_test_score).
+	// FoldScores[f][c] is candidate c's score on fold f (scikit-learn's split<f>_test_score); nil
+	// for a pooled objective.
 	FoldScores [][]float64
 	Best       int
 	// Refit is the pipeline with the best candidate fitted on all the data.
@@ -108,9 +171,9 @@ type SearchResult struct {
 // ElasticNet starts from zero, as scikit-learn's, so at a loose Tol the scores follow scikit-learn's
 // iterates too; PathGridSearch gives the converged answer much faster.
 func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
-	res, err := runSearch(g, scoring, splits, func(sp Split) ([]float64, int, error) {
-		scores, err := foldScores(base, g.Candidates(), scoring, x, y, sp)
-		return scores, 0, err
+	res, err := runSearch(g, scoring, y, splits, func(sp Split) ([][]float64, int, error) {
+		preds, err := foldPredictions(base, g.Candidates(), x, y, sp)
+		return preds, 0, err
 	})
 	if err != nil {
 		return nil, err
@@ -121,10 +184,10 @@ func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, s
 	return res, nil
 }
 
-// runSearch checks the grid and the objective, scores every fold (spread over the cores; the
-// fold function returns the fold's score of every candidate and its count of unconverged fits)
-// and picks the best candidate.
-func runSearch(g Grid, scoring Scoring, splits []Split, fold func(Split) ([]float64, int, error)) (*SearchResult, error) {
+// runSearch checks the grid and the objective, predicts every fold's test samples with every
+// candidate (folds spread over the cores; the fold function returns candidate x test-sample
+// predictions and its count of unconverged fits), scores them and picks the best candidate.
+func runSearch(g Grid, scoring Scoring, y []float64, splits []Split, fold func(Split) ([][]float64, int, error)) (*SearchResult, error) {
 	cands := g.Candidates()
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("empty grid")
@@ -135,18 +198,32 @@ func runSearch(g Grid, scoring Scoring, splits []Split, fold func(Split) ([]floa
 	if err := checkGrid(g); err != nil {
 		return nil, err
 	}
-	scores := make([][]float64, len(splits)) // fold x candidate
+	preds := make([][][]float64, len(splits)) // fold x candidate x test sample
 	notConv := make([]int, len(splits))
 	errs := make([]error, len(splits))
 	parallel.For(len(splits), func(f int) {
-		scores[f], notConv[f], errs[f] = fold(splits[f])
+		preds[f], notConv[f], errs[f] = fold(splits[f])
 	})
 	for f, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("fold %d: %w", f, err)
 		}
 	}
-	res, err := bestCandidate(cands, scores)
+	var res *SearchResult
+	var err error
+	if scoring.pooled() {
+		res, err = bestPooled(cands, scoring, y, splits, preds)
+	} else {
+		scores := make([][]float64, len(splits))
+		for f, sp := range splits {
+			truth := pick(y, sp.Test)
+			scores[f] = make([]float64, len(cands))
+			for c := range cands {
+				scores[f][c] = foldScore(scoring, preds[f][c], truth)
+			}
+		}
+		res, err = bestCandidate(cands, scores)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +233,37 @@ func runSearch(g Grid, scoring Scoring, splits []Split, fold func(Split) ([]floa
 	return res, nil
 }
 
+// bestPooled scores every candidate once on its pooled out-of-fold predictions (the samples the
+// folds test) and picks the best with GridSearchCV's rule.
+func bestPooled(cands []Candidate, scoring Scoring, y []float64, splits []Split, preds [][][]float64) (*SearchResult, error) {
+	var truth []float64
+	for _, sp := range splits {
+		truth = append(truth, pick(y, sp.Test)...)
+	}
+	scores := make([]float64, len(cands))
+	pooled := make([]float64, 0, len(truth))
+	for c := range cands {
+		pooled = pooled[:0]
+		for f := range splits {
+			pooled = append(pooled, preds[f][c]...)
+		}
+		scores[c] = pooledScore(scoring, pooled, truth)
+	}
+	res, err := bestCandidate(cands, [][]float64{scores})
+	if err != nil {
+		return nil, err
+	}
+	res.FoldScores = nil // one pooled score per candidate, not per fold
+	return res, nil
+}
+
 // checkScoring refuses an objective the searches do not know.
 func checkScoring(s Scoring) error {
 	switch s {
-	case NegMSE, NegMAE:
+	case NegMSE, NegMAE, PooledR, PooledR2, PooledAUC:
 		return nil
 	}
-	return fmt.Errorf("unknown scoring %q (%s, %s)", s, NegMSE, NegMAE)
+	return fmt.Errorf("unknown scoring %q (%s, %s, %s, %s, %s)", s, NegMSE, NegMAE, PooledR, PooledR2, PooledAUC)
 }
 
 // bestCandidate averages the fold x candidate scores and picks the best as GridSearchCV: the
@@ -200,10 +301,11 @@ func (res *SearchResult) refit(base Pipeline, x Matrix, y []float64) error {
 	return nil
 }
 
-// foldScores evaluates every candidate on one fold, sharing the scaler and F ranking.
-func foldScores(base Pipeline, cands []Candidate, scoring Scoring, x Matrix, y []float64, sp Split) ([]float64, error) {
+// foldPredictions predicts one fold's test samples with every candidate, sharing the scaler and
+// F ranking (candidate x test sample).
+func foldPredictions(base Pipeline, cands []Candidate, x Matrix, y []float64, sp Split) ([][]float64, error) {
 	xtr, xte := x.SelectRows(sp.Train), x.SelectRows(sp.Test)
-	ytr, yte := pick(y, sp.Train), pick(y, sp.Test)
+	ytr := pick(y, sp.Train)
 	prep := base
 	prep.K = 0
 	pre, err := prep.prepare(xtr, ytr)
@@ -214,14 +316,14 @@ func foldScores(base Pipeline, cands []Candidate, scoring Scoring, x Matrix, y [
 	if pre.Scaling != nil {
 		xteS = pre.Scaling.Transform(xte)
 	}
-	out := make([]float64, len(cands))
+	out := make([][]float64, len(cands))
 	for c, cd := range cands {
 		sel := SelectKBest(pre.Scores, effectiveK(cd.K, x.Cols))
 		m, err := ElasticNet{Alpha: cd.Alpha, L1Ratio: cd.L1Ratio, MaxIter: base.Model.MaxIter, Tol: base.Model.Tol}.Fit(selectColumns(pre.Scaled, sel), ytr)
 		if err != nil {
 			return nil, err
 		}
-		out[c] = foldScore(scoring, m.Predict(selectColumns(xteS, sel)), yte)
+		out[c] = m.Predict(selectColumns(xteS, sel))
 	}
 	return out, nil
 }

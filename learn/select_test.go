@@ -73,3 +73,26 @@ func TestFaceSolutionWoodbury(t *testing.T) {
 		}
 	}
 }
+
+// ROCAUC is the Mann-Whitney probability, ties counting a half (scikit-learn's roc_auc_score on
+// its documented example gives 0.75), and refuses non-binary or one-class targets.
+func TestROCAUC(t *testing.T) {
+	for _, c := range []struct {
+		s, y []float64
+		want float64
+	}{
+		{[]float64{0.1, 0.4, 0.35, 0.8}, []float64{0, 0, 1, 1}, 0.75},
+		{[]float64{0.5, 0.5}, []float64{0, 1}, 0.5},
+		{[]float64{1, 2, 3}, []float64{0, 1, 1}, 1},
+	} {
+		if got, err := ROCAUC(c.s, c.y); err != nil || got != c.want {
+			t.Errorf("AUC(%v, %v) = %v, %v; want %v", c.s, c.y, got, err, c.want)
+		}
+	}
+	if _, err := ROCAUC([]float64{1, 2}, []float64{0, 2}); err == nil {
+		t.Error("non-binary target accepted")
+	}
+	if _, err := ROCAUC([]float64{1, 2}, []float64{1, 1}); err == nil {
+		t.Error("one-class target accepted")
+	}
+}

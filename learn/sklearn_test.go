@@ -208,3 +208,83 @@ func TestLiveSklearnPathSearch(t *testing.T) {
 		t.Logf("%s: max difference %.2g over %d fits (%d not converged in scikit-learn), best %+v", name, d, compared, skipped, res.Candidates[res.Best])
 	}
 }
+
+// TestLiveSklearnRidgePCA compares Ridge (both the feature-space and the sample-space solve) and PCA
+// (components with scikit-learn's signs, variances, projections) with scikit-learn 1.2.1 on random
+// data of several shapes, to 1e-8. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSklearnRidgePCA(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	type linCase struct {
+		X     [][]float64 `json:"x"`
+		Y     []float64   `json:"y"`
+		Alpha float64     `json:"alpha"`
+		K     int         `json:"k"`
+		m     Matrix
+	}
+	rng := rand.New(rand.NewSource(13))
+	var cases []*linCase
+	for _, c := range []struct {
+		n, p, k int
+		alpha   float64
+	}{{40, 6, 3, 0.5}, {30, 200, 10, 2}, {12, 12, 11, 0.01}} {
+		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		y := make([]float64, c.n)
+		rows := make([][]float64, c.n)
+		for i := 0; i < c.n; i++ {
+			f := rng.NormFloat64()
+			for j := 0; j < c.p; j++ {
+				m.Data[i*c.p+j] = f*float64(j%5) + rng.NormFloat64() + float64(j)
+			}
+			y[i] = m.Data[i*c.p] - 2*m.Data[i*c.p+c.p-1] + rng.NormFloat64()
+			rows[i] = m.Data[i*c.p : (i+1)*c.p]
+		}
+		cases = append(cases, &linCase{X: rows, Y: y, Alpha: c.alpha, K: c.k, m: m})
+	}
+	var want []struct {
+		RidgeCoef              []float64   `json:"ridge_coef"`
+		RidgeIntercept         float64     `json:"ridge_intercept"`
+		Components             [][]float64 `json:"components"`
+		ExplainedVariance      []float64   `json:"explained_variance"`
+		ExplainedVarianceRatio []float64   `json:"explained_variance_ratio"`
+		SingularValues         []float64   `json:"singular_values"`
+		Transformed            [][]float64
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_linear.py"), cases, &want)
+	rel := func(a, b []float64) float64 {
+		var d float64
+		for i := range b {
+			d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
+		}
+		return d
+	}
+	for i, c := range cases {
+		w := want[i]
+		r, err := Ridge{Alpha: c.Alpha}.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc, err := PCA{Components: c.K}.Fit(c.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dc, dt float64
+		for k := range w.Components {
+			dc = math.Max(dc, rel(pc.Components[k], w.Components[k]))
+		}
+		tr := pc.Transform(c.m)
+		for s := range w.Transformed {
+			dt = math.Max(dt, rel(tr.Data[s*c.K:(s+1)*c.K], w.Transformed[s]))
+		}
+		d := []float64{rel(r.Coef, w.RidgeCoef), math.Abs(r.Intercept - w.RidgeIntercept), dc,
+			rel(pc.ExplainedVariance, w.ExplainedVariance), rel(pc.ExplainedVarianceRatio, w.ExplainedVarianceRatio),
+			rel(pc.SingularValues, w.SingularValues), dt}
+		for k, v := range d {
+			if !(v <= 1e-8) {
+				t.Errorf("n=%d p=%d: %s differs by %.3g", c.m.Rows, c.m.Cols, []string{"ridge coef", "ridge intercept", "PCA components", "explained variance", "explained variance ratio", "singular values", "PCA transform"}[k], v)
+			}
+		}
+		t.Logf("n=%d p=%d: ridge %.1g, PCA components %.1g, transform %.1g", c.m.Rows, c.m.Cols, d[0], dc, dt)
+	}
+}

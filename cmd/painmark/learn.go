@@ -203,7 +203,7 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 		},
 	}
 	searchIn.flags(search, true)
-	search.Flags().StringVar(&scoring, "scoring", string(learn.NegMSE), "neg_mean_squared_error or neg_mean_absolute_error")
+	search.Flags().StringVar(&scoring, "scoring", string(learn.NegMSE), "objective: neg_mean_squared_error or neg_mean_absolute_error (fold means, as GridSearchCV), pooled_r, pooled_r2 or pooled_roc_auc (on pooled out-of-fold predictions)")
 	search.Flags().StringVar(&solver, "solver", string(learn.SolverPath), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn)")
 	search.Flags().BoolVar(&nested, "nested", false, "also run nested leave-one-out (the search inside each outer fold)")
 	search.Flags().StringVarP(&searchOut, "out", "o", "search.json", "result JSON")
