@@ -67,13 +67,6 @@ func TestLiveSklearnEstimators(t *testing.T) {
 	}
 	var want []skLearnOut
 	testdata.RunPython(t, filepath.Join("testdata", "sklearn_learn.py"), cases, &want)
-	rel := func(a, b []float64) float64 {
-		var d float64
-		for i := range a {
-			d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
-		}
-		return d
-	}
 	for i, c := range cases {
 		w := want[i]
 		rs, _ := RobustScaler{}.Fit(c.m)
@@ -98,15 +91,15 @@ func TestLiveSklearnEstimators(t *testing.T) {
 			d    float64
 			tol  float64
 		}{
-			{"RobustScaler center", rel(rs.Center, w.RobustCenter), 1e-12},
-			{"RobustScaler scale", rel(rs.Scale, w.RobustScale), 1e-12},
-			{"StandardScaler mean", rel(ss.Center, w.StandardMean), 1e-12},
-			{"StandardScaler scale", rel(ss.Scale, w.StandardScale), 1e-12},
-			{"f_regression", rel(f, w.F), 1e-9},
-			{"ElasticNet coef", rel(en.Coef, w.Coef), 1e-6},
+			{"RobustScaler center", maxRelDiff(rs.Center, w.RobustCenter), 1e-12},
+			{"RobustScaler scale", maxRelDiff(rs.Scale, w.RobustScale), 1e-12},
+			{"StandardScaler mean", maxRelDiff(ss.Center, w.StandardMean), 1e-12},
+			{"StandardScaler scale", maxRelDiff(ss.Scale, w.StandardScale), 1e-12},
+			{"f_regression", maxRelDiff(f, w.F), 1e-9},
+			{"ElasticNet coef", maxRelDiff(en.Coef, w.Coef), 1e-6},
 			{"ElasticNet intercept", math.Abs(en.Intercept - w.Intercept), 1e-6},
-			{"pipeline predictions", rel(fit.Predict(c.m), w.PipePred), 1e-6},
-			{"leave-one-out predictions", rel(loo, w.LOO), 1e-6},
+			{"pipeline predictions", maxRelDiff(fit.Predict(c.m), w.PipePred), 1e-6},
+			{"leave-one-out predictions", maxRelDiff(loo, w.LOO), 1e-6},
 		}
 		for _, ch := range checks {
 			if !(ch.d <= ch.tol) {
@@ -252,13 +245,6 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		Transformed            [][]float64
 	}
 	testdata.RunPython(t, filepath.Join("testdata", "sklearn_linear.py"), cases, &want)
-	rel := func(a, b []float64) float64 {
-		var d float64
-		for i := range b {
-			d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
-		}
-		return d
-	}
 	for i, c := range cases {
 		w := want[i]
 		r, err := Ridge{Alpha: c.Alpha}.Fit(c.m, c.Y)
@@ -271,15 +257,15 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		}
 		var dc, dt float64
 		for k := range w.Components {
-			dc = math.Max(dc, rel(pc.Components[k], w.Components[k]))
+			dc = math.Max(dc, maxRelDiff(pc.Components[k], w.Components[k]))
 		}
 		tr := pc.Transform(c.m)
 		for s := range w.Transformed {
-			dt = math.Max(dt, rel(tr.Data[s*c.K:(s+1)*c.K], w.Transformed[s]))
+			dt = math.Max(dt, maxRelDiff(tr.Data[s*c.K:(s+1)*c.K], w.Transformed[s]))
 		}
-		d := []float64{rel(r.Coef, w.RidgeCoef), math.Abs(r.Intercept - w.RidgeIntercept), dc,
-			rel(pc.ExplainedVariance, w.ExplainedVariance), rel(pc.ExplainedVarianceRatio, w.ExplainedVarianceRatio),
-			rel(pc.SingularValues, w.SingularValues), dt}
+		d := []float64{maxRelDiff(r.Coef, w.RidgeCoef), math.Abs(r.Intercept - w.RidgeIntercept), dc,
+			maxRelDiff(pc.ExplainedVariance, w.ExplainedVariance), maxRelDiff(pc.ExplainedVarianceRatio, w.ExplainedVarianceRatio),
+			maxRelDiff(pc.SingularValues, w.SingularValues), dt}
 		for k, v := range d {
 			if !(v <= 1e-8) {
 				t.Errorf("n=%d p=%d: %s differs by %.3g", c.m.Rows, c.m.Cols, []string{"ridge coef", "ridge intercept", "PCA components", "explained variance", "explained variance ratio", "singular values", "PCA transform"}[k], v)
@@ -287,4 +273,13 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		}
 		t.Logf("n=%d p=%d: ridge %.1g, PCA components %.1g, transform %.1g", c.m.Rows, c.m.Cols, d[0], dc, dt)
 	}
+}
+
+// maxRelDiff is the largest |a_i − b_i| / max(1, |b_i|) over b (the peer's values).
+func maxRelDiff(a, b []float64) float64 {
+	var d float64
+	for i := range b {
+		d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
+	}
+	return d
 }
