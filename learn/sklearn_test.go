@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/stats"
 )
 
 type skLearnCase struct {
@@ -282,4 +283,78 @@ func maxRelDiff(a, b []float64) float64 {
 		d = math.Max(d, math.Abs(a[i]-b[i])/math.Max(1, math.Abs(b[i])))
 	}
 	return d
+}
+
+// TestLiveSklearnLarsPath compares LarsPath with scikit-learn 1.2.1's lars_path(method="lasso") on
+// centred random data with more samples than features, more features than samples (drops occur),
+// and PCA scores (orthogonal columns, DEIPP's use): every knot's alpha and coefficients to 1e-8 and
+// the final active set. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSklearnLarsPath(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	type larsCase struct {
+		X [][]float64 `json:"x"`
+		Y []float64   `json:"y"`
+		m Matrix
+	}
+	rng := rand.New(rand.NewSource(14))
+	var cases []*larsCase
+	for ci, c := range []struct{ n, p int }{{50, 10}, {20, 60}, {30, 29}} {
+		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		y := make([]float64, c.n)
+		for i := 0; i < c.n; i++ {
+			f := rng.NormFloat64()
+			for j := 0; j < c.p; j++ {
+				m.Data[i*c.p+j] = 0.7*f*float64(j%3) + rng.NormFloat64()
+			}
+			y[i] = 2*m.Data[i*c.p] - m.Data[i*c.p+3] + 0.5*m.Data[i*c.p+c.p-1] + rng.NormFloat64()
+		}
+		if ci == 2 { // PCA scores of the data: orthogonal columns
+			pc, err := PCA{Components: c.p}.Fit(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m = pc.Transform(m)
+		}
+		buf, _ := centredColumns(m)
+		for j := 0; j < m.Cols; j++ {
+			for i := 0; i < m.Rows; i++ {
+				m.Data[i*m.Cols+j] = buf[j*m.Rows+i]
+			}
+		}
+		yMean := stats.Mean(y)
+		rows := make([][]float64, m.Rows)
+		for i := range rows {
+			y[i] -= yMean
+			rows[i] = m.Data[i*m.Cols : (i+1)*m.Cols]
+		}
+		cases = append(cases, &larsCase{X: rows, Y: y, m: m})
+	}
+	var want []struct {
+		Alphas []float64
+		Active []int
+		Coefs  [][]float64
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_lars.py"), cases, &want)
+	for i, c := range cases {
+		got, err := LarsPath(c.m, c.Y, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		name := fmt.Sprintf("n=%d p=%d", c.m.Rows, c.m.Cols)
+		if len(got.Alphas) != len(w.Alphas) || fmt.Sprint(got.Active) != fmt.Sprint(w.Active) {
+			t.Errorf("%s: %d knots, active %v; scikit-learn %d knots, active %v", name, len(got.Alphas), got.Active, len(w.Alphas), w.Active)
+			continue
+		}
+		d := maxRelDiff(got.Alphas, w.Alphas)
+		for k := range w.Coefs {
+			d = math.Max(d, maxRelDiff(got.Coefs[k], w.Coefs[k]))
+		}
+		if !(d <= 1e-8) {
+			t.Errorf("%s: path differs by %.3g", name, d)
+		}
+		t.Logf("%s: %d knots, %d active at the end, max difference %.2g", name, len(w.Alphas), len(w.Active), d)
+	}
 }
