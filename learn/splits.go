@@ -2,7 +2,11 @@ package learn
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
+
+	"github.com/painmark/painmark/internal/nprand"
 )
 
 // KFoldSplits are scikit-learn's KFold(n_splits=k, shuffle=False) folds: consecutive blocks, the
@@ -20,6 +24,148 @@ func KFoldSplits(n, k int) ([]Split, error) {
 		}
 		out = append(out, complementSplit(n, rangeInts(start, start+size)))
 		start += size
+	}
+	return out, nil
+}
+
+// ShuffledKFoldSplits are scikit-learn's KFold(n_splits=k, shuffle=True, random_state=seed): the
+// sample indices shuffled by numpy's RandomState(seed), then cut into consecutive blocks as
+// KFoldSplits; test and training indices in increasing order, as scikit-learn yields them.
+func ShuffledKFoldSplits(n, k int, seed uint32) ([]Split, error) {
+	return shuffledKFold(n, k, nprand.New(seed))
+}
+
+func shuffledKFold(n, k int, rng *nprand.RandomState) ([]Split, error) {
+	if k < 2 || k > n {
+		return nil, fmt.Errorf("%d folds for %d samples: need 2 ≤ folds ≤ samples", k, n)
+	}
+	idx := rangeInts(0, n)
+	rng.Shuffle(idx)
+	var out []Split
+	start := 0
+	for f := 0; f < k; f++ {
+		size := n / k
+		if f < n%k {
+			size++
+		}
+		test := append([]int(nil), idx[start:start+size]...)
+		sort.Ints(test)
+		out = append(out, complementSplit(n, test))
+		start += size
+	}
+	return out, nil
+}
+
+// RepeatedKFoldSplits are scikit-learn's RepeatedKFold(n_splits=k, n_repeats=repeats,
+// random_state=seed): repeats shuffled K-folds drawn one after another from one RandomState(seed),
+// k x repeats folds in all.
+func RepeatedKFoldSplits(n, k, repeats int, seed uint32) ([]Split, error) {
+	if repeats < 1 {
+		return nil, fmt.Errorf("%d repeats: need at least 1", repeats)
+	}
+	rng := nprand.New(seed)
+	var out []Split
+	for r := 0; r < repeats; r++ {
+		folds, err := shuffledKFold(n, k, rng)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, folds...)
+	}
+	return out, nil
+}
+
+// StratifiedKFoldSplits are scikit-learn's StratifiedKFold(n_splits=k, shuffle, random_state=seed)
+// over class labels: classes numbered by first appearance, each class's samples dealt to the folds
+// in blocks sized by a round robin over the sorted labels (shuffled per class with numpy's
+// RandomState(seed) when asked). For a continuous target, stratify on QuantileLabels.
+func StratifiedKFoldSplits(labels []string, k int, shuffle bool, seed uint32) ([]Split, error) {
+	n := len(labels)
+	code := map[string]int{}
+	enc := make([]int, n)
+	var counts []int
+	for i, l := range labels {
+		c, ok := code[l]
+		if !ok {
+			c = len(code)
+			code[l] = c
+			counts = append(counts, 0)
+		}
+		enc[i] = c
+		counts[c]++
+	}
+	if k < 2 {
+		return nil, fmt.Errorf("%d folds: need at least 2", k)
+	}
+	tooBig := true
+	for _, c := range counts {
+		if k <= c {
+			tooBig = false
+		}
+	}
+	if tooBig {
+		return nil, fmt.Errorf("%d folds cannot be greater than the number of members in each class (%v)", k, counts)
+	}
+	order := append([]int(nil), enc...)
+	sort.Ints(order)
+	alloc := make([][]int, k) // fold x class: np.bincount(y_order[i::k])
+	for f := range alloc {
+		alloc[f] = make([]int, len(counts))
+		for i := f; i < n; i += k {
+			alloc[f][order[i]]++
+		}
+	}
+	var rng *nprand.RandomState
+	if shuffle {
+		rng = nprand.New(seed)
+	}
+	testFold := make([]int, n)
+	for c := range counts {
+		var folds []int
+		for f := 0; f < k; f++ {
+			for r := 0; r < alloc[f][c]; r++ {
+				folds = append(folds, f)
+			}
+		}
+		if shuffle {
+			rng.Shuffle(folds)
+		}
+		next := 0
+		for i, e := range enc {
+			if e == c {
+				testFold[i] = folds[next]
+				next++
+			}
+		}
+	}
+	out := make([]Split, k)
+	for f := range out {
+		var test []int
+		for i, tf := range testFold {
+			if tf == f {
+				test = append(test, i)
+			}
+		}
+		out[f] = complementSplit(n, test)
+	}
+	return out, nil
+}
+
+// QuantileLabels bins a continuous target into q groups of equal size by rank (ties broken by
+// sample order), labelled "0" to "q-1": the classes for stratifying cross-validation on a
+// continuous outcome (each fold then spans the outcome's range).
+func QuantileLabels(y []float64, q int) ([]string, error) {
+	if q < 2 || q > len(y) {
+		return nil, fmt.Errorf("%d quantile bins for %d samples: need 2 ≤ bins ≤ samples", q, len(y))
+	}
+	idx := rangeInts(0, len(y))
+	sort.SliceStable(idx, func(a, b int) bool { return y[idx[a]] < y[idx[b]] })
+	out := make([]string, len(y))
+	for rank, i := range idx {
+		if math.IsNaN(y[i]) {
+			return nil, fmt.Errorf("sample %d: target is NaN", i)
+		}
+		out[i] = strconv.Itoa(rank * q / len(y))
 	}
 	return out, nil
 }
