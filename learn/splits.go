@@ -15,6 +15,13 @@ func KFoldSplits(n, k int) ([]Split, error) {
 	if k < 2 || k > n {
 		return nil, fmt.Errorf("%d folds for %d samples: need 2 ≤ folds ≤ samples", k, n)
 	}
+	return kfoldBlocks(rangeInts(0, n), k), nil
+}
+
+// kfoldBlocks cuts the samples in the given order into k consecutive blocks, the first n mod k one
+// sample larger (KFold's rule), each block a test set in increasing order.
+func kfoldBlocks(order []int, k int) []Split {
+	n := len(order)
 	var out []Split
 	start := 0
 	for f := 0; f < k; f++ {
@@ -22,10 +29,12 @@ func KFoldSplits(n, k int) ([]Split, error) {
 		if f < n%k {
 			size++
 		}
-		out = append(out, complementSplit(n, rangeInts(start, start+size)))
+		test := append([]int(nil), order[start:start+size]...)
+		sort.Ints(test)
+		out = append(out, complementSplit(n, test))
 		start += size
 	}
-	return out, nil
+	return out
 }
 
 // ShuffledKFoldSplits are scikit-learn's KFold(n_splits=k, shuffle=True, random_state=seed): the
@@ -41,19 +50,7 @@ func shuffledKFold(n, k int, rng *nprand.RandomState) ([]Split, error) {
 	}
 	idx := rangeInts(0, n)
 	rng.Shuffle(idx)
-	var out []Split
-	start := 0
-	for f := 0; f < k; f++ {
-		size := n / k
-		if f < n%k {
-			size++
-		}
-		test := append([]int(nil), idx[start:start+size]...)
-		sort.Ints(test)
-		out = append(out, complementSplit(n, test))
-		start += size
-	}
-	return out, nil
+	return kfoldBlocks(idx, k), nil
 }
 
 // RepeatedKFoldSplits are scikit-learn's RepeatedKFold(n_splits=k, n_repeats=repeats,
