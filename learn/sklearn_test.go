@@ -358,3 +358,64 @@ func TestLiveSklearnLarsPath(t *testing.T) {
 		t.Logf("%s: %d knots, %d active at the end, max difference %.2g", name, len(w.Alphas), len(w.Active), d)
 	}
 }
+
+// TestLiveSklearnLogistic compares LogisticRegression with scikit-learn 1.2.1's run to convergence
+// (l2, newton-cg, tol 1e-12; see the script for why not lbfgs) on random data with fewer and with more features than samples and two penalties:
+// coefficients and intercept to 1e-6, probabilities to 1e-8. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSklearnLogistic(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	type logCase struct {
+		X [][]float64 `json:"x"`
+		Y []float64   `json:"y"`
+		C float64     `json:"c"`
+		m Matrix
+	}
+	rng := rand.New(rand.NewSource(15))
+	var cases []*logCase
+	for _, c := range []struct {
+		n, p int
+		c    float64
+	}{{60, 5, 1}, {40, 200, 1}, {80, 12, 0.1}} {
+		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		y := make([]float64, c.n)
+		rows := make([][]float64, c.n)
+		for i := 0; i < c.n; i++ {
+			var s float64
+			for j := 0; j < c.p; j++ {
+				m.Data[i*c.p+j] = rng.NormFloat64() + float64(j%2)
+			}
+			s = m.Data[i*c.p] - 0.8*m.Data[i*c.p+1] + 0.5*rng.NormFloat64()
+			if s > 0.3 {
+				y[i] = 1
+			}
+			rows[i] = m.Data[i*c.p : (i+1)*c.p]
+		}
+		cases = append(cases, &logCase{X: rows, Y: y, C: c.c, m: m})
+	}
+	var want []struct {
+		Coef      []float64
+		Intercept float64
+		NIter     int `json:"n_iter"`
+		Proba     []float64
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_logistic.py"), cases, &want)
+	for i, c := range cases {
+		m, err := LogisticRegression{C: c.C}.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		dc := math.Max(maxRelDiff(m.Coef, w.Coef), math.Abs(m.Intercept-w.Intercept))
+		dp := maxRelDiff(m.PredictProba(c.m), w.Proba)
+		if !(dc <= 1e-6) || !(dp <= 1e-8) || !m.Converged {
+			t.Errorf("n=%d p=%d C=%g: coefficients differ by %.3g, probabilities by %.3g (converged %v, %d Newton steps; scikit-learn %d newton-cg steps)",
+				c.m.Rows, c.m.Cols, c.C, dc, dp, m.Converged, m.NIter, w.NIter)
+		}
+		t.Logf("n=%d p=%d C=%g: coefficients %.2g, probabilities %.2g, %d Newton steps", c.m.Rows, c.m.Cols, c.C, dc, dp, m.NIter)
+	}
+	if _, err := (LogisticRegression{}).Fit(cases[0].m, make([]float64, cases[0].m.Rows)); err == nil {
+		t.Error("one-class target accepted")
+	}
+}
