@@ -419,3 +419,68 @@ func TestLiveSklearnLogistic(t *testing.T) {
 		t.Error("one-class target accepted")
 	}
 }
+
+// TestLiveSklearnSVR compares SVR (RBF and linear kernels, gamma "scale") with scikit-learn 1.2.1's
+// run to convergence (tol 1e-12): intercept, coefficients (linear) and predictions on new samples to
+// 1e-6. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSklearnSVR(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	type svrCase struct {
+		X       [][]float64 `json:"x"`
+		Y       []float64   `json:"y"`
+		XNew    [][]float64 `json:"x_new"`
+		Kernel  string      `json:"kernel"`
+		C       float64     `json:"c"`
+		Epsilon float64     `json:"epsilon"`
+		m, mNew Matrix
+	}
+	rng := rand.New(rand.NewSource(16))
+	var cases []*svrCase
+	for _, c := range []struct {
+		n, p      int
+		kernel    string
+		cc, epsil float64
+	}{{50, 4, "rbf", 1, 0.1}, {40, 30, "rbf", 10, 0.2}, {60, 6, "linear", 0.5, 0.1}, {30, 80, "linear", 1, 0.05}} {
+		gen := func(rows int) (Matrix, [][]float64, []float64) {
+			m := Matrix{Rows: rows, Cols: c.p, Data: make([]float64, rows*c.p)}
+			y := make([]float64, rows)
+			out := make([][]float64, rows)
+			for i := 0; i < rows; i++ {
+				for j := 0; j < c.p; j++ {
+					m.Data[i*c.p+j] = rng.NormFloat64()
+				}
+				y[i] = math.Sin(m.Data[i*c.p]) + 0.5*m.Data[i*c.p+1] + 0.1*rng.NormFloat64()
+				out[i] = m.Data[i*c.p : (i+1)*c.p]
+			}
+			return m, out, y
+		}
+		m, rows, y := gen(c.n)
+		mNew, rowsNew, _ := gen(10)
+		cases = append(cases, &svrCase{X: rows, Y: y, XNew: rowsNew, Kernel: c.kernel, C: c.cc, Epsilon: c.epsil, m: m, mNew: mNew})
+	}
+	var want []struct {
+		Intercept float64
+		Pred      []float64
+		NSupport  int `json:"n_support"`
+		Coef      []float64
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_svr.py"), cases, &want)
+	for i, c := range cases {
+		m, err := SVR{Kernel: c.Kernel, C: c.C, Epsilon: c.Epsilon, Tol: 1e-12}.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		d := math.Max(maxRelDiff(m.Predict(c.mNew), w.Pred), math.Abs(m.Intercept-w.Intercept))
+		if w.Coef != nil {
+			d = math.Max(d, maxRelDiff(m.Coef, w.Coef))
+		}
+		name := fmt.Sprintf("%s n=%d p=%d C=%g eps=%g", c.Kernel, c.m.Rows, c.m.Cols, c.C, c.Epsilon)
+		if !(d <= 1e-6) || !m.Converged {
+			t.Errorf("%s: differs by %.3g (converged %v, %d iterations); %d support vectors, scikit-learn %d", name, d, m.Converged, m.NIter, len(m.Support), w.NSupport)
+		}
+		t.Logf("%s: max difference %.2g, %d support vectors (scikit-learn %d), %d SMO iterations", name, d, len(m.Support), w.NSupport, m.NIter)
+	}
+}
