@@ -73,24 +73,41 @@ func selectColumns(x Matrix, cols []int) Matrix {
 // others (scikit-learn's cross_val_predict with LeaveOneOut), spread over the cores; the result
 // does not depend on the number of workers.
 func LeaveOneOut(pl Pipeline, x Matrix, y []float64) ([]float64, error) {
+	return CrossValPredict(pl, x, y, LeaveOneOutSplits(x.Rows))
+}
+
+// CrossValPredict returns the out-of-fold prediction of every sample (scikit-learn's
+// cross_val_predict): for each fold the pipeline is fitted on its training samples and predicts its
+// test samples. The folds' test sets must partition the samples (each tested exactly once), as
+// scikit-learn requires; folds run on all cores and the result does not depend on their number.
+func CrossValPredict(pl Pipeline, x Matrix, y []float64, splits []Split) ([]float64, error) {
 	n := x.Rows
-	pred := make([]float64, n)
-	errs := make([]error, n)
-	parallel.For(n, func(i int) {
-		train := make([]int, 0, n-1)
-		yt := make([]float64, 0, n-1)
-		for k := 0; k < n; k++ {
-			if k != i {
-				train = append(train, k)
-				yt = append(yt, y[k])
+	seen := make([]int, n)
+	for _, sp := range splits {
+		for _, i := range sp.Test {
+			if i < 0 || i >= n {
+				return nil, fmt.Errorf("fold tests sample %d of %d", i, n)
 			}
+			seen[i]++
 		}
-		f, err := pl.Fit(x.SelectRows(train), yt)
+	}
+	for i, c := range seen {
+		if c != 1 {
+			return nil, fmt.Errorf("cross_val_predict needs folds that test every sample exactly once; sample %d is tested %d times", i, c)
+		}
+	}
+	pred := make([]float64, n)
+	errs := make([]error, len(splits))
+	parallel.For(len(splits), func(f int) {
+		sp := splits[f]
+		fit, err := pl.Fit(x.SelectRows(sp.Train), pick(y, sp.Train))
 		if err != nil {
-			errs[i] = fmt.Errorf("fold %d: %w", i, err)
+			errs[f] = fmt.Errorf("fold %d: %w", f, err)
 			return
 		}
-		pred[i] = f.Predict(x.SelectRows([]int{i}))[0]
+		for k, v := range fit.Predict(x.SelectRows(sp.Test)) {
+			pred[sp.Test[k]] = v
+		}
 	})
 	for _, err := range errs {
 		if err != nil {

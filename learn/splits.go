@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/painmark/painmark/internal/nprand"
 )
@@ -277,4 +278,100 @@ func complementSplit(n int, test []int) Split {
 		}
 	}
 	return Split{Train: train, Test: append([]int(nil), test...)}
+}
+
+// ParseCV builds the folds a cross-validation spec names, for n samples with target y (for
+// stratification) and group labels (nil unless a group scheme is named):
+//
+//	loo                       leave-one-out
+//	kfold:K                   K consecutive folds (KFold)
+//	shuffled:K:SEED           KFold(shuffle=True, random_state=SEED)
+//	repeated:K:R:SEED         RepeatedKFold(n_splits=K, n_repeats=R, random_state=SEED)
+//	stratified:K[:SEED]       StratifiedKFold on K quantile bins of the target (shuffled with SEED)
+//	groupkfold:K              GroupKFold over the group labels
+//	logo                      LeaveOneGroupOut (sites, sessions, runs)
+func ParseCV(spec string, y []float64, groups []string) ([]Split, error) {
+	n := len(y)
+	parts := strings.Split(spec, ":")
+	ints := func(want int) ([]int, error) {
+		if len(parts)-1 != want {
+			return nil, fmt.Errorf("cross-validation %q: %s takes %d number(s)", spec, parts[0], want)
+		}
+		out := make([]int, want)
+		for i := range out {
+			v, err := strconv.Atoi(parts[i+1])
+			if err != nil || v < 0 {
+				return nil, fmt.Errorf("cross-validation %q: %q is not a non-negative integer", spec, parts[i+1])
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	needGroups := func() error {
+		if len(groups) != n {
+			return fmt.Errorf("cross-validation %q needs a group label for each of the %d samples", spec, n)
+		}
+		return nil
+	}
+	switch parts[0] {
+	case "loo", "":
+		if _, err := ints(0); err != nil {
+			return nil, err
+		}
+		return LeaveOneOutSplits(n), nil
+	case "kfold":
+		v, err := ints(1)
+		if err != nil {
+			return nil, err
+		}
+		return KFoldSplits(n, v[0])
+	case "shuffled":
+		v, err := ints(2)
+		if err != nil {
+			return nil, err
+		}
+		return ShuffledKFoldSplits(n, v[0], uint32(v[1]))
+	case "repeated":
+		v, err := ints(3)
+		if err != nil {
+			return nil, err
+		}
+		return RepeatedKFoldSplits(n, v[0], v[1], uint32(v[2]))
+	case "stratified":
+		var v []int
+		var err error
+		shuffle := len(parts) == 3
+		if shuffle {
+			v, err = ints(2)
+		} else {
+			v, err = ints(1)
+			v = append(v, 0)
+		}
+		if err != nil {
+			return nil, err
+		}
+		labels, err := QuantileLabels(y, v[0])
+		if err != nil {
+			return nil, err
+		}
+		return StratifiedKFoldSplits(labels, v[0], shuffle, uint32(v[1]))
+	case "groupkfold":
+		v, err := ints(1)
+		if err != nil {
+			return nil, err
+		}
+		if err := needGroups(); err != nil {
+			return nil, err
+		}
+		return GroupKFoldSplits(groups, v[0])
+	case "logo":
+		if _, err := ints(0); err != nil {
+			return nil, err
+		}
+		if err := needGroups(); err != nil {
+			return nil, err
+		}
+		return LeaveOneGroupOutSplits(groups)
+	}
+	return nil, fmt.Errorf("unknown cross-validation %q (loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED], groupkfold:K, logo)", spec)
 }

@@ -108,3 +108,69 @@ func TestSplitterErrors(t *testing.T) {
 		t.Error("more bins than samples accepted")
 	}
 }
+
+// ParseCV names every splitter; its folds are those of the splitter functions, and bad specs are
+// refused with the spec in the message.
+func TestParseCV(t *testing.T) {
+	y := make([]float64, 20)
+	groups := make([]string, 20)
+	for i := range y {
+		y[i] = float64((i * 7) % 20)
+		groups[i] = fmt.Sprintf("site%d", i%4)
+	}
+	for spec, folds := range map[string]int{"loo": 20, "kfold:5": 5, "shuffled:4:42": 4, "repeated:5:3:1": 15,
+		"stratified:4": 4, "stratified:4:9": 4, "groupkfold:2": 2, "logo": 4} {
+		splits, err := ParseCV(spec, y, groups)
+		if err != nil || len(splits) != folds {
+			t.Errorf("%s: %d folds, %v; want %d", spec, len(splits), err, folds)
+		}
+	}
+	want, _ := ShuffledKFoldSplits(20, 4, 42)
+	got, _ := ParseCV("shuffled:4:42", y, nil)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Error("shuffled:4:42 differs from ShuffledKFoldSplits(20, 4, 42)")
+	}
+	for _, bad := range []string{"kfold", "kfold:x", "shuffled:4", "bogus", "logo:3"} {
+		if _, err := ParseCV(bad, y, groups); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := ParseCV("logo", y, nil); err == nil {
+		t.Error("logo without groups accepted")
+	}
+}
+
+// CrossValPredict assembles each fold's predictions of a pipeline fitted on that fold's training
+// samples, and refuses folds that test a sample twice.
+func TestCrossValPredict(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	x := Matrix{Rows: 30, Cols: 40, Data: make([]float64, 30*40)}
+	y := make([]float64, 30)
+	for i := range y {
+		for j := 0; j < 40; j++ {
+			x.Data[i*40+j] = rng.NormFloat64()
+		}
+		y[i] = x.Data[i*40] + rng.NormFloat64()
+	}
+	pl := Pipeline{Scaler: "robust", K: 10, Model: ElasticNet{Alpha: 0.05, L1Ratio: 0.5}}
+	splits, _ := ShuffledKFoldSplits(30, 5, 3)
+	pred, err := CrossValPredict(pl, x, y, splits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, sp := range splits {
+		fit, err := pl.Fit(x.SelectRows(sp.Train), pick(y, sp.Train))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range fit.Predict(x.SelectRows(sp.Test)) {
+			if pred[sp.Test[k]] != v {
+				t.Fatalf("fold %d, sample %d: %v, the fold's own fit %v", f, sp.Test[k], pred[sp.Test[k]], v)
+			}
+		}
+	}
+	repeated, _ := RepeatedKFoldSplits(30, 5, 2, 3)
+	if _, err := CrossValPredict(pl, x, y, repeated); err == nil {
+		t.Error("folds testing samples twice accepted")
+	}
+}

@@ -105,3 +105,24 @@ func (p *Participants) Values(subjects []string, column string) ([]float64, erro
 	}
 	return out, nil
 }
+
+// Labels returns a column's raw text for the given subjects, in their order (group labels such as
+// site or session). A missing cell is an error.
+func (p *Participants) Labels(subjects []string, column string) ([]string, error) {
+	col, err := p.Column(column)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(subjects))
+	for i, s := range subjects {
+		r, err := p.Row(s)
+		if err != nil {
+			return nil, err
+		}
+		if col.Missing[r] {
+			return nil, fmt.Errorf("%s: subject %q has no value in column %q", p.Path, s, column)
+		}
+		out[i] = col.Raw[r]
+	}
+	return out, nil
+}

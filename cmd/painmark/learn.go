@@ -19,6 +19,7 @@ import (
 // learnInputs are the flags shared by the learn subcommands.
 type learnInputs struct {
 	target, idColumn, scaler string
+	cv, groups               string
 	k                        []int
 	alpha, l1                []float64
 	maxIter                  int
@@ -32,6 +33,8 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 	f.StringVar(&li.scaler, "scaler", "robust", "robust (RobustScaler), standard or none")
 	f.IntVar(&li.maxIter, "max-iter", 100000, "ElasticNet iteration limit")
 	f.Float64Var(&li.tol, "tol", 1e-4, "ElasticNet tolerance (scikit-learn's)")
+	f.StringVar(&li.cv, "cv", "loo", "cross-validation: loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED] (on target quantiles), groupkfold:K or logo (with --groups); seeds give scikit-learn's folds")
+	f.StringVar(&li.groups, "groups", "", "group labels (sites, sessions) for groupkfold and logo, as TABLE:COLUMN of a participants table")
 	if grid {
 		f.IntSliceVar(&li.k, "k", []int{25}, "SelectKBest K values")
 		f.Float64SliceVar(&li.alpha, "alpha", []float64{0.005}, "ElasticNet alpha values")
@@ -41,6 +44,25 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 		f.Float64SliceVar(&li.alpha, "alpha", []float64{0.005}, "ElasticNet alpha")
 		f.Float64SliceVar(&li.l1, "l1-ratio", []float64{0.999}, "ElasticNet l1_ratio")
 	}
+}
+
+// splits builds the folds of --cv for these subjects and targets.
+func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) {
+	var groups []string
+	if li.groups != "" {
+		i := strings.LastIndex(li.groups, ":")
+		if i <= 0 {
+			return nil, usageError{fmt.Errorf("--groups %q: give TABLE:COLUMN", li.groups)}
+		}
+		pt, err := table.ReadParticipants(li.groups[:i], "", nil)
+		if err != nil {
+			return nil, err
+		}
+		if groups, err = pt.Labels(ids, li.groups[i+1:]); err != nil {
+			return nil, err
+		}
+	}
+	return learn.ParseCV(li.cv, y, groups)
 }
 
 func (li *learnInputs) pipeline() learn.Pipeline {
@@ -145,7 +167,7 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 	var scoring, solver string
 	cv := &cobra.Command{
 		Use:     "cv FEATURES",
-		Short:   "Leave-one-out predictions with fixed hyperparameters",
+		Short:   "Out-of-fold predictions with fixed hyperparameters (leave-one-out or --cv)",
 		Example: `  painmark learn cv connectomes/features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 -o cv.json`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -153,21 +175,25 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 			if err != nil {
 				return err
 			}
-			pred, err := learn.LeaveOneOut(cvIn.pipeline(), x, y)
+			splits, err := cvIn.splits(ids, y)
+			if err != nil {
+				return err
+			}
+			pred, err := learn.CrossValPredict(cvIn.pipeline(), x, y, splits)
 			if err != nil {
 				return err
 			}
 			m := metrics(pred, y)
-			fmt.Fprintf(cmd.OutOrStdout(), "leave-one-out, %d subjects x %d features: r = %.4f, MAE = %.4f\n", len(ids), x.Cols, m["r"], m["mae"])
+			fmt.Fprintf(cmd.OutOrStdout(), "%s (%d folds), %d subjects x %d features: r = %.4f, MAE = %.4f\n", cvIn.cv, len(splits), len(ids), x.Cols, m["r"], m["mae"])
 			return writeJSON(cvOut, map[string]any{"subjects": ids, "target": y, "predictions": pred, "metrics": m,
-				"pipeline": cvIn.pipeline(), "cv": "leave-one-out", "software_version": version.String()})
+				"pipeline": cvIn.pipeline(), "cv": cvIn.cv, "software_version": version.String()})
 		},
 	}
 	cvIn.flags(cv, false)
 	cv.Flags().StringVarP(&cvOut, "out", "o", "cv.json", "result JSON")
 	search := &cobra.Command{
 		Use:   "search FEATURES",
-		Short: "Leave-one-out grid search (scikit-learn's GridSearchCV order and ties), optionally nested",
+		Short: "Grid search (scikit-learn's GridSearchCV order and ties; leave-one-out or --cv), optionally nested leave-one-out",
 		Example: `  painmark learn search features.tsv --target participants.tsv:pain --k 20,25,30 \
       --alpha 0.001,0.005,0.01 --l1-ratio 0.999 --scoring neg_mean_squared_error --nested -o search.json`,
 		Args: exactArgs(1),
@@ -178,7 +204,11 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 			}
 			g := learn.Grid{K: searchIn.k, Alpha: searchIn.alpha, L1Ratio: searchIn.l1}
 			base := searchIn.pipeline()
-			res, err := learn.Search(learn.Solver(solver), base, g, learn.Scoring(scoring), x, y, learn.LeaveOneOutSplits(x.Rows))
+			splits, err := searchIn.splits(ids, y)
+			if err != nil {
+				return err
+			}
+			res, err := learn.Search(learn.Solver(solver), base, g, learn.Scoring(scoring), x, y, splits)
 			if err != nil {
 				return err
 			}

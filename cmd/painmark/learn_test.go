@@ -43,7 +43,11 @@ func bochumFeatureTable(t *testing.T) (string, string, []float64) {
 		t.Fatal(err)
 	}
 	parts := filepath.Join(dir, "participants.tsv")
-	table.Write(parts, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", subj), table.NumericColumn("pain", y)}})
+	site := make([]string, len(subj)) // a made-up acquisition site, for group-wise folds
+	for i := range site {
+		site[i] = fmt.Sprintf("site-%d", i%3)
+	}
+	table.Write(parts, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", subj), table.NumericColumn("pain", y), table.TextColumn("site", site)}})
 	pred, _ := golden.Floats("rpn_prediction")
 	loo, _ := golden.Floats("stored_prediction")
 	storedR = stats.Pearson(loo, y)
@@ -102,6 +106,17 @@ func TestLearnCommandsOnBochum(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "learn", "permute", feat, "--target", parts+":pain", "--p-convention", "nope", "-o", filepath.Join(dir, "p.json")); code == 0 || !strings.Contains(stderr, "nope") {
 		t.Errorf("unknown p convention: %d %s", code, stderr)
+	}
+	out, stderr, code = runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--cv", "logo", "--groups", parts+":site", "-o", filepath.Join(dir, "cv-logo.json"))
+	if code != 0 || !strings.Contains(out, "logo (3 folds)") {
+		t.Errorf("cv --cv logo: %d %s %s", code, out, stderr)
+	}
+	out, stderr, code = runCLI(t, "learn", "search", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.01", "--cv", "shuffled:5:0", "-o", filepath.Join(dir, "search-kfold.json"))
+	if code != 0 || !strings.Contains(out, "best of 4 candidates") {
+		t.Errorf("search --cv shuffled:5:0: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--cv", "logo", "-o", filepath.Join(dir, "z.json")); code == 0 || !strings.Contains(stderr, "group label") {
+		t.Errorf("logo without --groups: %d %s", code, stderr)
 	}
 	// A feature table whose columns differ from the model's is refused.
 	short := filepath.Join(dir, "short.tsv")
