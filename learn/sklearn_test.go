@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
@@ -482,5 +483,69 @@ func TestLiveSklearnSVR(t *testing.T) {
 			t.Errorf("%s: differs by %.3g (converged %v, %d iterations); %d support vectors, scikit-learn %d", name, d, m.Converged, m.NIter, len(m.Support), w.NSupport)
 		}
 		t.Logf("%s: max difference %.2g, %d support vectors (scikit-learn %d), %d SMO iterations", name, d, len(m.Support), w.NSupport, m.NIter)
+	}
+}
+
+// TestLiveSklearnPCRLasso compares PCRLasso with the same model composed from scikit-learn's PCA,
+// lars_path and LinearRegression, on data shaped like a decoder's training bins (more features
+// than samples): for every number of selected components, the selected set, the knot's alpha and
+// the feature weights and intercept to 1e-8. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSklearnPCRLasso(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	type pcrCase struct {
+		X [][]float64 `json:"x"`
+		Y []float64   `json:"y"`
+		K int         `json:"k"`
+		m Matrix
+	}
+	rng := rand.New(rand.NewSource(18))
+	var cases []*pcrCase
+	for _, c := range []struct{ n, p, k int }{{40, 150, 39}, {30, 20, 10}} {
+		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		y := make([]float64, c.n)
+		rows := make([][]float64, c.n)
+		for i := 0; i < c.n; i++ {
+			f := rng.NormFloat64()
+			for j := 0; j < c.p; j++ {
+				m.Data[i*c.p+j] = f*float64(j%4) + rng.NormFloat64()
+			}
+			y[i] = f + 0.5*m.Data[i*c.p+2] + 0.3*rng.NormFloat64()
+			rows[i] = m.Data[i*c.p : (i+1)*c.p]
+		}
+		cases = append(cases, &pcrCase{X: rows, Y: y, K: c.k, m: m})
+	}
+	var want [][]struct {
+		Selected  []int
+		Alpha     float64
+		Coef      []float64
+		Intercept float64
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_pcr.py"), cases, &want)
+	for i, c := range cases {
+		got, err := PCRLasso{Components: c.K}.Fit(c.m, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("n=%d p=%d k=%d", c.m.Rows, c.m.Cols, c.K)
+		if len(got.Models) != len(want[i]) {
+			t.Errorf("%s: %d relaxed models, scikit-learn composition %d", name, len(got.Models), len(want[i]))
+			continue
+		}
+		var d float64
+		for k, w := range want[i] {
+			g := got.Models[k]
+			sel := append([]int(nil), g.Selected...)
+			sort.Ints(sel)
+			if fmt.Sprint(sel) != fmt.Sprint(w.Selected) {
+				t.Fatalf("%s, model %d: components %v, scikit-learn %v", name, k, sel, w.Selected)
+			}
+			d = math.Max(d, math.Max(maxRelDiff(g.Coef, w.Coef), maxRelDiff([]float64{g.Intercept, g.Alpha}, []float64{w.Intercept, w.Alpha})))
+		}
+		if !(d <= 1e-8) {
+			t.Errorf("%s: relaxed models differ by %.3g", name, d)
+		}
+		t.Logf("%s: %d relaxed models, max difference %.2g", name, len(want[i]), d)
 	}
 }
