@@ -40,9 +40,7 @@ type skLearnOut struct {
 // several shapes (ElasticNet run to convergence, tol 1e-10), to 1e-6. Skipped unless PAINMARK_PYTHON
 // is set (the extended suite sets it).
 func TestLiveSklearnEstimators(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	rng := rand.New(rand.NewSource(6))
 	var cases []*skLearnCase
 	for _, c := range []struct {
@@ -122,9 +120,7 @@ func TestLiveSklearnEstimators(t *testing.T) {
 // converged answer: they are counted, not compared, and must stay a minority. Skipped unless
 // PAINMARK_PYTHON is set.
 func TestLiveSklearnPathSearch(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type searchCase struct {
 		X       [][]float64 `json:"x"`
 		Y       []float64   `json:"y"`
@@ -138,19 +134,13 @@ func TestLiveSklearnPathSearch(t *testing.T) {
 	rng := rand.New(rand.NewSource(8))
 	var cases []*searchCase
 	for _, c := range []struct{ n, p, folds int }{{20, 12, 20}, {16, 120, 8}, {24, 600, 3}} {
-		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		m, rows, _ := randomDesign(rng, c.n, c.p, func(f float64, j int) float64 { return 0.3*f + rng.NormFloat64()*(1+float64(j%3)) })
 		y := make([]float64, c.n)
-		rows := make([][]float64, c.n)
-		for i := 0; i < c.n; i++ {
-			f := rng.NormFloat64()
-			for j := 0; j < c.p; j++ {
-				m.Data[i*c.p+j] = 0.3*f + rng.NormFloat64()*(1+float64(j%3))
-			}
+		for i := range y {
 			for j := 0; j < 8 && j < c.p; j++ {
 				y[i] += float64(1-2*(j%2)) * m.Data[i*c.p+j*(c.p/8)]
 			}
 			y[i] += 0.5 * rng.NormFloat64()
-			rows[i] = m.Data[i*c.p : (i+1)*c.p]
 		}
 		scoring := NegMAE
 		if c.p == 120 {
@@ -208,9 +198,7 @@ func TestLiveSklearnPathSearch(t *testing.T) {
 // (components with scikit-learn's signs, variances, projections) with scikit-learn 1.2.1 on random
 // data of several shapes, to 1e-8. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnRidgePCA(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type linCase struct {
 		X     [][]float64 `json:"x"`
 		Y     []float64   `json:"y"`
@@ -224,16 +212,10 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		n, p, k int
 		alpha   float64
 	}{{40, 6, 3, 0.5}, {30, 200, 10, 2}, {12, 12, 11, 0.01}} {
-		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		m, rows, _ := randomDesign(rng, c.n, c.p, func(f float64, j int) float64 { return f*float64(j%5) + rng.NormFloat64() + float64(j) })
 		y := make([]float64, c.n)
-		rows := make([][]float64, c.n)
-		for i := 0; i < c.n; i++ {
-			f := rng.NormFloat64()
-			for j := 0; j < c.p; j++ {
-				m.Data[i*c.p+j] = f*float64(j%5) + rng.NormFloat64() + float64(j)
-			}
+		for i := range y {
 			y[i] = m.Data[i*c.p] - 2*m.Data[i*c.p+c.p-1] + rng.NormFloat64()
-			rows[i] = m.Data[i*c.p : (i+1)*c.p]
 		}
 		cases = append(cases, &linCase{X: rows, Y: y, Alpha: c.alpha, K: c.k, m: m})
 	}
@@ -291,9 +273,7 @@ func maxRelDiff(a, b []float64) float64 {
 // and PCA scores (orthogonal columns, DEIPP's use): every knot's alpha and coefficients to 1e-8 and
 // the final active set. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnLarsPath(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type larsCase struct {
 		X [][]float64 `json:"x"`
 		Y []float64   `json:"y"`
@@ -302,13 +282,9 @@ func TestLiveSklearnLarsPath(t *testing.T) {
 	rng := rand.New(rand.NewSource(14))
 	var cases []*larsCase
 	for ci, c := range []struct{ n, p int }{{50, 10}, {20, 60}, {30, 29}} {
-		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		m, _, _ := randomDesign(rng, c.n, c.p, func(f float64, j int) float64 { return 0.7*f*float64(j%3) + rng.NormFloat64() })
 		y := make([]float64, c.n)
-		for i := 0; i < c.n; i++ {
-			f := rng.NormFloat64()
-			for j := 0; j < c.p; j++ {
-				m.Data[i*c.p+j] = 0.7*f*float64(j%3) + rng.NormFloat64()
-			}
+		for i := range y {
 			y[i] = 2*m.Data[i*c.p] - m.Data[i*c.p+3] + 0.5*m.Data[i*c.p+c.p-1] + rng.NormFloat64()
 		}
 		if ci == 2 { // PCA scores of the data: orthogonal columns
@@ -364,9 +340,7 @@ func TestLiveSklearnLarsPath(t *testing.T) {
 // (l2, newton-cg, tol 1e-12; see the script for why not lbfgs) on random data with fewer and with more features than samples and two penalties:
 // coefficients and intercept to 1e-6, probabilities to 1e-8. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnLogistic(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type logCase struct {
 		X [][]float64 `json:"x"`
 		Y []float64   `json:"y"`
@@ -379,19 +353,12 @@ func TestLiveSklearnLogistic(t *testing.T) {
 		n, p int
 		c    float64
 	}{{60, 5, 1}, {40, 200, 1}, {80, 12, 0.1}} {
-		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		m, rows, _ := randomDesign(rng, c.n, c.p, func(_ float64, j int) float64 { return rng.NormFloat64() + float64(j%2) })
 		y := make([]float64, c.n)
-		rows := make([][]float64, c.n)
-		for i := 0; i < c.n; i++ {
-			var s float64
-			for j := 0; j < c.p; j++ {
-				m.Data[i*c.p+j] = rng.NormFloat64() + float64(j%2)
-			}
-			s = m.Data[i*c.p] - 0.8*m.Data[i*c.p+1] + 0.5*rng.NormFloat64()
-			if s > 0.3 {
+		for i := range y {
+			if m.Data[i*c.p]-0.8*m.Data[i*c.p+1]+0.5*rng.NormFloat64() > 0.3 {
 				y[i] = 1
 			}
-			rows[i] = m.Data[i*c.p : (i+1)*c.p]
 		}
 		cases = append(cases, &logCase{X: rows, Y: y, C: c.c, m: m})
 	}
@@ -425,9 +392,7 @@ func TestLiveSklearnLogistic(t *testing.T) {
 // run to convergence (tol 1e-12): intercept, coefficients (linear) and predictions on new samples to
 // 1e-6. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnSVR(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type svrCase struct {
 		X       [][]float64 `json:"x"`
 		Y       []float64   `json:"y"`
@@ -491,9 +456,7 @@ func TestLiveSklearnSVR(t *testing.T) {
 // than samples): for every number of selected components, the selected set, the knot's alpha and
 // the feature weights and intercept to 1e-8. Skipped unless PAINMARK_PYTHON is set.
 func TestLiveSklearnPCRLasso(t *testing.T) {
-	if os.Getenv("PAINMARK_PYTHON") == "" {
-		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
-	}
+	requirePython(t)
 	type pcrCase struct {
 		X [][]float64 `json:"x"`
 		Y []float64   `json:"y"`
@@ -503,16 +466,10 @@ func TestLiveSklearnPCRLasso(t *testing.T) {
 	rng := rand.New(rand.NewSource(18))
 	var cases []*pcrCase
 	for _, c := range []struct{ n, p, k int }{{40, 150, 39}, {30, 20, 10}} {
-		m := Matrix{Rows: c.n, Cols: c.p, Data: make([]float64, c.n*c.p)}
+		m, rows, f := randomDesign(rng, c.n, c.p, func(f float64, j int) float64 { return f*float64(j%4) + rng.NormFloat64() })
 		y := make([]float64, c.n)
-		rows := make([][]float64, c.n)
-		for i := 0; i < c.n; i++ {
-			f := rng.NormFloat64()
-			for j := 0; j < c.p; j++ {
-				m.Data[i*c.p+j] = f*float64(j%4) + rng.NormFloat64()
-			}
-			y[i] = f + 0.5*m.Data[i*c.p+2] + 0.3*rng.NormFloat64()
-			rows[i] = m.Data[i*c.p : (i+1)*c.p]
+		for i := range y {
+			y[i] = f[i] + 0.5*m.Data[i*c.p+2] + 0.3*rng.NormFloat64()
 		}
 		cases = append(cases, &pcrCase{X: rows, Y: y, K: c.k, m: m})
 	}
@@ -548,4 +505,30 @@ func TestLiveSklearnPCRLasso(t *testing.T) {
 		}
 		t.Logf("%s: %d relaxed models, max difference %.2g", name, len(want[i]), d)
 	}
+}
+
+// requirePython skips a live comparison unless PAINMARK_PYTHON names the peers' Python (the
+// extended suite sets it).
+func requirePython(t *testing.T) {
+	t.Helper()
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+}
+
+// randomDesign draws an n x p matrix whose entry (i, j) is entry(f_i, j) with f_i a standard
+// normal latent factor of sample i (features share it, as connectivity features do), and returns it
+// with its rows and the factors.
+func randomDesign(rng *rand.Rand, n, p int, entry func(f float64, j int) float64) (Matrix, [][]float64, []float64) {
+	m := Matrix{Rows: n, Cols: p, Data: make([]float64, n*p)}
+	rows := make([][]float64, n)
+	factors := make([]float64, n)
+	for i := 0; i < n; i++ {
+		factors[i] = rng.NormFloat64()
+		for j := 0; j < p; j++ {
+			m.Data[i*p+j] = entry(factors[i], j)
+		}
+		rows[i] = m.Data[i*p : (i+1)*p]
+	}
+	return m, rows, factors
 }
