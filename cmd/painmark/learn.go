@@ -62,7 +62,11 @@ func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) 
 			return nil, err
 		}
 	}
-	return learn.ParseCV(li.cv, y, groups)
+	splits, err := learn.ParseCV(li.cv, y, groups)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--cv: %w", err)}
+	}
+	return splits, nil
 }
 
 func (li *learnInputs) pipeline() learn.Pipeline {
