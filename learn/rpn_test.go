@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/painmark/painmark/internal/bochumdata"
 	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -14,28 +15,7 @@ import (
 // bochumData returns the published RPN features of the 35 Bochum subjects and their pain
 // sensitivity, in the order of res/bochum_sample_excl.csv.
 func bochumData(t *testing.T) (Matrix, []float64, *table.Table) {
-	t.Helper()
-	ft, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols := make([]int, len(ft.Columns))
-	for i := range cols {
-		cols[i] = i
-	}
-	data, err := ft.Matrix(cols, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := golden.Floats("mean_QST_pain_sensitivity")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Matrix{Rows: ft.NumRows(), Cols: len(cols), Data: data}, y, golden
+	return bochumdata.Data(t)
 }
 
 var rpnPipeline = Pipeline{Scaler: "robust", K: 25, Model: ElasticNet{Alpha: 0.005, L1Ratio: 0.999, MaxIter: 100000, Tol: 1e-4}}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/bochumdata"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -17,14 +17,7 @@ import (
 // bochumFeatureTable writes the published RPN features as a feature table (subject, features) and a
 // participants table with the pain-sensitivity target, as a user would bring them.
 func bochumFeatureTable(t *testing.T) (string, string, []float64) {
-	ft, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ft, golden := bochumdata.Tables(t)
 	ids, _ := golden.Column("ID")
 	y, _ := golden.Floats("mean_QST_pain_sensitivity")
 	subj := make([]string, len(ids.Raw))

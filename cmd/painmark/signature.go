@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/signature"
+	"github.com/painmark/painmark/table"
+	"github.com/spf13/cobra"
+)
+
+func newSignatureCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "signature",
+		Short: "Import, inspect and apply pain signatures (frozen predictive models of pain from connectivity)",
+		Long: `A signature file holds everything needed to apply a trained model to new people: its regions, the
+feature definition (connectivity kind, estimator, scaling, vector order), the scaler, the selected
+features and weights, the target definition, the training cohort and its cross-validated performance,
+and a checksum that is verified on every read.`,
+	}
+	var importOut string
+	importRPN := &cobra.Command{
+		Use:     "import-rpn RPN_MODEL_JSON",
+		Short:   "Import the published RPN (Spisak et al. 2020) from its exported parameters",
+		Example: `  painmark signature import-rpn ../shared/data/painter-bochum/derived/rpn_model.json -o rpn.signature.json`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := signature.ImportRPN(args[0])
+			if err != nil {
+				return err
+			}
+			if err := signature.Write(importOut, s); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %d regions, %d of %d features weighted\n", importOut, s.Name, len(s.Regions), len(s.Selected), s.Features.NumFeatures)
+			return nil
+		},
+	}
+	importRPN.Flags().StringVarP(&importOut, "out", "o", "rpn.signature.json", "signature file")
+	show := &cobra.Command{
+		Use:   "show SIGNATURE",
+		Short: "Describe a signature (verifies its checksum)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s (format %s v%d, checksum %.12s…)\n%s\n", s.Name, s.Format, s.Version, s.Checksum, s.Description)
+			fmt.Fprintf(w, "features   %s (%s, series %s), %s, %d regions → %d features\n", s.Features.Kind, s.Features.Estimator, s.Features.Scaling, s.Features.Vectorization, len(s.Regions), s.Features.NumFeatures)
+			fmt.Fprintf(w, "model      %d weighted features, intercept %.6g, scaler %v\n", len(s.Selected), s.Intercept, s.Center != nil)
+			fmt.Fprintf(w, "target     %s (standardization: %s)\n", s.Target.Description, s.Target.Standardization)
+			fmt.Fprintf(w, "training   %s, n = %d, %s, hyperparameters %v\n", s.Training.Cohort, s.Training.N, s.Training.CVScheme, s.Training.Hyperparameters)
+			fmt.Fprintf(w, "provenance %s (%s)\n", s.Provenance.Source, s.Provenance.SoftwareVersion)
+			return nil
+		},
+	}
+	var applyOut, idColumn string
+	apply := &cobra.Command{
+		Use:   "apply SIGNATURE FEATURES",
+		Short: "Predict pain for new subjects from a feature table (e.g. painmark connectome's features.tsv)",
+		Long: `apply reads a subjects x features table (first column: subject IDs) and writes one prediction per
+subject. When the table sits next to painmark connectome's connectome.json, its regions and feature
+definition must match the signature's, so features computed differently are refused instead of
+giving plausible wrong predictions.`,
+		Example: `  painmark signature apply rpn.signature.json connectomes/features.tsv -o predictions.tsv`,
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(args[1]), "connectome.json")); err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			in := learnInputs{idColumn: idColumn}
+			ids, _, x, _, err := in.load(args[1], false)
+			if err != nil {
+				return err
+			}
+			pred, err := s.Apply(learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data})
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			if err := table.Write(applyOut, &table.Table{Columns: []*table.Column{table.TextColumn("subject", ids), table.NumericColumn("prediction", pred)}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s applied to %d subjects: %s\n", s.Name, len(ids), applyOut)
+			return nil
+		},
+	}
+	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
+	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
+	cmd.AddCommand(importRPN, show, apply)
+	return cmd
+}
+
+// checkFeatureDefinition compares the sidecar painmark connectome writes with the signature's
+// regions and feature definition; without a sidecar there is nothing to compare.
+func checkFeatureDefinition(s *signature.Signature, sidecar string) error {
+	b, err := os.ReadFile(sidecar)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var c struct {
+		Kind, Estimator, Scaling string
+		Regions                  []string
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("%s: %w", sidecar, err)
+	}
+	var want []string
+	for _, r := range s.Regions {
+		want = append(want, r.Name)
+	}
+	switch {
+	case strings.Join(c.Regions, "\t") != strings.Join(want, "\t"):
+		return fmt.Errorf("its %d regions (%s) differ from the signature's %d", len(c.Regions), sidecar, len(want))
+	case !strings.EqualFold(c.Kind, s.Features.Kind) || !strings.EqualFold(c.Estimator, s.Features.Estimator) || !strings.EqualFold(c.Scaling, s.Features.Scaling):
+		return fmt.Errorf("features are %s/%s/%s (%s), the signature needs %s/%s/%s", c.Kind, c.Estimator, c.Scaling, sidecar, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)
+	}
+	return nil
+}

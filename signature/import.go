@@ -1,0 +1,94 @@
+package signature
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/version"
+)
+
+// rpnModel is the layout of the published RPN's exported parameters (rpn_model.json: every fitted
+// parameter of PAINTeR's scikit-learn pipeline).
+type rpnModel struct {
+	Source        string `json:"source"`
+	NFeatures     int    `json:"n_features"`
+	FeatureLayout string `json:"feature_layout"`
+	Scaler        struct {
+		Type   string
+		Center []float64
+		Scale  []float64
+	}
+	Fsel struct {
+		K        int
+		Selected []int `json:"selected_indices"`
+	}
+	Model struct {
+		Type      string
+		Alpha     float64
+		L1Ratio   float64 `json:"l1_ratio"`
+		Coef      []float64
+		Intercept float64
+	}
+}
+
+// ImportRPN reads the published RPN (Spisak et al. 2020) from its exported parameters: MIST-122
+// regions plus the global signal in PAINTeR's order, Ledoit-Wolf partial correlations of z-scored,
+// scrubbed series (FD > 0.15 mm), nilearn's lower triangle, RobustScaler → SelectKBest(25) →
+// ElasticNet(alpha 0.005, l1_ratio 0.999).
+func ImportRPN(path string) (*Signature, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m rpnModel
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if m.Scaler.Type != "RobustScaler" || m.Model.Type != "ElasticNet" || m.NFeatures == 0 {
+		return nil, fmt.Errorf("%s: not the RPN's parameters (scaler %q, model %q, %d features)", path, m.Scaler.Type, m.Model.Type, m.NFeatures)
+	}
+	if len(m.Fsel.Selected) != len(m.Model.Coef) {
+		return nil, fmt.Errorf("%s: %d selected features but %d coefficients", path, len(m.Fsel.Selected), len(m.Model.Coef))
+	}
+	mist, err := atlas.Builtin("mist122")
+	if err != nil {
+		return nil, err
+	}
+	regions := []Region{{Name: "GlobSig", System: "global signal"}}
+	for _, r := range mist.Regions {
+		regions = append(regions, Region{Name: r.Name, System: string(r.System)})
+	}
+	if n := len(regions); n*(n-1)/2 != m.NFeatures {
+		return nil, fmt.Errorf("%s: %d features do not match the %d regions of the RPN (%d edges)", path, m.NFeatures, n, n*(n-1)/2)
+	}
+	s := &Signature{
+		Format: Format, Version: FormatVersion, Name: "RPN",
+		Description: "Resting-state pain susceptibility network (Spisak et al. 2020, Nat Commun 11:187), imported from its published parameters",
+		Regions:     regions,
+		Features: FeatureDefinition{Kind: "partial correlation", Estimator: "ledoit_wolf", Scaling: "zscore",
+			Vectorization: "nilearn sym_matrix_to_vec, discard_diagonal", Scrubbing: "framewise displacement > 0.15 mm", NumFeatures: m.NFeatures},
+		Center: m.Scaler.Center, Scale: m.Scaler.Scale,
+		Selected: m.Fsel.Selected, Weights: m.Model.Coef, Intercept: m.Model.Intercept,
+		Target: TargetDefinition{Description: "pain sensitivity (mean of standardized QST thresholds)", Standardization: "none"},
+		Training: Training{Cohort: "Bochum", N: 35, CVScheme: "leave-one-out",
+			Hyperparameters: map[string]float64{"k": float64(m.Fsel.K), "alpha": m.Model.Alpha, "l1_ratio": m.Model.L1Ratio}},
+		Provenance: Provenance{Source: "imported from " + m.Source, SoftwareVersion: version.String()},
+	}
+	return s, s.Validate()
+}
+
+// FromFit makes a signature from a pipeline fitted by painmark's learn engine; the caller fills in
+// the regions, the feature and target definitions and the training summary it knows.
+func FromFit(name string, f *learn.FittedPipeline, features FeatureDefinition) *Signature {
+	s := &Signature{Format: Format, Version: FormatVersion, Name: name, Features: features,
+		Selected: append([]int(nil), f.Selected...), Weights: append([]float64(nil), f.Model.Coef...), Intercept: f.Model.Intercept,
+		Provenance: Provenance{Source: "trained by painmark", SoftwareVersion: version.String()}}
+	if f.Scaling != nil {
+		s.Center = append([]float64(nil), f.Scaling.Center...)
+		s.Scale = append([]float64(nil), f.Scaling.Scale...)
+	}
+	return s
+}

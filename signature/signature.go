@@ -1,0 +1,194 @@
+// Package signature holds pain signatures: trained, frozen predictive models of pain from
+// connectivity, applied to people they never saw (the RPN of Spisak et al. 2020, the corticospinal
+// CSps of Lin et al. 2025). A signature file carries everything needed to apply the model to new
+// data and to know where it came from: the regions, the feature definition, the scaler, the
+// selected features and their weights, the target definition, the training cohort and its
+// cross-validated performance, the software version, and a checksum of all of it.
+package signature
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/learn"
+)
+
+// Format and FormatVersion identify signature files; a reader refuses other formats and newer
+// versions instead of guessing.
+const (
+	Format        = "painmark-signature"
+	FormatVersion = 1
+)
+
+// Signature is a pain signature: RobustScaler (or none) → a fixed set of selected features → a linear
+// model, on connectivity features defined by Features over Regions.
+type Signature struct {
+	Format      string `json:"format"`
+	Version     int    `json:"version"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Regions are the regions whose connectivity the features describe, in matrix order.
+	Regions  []Region          `json:"regions"`
+	Features FeatureDefinition `json:"features"`
+	// Center and Scale are the RobustScaler's parameters over all features (nil: no scaler).
+	Center []float64 `json:"scaler_center,omitempty"`
+	Scale  []float64 `json:"scaler_scale,omitempty"`
+	// Selected are the positions of the model's features in the feature vector (increasing), and
+	// Weights their coefficients on the scaled features.
+	Selected  []int            `json:"selected"`
+	Weights   []float64        `json:"weights"`
+	Intercept float64          `json:"intercept"`
+	Target    TargetDefinition `json:"target"`
+	Training  Training         `json:"training"`
+	// Provenance says where the signature came from (an import or a painmark training run).
+	Provenance Provenance `json:"provenance"`
+	// Checksum is the SHA-256 of the file's JSON with this field empty; Read verifies it.
+	Checksum string `json:"checksum"`
+}
+
+// Region is one region of a signature, with its tags (system: brain, brainstem, spinal).
+type Region struct {
+	Name   string `json:"name"`
+	System string `json:"system,omitempty"`
+}
+
+// FeatureDefinition says how a feature vector is computed from ROI time series, so that applying a
+// signature to differently computed features can be refused.
+type FeatureDefinition struct {
+	Kind      string `json:"kind"`      // e.g. "partial correlation"
+	Estimator string `json:"estimator"` // e.g. "ledoit_wolf"
+	// Scaling of each series before the covariance: "zscore" (PAINTeR's recipe) or "as_given".
+	Scaling string `json:"scaling"`
+	// Vectorization names the feature order: nilearn's sym_matrix_to_vec without the diagonal.
+	Vectorization string `json:"vectorization"`
+	Scrubbing     string `json:"scrubbing,omitempty"` // e.g. "framewise displacement > 0.15 mm"
+	NumFeatures   int    `json:"n_features"`
+}
+
+// TargetDefinition says what the signature predicts and how the outcome was standardized.
+type TargetDefinition struct {
+	Description string `json:"description"`
+	// Standardization of the outcome: "none", "training" (new cohorts use Mean and SD of the
+	// training cohort) or "within_cohort".
+	Standardization string  `json:"standardization"`
+	Mean            float64 `json:"mean,omitempty"`
+	SD              float64 `json:"sd,omitempty"`
+	SignFlipped     bool    `json:"sign_flipped,omitempty"`
+}
+
+// Training summarises the training cohort, the hyperparameters and the cross-validated performance.
+type Training struct {
+	Cohort          string             `json:"cohort,omitempty"`
+	N               int                `json:"n,omitempty"`
+	Hyperparameters map[string]float64 `json:"hyperparameters,omitempty"`
+	CV              map[string]float64 `json:"cv,omitempty"`
+	CVScheme        string             `json:"cv_scheme,omitempty"`
+}
+
+// Provenance records the origin of a signature.
+type Provenance struct {
+	Source          string `json:"source"`
+	SoftwareVersion string `json:"software_version"`
+}
+
+// Pipeline returns the signature as the fitted pipeline that applies it (the same arithmetic as
+// learn's predictions at training time, so a saved and reloaded signature predicts bit for bit as
+// the model it was made from).
+func (s *Signature) Pipeline() *learn.FittedPipeline {
+	f := &learn.FittedPipeline{Selected: s.Selected, Model: &learn.LinearModel{Coef: s.Weights, Intercept: s.Intercept}}
+	if s.Center != nil {
+		f.Scaling = &learn.Scaling{Center: s.Center, Scale: s.Scale}
+	}
+	return f
+}
+
+// Apply predicts the outcome of every row of x (subjects x features in the signature's feature
+// order).
+func (s *Signature) Apply(x learn.Matrix) ([]float64, error) {
+	if x.Cols != s.Features.NumFeatures {
+		return nil, fmt.Errorf("signature %q takes %d features (%s of %d regions), the data have %d", s.Name, s.Features.NumFeatures, s.Features.Kind, len(s.Regions), x.Cols)
+	}
+	return s.Pipeline().Predict(x), nil
+}
+
+// Validate checks the signature's internal consistency.
+func (s *Signature) Validate() error {
+	if s.Format != Format {
+		return fmt.Errorf("not a painmark signature (format %q)", s.Format)
+	}
+	if s.Version < 1 || s.Version > FormatVersion {
+		return fmt.Errorf("signature format version %d (this painmark reads 1 to %d)", s.Version, FormatVersion)
+	}
+	nf := s.Features.NumFeatures
+	if nf < 1 {
+		return fmt.Errorf("signature %q declares %d features", s.Name, nf)
+	}
+	if s.Center != nil && (len(s.Center) != nf || len(s.Scale) != nf) {
+		return fmt.Errorf("signature %q: scaler has %d centres and %d scales for %d features", s.Name, len(s.Center), len(s.Scale), nf)
+	}
+	if len(s.Selected) != len(s.Weights) {
+		return fmt.Errorf("signature %q: %d selected features but %d weights", s.Name, len(s.Selected), len(s.Weights))
+	}
+	for i, j := range s.Selected {
+		if j < 0 || j >= nf || (i > 0 && j <= s.Selected[i-1]) {
+			return fmt.Errorf("signature %q: selected feature %d (position %d) is out of range or out of order", s.Name, j, i)
+		}
+	}
+	return nil
+}
+
+// checksum is the SHA-256 of the signature's JSON with the checksum field empty.
+func checksum(s Signature) (string, error) {
+	s.Checksum = ""
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Write validates the signature, stamps its checksum and writes it as indented JSON (atomically:
+// an interrupted write leaves no half-written signature under the final name).
+func Write(path string, s *Signature) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	sum, err := checksum(*s)
+	if err != nil {
+		return err
+	}
+	s.Checksum = sum
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+// Read reads a signature file and verifies its format, version, consistency and checksum.
+func Read(path string) (*Signature, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Signature
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: not a signature file: %w", path, err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sum, err := checksum(s)
+	if err != nil {
+		return nil, err
+	}
+	if sum != s.Checksum {
+		return nil, fmt.Errorf("%s: checksum mismatch (the file was changed after it was written): recorded %.12s…, content %.12s…", path, s.Checksum, sum)
+	}
+	return &s, nil
+}
