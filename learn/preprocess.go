@@ -17,30 +17,6 @@ import (
 // Matrix is a dense row-major samples x features matrix.
 type Matrix = linalg.Matrix
 
-// percentile is numpy's percentile (method "linear") of sorted values at q in [0, 100], computed as
-// numpy 1.24 does: virtual index n·q' + (1 − q') − 1 with q' = q/100, then _lerp between the two
-// neighbours (a + (b−a)·t, or b − (b−a)·(1−t) when t ≥ 0.5).
-func percentile(sorted []float64, q float64) float64 {
-	n := len(sorted)
-	qq := q / 100
-	idx := float64(n)*qq + (1 + qq*(1-1-1)) - 1
-	lo := math.Floor(idx)
-	if lo < 0 {
-		lo = 0
-	}
-	if lo > float64(n-1) {
-		lo = float64(n - 1)
-	}
-	hi := math.Min(lo+1, float64(n-1))
-	t := idx - lo
-	a, b := sorted[int(lo)], sorted[int(hi)]
-	d := b - a
-	if t >= 0.5 {
-		return b - d*(1-t)
-	}
-	return a + d*t
-}
-
 // RobustScaler is scikit-learn's RobustScaler with its defaults (centring on the median, scaling by
 // the 25-75 interquartile range with numpy's linear interpolation; a zero range becomes 1).
 type RobustScaler struct{}
@@ -71,8 +47,8 @@ func (RobustScaler) Fit(x Matrix) (*Scaling, error) {
 		for c := 0; c < w; c++ {
 			col := buf[c*n : (c+1)*n]
 			slices.Sort(col)
-			s.Center[j0+c] = percentile(col, 50)
-			q := percentile(col, 75) - percentile(col, 25)
+			s.Center[j0+c] = stats.Percentile(col, 50)
+			q := stats.Percentile(col, 75) - stats.Percentile(col, 25)
 			// _handle_zeros_in_scale: ranges below 10·eps count as zero.
 			if q < 10*2.220446049250313e-16 {
 				q = 1

@@ -51,3 +51,27 @@ func Pearson(x, y []float64) float64 {
 	}
 	return sxy / math.Sqrt(sxx*syy)
 }
+
+// Percentile is numpy's percentile (method "linear") of sorted values at q in [0, 100], computed as
+// numpy 1.24 does: virtual index n·q' + (1 − q') − 1 with q' = q/100, then _lerp between the two
+// neighbours (a + (b−a)·t, or b − (b−a)·(1−t) when t ≥ 0.5).
+func Percentile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	qq := q / 100
+	idx := float64(n)*qq + (1 + qq*(1-1-1)) - 1
+	lo := math.Floor(idx)
+	if lo < 0 {
+		lo = 0
+	}
+	if lo > float64(n-1) {
+		lo = float64(n - 1)
+	}
+	hi := math.Min(lo+1, float64(n-1))
+	t := idx - lo
+	a, b := sorted[int(lo)], sorted[int(hi)]
+	d := b - a
+	if t >= 0.5 {
+		return b - d*(1-t)
+	}
+	return a + d*t
+}

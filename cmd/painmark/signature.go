@@ -9,7 +9,9 @@ import (
 
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signature"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 )
 
@@ -96,7 +98,50 @@ giving plausible wrong predictions.`,
 	}
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
-	cmd.AddCommand(importRPN, show, apply)
+	var valIn learnInputs
+	var valOut, standardize, convention string
+	var perms, boots int
+	var seed uint64
+	validate := &cobra.Command{
+		Use:   "validate SIGNATURE FEATURES",
+		Short: "Evaluate a signature on a cohort with outcomes: r, MAE, R², explained variance, permutation p-values, bootstrap CIs",
+		Example: `  painmark signature validate rpn.signature.json connectomes/features.tsv --target participants.tsv:pain \
+      --standardize within --permutations 10000 --bootstraps 10000 --seed 1 -o validation.json`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(args[1]), "connectome.json")); err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			ids, _, x, y, err := valIn.load(args[1], true)
+			if err != nil {
+				return err
+			}
+			o := signature.EvalOptions{Standardize: standardize, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
+			e, err := signature.Evaluate(s, learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, y, o)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s on %d subjects (outcome standardization: %s): r = %.3f (p = %.3g, 95%% CI %.3f to %.3f), MAE = %.3f (p = %.3g), R² = %.3f, explained variance = %.3f\n",
+				s.Name, len(ids), standardize, e.R, e.PR, e.RCI[0], e.RCI[1], e.MAE, e.PMAE, e.R2, e.ExplainedVariance)
+			return writeJSON(valOut, map[string]any{"signature": s.Name, "signature_checksum": s.Checksum, "subjects": ids,
+				"outcome": e.Outcome, "predictions": e.Predictions, "r": e.R, "mae": e.MAE, "r2": e.R2, "explained_variance": e.ExplainedVariance,
+				"p_r": e.PR, "p_mae": e.PMAE, "r_ci95": e.RCI, "mae_ci95": e.MAECI, "options": o, "software_version": version.String()})
+		},
+	}
+	f := validate.Flags()
+	f.StringVar(&valIn.target, "target", "", "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
+	f.StringVar(&valIn.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
+	f.StringVar(&standardize, "standardize", signature.StandardizeNone, "outcome standardization: none, training (the signature's training mean and SD) or within (z-scored within this cohort)")
+	f.IntVar(&perms, "permutations", 10000, "permutations of the predictions for p-values (0: none)")
+	f.IntVar(&boots, "bootstraps", 10000, "bootstrap resamples of subjects for 95% CIs (0: none)")
+	f.Uint64Var(&seed, "seed", 1, "random seed (results do not depend on the number of cores)")
+	f.StringVar(&convention, "p-convention", string(stats.PermSklearn), "p-value convention: sklearn, abs, no-plus-one or strict")
+	f.StringVarP(&valOut, "out", "o", "validation.json", "result JSON")
+	cmd.AddCommand(importRPN, show, apply, validate)
 	return cmd
 }
 

@@ -14,7 +14,7 @@ import (
 // import-rpn, show and apply: the imported RPN applied to the Bochum feature table gives the stored
 // predictions; features whose connectome.json names other regions are refused.
 func TestSignatureCommands(t *testing.T) {
-	feat, _, rpnPred := bochumFeatureTable(t)
+	feat, parts, rpnPred := bochumFeatureTable(t)
 	dir := filepath.Dir(feat)
 	sig := filepath.Join(dir, "rpn.signature.json")
 	out, stderr, code := runCLI(t, "signature", "import-rpn", testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"), "-o", sig)
@@ -37,6 +37,10 @@ func TestSignatureCommands(t *testing.T) {
 		if math.Abs(got[i]-rpnPred[i]) > 1e-12 {
 			t.Fatalf("subject %d: %v, stored RPN prediction %v", i, got[i], rpnPred[i])
 		}
+	}
+	out, stderr, code = runCLI(t, "signature", "validate", sig, feat, "--target", parts+":pain", "--standardize", "within", "--permutations", "99", "--bootstraps", "99", "-o", filepath.Join(dir, "val.json"))
+	if code != 0 || !strings.Contains(out, "RPN on 35 subjects") || !strings.Contains(out, "p = 0.01") {
+		t.Errorf("validate: %d %s %s", code, out, stderr)
 	}
 	os.WriteFile(filepath.Join(dir, "connectome.json"), []byte(`{"Kind": "partial correlation", "Estimator": "ledoit_wolf", "Scaling": "zscore", "Regions": ["A", "B"]}`), 0o644)
 	if _, stderr, code := runCLI(t, "signature", "apply", sig, feat, "-o", pred); code == 0 || !strings.Contains(stderr, "regions") {

@@ -1,0 +1,158 @@
+package signature
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
+)
+
+// Outcome standardizations for validation cohorts: the CSps study standardizes later cohorts with
+// the training cohort's mean and SD ("training"), and clinical cohorts within each cohort before
+// pooling them ("within").
+const (
+	StandardizeNone     = "none"
+	StandardizeTraining = "training"
+	StandardizeWithin   = "within"
+)
+
+// EvalOptions set how a signature is evaluated on a cohort.
+type EvalOptions struct {
+	// Standardize the outcome: none, training (the signature's target mean and SD) or within
+	// (the cohort's own mean and sample SD).
+	Standardize  string
+	Permutations int    // of the predictions against the outcome, for p-values (0: none)
+	Bootstraps   int    // resamples of subjects, for percentile confidence intervals (0: none)
+	Seed         uint64 // permutation k and bootstrap b are drawn from PCG(Seed, k) and PCG(Seed, 1e9+b)
+	Convention   stats.PermutationConvention
+}
+
+// Evaluation is a signature's performance on a cohort: its predictions, the (standardized) outcome,
+// Pearson r, MAE, R² (1 − SSE/SST) and explained variance (scikit-learn's explained_variance_score,
+// 1 − Var(y − ŷ)/Var(y)), the permutation p-values of r and MAE, and 95% percentile bootstrap
+// intervals of r and MAE.
+type Evaluation struct {
+	Predictions, Outcome []float64
+	R, MAE, R2           float64
+	ExplainedVariance    float64
+	PR, PMAE             float64
+	RCI, MAECI           [2]float64
+	Options              EvalOptions
+}
+
+// Evaluate applies the signature to x and compares its predictions with the outcome y.
+func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evaluation, error) {
+	if len(y) != x.Rows {
+		return nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
+	}
+	if x.Rows < 3 {
+		return nil, fmt.Errorf("evaluating a signature needs at least 3 subjects, got %d", x.Rows)
+	}
+	pred, err := s.Apply(x)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]float64(nil), y...)
+	switch o.Standardize {
+	case StandardizeNone, "":
+	case StandardizeTraining:
+		if !(s.Target.SD > 0) {
+			return nil, fmt.Errorf("signature %q records no training mean and SD of its target", s.Name)
+		}
+		for i := range out {
+			out[i] = (out[i] - s.Target.Mean) / s.Target.SD
+		}
+	case StandardizeWithin:
+		m := stats.Mean(out)
+		var ss float64
+		for _, v := range out {
+			ss += (v - m) * (v - m)
+		}
+		sd := math.Sqrt(ss / float64(len(out)-1))
+		if sd == 0 {
+			return nil, fmt.Errorf("the outcome is constant in this cohort")
+		}
+		for i := range out {
+			out[i] = (out[i] - m) / sd
+		}
+	default:
+		return nil, fmt.Errorf("unknown standardization %q (%s, %s, %s)", o.Standardize, StandardizeNone, StandardizeTraining, StandardizeWithin)
+	}
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("subject %d has no outcome", i)
+		}
+	}
+	e := &Evaluation{Predictions: pred, Outcome: out, Options: o}
+	m := learn.PooledMetrics(pred, out)
+	e.R, e.MAE, e.R2 = m.R, m.MAE, m.R2
+	resid := make([]float64, len(out))
+	for i := range out {
+		resid[i] = out[i] - pred[i]
+	}
+	e.ExplainedVariance = 1 - variance(resid)/variance(out)
+	n := len(out)
+	if o.Permutations > 0 {
+		nullR, nullMAE := make([]float64, o.Permutations), make([]float64, o.Permutations)
+		parallel.For(o.Permutations, func(k int) {
+			perm := rand.New(rand.NewPCG(o.Seed, uint64(k+1))).Perm(n)
+			shuffled := make([]float64, n)
+			for i, j := range perm {
+				shuffled[i] = pred[j]
+			}
+			pm := learn.PooledMetrics(shuffled, out)
+			nullR[k], nullMAE[k] = pm.R, pm.MAE
+		})
+		if e.PR, err = stats.PermutationP(e.R, nullR, o.Convention, true); err != nil {
+			return nil, err
+		}
+		if e.PMAE, err = stats.PermutationP(e.MAE, nullMAE, o.Convention, false); err != nil {
+			return nil, err
+		}
+	}
+	if o.Bootstraps > 0 {
+		bootR, bootMAE := make([]float64, o.Bootstraps), make([]float64, o.Bootstraps)
+		parallel.For(o.Bootstraps, func(b int) {
+			rng := rand.New(rand.NewPCG(o.Seed, uint64(1e9+b)))
+			bp, by := make([]float64, n), make([]float64, n)
+			for i := range bp {
+				j := rng.IntN(n)
+				bp[i], by[i] = pred[j], out[j]
+			}
+			bm := learn.PooledMetrics(bp, by)
+			bootR[b], bootMAE[b] = bm.R, bm.MAE
+		})
+		e.RCI, e.MAECI = percentileCI(bootR), percentileCI(bootMAE)
+	}
+	return e, nil
+}
+
+// variance is the population variance (numpy's var, as explained_variance_score uses).
+func variance(v []float64) float64 {
+	m := stats.Mean(v)
+	var ss float64
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return ss / float64(len(v))
+}
+
+// percentileCI is the 2.5th and 97.5th percentiles (numpy's linear interpolation) of the finite
+// replicates (a resample with a constant variable gives an undefined r and is left out).
+func percentileCI(v []float64) [2]float64 {
+	var ok []float64
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) == 0 {
+		return [2]float64{math.NaN(), math.NaN()}
+	}
+	sort.Float64s(ok)
+	return [2]float64{stats.Percentile(ok, 2.5), stats.Percentile(ok, 97.5)}
+}

@@ -1,0 +1,93 @@
+package signature
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/painmark/painmark/internal/bochumdata"
+	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/stats"
+)
+
+// Evaluating the imported RPN on the Bochum sample: the metrics of its predictions, a permutation
+// p-value and a bootstrap interval that do not depend on the number of workers, within-cohort
+// standardization, and a refusal to standardize by a training SD the signature does not record.
+func TestEvaluateRPNOnBochum(t *testing.T) {
+	x, y, golden := bochumdata.Data(t)
+	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := EvalOptions{Permutations: 999, Bootstraps: 500, Seed: 4}
+	e, err := Evaluate(s, x, y, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := golden.Floats("rpn_prediction")
+	if r := stats.Pearson(stored, y); math.Abs(e.R-r) > 1e-12 {
+		t.Errorf("r = %v, Pearson of the stored predictions %v", e.R, r)
+	}
+	if e.PR != 1.0/1000 || !(e.RCI[0] < e.R && e.R < e.RCI[1]) {
+		t.Errorf("p(r) = %v, 95%% CI %v around r = %v", e.PR, e.RCI, e.R)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	one, _ := Evaluate(s, x, y, o)
+	runtime.GOMAXPROCS(prev)
+	if one.PMAE != e.PMAE || one.RCI != e.RCI || one.MAECI != e.MAECI {
+		t.Error("permutation or bootstrap results depend on the number of workers")
+	}
+	w, err := Evaluate(s, x, y, EvalOptions{Standardize: StandardizeWithin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := stats.Mean(w.Outcome); math.Abs(m) > 1e-12 || math.Abs(w.R-e.R) > 1e-12 {
+		t.Errorf("within-cohort z: mean %v, r %v (raw r %v)", m, w.R, e.R)
+	}
+	if _, err := Evaluate(s, x, y, EvalOptions{Standardize: StandardizeTraining}); err == nil || !strings.Contains(err.Error(), "training mean") {
+		t.Errorf("training standardization without a recorded SD: %v", err)
+	}
+	t.Logf("RPN on its training sample: r = %.3f (p = %.3g, 95%% CI %.3f-%.3f), MAE %.3f, R² %.3f, explained variance %.3f", e.R, e.PR, e.RCI[0], e.RCI[1], e.MAE, e.R2, e.ExplainedVariance)
+}
+
+// MAE, R² and explained variance equal scikit-learn's mean_absolute_error, r2_score and
+// explained_variance_score on the same predictions. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	x, y, _ := bochumdata.Data(t)
+	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Evaluate(s, x, y, EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmtList := func(v []float64) string {
+		parts := make([]string, len(v))
+		for i, f := range v {
+			parts[i] = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	script := "from sklearn.metrics import mean_absolute_error as a, r2_score as b, explained_variance_score as c\n" +
+		"y=" + fmtList(e.Outcome) + "\np=" + fmtList(e.Predictions) + "\nprint(repr(a(y,p)), repr(b(y,p)), repr(c(y,p)))"
+	out, err := exec.Command(py, "-c", script).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(out))
+	for i, got := range []float64{e.MAE, e.R2, e.ExplainedVariance} {
+		want, _ := strconv.ParseFloat(f[i], 64)
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s: %v, scikit-learn %v", []string{"MAE", "R²", "explained variance"}[i], got, want)
+		}
+	}
+}
