@@ -73,12 +73,9 @@ giving plausible wrong predictions.`,
 		Example: `  painmark signature apply rpn.signature.json connectomes/features.tsv -o predictions.tsv`,
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := signature.Read(args[0])
+			s, err := readForFeatures(args[0], args[1])
 			if err != nil {
 				return err
-			}
-			if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(args[1]), "connectome.json")); err != nil {
-				return fmt.Errorf("%s: %w", args[1], err)
 			}
 			in := learnInputs{idColumn: idColumn}
 			ids, _, x, _, err := in.load(args[1], false)
@@ -109,12 +106,9 @@ giving plausible wrong predictions.`,
       --standardize within --permutations 10000 --bootstraps 10000 --seed 1 -o validation.json`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := signature.Read(args[0])
+			s, err := readForFeatures(args[0], args[1])
 			if err != nil {
 				return err
-			}
-			if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(args[1]), "connectome.json")); err != nil {
-				return fmt.Errorf("%s: %w", args[1], err)
 			}
 			ids, _, x, y, err := valIn.load(args[1], true)
 			if err != nil {
@@ -143,6 +137,18 @@ giving plausible wrong predictions.`,
 	f.StringVarP(&valOut, "out", "o", "validation.json", "result JSON")
 	cmd.AddCommand(importRPN, show, apply, validate)
 	return cmd
+}
+
+// readForFeatures reads a signature and checks it against the feature table's connectome.json.
+func readForFeatures(sigPath, featPath string) (*signature.Signature, error) {
+	s, err := signature.Read(sigPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(featPath), "connectome.json")); err != nil {
+		return nil, fmt.Errorf("%s: %w", featPath, err)
+	}
+	return s, nil
 }
 
 // checkFeatureDefinition compares the sidecar painmark connectome writes with the signature's
