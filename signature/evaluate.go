@@ -22,8 +22,9 @@ const (
 
 // EvalOptions set how a signature is evaluated on a cohort.
 type EvalOptions struct {
-	// Standardize the outcome: none, training (the signature's target mean and SD) or within
-	// (the cohort's own mean and sample SD).
+	// Standardize the outcome: none (as given), training (the signature's target mean and SD) or
+	// within (the cohort's own mean and sample SD); a standardized outcome also takes the sign
+	// flip of the signature's target recipe.
 	Standardize  string
 	Permutations int    // of the predictions against the outcome, for p-values (0: none)
 	Bootstraps   int    // resamples of subjects, for percentile confidence intervals (0: none)
@@ -81,6 +82,11 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 		}
 	default:
 		return nil, fmt.Errorf("unknown standardization %q (%s, %s, %s)", o.Standardize, StandardizeNone, StandardizeTraining, StandardizeWithin)
+	}
+	if s.Target.SignFlipped && o.Standardize != StandardizeNone && o.Standardize != "" {
+		for i := range out { // the signature predicts −z(outcome)
+			out[i] = -out[i]
+		}
 	}
 	for i, v := range out {
 		if math.IsNaN(v) {

@@ -354,17 +354,12 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 			if res.NotConverged > 0 {
 				slog.Warn("some ElasticNet fits reached max-iter before converging", "fits", res.NotConverged)
 			}
-			var b strings.Builder
-			b.WriteString("feature\tmean\tse\tz\tp\tselection_frequency\n")
-			stable := 0
-			for j, name := range names {
-				fmt.Fprintf(&b, "%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", name, res.Mean[j], res.SE[j], res.Z[j], res.P[j], res.Frequency[j])
-				if res.P[j] < 0.05 {
-					stable++
-				}
+			stable, err := writeBootstrapTable(bootOut, names, res)
+			if err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d bootstrap samples: %d of %d features with p < 0.05 (%s, uncorrected); table in %s\n", bootN, stable, len(names), bootConv, bootOut)
-			return atomicfile.WriteFile(bootOut, []byte(b.String()))
+			return nil
 		},
 	}
 	bootIn.flags(bootstrap, false)
@@ -412,4 +407,19 @@ func countNonZero(v []float64) int {
 		}
 	}
 	return n
+}
+
+// writeBootstrapTable writes the per-feature bootstrap summary (feature, mean, se, z, p,
+// selection_frequency) and returns how many features have p < 0.05.
+func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult) (int, error) {
+	var b strings.Builder
+	b.WriteString("feature\tmean\tse\tz\tp\tselection_frequency\n")
+	stable := 0
+	for j, name := range names {
+		fmt.Fprintf(&b, "%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", name, res.Mean[j], res.SE[j], res.Z[j], res.P[j], res.Frequency[j])
+		if res.P[j] < 0.05 {
+			stable++
+		}
+	}
+	return stable, atomicfile.WriteFile(path, []byte(b.String()))
 }

@@ -135,8 +135,108 @@ giving plausible wrong predictions.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed (results do not depend on the number of cores)")
 	f.StringVar(&convention, "p-convention", string(stats.PermSklearn), "p-value convention: sklearn, abs, no-plus-one or strict")
 	f.StringVarP(&valOut, "out", "o", "validation.json", "result JSON")
-	cmd.AddCommand(importRPN, show, apply, validate)
+	var trIn learnInputs
+	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut string
+	var trNested, trZ, trFlip bool
+	var trPerms, trBoots int
+	var trSeed uint64
+	train := &cobra.Command{
+		Use:   "train FEATURES",
+		Short: "Train a signature: target recipe, grid search, refit, cross-validated performance, optional nested CV, permutations and bootstrap",
+		Long: `train fits RobustScaler → SelectKBest(f_regression) → ElasticNet on a subjects x features table (e.g.
+painmark connectome's features.tsv, whose connectome.json gives the regions and feature definition
+recorded in the signature), chooses the hyperparameters by grid search (scikit-learn's GridSearchCV
+order and ties), refits the choice on all subjects as GridSearchCV does, and records the
+cross-validated performance. The CSps recipe is --zscore --flip: −z(outcome), with later cohorts
+standardized by this cohort's mean and SD (signature validate --standardize training).`,
+		Example: `  painmark signature train connectomes/features.tsv --target participants.tsv:pain \
+      --k 20,25,30 --alpha 0.001,0.005,0.01 --l1-ratio 0.999 --nested --permutations 10000 --bootstraps 10000 -o my.signature.json`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, names, x, y, err := trIn.load(args[0], true)
+			if err != nil {
+				return err
+			}
+			splits, err := trIn.splits(ids, y)
+			if err != nil {
+				return err
+			}
+			regions, features, err := readConnectomeSidecar(filepath.Join(filepath.Dir(args[0]), "connectome.json"))
+			if err != nil {
+				return err
+			}
+			o := signature.TrainOptions{Name: trName, Regions: regions, Features: features, Cohort: trCohort,
+				Target: signature.TargetRecipe{Description: trDesc, ZScore: trZ, Flip: trFlip},
+				Base:   trIn.pipeline(), Grid: learn.Grid{K: trIn.k, Alpha: trIn.alpha, L1Ratio: trIn.l1},
+				Scoring: learn.Scoring(trScoring), Solver: learn.Solver(trSolver), Splits: splits, CVName: trIn.cv,
+				Nested: trNested, Permutations: trPerms, Bootstraps: trBoots, Seed: trSeed}
+			s, rep, err := signature.Train(learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, y, o)
+			if err != nil {
+				return err
+			}
+			if err := signature.Write(trOut, s); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s: %d subjects, best of %d candidates %v; %s r = %.4f, MAE = %.4f\n", s.Name, len(ids), len(rep.Search.Candidates), s.Training.Hyperparameters, trIn.cv, rep.CV.R, rep.CV.MAE)
+			if rep.Nested != nil {
+				fmt.Fprintf(w, "nested leave-one-out: r = %.4f, MAE = %.4f\n", rep.NestedCV.R, rep.NestedCV.MAE)
+			}
+			if rep.Permutation != nil {
+				fmt.Fprintf(w, "%d refit permutations: p(r) = %.4g, p(MAE) = %.4g\n", trPerms, rep.Permutation.P.R, rep.Permutation.P.MAE)
+			}
+			if rep.Bootstrap != nil {
+				if _, err := writeBootstrapTable(trBootOut, names, rep.Bootstrap); err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "%d bootstrap refits: weights in %s\n", trBoots, trBootOut)
+			}
+			fmt.Fprintf(w, "wrote %s\n", trOut)
+			return nil
+		},
+	}
+	trIn.flags(train, true)
+	tf := train.Flags()
+	tf.StringVar(&trName, "name", "signature", "signature name")
+	tf.StringVar(&trCohort, "cohort", "", "training cohort name, for the record")
+	tf.StringVar(&trDesc, "target-description", "", "what the target is (e.g. \"−z(heat pain threshold)\")")
+	tf.BoolVar(&trZ, "zscore", false, "z-score the outcome with this cohort's mean and SD (recorded for later cohorts)")
+	tf.BoolVar(&trFlip, "flip", false, "multiply the (standardized) outcome by −1")
+	tf.StringVar(&trSolver, "solver", string(learn.SolverPath), "path or exact (see learn search)")
+	tf.StringVar(&trScoring, "scoring", string(learn.NegMAE), "search objective (see learn search)")
+	tf.BoolVar(&trNested, "nested", false, "also run nested leave-one-out")
+	tf.IntVar(&trPerms, "permutations", 0, "refit permutations of leave-one-out at the chosen hyperparameters")
+	tf.IntVar(&trBoots, "bootstraps", 0, "bootstrap refits of the weights")
+	tf.Uint64Var(&trSeed, "seed", 1, "random seed")
+	tf.StringVar(&trBootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
+	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
+	cmd.AddCommand(importRPN, show, apply, validate, train)
 	return cmd
+}
+
+// readConnectomeSidecar reads the regions and feature definition painmark connectome records beside
+// its feature table (none when there is no sidecar).
+func readConnectomeSidecar(path string) ([]signature.Region, signature.FeatureDefinition, error) {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, signature.FeatureDefinition{}, nil
+	}
+	if err != nil {
+		return nil, signature.FeatureDefinition{}, err
+	}
+	var c struct {
+		Kind, Estimator, Scaling string
+		Regions                  []string
+		VectorOrder              string
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, signature.FeatureDefinition{}, fmt.Errorf("%s: %w", path, err)
+	}
+	regions := make([]signature.Region, len(c.Regions))
+	for i, r := range c.Regions {
+		regions[i] = signature.Region{Name: r}
+	}
+	return regions, signature.FeatureDefinition{Kind: c.Kind, Estimator: c.Estimator, Scaling: c.Scaling, Vectorization: c.VectorOrder}, nil
 }
 
 // readForFeatures reads a signature and checks it against the feature table's connectome.json.
@@ -154,29 +254,22 @@ func readForFeatures(sigPath, featPath string) (*signature.Signature, error) {
 // checkFeatureDefinition compares the sidecar painmark connectome writes with the signature's
 // regions and feature definition; without a sidecar there is nothing to compare.
 func checkFeatureDefinition(s *signature.Signature, sidecar string) error {
-	b, err := os.ReadFile(sidecar)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
+	regions, fd, err := readConnectomeSidecar(sidecar)
+	if err != nil || regions == nil {
 		return err
 	}
-	var c struct {
-		Kind, Estimator, Scaling string
-		Regions                  []string
+	got, want := make([]string, len(regions)), make([]string, len(s.Regions))
+	for i, r := range regions {
+		got[i] = r.Name
 	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		return fmt.Errorf("%s: %w", sidecar, err)
-	}
-	var want []string
-	for _, r := range s.Regions {
-		want = append(want, r.Name)
+	for i, r := range s.Regions {
+		want[i] = r.Name
 	}
 	switch {
-	case strings.Join(c.Regions, "\t") != strings.Join(want, "\t"):
-		return fmt.Errorf("its %d regions (%s) differ from the signature's %d", len(c.Regions), sidecar, len(want))
-	case !strings.EqualFold(c.Kind, s.Features.Kind) || !strings.EqualFold(c.Estimator, s.Features.Estimator) || !strings.EqualFold(c.Scaling, s.Features.Scaling):
-		return fmt.Errorf("features are %s/%s/%s (%s), the signature needs %s/%s/%s", c.Kind, c.Estimator, c.Scaling, sidecar, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)
+	case strings.Join(got, "\t") != strings.Join(want, "\t"):
+		return fmt.Errorf("its %d regions (%s) differ from the signature's %d", len(got), sidecar, len(want))
+	case !strings.EqualFold(fd.Kind, s.Features.Kind) || !strings.EqualFold(fd.Estimator, s.Features.Estimator) || !strings.EqualFold(fd.Scaling, s.Features.Scaling):
+		return fmt.Errorf("features are %s/%s/%s (%s), the signature needs %s/%s/%s", fd.Kind, fd.Estimator, fd.Scaling, sidecar, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)
 	}
 	return nil
 }

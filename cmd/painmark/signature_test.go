@@ -42,6 +42,24 @@ func TestSignatureCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "RPN on 35 subjects") || !strings.Contains(out, "p = 0.01") {
 		t.Errorf("validate: %d %s %s", code, out, stderr)
 	}
+	trained := filepath.Join(dir, "trained.json")
+	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
+		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--name", "retrained", "-o", trained)
+	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, "loo r = 0.6266") {
+		t.Errorf("train: %d %s %s", code, out, stderr)
+	}
+	retrainedPred := filepath.Join(dir, "retrained.tsv")
+	if _, stderr, code := runCLI(t, "signature", "apply", trained, feat, "-o", retrainedPred); code != 0 {
+		t.Errorf("apply the trained signature: %d %s", code, stderr)
+	} else {
+		rt, _ := table.Read(retrainedPred, nil)
+		rp, _ := rt.Floats("prediction")
+		for i := range rpnPred {
+			if math.Abs(rp[i]-rpnPred[i]) > 1e-10 {
+				t.Fatalf("subject %d: retrained %v, published RPN %v", i, rp[i], rpnPred[i])
+			}
+		}
+	}
 	os.WriteFile(filepath.Join(dir, "connectome.json"), []byte(`{"Kind": "partial correlation", "Estimator": "ledoit_wolf", "Scaling": "zscore", "Regions": ["A", "B"]}`), 0o644)
 	if _, stderr, code := runCLI(t, "signature", "apply", sig, feat, "-o", pred); code == 0 || !strings.Contains(stderr, "regions") {
 		t.Errorf("mismatched regions accepted: %d %s", code, stderr)

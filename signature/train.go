@@ -1,0 +1,128 @@
+package signature
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
+)
+
+// TargetRecipe turns the raw outcome into the training target: the CSps target is −z(thermal pain
+// threshold), z computed with the training cohort's mean and sample SD, which later cohorts reuse.
+type TargetRecipe struct {
+	Description string
+	ZScore      bool // standardize with the training cohort's mean and SD (ddof 1)
+	Flip        bool // multiply by −1 (after standardizing)
+}
+
+// TrainOptions set a signature's training.
+type TrainOptions struct {
+	Name     string
+	Regions  []Region
+	Features FeatureDefinition
+	Target   TargetRecipe
+	Cohort   string
+	// Base gives the scaler and the ElasticNet's MaxIter and Tol; Grid the hyperparameters searched
+	// with Scoring by Solver over Splits (scikit-learn's GridSearchCV).
+	Base    learn.Pipeline
+	Grid    learn.Grid
+	Scoring learn.Scoring
+	Solver  learn.Solver
+	Splits  []learn.Split
+	CVName  string // the splitting scheme, for the record (e.g. "loo", "kfold:10")
+	// Nested adds nested leave-one-out (the search inside every outer fold): the unbiased estimate.
+	Nested bool
+	// Permutations (refit leave-one-out at the chosen hyperparameters) and Bootstraps of the weights;
+	// 0 skips them.
+	Permutations, Bootstraps int
+	Seed                     uint64
+}
+
+// TrainReport is what training measured besides the signature itself.
+type TrainReport struct {
+	Search *learn.SearchResult
+	// CVPredictions are the out-of-fold predictions at the chosen hyperparameters (over Splits).
+	CVPredictions []float64
+	CV            learn.Metrics
+	Nested        *learn.NestedResult
+	NestedCV      learn.Metrics
+	Permutation   *learn.PermutationResult
+	Bootstrap     *learn.BootstrapResult
+	Target        []float64 // the training target after the recipe
+}
+
+// Train trains a signature: the target recipe, the grid search, the chosen pipeline refitted on all
+// subjects as scikit-learn's GridSearchCV refits it (so the published RPN is reproduced exactly from
+// the Bochum sample), its cross-validated predictions, and optionally nested cross-validation,
+// a permutation test and a bootstrap of the weights.
+func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainReport, error) {
+	if len(y) != x.Rows {
+		return nil, nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
+	}
+	target := append([]float64(nil), y...)
+	td := TargetDefinition{Description: o.Target.Description, Standardization: StandardizeNone, SignFlipped: o.Target.Flip}
+	if o.Target.ZScore {
+		m := stats.Mean(target)
+		var ss float64
+		for _, v := range target {
+			ss += (v - m) * (v - m)
+		}
+		sd := math.Sqrt(ss / float64(len(target)-1))
+		if !(sd > 0) {
+			return nil, nil, fmt.Errorf("the outcome is constant: it cannot be z-scored")
+		}
+		for i := range target {
+			target[i] = (target[i] - m) / sd
+		}
+		td.Standardization, td.Mean, td.SD = StandardizeTraining, m, sd
+	}
+	if o.Target.Flip {
+		for i := range target {
+			target[i] = -target[i]
+		}
+	}
+	rep := &TrainReport{Target: target}
+	res, err := learn.Search(o.Solver, o.Base, o.Grid, o.Scoring, x, target, o.Splits)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Search = res
+	best := res.Candidates[res.Best]
+	pl := o.Base
+	pl.K, pl.Model.Alpha, pl.Model.L1Ratio = best.K, best.Alpha, best.L1Ratio
+	fit, err := pl.Fit(x, target)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.CVPredictions, err = learn.CrossValPredict(pl, x, target, o.Splits); err != nil {
+		return nil, nil, err
+	}
+	rep.CV = learn.PooledMetrics(rep.CVPredictions, target)
+	cv := map[string]float64{"r": rep.CV.R, "mae": rep.CV.MAE, "r2": rep.CV.R2}
+	if o.Nested {
+		if rep.Nested, err = learn.NestedLeaveOneOut(o.Solver, o.Base, o.Grid, o.Scoring, x, target); err != nil {
+			return nil, nil, err
+		}
+		rep.NestedCV = learn.PooledMetrics(rep.Nested.Predictions, target)
+		cv["nested_r"], cv["nested_mae"] = rep.NestedCV.R, rep.NestedCV.MAE
+	}
+	if o.Permutations > 0 {
+		if rep.Permutation, err = learn.PermutationTest(pl, x, target, learn.PermutationOptions{N: o.Permutations, Seed: o.Seed, Mode: learn.PermuteRefit}); err != nil {
+			return nil, nil, err
+		}
+		cv["loo_r"], cv["p_r"], cv["p_mae"] = rep.Permutation.Observed.R, rep.Permutation.P.R, rep.Permutation.P.MAE
+	}
+	if o.Bootstraps > 0 {
+		if rep.Bootstrap, err = learn.Bootstrap(pl, x, target, learn.BootstrapOptions{N: o.Bootstraps, Seed: o.Seed}); err != nil {
+			return nil, nil, err
+		}
+	}
+	features := o.Features
+	features.NumFeatures = x.Cols
+	s := FromFit(o.Name, fit, features)
+	s.Regions, s.Target = o.Regions, td
+	s.Training = Training{Cohort: o.Cohort, N: x.Rows, CVScheme: o.CVName, CV: cv,
+		Hyperparameters: map[string]float64{"k": float64(best.K), "alpha": best.Alpha, "l1_ratio": best.L1Ratio}}
+	return s, rep, s.Validate()
+}
