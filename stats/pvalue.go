@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // PermutationConvention names how a permutation p-value is counted; the peers differ
@@ -119,4 +120,27 @@ func BootstrapP(replicates []float64, mean, sd float64, conv BootstrapConvention
 		return math.Min(1, 2*math.Min((float64(le)+1)/(n+1), (float64(ge)+1)/(n+1))), nil
 	}
 	return 0, fmt.Errorf("unknown bootstrap p-value convention %q (%s, %s, %s)", conv, BootWald, BootCanlab, BootDEIPP)
+}
+
+// FDR returns Benjamini-Hochberg adjusted p-values (q-values), as statsmodels' multipletests with
+// method "fdr_bh": p sorted ascending, p_(i)·n/i, the running minimum from the largest down,
+// capped at 1, in the input order. NaN p-values are an error.
+func FDR(p []float64) ([]float64, error) {
+	n := len(p)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+		if math.IsNaN(p[i]) {
+			return nil, fmt.Errorf("p-value %d is NaN", i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	q := make([]float64, n)
+	running := math.Inf(1)
+	for r := n - 1; r >= 0; r-- {
+		v := p[idx[r]] / (float64(r+1) / float64(n))
+		running = math.Min(running, v)
+		q[idx[r]] = math.Min(running, 1)
+	}
+	return q, nil
 }

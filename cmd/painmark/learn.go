@@ -358,7 +358,7 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d bootstrap samples: %d of %d features with p < 0.05 (%s, uncorrected); table in %s\n", bootN, stable, len(names), bootConv, bootOut)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d bootstrap samples: %d of %d features with FDR q < 0.05 (p: %s); table in %s\n", bootN, stable, len(names), bootConv, bootOut)
 			return nil
 		},
 	}
@@ -409,15 +409,20 @@ func countNonZero(v []float64) int {
 	return n
 }
 
-// writeBootstrapTable writes the per-feature bootstrap summary (feature, mean, se, z, p,
-// selection_frequency) and returns how many features have p < 0.05.
+// writeBootstrapTable writes the per-feature bootstrap summary (feature, mean, se, z, p, q_fdr —
+// Benjamini-Hochberg over all features — and selection_frequency) and returns how many features
+// have q < 0.05.
 func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult) (int, error) {
+	q, err := stats.FDR(res.P)
+	if err != nil {
+		return 0, err
+	}
 	var b strings.Builder
-	b.WriteString("feature\tmean\tse\tz\tp\tselection_frequency\n")
+	b.WriteString("feature\tmean\tse\tz\tp\tq_fdr\tselection_frequency\n")
 	stable := 0
 	for j, name := range names {
-		fmt.Fprintf(&b, "%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", name, res.Mean[j], res.SE[j], res.Z[j], res.P[j], res.Frequency[j])
-		if res.P[j] < 0.05 {
+		fmt.Fprintf(&b, "%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", name, res.Mean[j], res.SE[j], res.Z[j], res.P[j], q[j], res.Frequency[j])
+		if q[j] < 0.05 {
 			stable++
 		}
 	}
