@@ -37,6 +37,10 @@ type TrainOptions struct {
 	// 0 skips them.
 	Permutations, Bootstraps int
 	Seed                     uint64
+	// CurveSizes are training-set sizes for a learning curve at the chosen hyperparameters, each
+	// with CurveRepeats random splits (none when empty).
+	CurveSizes   []int
+	CurveRepeats int
 }
 
 // TrainReport is what training measured besides the signature itself.
@@ -49,13 +53,14 @@ type TrainReport struct {
 	NestedCV      learn.Metrics
 	Permutation   *learn.PermutationResult
 	Bootstrap     *learn.BootstrapResult
+	Curve         []learn.CurvePoint
 	Target        []float64 // the training target after the recipe
 }
 
 // Train trains a signature: the target recipe, the grid search, the chosen pipeline refitted on all
 // subjects as scikit-learn's GridSearchCV refits it (so the published RPN is reproduced exactly from
 // the Bochum sample), its cross-validated predictions, and optionally nested cross-validation,
-// a permutation test and a bootstrap of the weights.
+// a permutation test, a bootstrap of the weights and a learning curve.
 func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainReport, error) {
 	if len(y) != x.Rows {
 		return nil, nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
@@ -115,6 +120,11 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	}
 	if o.Bootstraps > 0 {
 		if rep.Bootstrap, err = learn.Bootstrap(pl, x, target, learn.BootstrapOptions{N: o.Bootstraps, Seed: o.Seed}); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(o.CurveSizes) > 0 {
+		if rep.Curve, err = learn.LearningCurve(pl, x, target, o.CurveSizes, o.CurveRepeats, o.Seed); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -138,7 +138,8 @@ giving plausible wrong predictions.`,
 	var trIn learnInputs
 	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut string
 	var trNested, trZ, trFlip bool
-	var trPerms, trBoots int
+	var trPerms, trBoots, trCurveRepeats int
+	var trCurve []int
 	var trSeed uint64
 	train := &cobra.Command{
 		Use:   "train FEATURES",
@@ -169,7 +170,8 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 				Target: signature.TargetRecipe{Description: trDesc, ZScore: trZ, Flip: trFlip},
 				Base:   trIn.pipeline(), Grid: learn.Grid{K: trIn.k, Alpha: trIn.alpha, L1Ratio: trIn.l1},
 				Scoring: learn.Scoring(trScoring), Solver: learn.Solver(trSolver), Splits: splits, CVName: trIn.cv,
-				Nested: trNested, Permutations: trPerms, Bootstraps: trBoots, Seed: trSeed}
+				Nested: trNested, Permutations: trPerms, Bootstraps: trBoots, Seed: trSeed,
+				CurveSizes: trCurve, CurveRepeats: trCurveRepeats}
 			s, rep, err := signature.Train(learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, y, o)
 			if err != nil {
 				return err
@@ -191,6 +193,9 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 				}
 				fmt.Fprintf(w, "%d bootstrap refits: weights in %s\n", trBoots, trBootOut)
 			}
+			for _, p := range rep.Curve {
+				fmt.Fprintf(w, "learning curve: %d training subjects, r = %.3f ± %.3f, MAE = %.3f ± %.3f (%d splits)\n", p.TrainSize, p.MeanR, p.SDR, p.MeanMAE, p.SDMAE, p.Repeats)
+			}
 			fmt.Fprintf(w, "wrote %s\n", trOut)
 			return nil
 		},
@@ -208,6 +213,8 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.IntVar(&trPerms, "permutations", 0, "refit permutations of leave-one-out at the chosen hyperparameters")
 	tf.IntVar(&trBoots, "bootstraps", 0, "bootstrap refits of the weights")
 	tf.Uint64Var(&trSeed, "seed", 1, "random seed")
+	tf.IntSliceVar(&trCurve, "learning-curve", nil, "training-set sizes for a learning curve at the chosen hyperparameters (e.g. 10,20,30)")
+	tf.IntVar(&trCurveRepeats, "curve-repeats", 100, "random splits per learning-curve size")
 	tf.StringVar(&trBootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
 	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
 	cmd.AddCommand(importRPN, show, apply, validate, train)

@@ -44,8 +44,8 @@ func TestSignatureCommands(t *testing.T) {
 	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
-		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--name", "retrained", "-o", trained)
-	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, "loo r = 0.6266") {
+		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
+	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, "loo r = 0.6266") || !strings.Contains(out, "learning curve: 25 training subjects") {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
 	retrainedPred := filepath.Join(dir, "retrained.tsv")
