@@ -93,6 +93,12 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 			return nil, fmt.Errorf("subject %d has no outcome", i)
 		}
 	}
+	return evaluatePredictions(pred, out, o)
+}
+
+// evaluatePredictions computes an Evaluation of predictions against a ready outcome.
+func evaluatePredictions(pred, out []float64, o EvalOptions) (*Evaluation, error) {
+	var err error
 	e := &Evaluation{Predictions: pred, Outcome: out, Options: o}
 	m := learn.PooledMetrics(pred, out)
 	e.R, e.MAE, e.R2 = m.R, m.MAE, m.R2
@@ -161,4 +167,56 @@ func percentileCI(v []float64) [2]float64 {
 	}
 	sort.Float64s(ok)
 	return [2]float64{stats.Percentile(ok, 2.5), stats.Percentile(ok, 97.5)}
+}
+
+// Cohort is one validation cohort: its features (in the signature's order) and outcomes.
+type Cohort struct {
+	Name string
+	X    learn.Matrix
+	Y    []float64
+}
+
+// MultiEvaluation is a signature evaluated on several cohorts: each cohort's evaluation, their
+// explained variance weighted by cohort size (Σ n_c·EV_c / Σ n_c), and the pooled cohort built from
+// within-cohort z-scores of the outcome (as the CSps study pooled its clinical cohorts).
+type MultiEvaluation struct {
+	Names                     []string
+	Cohorts                   []*Evaluation
+	WeightedExplainedVariance float64
+	Pooled                    *Evaluation
+}
+
+// EvaluateCohorts evaluates the signature on each cohort with the options o, and on the pool of the
+// cohorts with each outcome z-scored within its cohort.
+func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvaluation, error) {
+	if len(cohorts) == 0 {
+		return nil, fmt.Errorf("no cohort to evaluate")
+	}
+	me := &MultiEvaluation{}
+	var pooledPred, pooledOut []float64
+	var wsum, nsum float64
+	within := o
+	within.Standardize = StandardizeWithin
+	for _, c := range cohorts {
+		e, err := Evaluate(s, c.X, c.Y, o)
+		if err != nil {
+			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)
+		}
+		me.Names, me.Cohorts = append(me.Names, c.Name), append(me.Cohorts, e)
+		n := float64(len(c.Y))
+		wsum += n * e.ExplainedVariance
+		nsum += n
+		w, err := Evaluate(s, c.X, c.Y, EvalOptions{Standardize: StandardizeWithin})
+		if err != nil {
+			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)
+		}
+		pooledPred = append(pooledPred, w.Predictions...)
+		pooledOut = append(pooledOut, w.Outcome...)
+	}
+	me.WeightedExplainedVariance = wsum / nsum
+	var err error
+	if me.Pooled, err = evaluatePredictions(pooledPred, pooledOut, within); err != nil {
+		return nil, err
+	}
+	return me, nil
 }

@@ -91,3 +91,43 @@ func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
 		}
 	}
 }
+
+// Several cohorts at once: each cohort's evaluation, the size-weighted explained variance, and the
+// pool of within-cohort z-scored outcomes (each part with mean 0 and SD 1).
+func TestEvaluateCohorts(t *testing.T) {
+	x, y, _ := bochumdata.Data(t)
+	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := make([]int, 17), make([]int, 18)
+	for i := range a {
+		a[i] = i
+	}
+	for i := range b {
+		b[i] = 17 + i
+	}
+	cohorts := []Cohort{{"first", x.SelectRows(a), y[:17]}, {"second", x.SelectRows(b), y[17:]}}
+	me, err := EvaluateCohorts(s, cohorts, EvalOptions{Permutations: 99, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (17*me.Cohorts[0].ExplainedVariance + 18*me.Cohorts[1].ExplainedVariance) / 35
+	if math.Abs(me.WeightedExplainedVariance-want) > 1e-15 {
+		t.Errorf("weighted explained variance %v, want %v", me.WeightedExplainedVariance, want)
+	}
+	p := me.Pooled
+	for _, part := range [][]float64{p.Outcome[:17], p.Outcome[17:]} {
+		m := stats.Mean(part)
+		var ss float64
+		for _, v := range part {
+			ss += (v - m) * (v - m)
+		}
+		if math.Abs(m) > 1e-12 || math.Abs(math.Sqrt(ss/float64(len(part)-1))-1) > 1e-12 {
+			t.Errorf("pooled part: mean %v, SD %v", m, math.Sqrt(ss/float64(len(part)-1)))
+		}
+	}
+	if r := stats.Pearson(p.Predictions, p.Outcome); math.Abs(p.R-r) > 1e-15 || p.PR == 0 {
+		t.Errorf("pooled r %v (Pearson %v), p %v", p.R, r, p.PR)
+	}
+}

@@ -100,30 +100,63 @@ giving plausible wrong predictions.`,
 	var perms, boots int
 	var seed uint64
 	validate := &cobra.Command{
-		Use:   "validate SIGNATURE FEATURES",
-		Short: "Evaluate a signature on a cohort with outcomes: r, MAE, R², explained variance, permutation p-values, bootstrap CIs",
+		Use:   "validate SIGNATURE FEATURES [FEATURES...]",
+		Short: "Evaluate a signature on cohorts with outcomes: r, MAE, R², explained variance, permutation p-values, bootstrap CIs",
+		Long: `validate applies a signature to one or more cohorts (one feature table each, outcomes from --target)
+and compares its predictions with the outcomes. With several cohorts it also reports the explained
+variance weighted by cohort size and the pooled cohort of within-cohort z-scored outcomes (as the
+CSps study pooled its clinical cohorts).`,
 		Example: `  painmark signature validate rpn.signature.json connectomes/features.tsv --target participants.tsv:pain \
-      --standardize within --permutations 10000 --bootstraps 10000 --seed 1 -o validation.json`,
-		Args: exactArgs(2),
+      --standardize within --permutations 10000 --bootstraps 10000 --seed 1 -o validation.json
+  painmark signature validate csps.signature.json clinicA/features.tsv clinicB/features.tsv --target all.tsv:pain`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.MinimumNArgs(2)(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := readForFeatures(args[0], args[1])
-			if err != nil {
-				return err
-			}
-			ids, _, x, y, err := valIn.load(args[1], true)
-			if err != nil {
-				return err
-			}
 			o := signature.EvalOptions{Standardize: standardize, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
-			e, err := signature.Evaluate(s, learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, y, o)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[1], err)
+			var s *signature.Signature
+			var cohorts []signature.Cohort
+			var subjects [][]string
+			for _, path := range args[1:] {
+				sig, err := readForFeatures(args[0], path)
+				if err != nil {
+					return err
+				}
+				s = sig
+				ids, _, x, y, err := valIn.load(path, true)
+				if err != nil {
+					return err
+				}
+				cohorts = append(cohorts, signature.Cohort{Name: path, X: learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, Y: y})
+				subjects = append(subjects, ids)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s on %d subjects (outcome standardization: %s): r = %.3f (p = %.3g, 95%% CI %.3f to %.3f), MAE = %.3f (p = %.3g), R² = %.3f, explained variance = %.3f\n",
-				s.Name, len(ids), standardize, e.R, e.PR, e.RCI[0], e.RCI[1], e.MAE, e.PMAE, e.R2, e.ExplainedVariance)
-			return writeJSON(valOut, map[string]any{"signature": s.Name, "signature_checksum": s.Checksum, "subjects": ids,
-				"outcome": e.Outcome, "predictions": e.Predictions, "r": e.R, "mae": e.MAE, "r2": e.R2, "explained_variance": e.ExplainedVariance,
-				"p_r": e.PR, "p_mae": e.PMAE, "r_ci95": e.RCI, "mae_ci95": e.MAECI, "options": o, "software_version": version.String()})
+			me, err := signature.EvaluateCohorts(s, cohorts, o)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			report := func(name string, n int, e *signature.Evaluation, std string) map[string]any {
+				fmt.Fprintf(w, "%s on %s, %d subjects (outcome: %s): r = %.3f (p = %.3g, 95%% CI %.3f to %.3f), MAE = %.3f (p = %.3g), R² = %.3f, explained variance = %.3f\n",
+					s.Name, name, n, std, e.R, e.PR, e.RCI[0], e.RCI[1], e.MAE, e.PMAE, e.R2, e.ExplainedVariance)
+				return map[string]any{"cohort": name, "outcome": e.Outcome, "predictions": e.Predictions, "r": e.R, "mae": e.MAE, "r2": e.R2,
+					"explained_variance": e.ExplainedVariance, "p_r": e.PR, "p_mae": e.PMAE, "r_ci95": e.RCI, "mae_ci95": e.MAECI}
+			}
+			var results []map[string]any
+			for i, e := range me.Cohorts {
+				r := report(me.Names[i], len(subjects[i]), e, standardize)
+				r["subjects"] = subjects[i]
+				results = append(results, r)
+			}
+			out := map[string]any{"signature": s.Name, "signature_checksum": s.Checksum, "cohorts": results, "options": o, "software_version": version.String()}
+			if len(cohorts) > 1 {
+				fmt.Fprintf(w, "explained variance weighted by cohort size: %.3f\n", me.WeightedExplainedVariance)
+				out["weighted_explained_variance"] = me.WeightedExplainedVariance
+				out["pooled_within_z"] = report("the pooled cohorts", len(me.Pooled.Outcome), me.Pooled, "z-scored within each cohort")
+			}
+			return writeJSON(valOut, out)
 		},
 	}
 	f := validate.Flags()

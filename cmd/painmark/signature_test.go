@@ -39,8 +39,12 @@ func TestSignatureCommands(t *testing.T) {
 		}
 	}
 	out, stderr, code = runCLI(t, "signature", "validate", sig, feat, "--target", parts+":pain", "--standardize", "within", "--permutations", "99", "--bootstraps", "99", "-o", filepath.Join(dir, "val.json"))
-	if code != 0 || !strings.Contains(out, "RPN on 35 subjects") || !strings.Contains(out, "p = 0.01") {
+	if code != 0 || !strings.Contains(out, "35 subjects") || !strings.Contains(out, "p = 0.01") {
 		t.Errorf("validate: %d %s %s", code, out, stderr)
+	}
+	out, stderr, code = runCLI(t, "signature", "validate", sig, feat, feat, "--target", parts+":pain", "--permutations", "9", "--bootstraps", "0", "-o", filepath.Join(dir, "val2.json"))
+	if code != 0 || !strings.Contains(out, "weighted by cohort size") || !strings.Contains(out, "the pooled cohorts, 70 subjects") {
+		t.Errorf("validate two cohorts: %d %s %s", code, out, stderr)
 	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
