@@ -70,15 +70,8 @@ func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmtList := func(v []float64) string {
-		parts := make([]string, len(v))
-		for i, f := range v {
-			parts[i] = strconv.FormatFloat(f, 'g', -1, 64)
-		}
-		return "[" + strings.Join(parts, ",") + "]"
-	}
 	script := "from sklearn.metrics import mean_absolute_error as a, r2_score as b, explained_variance_score as c\n" +
-		"y=" + fmtList(e.Outcome) + "\np=" + fmtList(e.Predictions) + "\nprint(repr(a(y,p)), repr(b(y,p)), repr(c(y,p)))"
+		"y=" + testdata.PyList(e.Outcome) + "\np=" + testdata.PyList(e.Predictions) + "\nprint(repr(a(y,p)), repr(b(y,p)), repr(c(y,p)))"
 	out, err := exec.Command(py, "-c", script).Output()
 	if err != nil {
 		t.Fatal(err)

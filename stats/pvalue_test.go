@@ -6,9 +6,9 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
 )
 
 // FDR equals statsmodels' multipletests(method="fdr_bh") on p-values with ties, zeros and ones.
@@ -27,12 +27,8 @@ func TestLiveFDREqualsStatsmodels(t *testing.T) {
 		}
 	}
 	p[5], p[6] = 0, 1
-	parts := make([]string, len(p))
-	for i, v := range p {
-		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
 	script := "import json\nfrom statsmodels.stats.multitest import multipletests\n" +
-		"print(json.dumps(multipletests([" + strings.Join(parts, ",") + "], method='fdr_bh')[1].tolist()))"
+		"print(json.dumps(multipletests(" + testdata.PyList(p) + ", method='fdr_bh')[1].tolist()))"
 	out, err := exec.Command(py, "-c", script).Output()
 	if err != nil {
 		t.Fatal(err)
@@ -75,15 +71,8 @@ func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list := func(v []float64) string {
-			s := make([]string, len(v))
-			for i, x := range v {
-				s[i] = strconv.FormatFloat(x, 'g', -1, 64)
-			}
-			return "[" + strings.Join(s, ",") + "]"
-		}
 		script := "import json, numpy as np\nfrom scipy.stats import binom, binomtest\n" +
-			"a=np.array(" + list(a) + "); b=np.array(" + list(b) + "); n=len(a); d=a-b; k=int((d>0).sum())\n" +
+			"a=np.array(" + testdata.PyList(a) + "); b=np.array(" + testdata.PyList(b) + "); n=len(a); d=a-b; k=int((d>0).sum())\n" +
 			"ci=binomtest(k, n).proportion_ci(confidence_level=0.95, method='exact')\n" +
 			"print(json.dumps([k, 2*min(binom.cdf(k,n,.5), 1-binom.cdf(k-1,n,.5)), ci.low, ci.high, d.mean()/d.std(ddof=1)]))"
 		out, err := exec.Command(py, "-c", script).Output()

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -58,4 +60,14 @@ func RunPython(t testing.TB, script string, in, out any) {
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("%s: %v", script, err)
 	}
+}
+
+// PyList writes values as a Python list literal with every digit kept (shortest round-trip
+// representation), for inline peer scripts.
+func PyList(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return "[" + strings.Join(s, ",") + "]"
 }
