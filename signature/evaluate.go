@@ -220,3 +220,64 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 	}
 	return me, nil
 }
+
+// CovariateCheck is the association of a signature's predictions with one covariate (age, sex,
+// questionnaires, motion): Pearson r, its permutation p-value, and the Benjamini-Hochberg q over
+// all covariates checked together. A specific signature predicts pain, not its confounds.
+type CovariateCheck struct {
+	Name string
+	N    int
+	R    float64
+	P, Q float64
+}
+
+// CheckCovariates correlates the predictions with each covariate (subjects missing a covariate —
+// NaN — are left out of that covariate's test), with two-sided permutation p-values (|r| at least
+// as large, permutation k drawn from PCG(seed, k)) and FDR across covariates.
+func CheckCovariates(pred []float64, names []string, covariates [][]float64, permutations int, seed uint64) ([]CovariateCheck, error) {
+	if permutations < 1 {
+		return nil, fmt.Errorf("covariate checks need permutations, got %d", permutations)
+	}
+	out := make([]CovariateCheck, len(names))
+	ps := make([]float64, len(names))
+	for c, name := range names {
+		if len(covariates[c]) != len(pred) {
+			return nil, fmt.Errorf("covariate %s has %d values for %d subjects", name, len(covariates[c]), len(pred))
+		}
+		var p, v []float64
+		for i, x := range covariates[c] {
+			if !math.IsNaN(x) {
+				p, v = append(p, pred[i]), append(v, x)
+			}
+		}
+		if len(p) < 3 {
+			return nil, fmt.Errorf("covariate %s has %d values: need at least 3", name, len(p))
+		}
+		r := stats.Pearson(p, v)
+		if math.IsNaN(r) {
+			return nil, fmt.Errorf("covariate %s is constant", name)
+		}
+		null := make([]float64, permutations)
+		parallel.For(permutations, func(k int) {
+			perm := rand.New(rand.NewPCG(seed, uint64(k+1))).Perm(len(p))
+			shuffled := make([]float64, len(p))
+			for i, j := range perm {
+				shuffled[i] = p[j]
+			}
+			null[k] = stats.Pearson(shuffled, v)
+		})
+		pv, err := stats.PermutationP(r, null, stats.PermAbs, true)
+		if err != nil {
+			return nil, fmt.Errorf("covariate %s: %w", name, err)
+		}
+		out[c], ps[c] = CovariateCheck{Name: name, N: len(p), R: r, P: pv}, pv
+	}
+	q, err := stats.FDR(ps)
+	if err != nil {
+		return nil, err
+	}
+	for c := range out {
+		out[c].Q = q[c]
+	}
+	return out, nil
+}

@@ -124,3 +124,30 @@ func TestEvaluateCohorts(t *testing.T) {
 		t.Errorf("pooled r %v (Pearson %v), p %v", p.R, r, p.PR)
 	}
 }
+
+// Covariate checks: a covariate built from the predictions is flagged, an independent one is not;
+// missing values are left out; the FDR is over the covariates checked.
+func TestCheckCovariates(t *testing.T) {
+	x, y, _ := bochumdata.Data(t)
+	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred, _ := s.Apply(x)
+	confound, noise := make([]float64, len(pred)), make([]float64, len(pred))
+	for i := range pred {
+		confound[i] = pred[i] + 0.1*float64(i%3)
+		noise[i] = math.Sin(float64(i) * 12.9898) // unrelated to the predictions
+	}
+	noise[4] = math.NaN()
+	res, err := CheckCovariates(pred, []string{"confound", "noise", "pain"}, [][]float64{confound, noise, y}, 999, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].P > 0.01 || res[1].P < 0.05 || res[1].N != len(pred)-1 || res[0].Q < res[0].P {
+		t.Errorf("covariate checks %+v", res)
+	}
+	for _, c := range res {
+		t.Logf("%s: r = %.3f, p = %.3g, q = %.3g (n = %d)", c.Name, c.R, c.P, c.Q, c.N)
+	}
+}

@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -123,6 +124,29 @@ func (p *Participants) Labels(subjects []string, column string) ([]string, error
 			return nil, fmt.Errorf("%s: subject %q has no value in column %q", p.Path, s, column)
 		}
 		out[i] = col.Raw[r]
+	}
+	return out, nil
+}
+
+// Covariate returns a numeric column for the given subjects, in their order, with NaN where a
+// subject has no value (covariate checks leave those subjects out). A subject missing from the
+// table is still an error.
+func (p *Participants) Covariate(subjects []string, column string) ([]float64, error) {
+	vals, err := p.Floats(column)
+	if err != nil {
+		return nil, err
+	}
+	col := p.mustColumn(column)
+	out := make([]float64, len(subjects))
+	for i, s := range subjects {
+		r, err := p.Row(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = vals[r]
+		if col.Missing[r] {
+			out[i] = math.NaN()
+		}
 	}
 	return out, nil
 }

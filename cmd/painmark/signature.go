@@ -97,6 +97,7 @@ giving plausible wrong predictions.`,
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
 	var valIn learnInputs
 	var valOut, standardize, convention string
+	var covariates []string
 	var perms, boots int
 	var seed uint64
 	validate := &cobra.Command{
@@ -119,6 +120,7 @@ CSps study pooled its clinical cohorts).`,
 			o := signature.EvalOptions{Standardize: standardize, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
 			var s *signature.Signature
 			var cohorts []signature.Cohort
+			var covResults [][]signature.CovariateCheck
 			var subjects [][]string
 			for _, path := range args[1:] {
 				sig, err := readForFeatures(args[0], path)
@@ -132,6 +134,13 @@ CSps study pooled its clinical cohorts).`,
 				}
 				cohorts = append(cohorts, signature.Cohort{Name: path, X: learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, Y: y})
 				subjects = append(subjects, ids)
+				if len(covariates) > 0 {
+					checks, err := covariateChecks(s, valIn.target, ids, cohorts[len(cohorts)-1].X, covariates, perms, seed)
+					if err != nil {
+						return fmt.Errorf("%s: %w", path, err)
+					}
+					covResults = append(covResults, checks)
+				}
 			}
 			me, err := signature.EvaluateCohorts(s, cohorts, o)
 			if err != nil {
@@ -148,6 +157,12 @@ CSps study pooled its clinical cohorts).`,
 			for i, e := range me.Cohorts {
 				r := report(me.Names[i], len(subjects[i]), e, standardize)
 				r["subjects"] = subjects[i]
+				if covResults != nil {
+					r["covariates"] = covResults[i]
+					for _, c := range covResults[i] {
+						fmt.Fprintf(w, "  predictions vs %s: r = %.3f (p = %.3g, FDR q = %.3g, n = %d)\n", c.Name, c.R, c.P, c.Q, c.N)
+					}
+				}
 				results = append(results, r)
 			}
 			out := map[string]any{"signature": s.Name, "signature_checksum": s.Checksum, "cohorts": results, "options": o, "software_version": version.String()}
@@ -167,6 +182,7 @@ CSps study pooled its clinical cohorts).`,
 	f.IntVar(&boots, "bootstraps", 10000, "bootstrap resamples of subjects for 95% CIs (0: none)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (results do not depend on the number of cores)")
 	f.StringVar(&convention, "p-convention", string(stats.PermSklearn), "p-value convention: sklearn, abs, no-plus-one or strict")
+	f.StringSliceVar(&covariates, "covariates", nil, "participants-table columns to correlate with the predictions (age, sex, motion...), permutation p and FDR across them")
 	f.StringVarP(&valOut, "out", "o", "validation.json", "result JSON")
 	var trIn learnInputs
 	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut string
@@ -252,6 +268,33 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
 	cmd.AddCommand(importRPN, show, apply, validate, train)
 	return cmd
+}
+
+// covariateChecks correlates the signature's predictions for these subjects with covariates from the
+// participants table named by --target TABLE:COLUMN.
+func covariateChecks(s *signature.Signature, target string, ids []string, x learn.Matrix, names []string, perms int, seed uint64) ([]signature.CovariateCheck, error) {
+	i := strings.LastIndex(target, ":")
+	if i <= 0 {
+		return nil, usageError{fmt.Errorf("--covariates needs --target TABLE:COLUMN (the covariates are that table's columns)")}
+	}
+	pt, err := table.ReadParticipants(target[:i], "", nil)
+	if err != nil {
+		return nil, err
+	}
+	covs := make([][]float64, len(names))
+	for c, name := range names {
+		if covs[c], err = pt.Covariate(ids, name); err != nil {
+			return nil, err
+		}
+	}
+	pred, err := s.Apply(x)
+	if err != nil {
+		return nil, err
+	}
+	if perms < 1 {
+		perms = 10000
+	}
+	return signature.CheckCovariates(pred, names, covs, perms, seed)
 }
 
 // readConnectomeSidecar reads the regions and feature definition painmark connectome records beside

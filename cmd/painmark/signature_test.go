@@ -42,6 +42,10 @@ func TestSignatureCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "35 subjects") || !strings.Contains(out, "p = 0.01") {
 		t.Errorf("validate: %d %s %s", code, out, stderr)
 	}
+	out, stderr, code = runCLI(t, "signature", "validate", sig, feat, "--target", parts+":pain", "--covariates", "pain", "--permutations", "99", "--bootstraps", "0", "-o", filepath.Join(dir, "valcov.json"))
+	if code != 0 || !strings.Contains(out, "predictions vs pain: r = 0.990 (p = 0.01, FDR q = 0.01, n = 35)") {
+		t.Errorf("validate --covariates: %d %s %s", code, out, stderr)
+	}
 	out, stderr, code = runCLI(t, "signature", "validate", sig, feat, feat, "--target", parts+":pain", "--permutations", "9", "--bootstraps", "0", "-o", filepath.Join(dir, "val2.json"))
 	if code != 0 || !strings.Contains(out, "weighted by cohort size") || !strings.Contains(out, "the pooled cohorts, 70 subjects") {
 		t.Errorf("validate two cohorts: %d %s %s", code, out, stderr)
