@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,7 +268,62 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.IntVar(&trCurveRepeats, "curve-repeats", 100, "random splits per learning-curve size")
 	tf.StringVar(&trBootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
 	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
-	cmd.AddCommand(importRPN, show, apply, validate, train)
+	var fcOut string
+	forced := &cobra.Command{
+		Use:   "forced-choice SIGNATURE FEATURES_A FEATURES_B",
+		Short: "Two-alternative forced choice between paired conditions (CanlabCore's definition): accuracy, binomial p, CI",
+		Long: `forced-choice applies the signature to two feature tables of the same subjects (condition A, expected
+to score higher — e.g. heat pain — and condition B — e.g. innocuous cold), pairs them by subject ID and
+reports the share of subjects whose A scores above their B (ties count as misses), CanlabCore's
+binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian d.`,
+		Example: `  painmark signature forced-choice csps.signature.json heat/features.tsv cold/features.tsv -o forced_choice.json`,
+		Args:    exactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			scores := make([]map[string]float64, 2)
+			var order []string
+			for c, path := range args[1:] {
+				s, err := readForFeatures(args[0], path)
+				if err != nil {
+					return err
+				}
+				ids, _, x, _, err := (&learnInputs{}).load(path, false)
+				if err != nil {
+					return err
+				}
+				pred, err := s.Apply(learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data})
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				scores[c] = map[string]float64{}
+				for i, id := range ids {
+					scores[c][id] = pred[i]
+				}
+				if c == 0 {
+					order = ids
+				}
+			}
+			var a, b []float64
+			var paired []string
+			for _, id := range order {
+				if vb, ok := scores[1][id]; ok {
+					a, b, paired = append(a, scores[0][id]), append(b, vb), append(paired, id)
+				}
+			}
+			if len(paired) < len(scores[0]) || len(paired) < len(scores[1]) {
+				slog.Warn("subjects without both conditions are left out", "paired", len(paired), "in A", len(scores[0]), "in B", len(scores[1]))
+			}
+			r, err := stats.ForcedChoice(a, b)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "forced choice, %d pairs: accuracy %.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%), binomial p = %.3g, d = %.2f\n",
+				r.N, 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1], r.P, r.D)
+			return writeJSON(fcOut, map[string]any{"subjects": paired, "score_a": a, "score_b": b, "n": r.N, "hits": r.Hits, "accuracy": r.Accuracy,
+				"se": r.SE, "p": r.P, "ci95": r.CI, "d": finiteOrNull(r.D), "d_a": finiteOrNull(r.Da), "software_version": version.String()})
+		},
+	}
+	forced.Flags().StringVarP(&fcOut, "out", "o", "forced_choice.json", "result JSON")
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced)
 	return cmd
 }
 
@@ -355,4 +412,13 @@ func checkFeatureDefinition(s *signature.Signature, sidecar string) error {
 		return fmt.Errorf("features are %s/%s/%s (%s), the signature needs %s/%s/%s", fd.Kind, fd.Estimator, fd.Scaling, sidecar, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)
 	}
 	return nil
+}
+
+// finiteOrNull is v, or nil (JSON null) where v is NaN or infinite (d when every pair differs by
+// the same amount), which JSON cannot hold.
+func finiteOrNull(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
 }

@@ -50,6 +50,11 @@ func TestSignatureCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "weighted by cohort size") || !strings.Contains(out, "the pooled cohorts, 70 subjects") {
 		t.Errorf("validate two cohorts: %d %s %s", code, out, stderr)
 	}
+	// Forced choice of a table against itself: every pair ties, so no hit.
+	out, stderr, code = runCLI(t, "signature", "forced-choice", sig, feat, feat, "-o", filepath.Join(dir, "fc.json"))
+	if code != 0 || !strings.Contains(out, "35 pairs: accuracy 0.0%") {
+		t.Errorf("forced-choice: %d %s %s", code, out, stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
