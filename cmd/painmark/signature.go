@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -323,7 +325,66 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 		},
 	}
 	forced.Flags().StringVarP(&fcOut, "out", "o", "forced_choice.json", "result JSON")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced)
+	var nodesOut, nodesImage, nodesAtlas string
+	nodes := &cobra.Command{
+		Use:     "nodes SIGNATURE",
+		Short:   "Nodal predictive strength: the signature's weights summed per region, as a table and a NIfTI map",
+		Example: `  painmark signature nodes rpn.signature.json -o rpn_nodes.tsv --image rpn_nodes.nii.gz --atlas mist122`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			ns, err := s.NodalStrength()
+			if err != nil {
+				return err
+			}
+			names, systems := make([]string, len(ns)), make([]string, len(ns))
+			edges, sums, abs := make([]float64, len(ns)), make([]float64, len(ns)), make([]float64, len(ns))
+			values := map[string]float64{}
+			for i, n := range ns {
+				names[i], systems[i], edges[i], sums[i], abs[i] = n.Region, n.System, float64(n.Edges), n.Sum, n.AbsSum
+				values[n.Region] = n.Sum
+			}
+			if err := table.Write(nodesOut, &table.Table{Columns: []*table.Column{table.TextColumn("region", names), table.TextColumn("system", systems),
+				table.NumericColumn("edges", edges), table.NumericColumn("sum_weights", sums), table.NumericColumn("sum_abs_weights", abs)}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "nodal strengths of %s's %d regions in %s\n", s.Name, len(ns), nodesOut)
+			if nodesImage == "" {
+				return nil
+			}
+			tmp, err := os.MkdirTemp("", "painmark-atlas")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			img, err := atlas.BuiltinImage(nodesAtlas, tmp)
+			if err != nil {
+				return usageError{fmt.Errorf("--atlas: %w", err)}
+			}
+			tab, err := atlas.Builtin(nodesAtlas)
+			if err != nil {
+				return err
+			}
+			vox, missing := signature.NodalImage(values, img, tab)
+			if len(missing) > 0 {
+				slog.Warn("regions without voxels in the atlas are left out of the image", "regions", missing)
+			}
+			hdr := nifti.NewHeader(img.Shape[:], nifti.Float32)
+			hdr.SetAffine(img.Affine, nifti.XformScannerAnat)
+			if err := nifti.Write(nodesImage, hdr, vox); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "summed weights painted on %s in %s\n", nodesAtlas, nodesImage)
+			return nil
+		},
+	}
+	nodes.Flags().StringVarP(&nodesOut, "out", "o", "nodes.tsv", "per-region table")
+	nodes.Flags().StringVar(&nodesImage, "image", "", "also write the summed weights as a NIfTI map (.nii or .nii.gz)")
+	nodes.Flags().StringVar(&nodesAtlas, "atlas", "mist122", "built-in atlas whose label image carries the map")
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes)
 	return cmd
 }
 

@@ -55,6 +55,12 @@ func TestSignatureCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "35 pairs: accuracy 0.0%") {
 		t.Errorf("forced-choice: %d %s %s", code, out, stderr)
 	}
+	nodesImg := filepath.Join(dir, "nodes.nii.gz")
+	if out, stderr, code := runCLI(t, "signature", "nodes", sig, "-o", filepath.Join(dir, "nodes.tsv"), "--image", nodesImg); code != 0 || !strings.Contains(out, "123 regions") {
+		t.Errorf("nodes: %d %s %s", code, out, stderr)
+	} else if _, stderr, code := runCLI(t, "inspect", nodesImg); code != 0 {
+		t.Errorf("the nodal map does not read back: %s", stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
