@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
@@ -384,7 +385,55 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 	nodes.Flags().StringVarP(&nodesOut, "out", "o", "nodes.tsv", "per-region table")
 	nodes.Flags().StringVar(&nodesImage, "image", "", "also write the summed weights as a NIfTI map (.nii or .nii.gz)")
 	nodes.Flags().StringVar(&nodesAtlas, "atlas", "mist122", "built-in atlas whose label image carries the map")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes)
+	var lesIn learnInputs
+	var lesOut, lesStd string
+	var lesRepeats int
+	var lesSeed uint64
+	lesion := &cobra.Command{
+		Use:     "lesion SIGNATURE FEATURES",
+		Short:   "Virtual lesions: explained variance lost per edge, and as edges are removed by weight and at random",
+		Example: `  painmark signature lesion csps.signature.json features.tsv --target participants.tsv:pain --repeats 1000 -o lesions.json`,
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := readForFeatures(args[0], args[1])
+			if err != nil {
+				return err
+			}
+			_, names, x, y, err := lesIn.load(args[1], true)
+			if err != nil {
+				return err
+			}
+			r, err := signature.VirtualLesions(s, learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, y, lesStd, lesRepeats, lesSeed)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[1], err)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s: explained variance %.3f with all %d weighted edges\n", s.Name, r.Full, len(r.Edges))
+			order := make([]int, len(r.Edges))
+			for i := range order {
+				order[i] = i
+			}
+			sort.SliceStable(order, func(a, b int) bool { return r.Drop[order[a]] > r.Drop[order[b]] })
+			edgeNames := make([]string, len(r.Edges))
+			for i, f := range r.Edges {
+				edgeNames[i] = names[f]
+			}
+			for _, i := range order[:min(5, len(order))] {
+				fmt.Fprintf(w, "  lesioning %s alone loses %.3f\n", edgeNames[i], r.Drop[i])
+			}
+			return writeJSON(lesOut, map[string]any{"signature": s.Name, "full_explained_variance": r.Full, "edges": edgeNames,
+				"drop": r.Drop, "removal_by_weight": r.ByWeight, "removal_random_mean": r.RandomMean, "removal_random_sd": r.RandomSD,
+				"repeats": r.Repeats, "seed": lesSeed, "standardize": lesStd, "software_version": version.String()})
+		},
+	}
+	lf := lesion.Flags()
+	lf.StringVar(&lesIn.target, "target", "", "outcome as TABLE:COLUMN or COLUMN of the feature table")
+	lf.StringVar(&lesIn.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
+	lf.StringVar(&lesStd, "standardize", signature.StandardizeNone, "outcome standardization: none, training or within")
+	lf.IntVar(&lesRepeats, "repeats", 1000, "random removal orders")
+	lf.Uint64Var(&lesSeed, "seed", 1, "random seed")
+	lf.StringVarP(&lesOut, "out", "o", "lesions.json", "result JSON")
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion)
 	return cmd
 }
 

@@ -61,6 +61,9 @@ func TestSignatureCommands(t *testing.T) {
 	} else if _, stderr, code := runCLI(t, "inspect", nodesImg); code != 0 {
 		t.Errorf("the nodal map does not read back: %s", stderr)
 	}
+	if out, stderr, code := runCLI(t, "signature", "lesion", sig, feat, "--target", parts+":pain", "--repeats", "10", "-o", filepath.Join(dir, "lesions.json")); code != 0 || !strings.Contains(out, "explained variance 0.979 with all 21 weighted edges") {
+		t.Errorf("lesion: %d %s %s", code, out, stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)

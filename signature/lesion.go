@@ -1,0 +1,137 @@
+package signature
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/learn"
+)
+
+// LesionResult is a virtual-lesion dissection of a signature on a cohort (the CSps study's): the
+// explained variance of the intact signature, the drop when each weighted edge alone is removed
+// (its weight set to 0), and the explained variance as edges are removed one after another in
+// order of decreasing |weight| and in random orders.
+type LesionResult struct {
+	Full float64
+	// Edges are the weighted features (positions in the feature vector), Drop[i] the loss of
+	// explained variance when Edges[i] alone is lesioned.
+	Edges []int
+	Drop  []float64
+	// ByWeight[k] is the explained variance with the k edges of largest |weight| removed
+	// (k = 0..len(Edges)); RandomMean/RandomSD over Repeats random removal orders.
+	ByWeight             []float64
+	RandomMean, RandomSD []float64
+	Repeats              int
+}
+
+// VirtualLesions dissects the signature on a cohort whose outcome is prepared as Evaluate prepares
+// it (standardize: none, training or within). Random removal order r is drawn from PCG(seed, r).
+func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize string, repeats int, seed uint64) (*LesionResult, error) {
+	e, err := Evaluate(s, x, y, EvalOptions{Standardize: standardize})
+	if err != nil {
+		return nil, err
+	}
+	out := e.Outcome
+	n := len(out)
+	// Each weighted edge's contribution to every prediction: w_c·(x − centre)/scale.
+	var edges []int
+	var contrib [][]float64
+	for c, f := range s.Selected {
+		w := s.Weights[c]
+		if w == 0 {
+			continue
+		}
+		col := make([]float64, n)
+		for i := 0; i < n; i++ {
+			v := x.Data[i*x.Cols+f]
+			if s.Center != nil {
+				v = (v - s.Center[f]) / s.Scale[f]
+			}
+			col[i] = w * v
+		}
+		edges, contrib = append(edges, f), append(contrib, col)
+	}
+	if len(edges) == 0 {
+		return nil, fmt.Errorf("signature %q has no weighted edge to lesion", s.Name)
+	}
+	ev := func(pred []float64) float64 {
+		resid := make([]float64, n)
+		for i := range resid {
+			resid[i] = out[i] - pred[i]
+		}
+		return 1 - variance(resid)/variance(out)
+	}
+	without := func(pred []float64, c int) []float64 {
+		p := append([]float64(nil), pred...)
+		for i := range p {
+			p[i] -= contrib[c][i]
+		}
+		return p
+	}
+	r := &LesionResult{Full: ev(e.Predictions), Edges: edges, Drop: make([]float64, len(edges)), Repeats: repeats}
+	for c := range edges {
+		r.Drop[c] = r.Full - ev(without(e.Predictions, c))
+	}
+	removal := func(order []int) []float64 {
+		curve := []float64{r.Full}
+		pred := e.Predictions
+		for _, c := range order {
+			pred = without(pred, c)
+			curve = append(curve, ev(pred))
+		}
+		return curve
+	}
+	byWeight := make([]int, len(edges))
+	for i := range byWeight {
+		byWeight[i] = i
+	}
+	sort.SliceStable(byWeight, func(a, b int) bool {
+		return math.Abs(s.weightOf(edges[byWeight[a]])) > math.Abs(s.weightOf(edges[byWeight[b]]))
+	})
+	r.ByWeight = removal(byWeight)
+	if repeats > 0 {
+		curves := make([][]float64, repeats)
+		parallel.For(repeats, func(k int) {
+			order := rand.New(rand.NewPCG(seed, uint64(k+1))).Perm(len(edges))
+			curves[k] = removal(order)
+		})
+		r.RandomMean, r.RandomSD = make([]float64, len(edges)+1), make([]float64, len(edges)+1)
+		for step := range r.RandomMean {
+			col := make([]float64, repeats)
+			for k := range curves {
+				col[k] = curves[k][step]
+			}
+			r.RandomMean[step], r.RandomSD[step] = meanAndSD(col)
+		}
+	}
+	return r, nil
+}
+
+// weightOf is the weight of feature f (0 when not selected).
+func (s *Signature) weightOf(f int) float64 {
+	i := sort.SearchInts(s.Selected, f)
+	if i < len(s.Selected) && s.Selected[i] == f {
+		return s.Weights[i]
+	}
+	return 0
+}
+
+// meanAndSD is the mean and sample SD (0 for a single value).
+func meanAndSD(v []float64) (float64, float64) {
+	var m float64
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	if len(v) < 2 {
+		return m, 0
+	}
+	var ss float64
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(ss / float64(len(v)-1))
+}
