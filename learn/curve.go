@@ -2,7 +2,6 @@ package learn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/painmark/painmark/internal/parallel"
@@ -54,29 +53,9 @@ func LearningCurve(pl Pipeline, x Matrix, y []float64, sizes []int, repeats int,
 				return nil, err
 			}
 		}
-		pt.MeanR, pt.SDR = meanSD(pt.R)
-		pt.MeanMAE, pt.SDMAE = meanSD(pt.MAE)
+		pt.MeanR, pt.SDR = stats.MeanSD(pt.R)
+		pt.MeanMAE, pt.SDMAE = stats.MeanSD(pt.MAE)
 		out[si] = pt
 	}
 	return out, nil
-}
-
-// meanSD is the mean and sample SD of the finite values (an r is undefined when the predictions
-// of a split are constant).
-func meanSD(v []float64) (float64, float64) {
-	var ok []float64
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			ok = append(ok, x)
-		}
-	}
-	if len(ok) < 2 {
-		return math.NaN(), math.NaN()
-	}
-	m := stats.Mean(ok)
-	var ss float64
-	for _, x := range ok {
-		ss += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(ss / float64(len(ok)-1))
 }

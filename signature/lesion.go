@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
 )
 
 // LesionResult is a virtual-lesion dissection of a signature on a cohort (the CSps study's): the
@@ -104,7 +105,7 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 			for k := range curves {
 				col[k] = curves[k][step]
 			}
-			r.RandomMean[step], r.RandomSD[step] = meanAndSD(col)
+			r.RandomMean[step], r.RandomSD[step] = stats.MeanSD(col)
 		}
 	}
 	return r, nil
@@ -117,21 +118,4 @@ func (s *Signature) weightOf(f int) float64 {
 		return s.Weights[i]
 	}
 	return 0
-}
-
-// meanAndSD is the mean and sample SD (0 for a single value).
-func meanAndSD(v []float64) (float64, float64) {
-	var m float64
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
-	if len(v) < 2 {
-		return m, 0
-	}
-	var ss float64
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(ss / float64(len(v)-1))
 }

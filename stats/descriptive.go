@@ -75,3 +75,23 @@ func Percentile(sorted []float64, q float64) float64 {
 	}
 	return a + d*t
 }
+
+// MeanSD is the mean and sample standard deviation (ddof 1) of the non-NaN values (NaN when fewer
+// than two are left).
+func MeanSD(v []float64) (mean, sd float64) {
+	var ok []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) < 2 {
+		return math.NaN(), math.NaN()
+	}
+	mean = Mean(ok)
+	var ss float64
+	for _, x := range ok {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(ok)-1))
+}
