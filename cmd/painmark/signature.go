@@ -433,7 +433,58 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 	lf.IntVar(&lesRepeats, "repeats", 1000, "random removal orders")
 	lf.Uint64Var(&lesSeed, "seed", 1, "random seed")
 	lf.StringVarP(&lesOut, "out", "o", "lesions.json", "result JSON")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion)
+	var resOut, resName string
+	var resDrop, resSystems []string
+	restrict := &cobra.Command{
+		Use:   "restrict SIGNATURE",
+		Short: "The part of a signature on a subset of its regions (e.g. brain only), for data that lack the others",
+		Example: `  painmark signature restrict csps.signature.json --system brain,brainstem --name bCSps -o bcsps.signature.json
+  painmark signature restrict rpn.signature.json --drop GlobSig -o rpn-nogs.signature.json`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(resDrop) == 0) == (len(resSystems) == 0) {
+				return usageError{fmt.Errorf("give either --drop REGIONS or --system SYSTEMS")}
+			}
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			keep := func(r signature.Region) bool {
+				if len(resSystems) > 0 {
+					for _, sys := range resSystems {
+						if strings.EqualFold(r.System, sys) {
+							return true
+						}
+					}
+					return false
+				}
+				for _, d := range resDrop {
+					if r.Name == d {
+						return false
+					}
+				}
+				return true
+			}
+			name := resName
+			if name == "" {
+				name = s.Name + "-restricted"
+			}
+			r, err := s.Restrict(name, keep)
+			if err != nil {
+				return err
+			}
+			if err := signature.Write(resOut, r); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d of %d regions, %d of %d weighted features kept\n", resOut, len(r.Regions), len(s.Regions), len(r.Selected), len(s.Selected))
+			return nil
+		},
+	}
+	restrict.Flags().StringSliceVar(&resDrop, "drop", nil, "regions to leave out, by name")
+	restrict.Flags().StringSliceVar(&resSystems, "system", nil, "systems to keep (brain, brainstem, spinal)")
+	restrict.Flags().StringVar(&resName, "name", "", "name of the restricted signature")
+	restrict.Flags().StringVarP(&resOut, "out", "o", "restricted.signature.json", "signature file")
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict)
 	return cmd
 }
 

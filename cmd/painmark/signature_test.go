@@ -64,6 +64,9 @@ func TestSignatureCommands(t *testing.T) {
 	if out, stderr, code := runCLI(t, "signature", "lesion", sig, feat, "--target", parts+":pain", "--repeats", "10", "-o", filepath.Join(dir, "lesions.json")); code != 0 || !strings.Contains(out, "explained variance 0.979 with all 21 weighted edges") {
 		t.Errorf("lesion: %d %s %s", code, out, stderr)
 	}
+	if out, stderr, code := runCLI(t, "signature", "restrict", sig, "--drop", "GlobSig", "-o", filepath.Join(dir, "nogs.json")); code != 0 || !strings.Contains(out, "122 of 123 regions, 23 of 25 weighted features") {
+		t.Errorf("restrict: %d %s %s", code, out, stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
