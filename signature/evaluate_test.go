@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/bochumdata"
 	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/stats"
 )
@@ -18,11 +17,7 @@ import (
 // p-value and a bootstrap interval that do not depend on the number of workers, within-cohort
 // standardization, and a refusal to standardize by a training SD the signature does not record.
 func TestEvaluateRPNOnBochum(t *testing.T) {
-	x, y, golden := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, y, golden := rpnOnBochum(t)
 	o := EvalOptions{Permutations: 999, Bootstraps: 500, Seed: 4}
 	e, err := Evaluate(s, x, y, o)
 	if err != nil {
@@ -61,11 +56,7 @@ func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
 	if py == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
-	x, y, _ := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, y, _ := rpnOnBochum(t)
 	e, err := Evaluate(s, x, y, EvalOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,11 +79,7 @@ func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
 // Several cohorts at once: each cohort's evaluation, the size-weighted explained variance, and the
 // pool of within-cohort z-scored outcomes (each part with mean 0 and SD 1).
 func TestEvaluateCohorts(t *testing.T) {
-	x, y, _ := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, y, _ := rpnOnBochum(t)
 	a, b := make([]int, 17), make([]int, 18)
 	for i := range a {
 		a[i] = i
@@ -128,11 +115,7 @@ func TestEvaluateCohorts(t *testing.T) {
 // Covariate checks: a covariate built from the predictions is flagged, an independent one is not;
 // missing values are left out; the FDR is over the covariates checked.
 func TestCheckCovariates(t *testing.T) {
-	x, y, _ := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, y, _ := rpnOnBochum(t)
 	pred, _ := s.Apply(x)
 	confound, noise := make([]float64, len(pred)), make([]float64, len(pred))
 	for i := range pred {

@@ -4,20 +4,13 @@ import (
 	"math"
 	"runtime"
 	"testing"
-
-	"github.com/painmark/painmark/internal/bochumdata"
-	"github.com/painmark/painmark/internal/testdata"
 )
 
 // Virtual lesions of the RPN on the Bochum sample: each edge's drop equals the explained variance
 // lost by a copy of the signature with that weight set to 0; removing every edge leaves no explained
 // variance; random orders start and end at the same points and do not depend on the workers.
 func TestVirtualLesionsOfRPN(t *testing.T) {
-	x, y, _ := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, y, _ := rpnOnBochum(t)
 	r, err := VirtualLesions(s, x, y, StandardizeNone, 50, 7)
 	if err != nil {
 		t.Fatal(err)

@@ -4,19 +4,13 @@ import (
 	"math"
 	"testing"
 
-	"github.com/painmark/painmark/internal/bochumdata"
-	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/learn"
 )
 
 // The RPN without the global signal, applied to the features of the 122 MIST regions only, predicts
 // what the full RPN predicts with the global signal's edges removed.
 func TestRestrictRPNToMIST(t *testing.T) {
-	x, _, _ := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, _, _ := rpnOnBochum(t)
 	r, err := s.Restrict("RPN-noGS", func(reg Region) bool { return reg.Name != "GlobSig" })
 	if err != nil {
 		t.Fatal(err)

@@ -10,16 +10,13 @@ import (
 	"github.com/painmark/painmark/internal/bochumdata"
 	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/table"
 )
 
 // The imported RPN applied to the Bochum features gives the stored RPN predictions to 1e-12, and
 // survives a write and read unchanged.
 func TestImportedRPNReproducesStoredPredictions(t *testing.T) {
-	x, _, golden := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, x, _, golden := rpnOnBochum(t)
 	pred, err := s.Apply(x)
 	if err != nil {
 		t.Fatal(err)
@@ -94,4 +91,15 @@ func TestTrainedSignatureRoundTrip(t *testing.T) {
 	if _, err := Read(newer); err == nil || !strings.Contains(err.Error(), "version 9") {
 		t.Errorf("newer format: %v", err)
 	}
+}
+
+// rpnOnBochum is the imported RPN with the Bochum features, pain sensitivity and golden table.
+func rpnOnBochum(t *testing.T) (*Signature, learn.Matrix, []float64, *table.Table) {
+	t.Helper()
+	x, y, golden := bochumdata.Data(t)
+	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, x, y, golden
 }
