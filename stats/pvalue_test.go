@@ -91,3 +91,54 @@ func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
 		}
 	}
 }
+
+// TTestInd equals scipy.stats.ttest_ind (Student and Welch) in t and p, and its interval and
+// Cohen's d equal the textbook formulas computed with numpy and scipy.stats.t (scipy 1.10's
+// ttest_ind has no confidence_interval yet). Skipped unless PAINMARK_PYTHON is
+// set.
+func TestLiveTTestEqualsScipy(t *testing.T) {
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewSource(21))
+	a, b := make([]float64, 14), make([]float64, 23)
+	for i := range a {
+		a[i] = rng.NormFloat64()*1.5 + 0.6
+	}
+	for i := range b {
+		b[i] = rng.NormFloat64()
+	}
+	for _, equal := range []bool{true, false} {
+		r, err := TTestInd(a, b, equal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pyBool := "False"
+		if equal {
+			pyBool = "True"
+		}
+		script := "import json, numpy as np\nfrom scipy import stats\n" +
+			"a=np.array(" + testdata.PyList(a) + "); b=np.array(" + testdata.PyList(b) + ")\n" +
+			"res=stats.ttest_ind(a, b, equal_var=" + pyBool + ")\n" +
+			"na, nb, va, vb = len(a), len(b), a.var(ddof=1), b.var(ddof=1)\n" +
+			"sp=np.sqrt(((na-1)*va+(nb-1)*vb)/(na+nb-2))\n" +
+			"se, df = (sp*np.sqrt(1/na+1/nb), na+nb-2) if " + pyBool + " else (np.sqrt(va/na+vb/nb), (va/na+vb/nb)**2/((va/na)**2/(na-1)+(vb/nb)**2/(nb-1)))\n" +
+			"d=a.mean()-b.mean(); q=stats.t.ppf(0.975, df)\n" +
+			"print(json.dumps([res.statistic, res.pvalue, d-q*se, d+q*se, d/sp]))"
+		out, err := exec.Command(py, "-c", script).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		got := []float64{r.T, r.P, r.CI[0], r.CI[1], r.CohenD}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-10*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("equal_var=%v: %s = %v, scipy %v", equal, []string{"t", "p", "CI low", "CI high", "d"}[i], got[i], want[i])
+			}
+		}
+	}
+}
