@@ -1,11 +1,9 @@
 package stats
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand"
 	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
@@ -14,8 +12,7 @@ import (
 // FDR equals statsmodels' multipletests(method="fdr_bh") on p-values with ties, zeros and ones.
 // Skipped unless PAINMARK_PYTHON is set.
 func TestLiveFDREqualsStatsmodels(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	rng := rand.New(rand.NewSource(19))
@@ -29,14 +26,7 @@ func TestLiveFDREqualsStatsmodels(t *testing.T) {
 	p[5], p[6] = 0, 1
 	script := "import json\nfrom statsmodels.stats.multitest import multipletests\n" +
 		"print(json.dumps(multipletests(" + testdata.PyList(p) + ", method='fdr_bh')[1].tolist()))"
-	out, err := exec.Command(py, "-c", script).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []float64
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	want := testdata.PythonFloats(t, script)
 	got, err := FDR(p)
 	if err != nil {
 		t.Fatal(err)
@@ -55,8 +45,7 @@ func TestLiveFDREqualsStatsmodels(t *testing.T) {
 // Clopper-Pearson interval and d, each equal to scipy's binom.cdf / binomtest computed from the same
 // hits (and numpy for d). Skipped unless PAINMARK_PYTHON is set.
 func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	rng := rand.New(rand.NewSource(20))
@@ -75,14 +64,7 @@ func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
 			"a=np.array(" + testdata.PyList(a) + "); b=np.array(" + testdata.PyList(b) + "); n=len(a); d=a-b; k=int((d>0).sum())\n" +
 			"ci=binomtest(k, n).proportion_ci(confidence_level=0.95, method='exact')\n" +
 			"print(json.dumps([k, 2*min(binom.cdf(k,n,.5), 1-binom.cdf(k-1,n,.5)), ci.low, ci.high, d.mean()/d.std(ddof=1)]))"
-		out, err := exec.Command(py, "-c", script).Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []float64
-		if err := json.Unmarshal(out, &want); err != nil {
-			t.Fatal(err)
-		}
+		want := testdata.PythonFloats(t, script)
 		got := []float64{float64(r.Hits), r.P, r.CI[0], r.CI[1], r.D}
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
@@ -97,8 +79,7 @@ func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
 // ttest_ind has no confidence_interval yet). Skipped unless PAINMARK_PYTHON is
 // set.
 func TestLiveTTestEqualsScipy(t *testing.T) {
-	py := os.Getenv("PAINMARK_PYTHON")
-	if py == "" {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	rng := rand.New(rand.NewSource(21))
@@ -126,14 +107,7 @@ func TestLiveTTestEqualsScipy(t *testing.T) {
 			"se, df = (sp*np.sqrt(1/na+1/nb), na+nb-2) if " + pyBool + " else (np.sqrt(va/na+vb/nb), (va/na+vb/nb)**2/((va/na)**2/(na-1)+(vb/nb)**2/(nb-1)))\n" +
 			"d=a.mean()-b.mean(); q=stats.t.ppf(0.975, df)\n" +
 			"print(json.dumps([res.statistic, res.pvalue, d-q*se, d+q*se, d/sp]))"
-		out, err := exec.Command(py, "-c", script).Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []float64
-		if err := json.Unmarshal(out, &want); err != nil {
-			t.Fatal(err)
-		}
+		want := testdata.PythonFloats(t, script)
 		got := []float64{r.T, r.P, r.CI[0], r.CI[1], r.CohenD}
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-10*math.Max(1, math.Abs(want[i])) {

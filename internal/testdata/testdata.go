@@ -71,3 +71,22 @@ func PyList(v []float64) string {
 	}
 	return "[" + strings.Join(s, ",") + "]"
 }
+
+// PythonFloats runs an inline script with the peers' Python (PAINMARK_PYTHON; the test is skipped
+// without it) and returns the JSON list of numbers it prints.
+func PythonFloats(t testing.TB, script string) []float64 {
+	t.Helper()
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	out, err := exec.Command(py, "-c", script).Output()
+	if err != nil {
+		t.Fatalf("peer script: %v", err)
+	}
+	var v []float64
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("peer script printed %q: %v", out, err)
+	}
+	return v
+}
