@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -325,7 +326,9 @@ func Decode(r io.Reader) (*Array, error) {
 	if int64(n)*8 > maxBytes {
 		return nil, fmt.Errorf("array of shape %v needs %d GiB as float64, more than the %d GiB allowed", h.Shape, int64(n)*8>>30, maxBytes>>30)
 	}
-	a := &Array{Shape: h.Shape, Dtype: h.Dtype, FortranOrder: h.FortranOrder, Data: make([]float64, n)}
+	// The values grow with the data actually read, so a header that promises more than the stream
+	// holds fails at the end of the data instead of first reserving the promised size.
+	a := &Array{Shape: h.Shape, Dtype: h.Dtype, FortranOrder: h.FortranOrder, Data: make([]float64, 0, min(n, 1<<20))}
 	const chunk = 1 << 16
 	buf := make([]byte, chunk*dt.size)
 	for done := 0; done < n; {
@@ -334,6 +337,7 @@ func Decode(r io.Reader) (*Array, error) {
 		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, fmt.Errorf("data end after %d of %d elements of shape %v (truncated file?)", done, n, h.Shape)
 		}
+		a.Data = slices.Grow(a.Data, m)[:done+m]
 		if err := decode(dt, b, a.Data[done:done+m], done); err != nil {
 			return nil, err
 		}

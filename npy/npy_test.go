@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -170,5 +171,27 @@ func TestBadInput(t *testing.T) {
 	}
 	if err := Write(filepath.Join(t.TempDir(), "x.npy"), []int{2}, []float64{1.5, 2}, "<i4"); err == nil {
 		t.Error("writing 1.5 as int32 should fail")
+	}
+}
+
+// A header that promises far more data than the stream holds fails at the end of the data without
+// first reserving the promised 15 GiB (found by fuzzing: the fuzz worker died reserving it).
+func TestDecodeDoesNotReservePromisedSize(t *testing.T) {
+	header := "{'descr': '<f8', 'fortran_order': False, 'shape': (400000000, 5), }"
+	for (10+len(header)+1)%64 != 0 {
+		header += " "
+	}
+	raw := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)+1), 0)
+	raw = append(append(raw, header...), '\n')
+	raw = append(raw, make([]byte, 800)...) // 100 values
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Decode(bytes.NewReader(raw))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("error %v, want a truncated-data error", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("decoding a truncated stream allocated %d MiB", grew>>20)
 	}
 }
