@@ -58,7 +58,7 @@ func (t *Table) NumRows() int {
 	if len(t.Columns) == 0 {
 		return 0
 	}
-	return len(t.Columns[0].Raw)
+	return max(len(t.Columns[0].Raw), len(t.Columns[0].Values))
 }
 
 // Names returns the column names in file order.
@@ -359,12 +359,23 @@ func Write(path string, t *Table) error {
 	if err := w.Write(t.Names()); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	n := t.NumRows()
+	for _, c := range t.Columns {
+		// A numeric column whose values were changed after reading (Raw dropped) is written from
+		// its values; any other column must hold a cell per row.
+		if len(c.Raw) != n && !(c.IsNumeric() && len(c.Values) == n) {
+			return fmt.Errorf("%s: column %q has %d cells for %d rows", path, c.Name, len(c.Raw), n)
+		}
+	}
 	row := make([]string, len(t.Columns))
-	for i := 0; i < t.NumRows(); i++ {
+	for i := 0; i < n; i++ {
 		for j, c := range t.Columns {
-			if c.Missing[i] {
+			switch {
+			case len(c.Raw) != n && math.IsNaN(c.Values[i]), len(c.Raw) == n && len(c.Missing) == n && c.Missing[i]:
 				row[j] = "n/a"
-			} else {
+			case len(c.Raw) != n:
+				row[j] = strconv.FormatFloat(c.Values[i], 'g', -1, 64)
+			default:
 				row[j] = c.Raw[i]
 			}
 		}

@@ -258,3 +258,26 @@ func TestReadPhysio(t *testing.T) {
 		t.Errorf("column count: %v", err)
 	}
 }
+
+// A numeric column changed in place after reading (its text dropped) is written from its values;
+// a column with the wrong number of cells is refused instead of panicking.
+func TestWriteChangedAndShortColumns(t *testing.T) {
+	dir := t.TempDir()
+	c := NumericColumn("v", []float64{1.5, math.NaN(), 3})
+	c.Values[0], c.Raw = 2.25, nil
+	path := filepath.Join(dir, "t.tsv")
+	if err := Write(path, &Table{Columns: []*Column{TextColumn("id", []string{"a", "b", "c"}), c}}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := back.Floats("v")
+	if v[0] != 2.25 || !math.IsNaN(v[1]) || v[2] != 3 {
+		t.Errorf("read back %v", v)
+	}
+	if err := Write(path, &Table{Columns: []*Column{TextColumn("id", []string{"a", "b", "c"}), TextColumn("short", []string{"x"})}}); err == nil {
+		t.Error("a column with 1 cell for 3 rows accepted")
+	}
+}

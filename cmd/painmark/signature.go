@@ -484,7 +484,133 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 	restrict.Flags().StringSliceVar(&resSystems, "system", nil, "systems to keep (brain, brainstem, spinal)")
 	restrict.Flags().StringVar(&resName, "name", "", "name of the restricted signature")
 	restrict.Flags().StringVarP(&resOut, "out", "o", "restricted.signature.json", "signature file")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict)
+	var chPainPre, chPainPost, chGroup, chOut string
+	var chEdge, chCompare []string
+	var chPerms int
+	var chSeed uint64
+	change := &cobra.Command{
+		Use:   "change SIGNATURE PRE_FEATURES POST_FEATURES",
+		Short: "Intervention change: signature change vs pain change per group, and one edge's Fisher-z change between groups",
+		Example: `  painmark signature change csps.signature.json pre/features.tsv post/features.tsv \
+      --pain-pre participants.tsv:pain_pre --pain-post participants.tsv:pain_post --group participants.tsv:arm \
+      --edge M1_l,C6_dh_l --compare active,sham -o change.json`,
+		Args: exactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ids [2][]string
+			var xs [2]learn.Matrix
+			var preds [2]map[string]float64
+			var s *signature.Signature
+			for k, path := range args[1:] {
+				sig, err := readForFeatures(args[0], path)
+				if err != nil {
+					return err
+				}
+				s = sig
+				id, _, x, _, err := (&learnInputs{}).load(path, false)
+				if err != nil {
+					return err
+				}
+				xs[k], ids[k] = learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, id
+				p, err := s.Apply(xs[k])
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				preds[k] = map[string]float64{}
+				for i, v := range p {
+					preds[k][id[i]] = v
+				}
+			}
+			column := func(spec string) (*table.Participants, string, error) {
+				i := strings.LastIndex(spec, ":")
+				if i <= 0 {
+					return nil, "", usageError{fmt.Errorf("%q: give TABLE:COLUMN", spec)}
+				}
+				pt, err := table.ReadParticipants(spec[:i], "", nil)
+				return pt, spec[i+1:], err
+			}
+			var paired []string
+			postRow := map[string]int{}
+			for i, id := range ids[1] {
+				postRow[id] = i
+			}
+			for _, id := range ids[0] {
+				if _, ok := postRow[id]; ok {
+					paired = append(paired, id)
+				}
+			}
+			var vals [3][]float64
+			for k, spec := range []string{chPainPre, chPainPost} {
+				pt, col, err := column(spec)
+				if err != nil {
+					return err
+				}
+				if vals[k], err = pt.Values(paired, col); err != nil {
+					return err
+				}
+			}
+			gt, gcol, err := column(chGroup)
+			if err != nil {
+				return err
+			}
+			groups, err := gt.Labels(paired, gcol)
+			if err != nil {
+				return err
+			}
+			sigChange, painChange := make([]float64, len(paired)), make([]float64, len(paired))
+			for i, id := range paired {
+				sigChange[i] = preds[1][id] - preds[0][id]
+				painChange[i] = vals[1][i] - vals[0][i]
+			}
+			res, err := signature.ChangeByGroup(sigChange, painChange, groups, chPerms, chSeed)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, g := range res {
+				fmt.Fprintf(w, "%s (n = %d): signature change vs pain change r = %.3f (p = %.3g); mean changes %.3f and %.3f\n", g.Group, g.N, g.R, g.P, g.MeanSignatureChange, g.MeanPainChange)
+			}
+			out := map[string]any{"signature": s.Name, "subjects": paired, "groups": groups, "signature_change": sigChange, "pain_change": painChange,
+				"by_group": res, "software_version": version.String()}
+			if len(chEdge) > 0 {
+				if len(chEdge) != 2 || len(chCompare) != 2 {
+					return usageError{fmt.Errorf("--edge takes two region names and --compare two group labels")}
+				}
+				f, err := edgeFeature(s, chEdge[0], chEdge[1])
+				if err != nil {
+					return err
+				}
+				var edge [2][]float64
+				for k := range edge {
+					row := map[string]int{}
+					for i, id := range ids[k] {
+						row[id] = i
+					}
+					for _, id := range paired {
+						edge[k] = append(edge[k], xs[k].Data[row[id]*xs[k].Cols+f])
+					}
+				}
+				tt, err := signature.EdgeChange(edge[0], edge[1], groups, chCompare[0], chCompare[1], true)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "edge %s-%s, Fisher-z change %s vs %s: t(%g) = %.3f, p = %.3g, Cohen's d = %.3f, difference %.3f (95%% CI %.3f to %.3f)\n",
+					chEdge[0], chEdge[1], chCompare[0], chCompare[1], tt.DF, tt.T, tt.P, tt.CohenD, tt.MeanDiff, tt.CI[0], tt.CI[1])
+				out["edge"] = map[string]any{"regions": chEdge, "compare": chCompare, "t": tt.T, "df": tt.DF, "p": tt.P, "cohen_d": tt.CohenD,
+					"mean_difference": tt.MeanDiff, "ci95": tt.CI}
+			}
+			return writeJSON(chOut, out)
+		},
+	}
+	cf := change.Flags()
+	cf.StringVar(&chPainPre, "pain-pre", "", "pain before, as TABLE:COLUMN")
+	cf.StringVar(&chPainPost, "pain-post", "", "pain after, as TABLE:COLUMN")
+	cf.StringVar(&chGroup, "group", "", "group (arm) labels, as TABLE:COLUMN")
+	cf.StringSliceVar(&chEdge, "edge", nil, "two region names: the edge whose Fisher-z change is compared between groups")
+	cf.StringSliceVar(&chCompare, "compare", nil, "the two groups the edge test compares (first minus second)")
+	cf.IntVar(&chPerms, "permutations", 10000, "permutations for the change correlations")
+	cf.Uint64Var(&chSeed, "seed", 1, "random seed")
+	cf.StringVarP(&chOut, "out", "o", "change.json", "result JSON")
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict, change)
 	return cmd
 }
 
@@ -513,6 +639,25 @@ func covariateChecks(s *signature.Signature, target string, ids []string, x lear
 		perms = 10000
 	}
 	return signature.CheckCovariates(pred, names, covs, perms, seed)
+}
+
+// edgeFeature is the position of the edge between two named regions in the signature's feature
+// vector (nilearn's lower triangle without the diagonal).
+func edgeFeature(s *signature.Signature, a, b string) (int, error) {
+	ia, ib := -1, -1
+	for i, r := range s.Regions {
+		if r.Name == a {
+			ia = i
+		}
+		if r.Name == b {
+			ib = i
+		}
+	}
+	if ia < 0 || ib < 0 || ia == ib {
+		return 0, fmt.Errorf("the edge %s-%s is not between two regions of %s", a, b, s.Name)
+	}
+	i, j := max(ia, ib), min(ia, ib)
+	return i*(i-1)/2 + j, nil
 }
 
 // readConnectomeSidecar reads the regions and feature definition painmark connectome records beside

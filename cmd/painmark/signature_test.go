@@ -67,6 +67,43 @@ func TestSignatureCommands(t *testing.T) {
 	if out, stderr, code := runCLI(t, "signature", "restrict", sig, "--drop", "GlobSig", "-o", filepath.Join(dir, "nogs.json")); code != 0 || !strings.Contains(out, "122 of 123 regions, 23 of 25 weighted features") {
 		t.Errorf("restrict: %d %s %s", code, out, stderr)
 	}
+	// An intervention: "post" features shrink every subject's connectivity by a subject-specific
+	// factor, and the pain change follows the signature change in one arm only.
+	ft, err := table.Read(feat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := ft.Column("subject")
+	factor := func(i int) float64 { return 1 - 0.02*float64(i%7) }
+	for _, c := range ft.Columns[1:] {
+		for i := range c.Values {
+			c.Values[i] *= factor(i)
+		}
+		c.Raw = nil
+	}
+	postDir := filepath.Join(dir, "post")
+	os.MkdirAll(postDir, 0o755)
+	postFeat := filepath.Join(postDir, "features.tsv")
+	if err := table.Write(postFeat, ft); err != nil {
+		t.Fatal(err)
+	}
+	painPre, painPost, arm := make([]float64, len(ids.Raw)), make([]float64, len(ids.Raw)), make([]string, len(ids.Raw))
+	for i := range ids.Raw {
+		arm[i] = []string{"active", "sham"}[i%2]
+		painPre[i] = float64(i % 5)
+		painPost[i] = painPre[i] + float64((i*3)%4)
+		if arm[i] == "active" {
+			painPost[i] = painPre[i] - float64(i%7)
+		}
+	}
+	study := filepath.Join(dir, "study.tsv")
+	table.Write(study, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", ids.Raw), table.NumericColumn("pain_pre", painPre),
+		table.NumericColumn("pain_post", painPost), table.TextColumn("arm", arm)}})
+	out, stderr, code = runCLI(t, "signature", "change", sig, feat, postFeat, "--pain-pre", study+":pain_pre", "--pain-post", study+":pain_post",
+		"--group", study+":arm", "--edge", "CER5,GlobSig", "--compare", "active,sham", "--permutations", "99", "-o", filepath.Join(dir, "change.json"))
+	if code != 0 || !strings.Contains(out, "active (n = 18)") || !strings.Contains(out, "edge CER5-GlobSig") {
+		t.Errorf("change: %d %s %s", code, out, stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
