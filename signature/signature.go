@@ -78,6 +78,7 @@ type TargetDefinition struct {
 	Mean            float64 `json:"mean,omitempty"`
 	SD              float64 `json:"sd,omitempty"`
 	SignFlipped     bool    `json:"sign_flipped,omitempty"`
+	OutlierRule     string  `json:"outlier_rule,omitempty"`
 }
 
 // Training summarises the training cohort, the hyperparameters and the cross-validated performance.

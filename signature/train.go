@@ -14,6 +14,9 @@ type TargetRecipe struct {
 	Description string
 	ZScore      bool // standardize with the training cohort's mean and SD (ddof 1)
 	Flip        bool // multiply by −1 (after standardizing)
+	// OutlierZ, when positive, leaves out subjects whose outcome lies more than OutlierZ sample
+	// SDs from the cohort mean, before anything is fitted (the rule is recorded in the signature).
+	OutlierZ float64
 }
 
 // TrainOptions set a signature's training.
@@ -29,8 +32,10 @@ type TrainOptions struct {
 	Grid    learn.Grid
 	Scoring learn.Scoring
 	Solver  learn.Solver
-	Splits  []learn.Split
-	CVName  string // the splitting scheme, for the record (e.g. "loo", "kfold:10")
+	// Splits are the folds; nil builds them from CVName (learn.ParseCV) on the subjects the outlier
+	// rule keeps, which is required when the rule is on.
+	Splits []learn.Split
+	CVName string // the splitting scheme (e.g. "loo", "kfold:10"), recorded in the signature
 	// Nested adds nested leave-one-out (the search inside every outer fold): the unbiased estimate.
 	Nested bool
 	// Permutations (refit leave-one-out at the chosen hyperparameters) and Bootstraps of the weights;
@@ -55,6 +60,8 @@ type TrainReport struct {
 	Bootstrap     *learn.BootstrapResult
 	Curve         []learn.CurvePoint
 	Target        []float64 // the training target after the recipe
+	// Excluded are the rows left out by the outlier rule; the other results refer to the rest.
+	Excluded []int
 }
 
 // Train trains a signature: the target recipe, the grid search, the chosen pipeline refitted on all
@@ -65,6 +72,37 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	if len(y) != x.Rows {
 		return nil, nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
 	}
+	var excluded []int
+	if o.Target.OutlierZ > 0 {
+		m, sd := stats.MeanSD(y)
+		var keep []int
+		for i, v := range y {
+			if math.Abs(v-m) > o.Target.OutlierZ*sd {
+				excluded = append(excluded, i)
+			} else {
+				keep = append(keep, i)
+			}
+		}
+		if len(excluded) > 0 {
+			x = x.SelectRows(keep)
+			kept := make([]float64, len(keep))
+			for k, i := range keep {
+				kept[k] = y[i]
+			}
+			y = kept
+			if len(o.Splits) > 0 {
+				return nil, nil, fmt.Errorf("the outlier rule left out %d subjects: give the cross-validation scheme by name (CVName) so its folds are built on the subjects kept", len(excluded))
+			}
+		}
+	}
+	splits := o.Splits
+	if len(splits) == 0 {
+		var err error
+		if splits, err = learn.ParseCV(o.CVName, y, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	o.Splits = splits
 	target := append([]float64(nil), y...)
 	td := TargetDefinition{Description: o.Target.Description, Standardization: StandardizeNone, SignFlipped: o.Target.Flip}
 	if o.Target.ZScore {
@@ -87,7 +125,10 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 			target[i] = -target[i]
 		}
 	}
-	rep := &TrainReport{Target: target}
+	rep := &TrainReport{Target: target, Excluded: excluded}
+	if o.Target.OutlierZ > 0 {
+		td.OutlierRule = fmt.Sprintf("outcome beyond %g sample SDs of the cohort mean left out (%d subjects)", o.Target.OutlierZ, len(excluded))
+	}
 	res, err := learn.Search(o.Solver, o.Base, o.Grid, o.Scoring, x, target, o.Splits)
 	if err != nil {
 		return nil, nil, err

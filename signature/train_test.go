@@ -70,3 +70,25 @@ func TestTrainReproducesPublishedRPN(t *testing.T) {
 	}
 	t.Logf("retrained RPN: %v, weights within %.2g of the published ones, CV r = %.4f", s.Training.Hyperparameters, d, rep.CV.R)
 }
+
+// The outlier rule leaves out a planted extreme outcome before anything is fitted, records itself,
+// and builds the folds on the subjects kept.
+func TestTrainOutlierRule(t *testing.T) {
+	x, y, _ := bochumdata.Data(t)
+	y = append([]float64(nil), y...)
+	y[7] = 40 // far beyond 3 SDs
+	o := TrainOptions{Name: "rpn-outlier", Base: learn.Pipeline{Scaler: "robust", Model: learn.ElasticNet{MaxIter: 100000}},
+		Grid: learn.Grid{K: []int{25}, Alpha: []float64{0.005}, L1Ratio: []float64{0.999}}, Scoring: learn.NegMSE, Solver: learn.SolverPath,
+		CVName: "loo", Target: TargetRecipe{OutlierZ: 3}}
+	s, rep, err := Train(x, y, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Excluded) != 1 || rep.Excluded[0] != 7 || s.Training.N != 34 || len(rep.CVPredictions) != 34 || s.Target.OutlierRule == "" {
+		t.Errorf("excluded %v, n %d, %d CV predictions, rule %q", rep.Excluded, s.Training.N, len(rep.CVPredictions), s.Target.OutlierRule)
+	}
+	o.Splits = learn.LeaveOneOutSplits(x.Rows)
+	if _, _, err := Train(x, y, o); err == nil {
+		t.Error("folds of the full cohort accepted after the outlier rule left a subject out")
+	}
+}

@@ -192,6 +192,7 @@ CSps study pooled its clinical cohorts).`,
 	var trIn learnInputs
 	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut string
 	var trNested, trZ, trFlip bool
+	var trOutlier float64
 	var trPerms, trBoots, trCurveRepeats int
 	var trCurve []int
 	var trSeed uint64
@@ -212,16 +213,18 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 			if err != nil {
 				return err
 			}
-			splits, err := trIn.splits(ids, y)
-			if err != nil {
-				return err
+			var splits []learn.Split // with the outlier rule, Train builds the folds on the subjects kept
+			if trOutlier <= 0 {
+				if splits, err = trIn.splits(ids, y); err != nil {
+					return err
+				}
 			}
 			regions, features, err := readConnectomeSidecar(filepath.Join(filepath.Dir(args[0]), "connectome.json"))
 			if err != nil {
 				return err
 			}
 			o := signature.TrainOptions{Name: trName, Regions: regions, Features: features, Cohort: trCohort,
-				Target: signature.TargetRecipe{Description: trDesc, ZScore: trZ, Flip: trFlip},
+				Target: signature.TargetRecipe{Description: trDesc, ZScore: trZ, Flip: trFlip, OutlierZ: trOutlier},
 				Base:   trIn.pipeline(), Grid: learn.Grid{K: trIn.k, Alpha: trIn.alpha, L1Ratio: trIn.l1},
 				Scoring: learn.Scoring(trScoring), Solver: learn.Solver(trSolver), Splits: splits, CVName: trIn.cv,
 				Nested: trNested, Permutations: trPerms, Bootstraps: trBoots, Seed: trSeed,
@@ -235,6 +238,13 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s: %d subjects, best of %d candidates %v; %s r = %.4f, MAE = %.4f\n", s.Name, len(ids), len(rep.Search.Candidates), s.Training.Hyperparameters, trIn.cv, rep.CV.R, rep.CV.MAE)
+			if len(rep.Excluded) > 0 {
+				left := make([]string, len(rep.Excluded))
+				for k, i := range rep.Excluded {
+					left[k] = ids[i]
+				}
+				fmt.Fprintf(w, "outlier rule left out %d subjects: %s\n", len(left), strings.Join(left, ", "))
+			}
 			if rep.Nested != nil {
 				fmt.Fprintf(w, "nested leave-one-out: r = %.4f, MAE = %.4f\n", rep.NestedCV.R, rep.NestedCV.MAE)
 			}
@@ -261,6 +271,7 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.StringVar(&trDesc, "target-description", "", "what the target is (e.g. \"−z(heat pain threshold)\")")
 	tf.BoolVar(&trZ, "zscore", false, "z-score the outcome with this cohort's mean and SD (recorded for later cohorts)")
 	tf.BoolVar(&trFlip, "flip", false, "multiply the (standardized) outcome by −1")
+	tf.Float64Var(&trOutlier, "outlier-z", 0, "leave out subjects whose outcome is more than this many SDs from the mean (0: keep all)")
 	tf.StringVar(&trSolver, "solver", string(learn.SolverPath), "path or exact (see learn search)")
 	tf.StringVar(&trScoring, "scoring", string(learn.NegMAE), "search objective (see learn search)")
 	tf.BoolVar(&trNested, "nested", false, "also run nested leave-one-out")

@@ -107,6 +107,9 @@ func TestSignatureCommands(t *testing.T) {
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
+	if _, stderr, code := runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--outlier-z", "2", "-o", filepath.Join(dir, "outl.json")); code != 0 {
+		t.Errorf("train --outlier-z: %d %s", code, stderr)
+	}
 	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, "loo r = 0.6266") || !strings.Contains(out, "learning curve: 25 training subjects") {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
