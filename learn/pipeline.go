@@ -15,7 +15,24 @@ type Pipeline struct {
 	// K is the number of features SelectKBest keeps (0: all).
 	K     int
 	Model ElasticNet
+	// Regressor, when set, replaces the ElasticNet after the scaler and SelectKBest (the CSps
+	// study's nonlinear baselines: an RBF SVR). Grid searches and weight bootstraps are for the
+	// ElasticNet pipeline and refuse it.
+	Regressor Regressor `json:",omitempty"`
 }
+
+// Regressor is an estimator that can follow the scaler and SelectKBest in a Pipeline.
+type Regressor interface {
+	FitPredictor(x Matrix, y []float64) (Predictor, error)
+}
+
+// Predictor is a fitted estimator.
+type Predictor interface {
+	Predict(x Matrix) []float64
+}
+
+// FitPredictor makes SVR a Regressor.
+func (s SVR) FitPredictor(x Matrix, y []float64) (Predictor, error) { return s.Fit(x, y) }
 
 // FittedPipeline is a fitted Pipeline.
 type FittedPipeline struct {
@@ -23,6 +40,8 @@ type FittedPipeline struct {
 	Scores   []float64
 	Selected []int
 	Model    *LinearModel
+	// Predictor is the fitted Regressor (Model is nil then).
+	Predictor Predictor `json:"-"`
 }
 
 // Fit fits the steps in order on x, y.
@@ -32,6 +51,12 @@ func (pl Pipeline) Fit(x Matrix, y []float64) (*FittedPipeline, error) {
 		return nil, err
 	}
 	f := &FittedPipeline{Scaling: pre.Scaling, Scores: pre.Scores, Selected: SelectKBest(pre.Scores, effectiveK(pl.K, x.Cols))}
+	if pl.Regressor != nil {
+		if f.Predictor, err = pl.Regressor.FitPredictor(selectColumns(pre.Scaled, f.Selected), y); err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
 	m, err := pl.Model.Fit(selectColumns(pre.Scaled, f.Selected), y)
 	if err != nil {
 		return nil, err
@@ -45,6 +70,9 @@ func (f *FittedPipeline) Predict(x Matrix) []float64 {
 	xs := x
 	if f.Scaling != nil {
 		xs = f.Scaling.Transform(x)
+	}
+	if f.Predictor != nil {
+		return f.Predictor.Predict(selectColumns(xs, f.Selected))
 	}
 	return f.Model.Predict(selectColumns(xs, f.Selected))
 }

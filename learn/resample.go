@@ -102,6 +102,21 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	res := &PermutationResult{Options: o, Null: make([]Metrics, o.N)}
 	switch o.Mode {
 	case PermuteRefit:
+		if pl.Regressor != nil { // no shortcut: the whole leave-one-out per permutation
+			res.Observed, res.Null = Metrics{}, res.Null[:0]
+			for k, target := range targets {
+				pred, err := LeaveOneOut(pl, x, target)
+				if err != nil {
+					return nil, err
+				}
+				if k == 0 {
+					res.Observed = PooledMetrics(pred, target)
+				} else {
+					res.Null = append(res.Null, PooledMetrics(pred, target))
+				}
+			}
+			break
+		}
 		preds, notConv, err := leaveOneOutMany(pl, x, targets)
 		if err != nil {
 			return nil, err
@@ -253,6 +268,9 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	}
 	if _, err := stats.BootstrapP([]float64{1}, 1, 1, o.Convention); err != nil {
 		return nil, err
+	}
+	if pl.Regressor != nil {
+		return nil, fmt.Errorf("the weight bootstrap needs the linear ElasticNet pipeline (the regressor has no feature weights)")
 	}
 	type sparse struct {
 		idx  []int

@@ -373,6 +373,9 @@ const (
 
 // Search runs the grid search with the named solver.
 func Search(s Solver, base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
+	if base.Regressor != nil {
+		return nil, fmt.Errorf("the grid search tunes the ElasticNet pipeline (K, alpha, l1_ratio); evaluate other regressors with fixed settings")
+	}
 	switch s {
 	case SolverPath, "":
 		return PathGridSearch(base, g, scoring, x, y, splits)

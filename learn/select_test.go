@@ -96,3 +96,47 @@ func TestROCAUC(t *testing.T) {
 		t.Error("one-class target accepted")
 	}
 }
+
+// A pipeline with an SVR in place of the ElasticNet fits the SVR on the fold's scaled, selected
+// features and predicts through the same steps; searches and weight bootstraps refuse it.
+func TestPipelineWithRegressor(t *testing.T) {
+	rng := rand.New(rand.NewSource(23))
+	x := Matrix{Rows: 30, Cols: 20, Data: make([]float64, 600)}
+	y := make([]float64, 30)
+	for i := range y {
+		for j := 0; j < 20; j++ {
+			x.Data[i*20+j] = rng.NormFloat64()
+		}
+		y[i] = math.Sin(x.Data[i*20]) + 0.1*rng.NormFloat64()
+	}
+	svr := SVR{C: 2, Tol: 1e-10}
+	pl := Pipeline{Scaler: "robust", K: 5, Regressor: svr}
+	f, err := pl.Fit(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := RobustScaler{}.Fit(x)
+	sel := SelectKBest(FRegression(s.Transform(x), y), 5)
+	m, err := svr.Fit(selectColumns(s.Transform(x), sel), y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := f.Predict(x), m.Predict(selectColumns(s.Transform(x), sel))
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("sample %d: pipeline %v, steps by hand %v", i, got[i], want[i])
+		}
+	}
+	if _, err := CrossValPredict(pl, x, y, LeaveOneOutSplits(30)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Search(SolverPath, pl, Grid{K: []int{5}, Alpha: []float64{1}, L1Ratio: []float64{1}}, NegMSE, x, y, LeaveOneOutSplits(30)); err == nil {
+		t.Error("a grid search over an SVR pipeline accepted")
+	}
+	if _, err := Bootstrap(pl, x, y, BootstrapOptions{N: 5}); err == nil {
+		t.Error("a weight bootstrap of an SVR pipeline accepted")
+	}
+	if res, err := PermutationTest(pl, x, y, PermutationOptions{N: 5, Seed: 1}); err != nil || len(res.Null) != 5 {
+		t.Errorf("permutation test of an SVR pipeline: %v", err)
+	}
+}

@@ -20,6 +20,8 @@ import (
 type learnInputs struct {
 	target, idColumn, scaler string
 	cv, groups               string
+	model                    string
+	svrC, svrEpsilon         float64
 	k                        []int
 	alpha, l1                []float64
 	maxIter                  int
@@ -34,6 +36,11 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 	f.IntVar(&li.maxIter, "max-iter", 100000, "ElasticNet iteration limit")
 	f.Float64Var(&li.tol, "tol", 1e-4, "ElasticNet tolerance (scikit-learn's)")
 	f.StringVar(&li.cv, "cv", "loo", "cross-validation: loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED] (on target quantiles), groupkfold:K or logo (with --groups); seeds give scikit-learn's folds")
+	if !grid {
+		f.StringVar(&li.model, "model", "elasticnet", "the estimator after SelectKBest: elasticnet, svr-rbf or svr-linear (the nonlinear baselines; --C and --epsilon set them)")
+		f.Float64Var(&li.svrC, "C", 1, "SVR's C")
+		f.Float64Var(&li.svrEpsilon, "epsilon", 0.1, "SVR's epsilon")
+	}
 	f.StringVar(&li.groups, "groups", "", "group labels (sites, sessions) for groupkfold and logo, as TABLE:COLUMN of a participants table")
 	if grid {
 		f.IntSliceVar(&li.k, "k", []int{25}, "SelectKBest K values")
@@ -70,7 +77,32 @@ func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) 
 }
 
 func (li *learnInputs) pipeline() learn.Pipeline {
-	return learn.Pipeline{Scaler: li.scaler, K: li.k[0], Model: learn.ElasticNet{Alpha: li.alpha[0], L1Ratio: li.l1[0], MaxIter: li.maxIter, Tol: li.tol}}
+	pl := learn.Pipeline{Scaler: li.scaler, K: li.k[0], Model: learn.ElasticNet{Alpha: li.alpha[0], L1Ratio: li.l1[0], MaxIter: li.maxIter, Tol: li.tol}}
+	switch li.model {
+	case "svr-rbf":
+		pl.Regressor = learn.SVR{Kernel: "rbf", C: li.svrC, Epsilon: svrEpsilon(li.svrEpsilon)}
+	case "svr-linear":
+		pl.Regressor = learn.SVR{Kernel: "linear", C: li.svrC, Epsilon: svrEpsilon(li.svrEpsilon)}
+	}
+	return pl
+}
+
+// svrEpsilon maps a command-line epsilon to SVR's field (where 0 means the default 0.1 and a
+// negative value means 0).
+func svrEpsilon(e float64) float64 {
+	if e == 0 {
+		return -1
+	}
+	return e
+}
+
+// checkModel refuses an unknown --model.
+func (li *learnInputs) checkModel() error {
+	switch li.model {
+	case "", "elasticnet", "svr-rbf", "svr-linear":
+		return nil
+	}
+	return usageError{fmt.Errorf("--model %q: elasticnet, svr-rbf or svr-linear", li.model)}
 }
 
 // loadFeatures reads a subjects x features TSV/CSV (first or --id-column column = subject IDs,
@@ -175,6 +207,9 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 		Example: `  painmark learn cv connectomes/features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 -o cv.json`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cvIn.checkModel(); err != nil {
+				return err
+			}
 			ids, _, x, y, err := cvIn.load(args[0], true)
 			if err != nil {
 				return err
@@ -247,6 +282,9 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
 		Example: `  painmark learn fit features.tsv --target participants.tsv:pain --k 25 --alpha 0.005 -o model.json`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fitIn.model != "" && fitIn.model != "elasticnet" {
+				return usageError{fmt.Errorf("--model %q: fit saves the linear ElasticNet pipeline; evaluate other models with learn cv or learn permute", fitIn.model)}
+			}
 			_, names, x, y, err := fitIn.load(args[0], true)
 			if err != nil {
 				return err
@@ -311,6 +349,9 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
       --n 10000 --seed 1 --mode refit --p-convention sklearn -o permutations.json`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := permIn.checkModel(); err != nil {
+				return err
+			}
 			ids, _, x, y, err := permIn.load(args[0], true)
 			if err != nil {
 				return err
@@ -343,6 +384,9 @@ pooled out-of-fold predictions (per-fold R² under leave-one-out is meaningless)
       --n 10000 --seed 1 --p-convention canlab -o bootstrap.tsv`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if bootIn.model != "" && bootIn.model != "elasticnet" {
+				return usageError{fmt.Errorf("--model %q: the weight bootstrap needs the linear ElasticNet pipeline", bootIn.model)}
+			}
 			_, names, x, y, err := bootIn.load(args[0], true)
 			if err != nil {
 				return err

@@ -111,6 +111,13 @@ func TestLearnCommandsOnBochum(t *testing.T) {
 	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--cv", "logo", "-o", filepath.Join(dir, "z.json")); code == 0 || !strings.Contains(stderr, "group label") {
 		t.Errorf("logo without --groups: %d %s", code, stderr)
 	}
+	out, stderr, code = runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--model", "svr-rbf", "--C", "1", "--cv", "kfold:5", "-o", filepath.Join(dir, "cv-svr.json"))
+	if code != 0 || !strings.Contains(out, "kfold:5 (5 folds)") {
+		t.Errorf("cv --model svr-rbf: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--model", "forest", "-o", filepath.Join(dir, "z2.json")); code != 2 || !strings.Contains(stderr, "forest") {
+		t.Errorf("unknown model: %d %s", code, stderr)
+	}
 	// A feature table whose columns differ from the model's is refused.
 	short := filepath.Join(dir, "short.tsv")
 	os.WriteFile(short, []byte("subject\te00000\nsub-1\t0.1\n"), 0o644)
