@@ -362,11 +362,9 @@ func PathGridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float6
 // (scikit-learn centres X and y inside ElasticNet.fit, and a column's centring does not depend on
 // which others are selected) and the centred target.
 type pathDesign struct {
-	n, p    int
-	pre     *prepared
-	means   []float64
-	colBuf  []float64 // p columns of n values
-	norms   []float64
+	n, p int
+	pre  *prepared
+	*centredDesign
 	yMean   float64
 	yc      []float64
 	yNorm2  float64
@@ -386,17 +384,12 @@ func newPathDesign(base Pipeline, x Matrix, y []float64) (*pathDesign, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &pathDesign{n: n, p: p, pre: pre, norms: make([]float64, p), maxIter: base.Model.MaxIter, tol: base.Model.Tol}
+	d := &pathDesign{n: n, p: p, pre: pre, centredDesign: pre.design, maxIter: base.Model.MaxIter, tol: base.Model.Tol}
 	if d.maxIter == 0 {
 		d.maxIter = 1000
 	}
 	if d.tol == 0 {
 		d.tol = 1e-4
-	}
-	d.colBuf, d.means = centredColumns(pre.Scaled)
-	for j := 0; j < p; j++ {
-		col := d.colBuf[j*n : (j+1)*n]
-		d.norms[j] = linalg.Dot(col, col)
 	}
 	d.yMean = stats.Mean(y)
 	d.yc = make([]float64, n)
@@ -414,7 +407,7 @@ func (d *pathDesign) columns(k int, cols [][]float64, norms []float64) ([]int, [
 	sort.Ints(sel)
 	cols, norms = cols[:0], norms[:0]
 	for _, j := range sel {
-		cols = append(cols, d.colBuf[j*d.n:(j+1)*d.n])
+		cols = append(cols, d.cols[j])
 		norms = append(norms, d.norms[j])
 	}
 	return sel, cols, norms

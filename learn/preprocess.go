@@ -104,21 +104,36 @@ func (s *Scaling) Transform(x Matrix) Matrix {
 // FRegression returns scikit-learn's f_regression F statistics (r_regression with centring, then
 // F = r²/(1−r²)·(n−2); non-finite correlations count as 0, perfect ones as the largest float).
 func FRegression(x Matrix, y []float64) []float64 {
+	return newCentredDesign(x).fRegression(y)
+}
+
+// centredDesign is a matrix's columns centred on their means, with the means and the columns'
+// squared norms: what f_regression needs, and what ElasticNet's own centring produces, computed once.
+type centredDesign struct {
+	buf, means, norms []float64 // buf: p columns of n values
+	cols              [][]float64
+}
+
+func newCentredDesign(x Matrix) *centredDesign {
 	n, p := x.Rows, x.Cols
-	buf, _ := centredColumns(x)
-	cols := make([][]float64, p)
-	norms := make([]float64, p)
-	for j := range cols {
-		cols[j] = buf[j*n : (j+1)*n]
-		norms[j] = linalg.Dot(cols[j], cols[j])
+	d := &centredDesign{cols: make([][]float64, p), norms: make([]float64, p)}
+	d.buf, d.means = centredColumns(x)
+	for j := range d.cols {
+		d.cols[j] = d.buf[j*n : (j+1)*n]
+		d.norms[j] = linalg.Dot(d.cols[j], d.cols[j])
 	}
+	return d
+}
+
+// fRegression is f_regression's F of every column against y.
+func (d *centredDesign) fRegression(y []float64) []float64 {
 	ym := stats.Mean(y)
-	yc := make([]float64, n)
+	yc := make([]float64, len(y))
 	for i, v := range y {
 		yc[i] = v - ym
 	}
-	f := make([]float64, p)
-	fScores(f, cols, norms, yc)
+	f := make([]float64, len(d.cols))
+	fScores(f, d.cols, d.norms, yc)
 	return f
 }
 

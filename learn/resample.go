@@ -195,10 +195,6 @@ func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64) ([][]float64, i
 		}
 		k := effectiveK(pl.K, d.p)
 		l1, l2 := d.penalties(pl.Model.Alpha, pl.Model.L1Ratio)
-		cols := make([][]float64, d.p)
-		for j := range cols {
-			cols[j] = d.colBuf[j*d.n : (j+1)*d.n]
-		}
 		scores := make([]float64, d.p)
 		yc := make([]float64, d.n)
 		sel := make([][]float64, k)
@@ -212,10 +208,10 @@ func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64) ([][]float64, i
 			for c := range yc {
 				yc[c] -= yMean
 			}
-			fScores(scores, cols, d.norms, yc)
+			fScores(scores, d.cols, d.norms, yc)
 			chosen := topK(scores, k)
 			for c, j := range chosen {
-				sel[c] = cols[j]
+				sel[c] = d.cols[j]
 			}
 			w, _, _, ok := coordinateDescent(sel[:len(chosen)], yc, l1, l2, maxIter, tol)
 			if !ok {

@@ -333,6 +333,7 @@ type prepared struct {
 	Scaling *Scaling
 	Scaled  Matrix
 	Scores  []float64
+	design  *centredDesign // the scaled columns centred, behind Scores and reused by the path solver
 }
 
 func (pl Pipeline) prepare(x Matrix, y []float64) (*prepared, error) {
@@ -354,7 +355,8 @@ func (pl Pipeline) prepare(x Matrix, y []float64) (*prepared, error) {
 	default:
 		return nil, fmt.Errorf("unknown scaler %q (robust, standard, none)", pl.Scaler)
 	}
-	p.Scores = FRegression(p.Scaled, y)
+	p.design = newCentredDesign(p.Scaled)
+	p.Scores = p.design.fRegression(y)
 	return p, nil
 }
 
