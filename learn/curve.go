@@ -2,7 +2,6 @@ package learn
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
@@ -38,7 +37,7 @@ func LearningCurve(pl Pipeline, x Matrix, y []float64, sizes []int, repeats int,
 		pt := CurvePoint{TrainSize: size, Repeats: repeats, R: make([]float64, repeats), MAE: make([]float64, repeats)}
 		errs := make([]error, repeats)
 		parallel.For(repeats, func(k int) {
-			perm := rand.New(rand.NewPCG(seed, uint64(size)*1000000+uint64(k))).Perm(n)
+			perm := stats.Permutation(seed, uint64(size)*1000000+uint64(k), n)
 			train, test := perm[:size], perm[size:]
 			fit, err := pl.Fit(x.SelectRows(train), pick(y, train))
 			if err != nil {

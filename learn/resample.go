@@ -64,11 +64,6 @@ func PooledMetrics(pred, truth []float64) Metrics {
 	return Metrics{R: stats.Pearson(pred, truth), MAE: ae / float64(len(pred)), R2: 1 - sse/sst}
 }
 
-// permutation returns permutation k of n subjects, drawn from PCG(seed, k).
-func permutation(seed uint64, k, n int) []int {
-	return rand.New(rand.NewPCG(seed, uint64(k))).Perm(n)
-}
-
 // PermutationTest tests the leave-one-out predictions of a pipeline with fixed hyperparameters
 // against permutations of the target. In refit mode every permutation reruns the whole
 // leave-one-out procedure: the scaler and centred columns of a fold depend only on its training
@@ -93,7 +88,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	targets := make([][]float64, o.N+1) // 0: observed, k: permutation k
 	targets[0] = y
 	for k := 1; k <= o.N; k++ {
-		perm := permutation(o.Seed, k, n)
+		perm := stats.Permutation(o.Seed, uint64(k), n)
 		targets[k] = make([]float64, n)
 		for i, j := range perm {
 			targets[k][i] = y[j]

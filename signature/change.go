@@ -3,10 +3,8 @@ package signature
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 
-	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -27,9 +25,6 @@ func ChangeByGroup(sigChange, painChange []float64, groups []string, permutation
 	if len(sigChange) != len(painChange) || len(groups) != len(sigChange) {
 		return nil, fmt.Errorf("%d signature changes, %d pain changes and %d group labels", len(sigChange), len(painChange), len(groups))
 	}
-	if permutations < 1 {
-		return nil, fmt.Errorf("change analysis needs permutations, got %d", permutations)
-	}
 	members := map[string][]int{}
 	for i, g := range groups {
 		members[g] = append(members[g], i)
@@ -49,22 +44,9 @@ func ChangeByGroup(sigChange, painChange []float64, groups []string, permutation
 		for k, i := range idx {
 			s[k], p[k] = sigChange[i], painChange[i]
 		}
-		r := stats.Pearson(s, p)
-		if math.IsNaN(r) {
-			return nil, fmt.Errorf("group %s: the changes are constant", g)
-		}
-		null := make([]float64, permutations)
-		parallel.For(permutations, func(k int) {
-			perm := rand.New(rand.NewPCG(seed, uint64(k+1))).Perm(len(s))
-			sh := make([]float64, len(s))
-			for a, b := range perm {
-				sh[a] = s[b]
-			}
-			null[k] = stats.Pearson(sh, p)
-		})
-		pv, err := stats.PermutationP(r, null, stats.PermAbs, true)
+		r, pv, err := stats.PermutedCorrelation(s, p, permutations, seed)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("group %s: %w", g, err)
 		}
 		out = append(out, GroupChange{Group: g, N: len(idx), R: r, P: pv, MeanSignatureChange: stats.Mean(s), MeanPainChange: stats.Mean(p)})
 	}

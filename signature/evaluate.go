@@ -111,9 +111,8 @@ func evaluatePredictions(pred, out []float64, o EvalOptions) (*Evaluation, error
 	if o.Permutations > 0 {
 		nullR, nullMAE := make([]float64, o.Permutations), make([]float64, o.Permutations)
 		parallel.For(o.Permutations, func(k int) {
-			perm := rand.New(rand.NewPCG(o.Seed, uint64(k+1))).Perm(n)
 			shuffled := make([]float64, n)
-			for i, j := range perm {
+			for i, j := range stats.Permutation(o.Seed, uint64(k+1), n) {
 				shuffled[i] = pred[j]
 			}
 			pm := learn.PooledMetrics(shuffled, out)
@@ -235,9 +234,6 @@ type CovariateCheck struct {
 // NaN — are left out of that covariate's test), with two-sided permutation p-values (|r| at least
 // as large, permutation k drawn from PCG(seed, k)) and FDR across covariates.
 func CheckCovariates(pred []float64, names []string, covariates [][]float64, permutations int, seed uint64) ([]CovariateCheck, error) {
-	if permutations < 1 {
-		return nil, fmt.Errorf("covariate checks need permutations, got %d", permutations)
-	}
 	out := make([]CovariateCheck, len(names))
 	ps := make([]float64, len(names))
 	for c, name := range names {
@@ -253,20 +249,7 @@ func CheckCovariates(pred []float64, names []string, covariates [][]float64, per
 		if len(p) < 3 {
 			return nil, fmt.Errorf("covariate %s has %d values: need at least 3", name, len(p))
 		}
-		r := stats.Pearson(p, v)
-		if math.IsNaN(r) {
-			return nil, fmt.Errorf("covariate %s is constant", name)
-		}
-		null := make([]float64, permutations)
-		parallel.For(permutations, func(k int) {
-			perm := rand.New(rand.NewPCG(seed, uint64(k+1))).Perm(len(p))
-			shuffled := make([]float64, len(p))
-			for i, j := range perm {
-				shuffled[i] = p[j]
-			}
-			null[k] = stats.Pearson(shuffled, v)
-		})
-		pv, err := stats.PermutationP(r, null, stats.PermAbs, true)
+		r, pv, err := stats.PermutedCorrelation(p, v, permutations, seed)
 		if err != nil {
 			return nil, fmt.Errorf("covariate %s: %w", name, err)
 		}

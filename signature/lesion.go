@@ -3,7 +3,6 @@ package signature
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/painmark/painmark/internal/parallel"
@@ -96,7 +95,7 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 	if repeats > 0 {
 		curves := make([][]float64, repeats)
 		parallel.For(repeats, func(k int) {
-			order := rand.New(rand.NewPCG(seed, uint64(k+1))).Perm(len(edges))
+			order := stats.Permutation(seed, uint64(k+1), len(edges))
 			curves[k] = removal(order)
 		})
 		r.RandomMean, r.RandomSD = make([]float64, len(edges)+1), make([]float64, len(edges)+1)

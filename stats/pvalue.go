@@ -3,7 +3,10 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
+
+	"github.com/painmark/painmark/internal/parallel"
 )
 
 // PermutationConvention names how a permutation p-value is counted; the peers differ
@@ -143,4 +146,33 @@ func FDR(p []float64) ([]float64, error) {
 		q[idx[r]] = math.Min(running, 1)
 	}
 	return q, nil
+}
+
+// Permutation is permutation number stream of n items, drawn from a PCG generator seeded with
+// (seed, stream): each permutation of a test has its own stream, so the permutations (and the
+// results) do not depend on how many workers draw them or in which order.
+func Permutation(seed uint64, stream uint64, n int) []int {
+	return rand.New(rand.NewPCG(seed, stream)).Perm(n)
+}
+
+// PermutedCorrelation is Pearson's r of a and b with a two-sided permutation p-value (|r| at least
+// as large, neuromaps' convention): permutation k shuffles a with Permutation(seed, k+1, n).
+func PermutedCorrelation(a, b []float64, permutations int, seed uint64) (r, p float64, err error) {
+	if permutations < 1 {
+		return 0, 0, fmt.Errorf("a permutation test needs permutations, got %d", permutations)
+	}
+	r = Pearson(a, b)
+	if math.IsNaN(r) {
+		return r, 0, fmt.Errorf("the correlation is undefined (a constant variable)")
+	}
+	null := make([]float64, permutations)
+	parallel.For(permutations, func(k int) {
+		shuffled := make([]float64, len(a))
+		for i, j := range Permutation(seed, uint64(k+1), len(a)) {
+			shuffled[i] = a[j]
+		}
+		null[k] = Pearson(shuffled, b)
+	})
+	p, err = PermutationP(r, null, PermAbs, true)
+	return r, p, err
 }
