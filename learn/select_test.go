@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/internal/testdata"
 )
 
 // topK keeps exactly the last k of the stable ascending sort (featureRanking), ties and NaN
@@ -74,8 +75,9 @@ func TestFaceSolutionWoodbury(t *testing.T) {
 	}
 }
 
-// ROCAUC is the Mann-Whitney probability, ties counting a half (scikit-learn's roc_auc_score on
-// its documented example gives 0.75), and refuses non-binary or one-class targets.
+// ROCAUC is the Mann-Whitney probability, ties counting a half (worked by hand on small cases;
+// TestLiveROCAUCEqualsSklearn compares it with scikit-learn), and refuses non-binary or one-class
+// targets.
 func TestROCAUC(t *testing.T) {
 	for _, c := range []struct {
 		s, y []float64
@@ -138,5 +140,26 @@ func TestPipelineWithRegressor(t *testing.T) {
 	}
 	if res, err := PermutationTest(pl, x, y, PermutationOptions{N: 5, Seed: 1}); err != nil || len(res.Null) != 5 {
 		t.Errorf("permutation test of an SVR pipeline: %v", err)
+	}
+}
+
+// ROCAUC equals scikit-learn's roc_auc_score on random scores with many ties. Skipped unless
+// PAINMARK_PYTHON is set.
+func TestLiveROCAUCEqualsSklearn(t *testing.T) {
+	rng := rand.New(rand.NewSource(24))
+	var scores, truth []float64
+	for i := 0; i < 200; i++ {
+		y := float64(rng.Intn(2))
+		scores = append(scores, math.Round((rng.NormFloat64()+0.7*y)*4)/4) // quarter steps: ties
+		truth = append(truth, y)
+	}
+	want := testdata.PythonFloats(t, "import json\nfrom sklearn.metrics import roc_auc_score\n"+
+		"print(json.dumps([roc_auc_score("+testdata.PyList(truth)+", "+testdata.PyList(scores)+")]))")
+	got, err := ROCAUC(scores, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got-want[0]) > 1e-14 {
+		t.Errorf("AUC %v, scikit-learn %v", got, want[0])
 	}
 }

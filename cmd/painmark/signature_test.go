@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -110,7 +111,7 @@ func TestSignatureCommands(t *testing.T) {
 	if _, stderr, code := runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--outlier-z", "2", "-o", filepath.Join(dir, "outl.json")); code != 0 {
 		t.Errorf("train --outlier-z: %d %s", code, stderr)
 	}
-	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, "loo r = 0.6266") || !strings.Contains(out, "learning curve: 25 training subjects") {
+	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, fmt.Sprintf("loo r = %.4f", storedR)) || !strings.Contains(out, "learning curve: 25 training subjects") {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
 	retrainedPred := filepath.Join(dir, "retrained.tsv")
