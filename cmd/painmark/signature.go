@@ -123,16 +123,14 @@ CSps study pooled its clinical cohorts).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := signature.EvalOptions{Standardize: standardize, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
-			var s *signature.Signature
+			s, err := readForFeatures(args[0], args[1:]...)
+			if err != nil {
+				return err
+			}
 			var cohorts []signature.Cohort
 			var covResults [][]signature.CovariateCheck
 			var subjects [][]string
 			for _, path := range args[1:] {
-				sig, err := readForFeatures(args[0], path)
-				if err != nil {
-					return err
-				}
-				s = sig
 				ids, _, x, y, err := valIn.load(path, true)
 				if err != nil {
 					return err
@@ -293,13 +291,13 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 		Example: `  painmark signature forced-choice csps.signature.json heat/features.tsv cold/features.tsv -o forced_choice.json`,
 		Args:    exactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := readForFeatures(args[0], args[1:]...)
+			if err != nil {
+				return err
+			}
 			scores := make([]map[string]float64, 2)
 			var order []string
 			for c, path := range args[1:] {
-				s, err := readForFeatures(args[0], path)
-				if err != nil {
-					return err
-				}
 				ids, _, x, _, err := (&learnInputs{}).load(path, false)
 				if err != nil {
 					return err
@@ -510,13 +508,11 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 			var ids [2][]string
 			var xs [2]learn.Matrix
 			var preds [2]map[string]float64
-			var s *signature.Signature
+			s, err := readForFeatures(args[0], args[1:]...)
+			if err != nil {
+				return err
+			}
 			for k, path := range args[1:] {
-				sig, err := readForFeatures(args[0], path)
-				if err != nil {
-					return err
-				}
-				s = sig
 				id, _, x, _, err := (&learnInputs{}).load(path, false)
 				if err != nil {
 					return err
@@ -696,14 +692,16 @@ func readConnectomeSidecar(path string) ([]signature.Region, signature.FeatureDe
 	return regions, signature.FeatureDefinition{Kind: c.Kind, Estimator: c.Estimator, Scaling: c.Scaling, Vectorization: c.VectorOrder}, nil
 }
 
-// readForFeatures reads a signature and checks it against the feature table's connectome.json.
-func readForFeatures(sigPath, featPath string) (*signature.Signature, error) {
+// readForFeatures reads a signature and checks it against each feature table's connectome.json.
+func readForFeatures(sigPath string, featPaths ...string) (*signature.Signature, error) {
 	s, err := signature.Read(sigPath)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(featPath), "connectome.json")); err != nil {
-		return nil, fmt.Errorf("%s: %w", featPath, err)
+	for _, featPath := range featPaths {
+		if err := checkFeatureDefinition(s, filepath.Join(filepath.Dir(featPath), "connectome.json")); err != nil {
+			return nil, fmt.Errorf("%s: %w", featPath, err)
+		}
 	}
 	return s, nil
 }
