@@ -137,17 +137,19 @@ CSps study pooled its clinical cohorts).`,
 				}
 				cohorts = append(cohorts, signature.Cohort{Name: path, X: learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data}, Y: y})
 				subjects = append(subjects, ids)
-				if len(covariates) > 0 {
-					checks, err := covariateChecks(s, valIn.target, ids, cohorts[len(cohorts)-1].X, covariates, perms, seed)
-					if err != nil {
-						return fmt.Errorf("%s: %w", path, err)
-					}
-					covResults = append(covResults, checks)
-				}
 			}
 			me, err := signature.EvaluateCohorts(s, cohorts, o)
 			if err != nil {
 				return err
+			}
+			if len(covariates) > 0 {
+				for i, e := range me.Cohorts {
+					checks, err := covariateChecks(valIn.target, subjects[i], e.Predictions, covariates, perms, seed)
+					if err != nil {
+						return fmt.Errorf("%s: %w", me.Names[i], err)
+					}
+					covResults = append(covResults, checks)
+				}
 			}
 			w := cmd.OutOrStdout()
 			report := func(name string, n int, e *signature.Evaluation, std string) map[string]any {
@@ -621,9 +623,9 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 	return cmd
 }
 
-// covariateChecks correlates the signature's predictions for these subjects with covariates from the
-// participants table named by --target TABLE:COLUMN.
-func covariateChecks(s *signature.Signature, target string, ids []string, x learn.Matrix, names []string, perms int, seed uint64) ([]signature.CovariateCheck, error) {
+// covariateChecks correlates a cohort's predictions with covariates from the participants table
+// named by --target TABLE:COLUMN.
+func covariateChecks(target string, ids []string, pred []float64, names []string, perms int, seed uint64) ([]signature.CovariateCheck, error) {
 	i := strings.LastIndex(target, ":")
 	if i <= 0 {
 		return nil, usageError{fmt.Errorf("--covariates needs --target TABLE:COLUMN (the covariates are that table's columns)")}
@@ -637,10 +639,6 @@ func covariateChecks(s *signature.Signature, target string, ids []string, x lear
 		if covs[c], err = pt.Covariate(ids, name); err != nil {
 			return nil, err
 		}
-	}
-	pred, err := s.Apply(x)
-	if err != nil {
-		return nil, err
 	}
 	if perms < 1 {
 		perms = 10000
