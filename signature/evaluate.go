@@ -57,8 +57,19 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.Outcome(y, o.Standardize)
+	if err != nil {
+		return nil, err
+	}
+	return evaluatePredictions(pred, out, o)
+}
+
+// Outcome prepares a cohort's outcome for comparison with the signature's predictions:
+// standardized as named (none, training: the signature's training mean and SD, within: this
+// cohort's mean and sample SD), then, when standardized, sign-flipped as the signature's target.
+func (s *Signature) Outcome(y []float64, standardize string) ([]float64, error) {
 	out := append([]float64(nil), y...)
-	switch o.Standardize {
+	switch standardize {
 	case StandardizeNone, "":
 	case StandardizeTraining:
 		if !(s.Target.SD > 0) {
@@ -68,22 +79,17 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 			out[i] = (out[i] - s.Target.Mean) / s.Target.SD
 		}
 	case StandardizeWithin:
-		m := stats.Mean(out)
-		var ss float64
-		for _, v := range out {
-			ss += (v - m) * (v - m)
-		}
-		sd := math.Sqrt(ss / float64(len(out)-1))
-		if sd == 0 {
+		m, sd := stats.MeanSD(out)
+		if !(sd > 0) {
 			return nil, fmt.Errorf("the outcome is constant in this cohort")
 		}
 		for i := range out {
 			out[i] = (out[i] - m) / sd
 		}
 	default:
-		return nil, fmt.Errorf("unknown standardization %q (%s, %s, %s)", o.Standardize, StandardizeNone, StandardizeTraining, StandardizeWithin)
+		return nil, fmt.Errorf("unknown standardization %q (%s, %s, %s)", standardize, StandardizeNone, StandardizeTraining, StandardizeWithin)
 	}
-	if s.Target.SignFlipped && o.Standardize != StandardizeNone && o.Standardize != "" {
+	if s.Target.SignFlipped && standardize != StandardizeNone && standardize != "" {
 		for i := range out { // the signature predicts −z(outcome)
 			out[i] = -out[i]
 		}
@@ -93,7 +99,7 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 			return nil, fmt.Errorf("subject %d has no outcome", i)
 		}
 	}
-	return evaluatePredictions(pred, out, o)
+	return out, nil
 }
 
 // evaluatePredictions computes an Evaluation of predictions against a ready outcome.
@@ -205,12 +211,12 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 		n := float64(len(c.Y))
 		wsum += n * e.ExplainedVariance
 		nsum += n
-		w, err := Evaluate(s, c.X, c.Y, EvalOptions{Standardize: StandardizeWithin})
+		z, err := s.Outcome(c.Y, StandardizeWithin)
 		if err != nil {
 			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)
 		}
-		pooledPred = append(pooledPred, w.Predictions...)
-		pooledOut = append(pooledOut, w.Outcome...)
+		pooledPred = append(pooledPred, e.Predictions...)
+		pooledOut = append(pooledOut, z...)
 	}
 	me.WeightedExplainedVariance = wsum / nsum
 	var err error

@@ -106,12 +106,7 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	target := append([]float64(nil), y...)
 	td := TargetDefinition{Description: o.Target.Description, Standardization: StandardizeNone, SignFlipped: o.Target.Flip}
 	if o.Target.ZScore {
-		m := stats.Mean(target)
-		var ss float64
-		for _, v := range target {
-			ss += (v - m) * (v - m)
-		}
-		sd := math.Sqrt(ss / float64(len(target)-1))
+		m, sd := stats.MeanSD(target)
 		if !(sd > 0) {
 			return nil, nil, fmt.Errorf("the outcome is constant: it cannot be z-scored")
 		}
