@@ -38,6 +38,7 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 	n := len(out)
 	// Each weighted edge's contribution to every prediction: w_c·(x − centre)/scale.
 	var edges []int
+	var weights []float64
 	var contrib [][]float64
 	for c, f := range s.Selected {
 		w := s.Weights[c]
@@ -52,7 +53,7 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 			}
 			col[i] = w * v
 		}
-		edges, contrib = append(edges, f), append(contrib, col)
+		edges, weights, contrib = append(edges, f), append(weights, w), append(contrib, col)
 	}
 	if len(edges) == 0 {
 		return nil, fmt.Errorf("signature %q has no weighted edge to lesion", s.Name)
@@ -89,7 +90,7 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 		byWeight[i] = i
 	}
 	sort.SliceStable(byWeight, func(a, b int) bool {
-		return math.Abs(s.weightOf(edges[byWeight[a]])) > math.Abs(s.weightOf(edges[byWeight[b]]))
+		return math.Abs(weights[byWeight[a]]) > math.Abs(weights[byWeight[b]])
 	})
 	r.ByWeight = removal(byWeight)
 	if repeats > 0 {
@@ -108,13 +109,4 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 		}
 	}
 	return r, nil
-}
-
-// weightOf is the weight of feature f (0 when not selected).
-func (s *Signature) weightOf(f int) float64 {
-	i := sort.SearchInts(s.Selected, f)
-	if i < len(s.Selected) && s.Selected[i] == f {
-		return s.Weights[i]
-	}
-	return 0
 }
