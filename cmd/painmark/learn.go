@@ -22,6 +22,7 @@ type learnInputs struct {
 	cv, groups               string
 	model                    string
 	svrC, svrEpsilon         float64
+	forest                   learn.RandomForest
 	k                        []int
 	alpha, l1                []float64
 	maxIter                  int
@@ -37,9 +38,14 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 	f.Float64Var(&li.tol, "tol", 1e-4, "ElasticNet tolerance (scikit-learn's)")
 	f.StringVar(&li.cv, "cv", "loo", "cross-validation: loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED] (on target quantiles), groupkfold:K or logo (with --groups); seeds give scikit-learn's folds")
 	if !grid {
-		f.StringVar(&li.model, "model", "elasticnet", "the estimator after SelectKBest: elasticnet, svr-rbf or svr-linear (the nonlinear baselines; --C and --epsilon set them)")
+		f.StringVar(&li.model, "model", "elasticnet", "the estimator after SelectKBest: elasticnet, svr-rbf, svr-linear or random-forest (the nonlinear baselines; --C and --epsilon set the SVR, --trees etc. the forest)")
 		f.Float64Var(&li.svrC, "C", 1, "SVR's C")
 		f.Float64Var(&li.svrEpsilon, "epsilon", 0.1, "SVR's epsilon")
+		f.IntVar(&li.forest.Trees, "trees", 100, "random forest: number of trees (n_estimators)")
+		f.StringVar(&li.forest.Tree.MaxFeatures, "max-features", "1.0", "random forest: features tried per split (1.0 = all, sqrt, log2, a count or a fraction)")
+		f.IntVar(&li.forest.Tree.MaxDepth, "max-depth", 0, "random forest: maximum tree depth (0: unlimited)")
+		f.IntVar(&li.forest.Tree.MinSamplesLeaf, "min-samples-leaf", 1, "random forest: minimum samples in a leaf")
+		f.Uint32Var(&li.forest.Seed, "forest-seed", 0, "random forest: random_state (the same seed grows scikit-learn's trees)")
 	}
 	f.StringVar(&li.groups, "groups", "", "group labels (sites, sessions) for groupkfold and logo, as TABLE:COLUMN of a participants table")
 	if grid {
@@ -83,6 +89,8 @@ func (li *learnInputs) pipeline() learn.Pipeline {
 		pl.Regressor = learn.SVR{Kernel: "rbf", C: li.svrC, Epsilon: svrEpsilon(li.svrEpsilon)}
 	case "svr-linear":
 		pl.Regressor = learn.SVR{Kernel: "linear", C: li.svrC, Epsilon: svrEpsilon(li.svrEpsilon)}
+	case "random-forest":
+		pl.Regressor = li.forest
 	}
 	return pl
 }
@@ -99,10 +107,10 @@ func svrEpsilon(e float64) float64 {
 // checkModel refuses an unknown --model.
 func (li *learnInputs) checkModel() error {
 	switch li.model {
-	case "", "elasticnet", "svr-rbf", "svr-linear":
+	case "", "elasticnet", "svr-rbf", "svr-linear", "random-forest":
 		return nil
 	}
-	return usageError{fmt.Errorf("--model %q: elasticnet, svr-rbf or svr-linear", li.model)}
+	return usageError{fmt.Errorf("--model %q: elasticnet, svr-rbf, svr-linear or random-forest", li.model)}
 }
 
 // loadFeatures reads a subjects x features TSV/CSV (first or --id-column column = subject IDs,

@@ -115,6 +115,13 @@ func TestLearnCommandsOnBochum(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "kfold:5 (5 folds)") {
 		t.Errorf("cv --model svr-rbf: %d %s %s", code, out, stderr)
 	}
+	out, stderr, code = runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--model", "random-forest", "--trees", "20", "--max-features", "sqrt", "--cv", "kfold:5", "-o", filepath.Join(dir, "cv-rf.json"))
+	if code != 0 || !strings.Contains(out, "kfold:5 (5 folds)") {
+		t.Errorf("cv --model random-forest: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--model", "random-forest", "--max-features", "lots", "-o", filepath.Join(dir, "z3.json")); code == 0 || !strings.Contains(stderr, "lots") {
+		t.Errorf("bad --max-features: %d %s", code, stderr)
+	}
 	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--model", "forest", "-o", filepath.Join(dir, "z2.json")); code != 2 || !strings.Contains(stderr, "forest") {
 		t.Errorf("unknown model: %d %s", code, stderr)
 	}

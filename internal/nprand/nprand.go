@@ -84,3 +84,12 @@ func (r *RandomState) Shuffle(v []int) {
 		v[i], v[j] = v[j], v[i]
 	}
 }
+
+// Randint is RandomState.randint(low, high) for the default integer type: a uniform integer in
+// [low, high). It panics unless low < high (a programming error, as numpy raises).
+func (r *RandomState) Randint(low, high int64) int64 {
+	if low >= high {
+		panic("nprand: Randint needs low < high")
+	}
+	return low + int64(r.Interval(uint64(high-low-1)))
+}

@@ -32,6 +32,8 @@ for seed in (0, 1, 42, 2**32 - 1):
         out["%d/%d" % (seed, n)] = a.tolist()
 r = np.random.RandomState(7)
 out["big"] = [int(v) for v in r.randint(0, 2**40 + 1, size=5, dtype=np.uint64)]
+r = np.random.RandomState(2020)
+out["randint"] = [int(r.randint(2**31 - 1)) for _ in range(3)] + r.randint(5, 54, size=5).tolist()
 print(json.dumps(out))
 `
 	b, err := exec.Command(py, "-c", script).Output()
@@ -59,6 +61,16 @@ print(json.dumps(out))
 	for i, w := range want["big"] {
 		if got := r.Interval(1 << 40); got != uint64(w) {
 			t.Fatalf("64-bit draw %d: %d, numpy %d", i, got, w)
+		}
+	}
+	r = New(2020)
+	for i, w := range want["randint"] {
+		low, high := int64(0), int64(1<<31-1)
+		if i >= 3 {
+			low, high = 5, 54
+		}
+		if got := r.Randint(low, high); got != int64(w) {
+			t.Fatalf("randint draw %d: %d, numpy %d", i, got, w)
 		}
 	}
 }
