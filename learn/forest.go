@@ -3,6 +3,7 @@ package learn
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 
 	"github.com/painmark/painmark/internal/nprand"
@@ -98,6 +99,9 @@ func (f RandomForest) Fit(x Matrix, y []float64) (*ForestModel, error) {
 	for t := range seeds {
 		seeds[t] = uint32(rs.Randint(0, math.MaxInt32))
 	}
+	if presortPays(x.Rows, x.Cols, params.maxFeatures) {
+		data.presort()
+	}
 	model := &ForestModel{Trees: make([]RegressionTree, nTrees)}
 	parallel.For(nTrees, func(t int) {
 		var weight []float64
@@ -124,6 +128,9 @@ func (d DecisionTree) Fit(x Matrix, y []float64) (*RegressionTree, error) {
 	params, err := d.resolve(x.Cols)
 	if err != nil {
 		return nil, err
+	}
+	if presortPays(x.Rows, x.Cols, params.maxFeatures) {
+		data.presort()
 	}
 	t := data.grow(params, nil, d.Seed)
 	return &t, nil
@@ -281,6 +288,42 @@ type treeData struct {
 	n, p    int
 	columns []float32 // p x n
 	y       []float64
+	// order holds, per feature whose n values are all distinct, the samples in ascending order of
+	// that feature (p x n; nil when the lists would not pay, see presortPays); distinct marks
+	// those features.
+	order    []int32
+	distinct []bool
+}
+
+// presortPays says whether a tree should keep every feature's samples in sorted order from node
+// to node (partitioning the sorted lists at each split, no sorting) rather than sort the features
+// it tries at each node as scikit-learn does: when a node tries most features (max_features near
+// all, the regression default) and the lists fit in 256 MB per tree.
+func presortPays(n, p, maxFeatures int) bool {
+	return maxFeatures*8 >= p && int64(n)*int64(p)*4 <= 256<<20
+}
+
+// presort fills order and distinct. Features with tied values are left out: within ties the
+// order of scikit-learn's introsort decides the order of summation, so those features are sorted
+// at each node with that introsort.
+func (d *treeData) presort() {
+	d.order = make([]int32, d.n*d.p)
+	d.distinct = make([]bool, d.p)
+	parallel.For(d.p, func(j int) {
+		col := d.columns[j*d.n : (j+1)*d.n]
+		o := d.order[j*d.n : (j+1)*d.n]
+		for i := range o {
+			o[i] = int32(i)
+		}
+		sort.Slice(o, func(a, b int) bool { return col[o[a]] < col[o[b]] })
+		d.distinct[j] = true
+		for i := 1; i < len(o); i++ {
+			if col[o[i]] == col[o[i-1]] {
+				d.distinct[j] = false
+				break
+			}
+		}
+	})
 }
 
 func newTreeData(x Matrix, y []float64) (*treeData, error) {
@@ -324,11 +367,20 @@ type splitRecord struct {
 type treeGrower struct {
 	*treeData
 	treeParams
-	weight           []float64 // nil: unit weights
-	samples          []int
-	features         []int
-	constant         []int
-	xf               []float32
+	wt, wy  []float64 // each sample's weight (bootstrap count, or 1) and weight x target
+	samples []int32
+	// scan is the order the criterion reads positions start..end in: samples, or the presorted
+	// list of the feature being scanned.
+	scan     []int32
+	features []int
+	constant []int
+	xf       []float32
+	// sorted[j*n+start : j*n+end] holds the node's samples in ascending order of feature j, for the
+	// distinct features when the data are presorted (nil otherwise); goesLeft and spill serve the
+	// stable partition of those lists at a split.
+	sorted           []int32
+	goesLeft         []bool
+	spill            []int32
 	randState        uint32
 	weightedNSamples float64
 
@@ -341,21 +393,45 @@ type treeGrower struct {
 
 // grow builds one tree with DepthFirstTreeBuilder's order and stopping rules.
 func (d *treeData) grow(tp treeParams, weight []float64, seed uint32) RegressionTree {
-	g := &treeGrower{treeData: d, treeParams: tp, weight: weight}
+	g := &treeGrower{treeData: d, treeParams: tp}
 	// Splitter: rand_r state = RandomState(seed).randint(0, RAND_R_MAX); samples with nonzero weight.
 	g.randState = uint32(nprand.New(seed).Randint(0, randRMax))
+	g.wt, g.wy = make([]float64, d.n), make([]float64, d.n)
 	for i := 0; i < d.n; i++ {
-		if weight == nil || weight[i] != 0 {
-			g.samples = append(g.samples, i)
+		g.wt[i] = 1
+		if weight != nil {
+			g.wt[i] = weight[i]
 		}
-		g.weightedNSamples += g.w(i)
+		g.wy[i] = g.wt[i] * d.y[i]
+		if g.wt[i] != 0 {
+			g.samples = append(g.samples, int32(i))
+		}
+		g.weightedNSamples += g.wt[i]
 	}
+	g.scan = g.samples
 	g.features = make([]int, d.p)
 	for j := range g.features {
 		g.features[j] = j
 	}
 	g.constant = make([]int, d.p)
 	g.xf = make([]float32, d.n)
+	if d.order != nil {
+		// Each presorted list restricted to the samples this tree uses (nonzero bootstrap weight).
+		g.sorted = make([]int32, d.n*d.p)
+		g.goesLeft = make([]bool, d.n)
+		g.spill = make([]int32, d.n)
+		for j := 0; j < d.p; j++ {
+			if !d.distinct[j] {
+				continue
+			}
+			dst := g.sorted[j*d.n : j*d.n : (j+1)*d.n]
+			for _, i := range d.order[j*d.n : (j+1)*d.n] {
+				if weight == nil || weight[i] != 0 {
+					dst = append(dst, i)
+				}
+			}
+		}
+	}
 
 	type record struct {
 		start, end, depth, parent int
@@ -407,13 +483,6 @@ func (d *treeData) grow(tp treeParams, weight []float64, seed uint32) Regression
 	return tree
 }
 
-func (g *treeGrower) w(i int) float64 {
-	if g.weight == nil {
-		return 1
-	}
-	return g.weight[i]
-}
-
 // randInt is scikit-learn's rand_int(low, high): an xorshift draw (our_rand_r) modulo the range.
 func (g *treeGrower) randInt(low, high int) int {
 	s := g.randState
@@ -432,11 +501,9 @@ func (g *treeGrower) nodeReset(start, end int) {
 	g.start, g.end = start, end
 	g.sumTotal, g.sqSumTotal, g.wNode = 0, 0, 0
 	for _, i := range g.samples[start:end] {
-		w := g.w(i)
-		wy := w * g.y[i]
-		g.sumTotal += wy
-		g.sqSumTotal += wy * g.y[i]
-		g.wNode += w
+		g.sumTotal += g.wy[i]
+		g.sqSumTotal += g.wy[i] * g.y[i]
+		g.wNode += g.wt[i]
 	}
 	g.reset()
 }
@@ -451,20 +518,18 @@ func (g *treeGrower) reset() {
 // scikit-learn does (the sums, and so the ties, come out the same).
 func (g *treeGrower) update(newPos int) {
 	if newPos-g.pos <= g.end-newPos {
-		for _, i := range g.samples[g.pos:newPos] {
-			w := g.w(i)
-			g.sumLeft += w * g.y[i]
-			g.wLeft += w
+		for _, i := range g.scan[g.pos:newPos] {
+			g.sumLeft += g.wy[i]
+			g.wLeft += g.wt[i]
 		}
 	} else {
 		// reverse_reset, then remove the samples from the end down to newPos
 		g.sumRight, g.sumLeft = 0, g.sumTotal
 		g.wLeft, g.wRight = g.wNode, 0
 		for p := g.end - 1; p >= newPos; p-- {
-			i := g.samples[p]
-			w := g.w(i)
-			g.sumLeft -= w * g.y[i]
-			g.wLeft -= w
+			i := g.scan[p]
+			g.sumLeft -= g.wy[i]
+			g.wLeft -= g.wt[i]
 		}
 	}
 	g.wRight = g.wNode - g.wLeft
@@ -484,8 +549,7 @@ func (g *treeGrower) proxyImprovement() float64 {
 func (g *treeGrower) childrenImpurity() (left, right float64) {
 	sqLeft := 0.0
 	for _, i := range g.samples[g.start:g.pos] {
-		wy := g.w(i) * g.y[i]
-		sqLeft += wy * g.y[i]
+		sqLeft += g.wy[i] * g.y[i]
 	}
 	ml, mr := g.sumLeft/g.wLeft, g.sumRight/g.wRight
 	return sqLeft/g.wLeft - ml*ml, (g.sqSumTotal-sqLeft)/g.wRight - mr*mr
@@ -507,6 +571,8 @@ func (g *treeGrower) nodeSplit(impurity float64, nConstantFeatures *int) splitRe
 	nVisited, nFound, nDrawn := 0, 0, 0
 	nKnown := *nConstantFeatures
 	nTotal := nKnown
+	maxDepth := 2 * int(math.Log(float64(end-start))/math.Log(2))
+	pending := -1 // the presorted feature whose order samples should hold, if any
 	for fi > nTotal && (nVisited < g.maxFeatures || nVisited <= nFound+nDrawn) {
 		nVisited++
 		fj := g.randInt(nDrawn, fi-nFound)
@@ -518,10 +584,21 @@ func (g *treeGrower) nodeSplit(impurity float64, nConstantFeatures *int) splitRe
 		fj += nFound
 		feature := features[fj]
 		col := g.columns[feature*g.n : (feature+1)*g.n]
-		for p := start; p < end; p++ {
-			xf[p] = col[g.samples[p]]
+		if g.sorted != nil && g.distinct[feature] {
+			// Distinct values have one ascending order, the one scikit-learn's sort leaves in
+			// samples; the list stands for samples until a tied feature or the split needs them.
+			g.scan = g.sorted[feature*g.n : (feature+1)*g.n]
+			pending = feature
+			for p, i := range g.scan[start:end] {
+				xf[start+p] = col[i]
+			}
+		} else {
+			g.materialize(&pending)
+			for p := start; p < end; p++ {
+				xf[p] = col[g.samples[p]]
+			}
+			introsort(xf[start:end], g.samples[start:end], maxDepth)
 		}
-		introsort(xf[start:end], g.samples[start:end], 2*int(math.Log(float64(end-start))/math.Log(2)))
 		if xf[end-1] <= xf[start]+featureThreshold {
 			features[fj], features[nTotal] = features[nTotal], features[fj]
 			nFound++
@@ -554,6 +631,7 @@ func (g *treeGrower) nodeSplit(impurity float64, nConstantFeatures *int) splitRe
 			}
 		}
 	}
+	g.materialize(&pending)
 	if best.pos < end {
 		col := g.columns[best.feature*g.n : (best.feature+1)*g.n]
 		partitionEnd := end
@@ -569,6 +647,9 @@ func (g *treeGrower) nodeSplit(impurity float64, nConstantFeatures *int) splitRe
 		g.update(best.pos)
 		best.impurityLeft, best.impurityRight = g.childrenImpurity()
 		best.improvement = g.impurityImprovement(impurity, best.impurityLeft, best.impurityRight)
+		if g.sorted != nil {
+			g.partitionSorted(best.pos, features[nTotal:])
+		}
 	}
 	// Known constant features keep their order for the siblings and children; newly found ones
 	// are recorded after them.
@@ -578,10 +659,50 @@ func (g *treeGrower) nodeSplit(impurity float64, nConstantFeatures *int) splitRe
 	return best
 }
 
+// materialize copies the pending presorted feature's order into samples (what scikit-learn's sort
+// left there) and makes the criterion read samples again.
+func (g *treeGrower) materialize(pending *int) {
+	if *pending >= 0 {
+		j := *pending
+		copy(g.samples[g.start:g.end], g.sorted[j*g.n+g.start:j*g.n+g.end])
+		*pending = -1
+	}
+	g.scan = g.samples
+}
+
+// partitionSorted splits the presorted lists of the node's non-constant distinct features at a
+// split (samples[start:pos] go left), keeping each side in ascending order, so that each child's
+// segment again holds its samples sorted. Constant features are never sorted again below.
+func (g *treeGrower) partitionSorted(pos int, live []int) {
+	for _, i := range g.samples[g.start:pos] {
+		g.goesLeft[i] = true
+	}
+	for _, j := range live {
+		if !g.distinct[j] {
+			continue
+		}
+		list := g.sorted[j*g.n+g.start : j*g.n+g.end]
+		l, r := 0, 0
+		for _, i := range list {
+			if g.goesLeft[i] {
+				list[l] = i
+				l++
+			} else {
+				g.spill[r] = i
+				r++
+			}
+		}
+		copy(list[l:], g.spill[:r])
+	}
+	for _, i := range g.samples[g.start:pos] {
+		g.goesLeft[i] = false
+	}
+}
+
 // introsort sorts xf ascending, carrying samples along, with scikit-learn's introsort (median of
 // three pivots, three-way partitions, heapsort past maxDepth = 2·floor(log2 n) levels). It is not stable; the same
 // algorithm leaves tied samples in the same order, and so sums them in the same order.
-func introsort(xf []float32, samples []int, maxDepth int) {
+func introsort(xf []float32, samples []int32, maxDepth int) {
 	for len(xf) > 1 {
 		if maxDepth <= 0 {
 			heapsort(xf, samples)
@@ -631,7 +752,7 @@ func median3(xf []float32) float32 {
 	}
 }
 
-func heapsort(xf []float32, samples []int) {
+func heapsort(xf []float32, samples []int32) {
 	n := len(xf)
 	for start := (n - 2) / 2; ; start-- {
 		siftDown(xf, samples, start, n)
@@ -646,7 +767,7 @@ func heapsort(xf []float32, samples []int) {
 	}
 }
 
-func siftDown(xf []float32, samples []int, start, end int) {
+func siftDown(xf []float32, samples []int32, start, end int) {
 	root := start
 	for {
 		child := 2*root + 1

@@ -20,7 +20,7 @@ func TestIntrosortSorts(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 3, 7, 16, 100, 1000} {
 		for _, levels := range []int{0, 3} {
 			xf := make([]float32, n)
-			samples := make([]int, n)
+			samples := make([]int32, n)
 			orig := make([]float32, n)
 			for i := range xf {
 				if levels > 0 {
@@ -28,7 +28,7 @@ func TestIntrosortSorts(t *testing.T) {
 				} else {
 					xf[i] = float32(rng.NormFloat64())
 				}
-				samples[i], orig[i] = i, xf[i]
+				samples[i], orig[i] = int32(i), xf[i]
 			}
 			maxDepth := 0 // straight to heapsort
 			if n > 1 && levels == 0 {
@@ -165,11 +165,7 @@ func TestLiveSklearnForest(t *testing.T) {
 	}
 	// The Bochum RPN features: the raw features, and the random-forest baseline's pipeline
 	// (RobustScaler, SelectKBest K = 25) under leave-one-out.
-	bx, by, _ := bochumData(t)
-	brows := make([][]float64, bx.Rows)
-	for i := range brows {
-		brows[i] = bx.Data[i*bx.Cols : (i+1)*bx.Cols]
-	}
+	bx, brows, by := bochumRows(t)
 	cases = append(cases, &forestCase{X: brows, Y: by, XNew: brows[:5], Forest: true, Trees: 30, MinSamplesSplit: 2, MinSamplesLeaf: 1,
 		Bootstrap: true, Seed: 2020, LooK: 25, m: bx, mNew: Matrix{Rows: 5, Cols: bx.Cols, Data: bx.Data[:5*bx.Cols]}})
 	var want []struct {

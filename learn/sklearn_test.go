@@ -219,6 +219,8 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		}
 		cases = append(cases, &linCase{X: rows, Y: y, Alpha: c.alpha, K: c.k, m: m})
 	}
+	bm, brows, by := bochumRows(t) // the real RPN features: 35 x 7503
+	cases = append(cases, &linCase{X: brows, Y: by, Alpha: 1, K: 10, m: bm})
 	var want []struct {
 		RidgeCoef              []float64   `json:"ridge_coef"`
 		RidgeIntercept         float64     `json:"ridge_intercept"`
@@ -362,6 +364,26 @@ func TestLiveSklearnLogistic(t *testing.T) {
 		}
 		cases = append(cases, &logCase{X: rows, Y: y, C: c.c, m: m})
 	}
+	// The Bochum features with pain sensitivity above its median as the class: the first 1000
+	// features (scikit-learn's newton-cg takes a minute on all 7503 at tol 1e-12; painmark 4 ms).
+	bfull, _, by := bochumRows(t)
+	first := make([]int, 1000)
+	for j := range first {
+		first[j] = j
+	}
+	bm := selectColumns(bfull, first)
+	brows := make([][]float64, bm.Rows)
+	for i := range brows {
+		brows[i] = bm.Data[i*bm.Cols : (i+1)*bm.Cols]
+	}
+	med := stats.Median(by)
+	high := make([]float64, len(by))
+	for i, v := range by {
+		if v > med {
+			high[i] = 1
+		}
+	}
+	cases = append(cases, &logCase{X: brows, Y: high, C: 1, m: bm})
 	var want []struct {
 		Coef      []float64
 		Intercept float64
@@ -426,6 +448,11 @@ func TestLiveSklearnSVR(t *testing.T) {
 		mNew, rowsNew, _ := gen(10)
 		cases = append(cases, &svrCase{X: rows, Y: y, XNew: rowsNew, Kernel: c.kernel, C: c.cc, Epsilon: c.epsil, m: m, mNew: mNew})
 	}
+	bm, brows, by := bochumRows(t)
+	for _, kernel := range []string{"rbf", "linear"} {
+		cases = append(cases, &svrCase{X: brows, Y: by, XNew: brows[:5], Kernel: kernel, C: 1, Epsilon: 0.1, m: bm,
+			mNew: Matrix{Rows: 5, Cols: bm.Cols, Data: bm.Data[:5*bm.Cols]}})
+	}
 	var want []struct {
 		Intercept float64
 		Pred      []float64
@@ -473,6 +500,8 @@ func TestLiveSklearnPCRLasso(t *testing.T) {
 		}
 		cases = append(cases, &pcrCase{X: rows, Y: y, K: c.k, m: m})
 	}
+	bm, brows, by := bochumRows(t)
+	cases = append(cases, &pcrCase{X: brows, Y: by, K: 34, m: bm})
 	var want [][]struct {
 		Selected  []int
 		Alpha     float64
@@ -505,6 +534,17 @@ func TestLiveSklearnPCRLasso(t *testing.T) {
 		}
 		t.Logf("%s: %d relaxed models, max difference %.2g", name, len(want[i]), d)
 	}
+}
+
+// bochumRows returns the Bochum RPN features (35 x 7503) with their rows as slices (for the
+// peer's JSON input) and the pain sensitivity.
+func bochumRows(t *testing.T) (Matrix, [][]float64, []float64) {
+	x, y, _ := bochumData(t)
+	rows := make([][]float64, x.Rows)
+	for i := range rows {
+		rows[i] = x.Data[i*x.Cols : (i+1)*x.Cols]
+	}
+	return x, rows, y
 }
 
 // requirePython skips a live comparison unless PAINMARK_PYTHON names the peers' Python (the

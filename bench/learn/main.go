@@ -3,9 +3,11 @@
 // the full 816-candidate leave-one-out grid search (RobustScaler → SelectKBest(f_regression) →
 // ElasticNet, MAE), against scikit-learn's GridSearchCV timed on a subset of the folds and
 // extrapolated (stated as such), with painmark's fold scores checked against scikit-learn run to
-// convergence on a spread of candidates. Run from the repository root:
+// convergence on a spread of candidates; refit permutations and bootstraps; and the random-forest
+// baseline's leave-one-out against scikit-learn's RandomForestRegressor. Run from the repository
+// root:
 //
-//	go run ./bench/learn [-repeats 3] [-peer-folds 1] [-dir bench/out]
+//	go run ./bench/learn [-repeats 3] [-peer-folds 1] [-forest-trees 100] [-dir bench/out]
 package main
 
 import (
@@ -62,6 +64,7 @@ func main() {
 	perms := flag.Int("permutations", 10000, "refit permutations to time (0: skip)")
 	boots := flag.Int("bootstraps", 10000, "bootstrap refits to time (0: skip)")
 	skipSearch := flag.Bool("skip-search", false, "skip the grid search and its peer (time only the resampling)")
+	forestTrees := flag.Int("forest-trees", 100, "trees of the random-forest baseline's leave-one-out (0: skip)")
 	flag.Parse()
 	must(os.MkdirAll(*dir, 0o755))
 	x, y := cohort(7, 54, 9591)
@@ -92,10 +95,69 @@ func main() {
 		must(json.Unmarshal(r.Output["info"], &info))
 		fmt.Printf("%-58s %10.1f s  peak %5.0f MiB  %s\n", task.name, r.Seconds, r.PeakMiB, info)
 	}
+	if *forestTrees > 0 {
+		benchForest(self, *python, *dir, xPath, yPath, *forestTrees, *repeats, *peerFolds)
+	}
 	fmt.Println("\npainmark solves every ElasticNet until the duality gap is below 1e-10·‖y‖² (max_iter 100000); the timed")
 	fmt.Println("scikit-learn run uses PAINTeR's settings (max_iter 100000, default tol 1e-4), restarting each candidate from")
 	fmt.Println("zero and refitting the scaler and F scores per candidate, as GridSearchCV over a Pipeline does.")
 }
+
+// benchForest times the CSps study's random-forest baseline (RobustScaler, all features,
+// RandomForestRegressor with scikit-learn's defaults, random_state 0) under leave-one-out:
+// painmark on all 54 folds against scikit-learn (n_jobs = all cores) on peerFolds folds,
+// extrapolated, with the left-out predictions of those folds compared.
+func benchForest(self, python, dir, xPath, yPath string, trees, repeats, peerFolds int) {
+	pmSecs, _, last, err := benchkit.Repeat(repeats, func() *exec.Cmd {
+		return exec.Command(self, "-child", "forest", xPath, yPath, fmt.Sprint(trees))
+	})
+	must(err)
+	var pmPred []float64
+	must(json.Unmarshal(last.Output["predictions"], &pmPred))
+	fmt.Printf("%-58s %10.1f s  peak %5.0f MiB  r(pred, y) = %.3f\n", fmt.Sprintf("painmark random forest (%d trees), all 54 folds (median)", trees), pmSecs, last.PeakMiB, pmR(pmPred, yPath))
+	script := filepath.Join(dir, "peer_forest.py")
+	must(os.WriteFile(script, []byte(peerForestScript), 0o644))
+	peer, err := benchkit.Measure(exec.Command(python, script, xPath, yPath, fmt.Sprint(trees), fmt.Sprint(peerFolds), fmt.Sprint(runtime.GOMAXPROCS(0))))
+	must(err)
+	var pyPred []float64
+	must(json.Unmarshal(peer.Output["predictions"], &pyPred))
+	perFold := peer.Seconds / float64(peerFolds)
+	full := perFold * 54
+	fmt.Printf("%-58s %10.1f s  peak %5.0f MiB  (extrapolated from %d measured fold(s): %.1f s per fold)\n", "scikit-learn RandomForestRegressor, 54 folds", full, peer.PeakMiB, peerFolds, perFold)
+	fmt.Printf("%-58s %9.1fx\n", "speed-up (scikit-learn / painmark)", full/pmSecs)
+	d := 0.0
+	for i, v := range pyPred {
+		d = math.Max(d, math.Abs(v-pmPred[i]))
+	}
+	fmt.Printf("left-out predictions of the %d measured fold(s): painmark and scikit-learn differ by at most %.2g\n\n", len(pyPred), d)
+}
+
+// pmR is the correlation of leave-one-out predictions with the targets stored at yPath.
+func pmR(pred []float64, yPath string) float64 {
+	ya, err := npy.Read(yPath)
+	must(err)
+	return stats.Pearson(pred, ya.Data)
+}
+
+const peerForestScript = `
+import json, sys, time
+import numpy as np
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.feature_selection import SelectKBest, f_regression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import RobustScaler
+x, y = np.load(sys.argv[1]), np.load(sys.argv[2])
+trees, folds, jobs = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+t0 = time.perf_counter()
+pred = []
+for i in range(folds):
+    train = np.arange(len(y)) != i
+    m = make_pipeline(RobustScaler(), SelectKBest(f_regression, k="all"),
+                      RandomForestRegressor(n_estimators=trees, random_state=0, n_jobs=jobs)).fit(x[train], y[train])
+    pred.append(float(m.predict(x[i:i + 1])[0]))
+secs = time.perf_counter() - t0
+print(json.dumps({"seconds": secs, "predictions": pred}))
+`
 
 // benchSearch times painmark's full search against scikit-learn's GridSearchCV on peerFolds folds
 // and checks painmark's fold-0 scores against converged scikit-learn.
@@ -193,6 +255,17 @@ func child(args []string) {
 	must(err)
 	ya, err := npy.Read(args[2])
 	must(err)
+	if args[0] == "forest" {
+		var trees int
+		fmt.Sscan(args[3], &trees)
+		x := learn.Matrix{Rows: xa.Shape[0], Cols: xa.Shape[1], Data: xa.Data}
+		start := time.Now()
+		pred, err := learn.LeaveOneOut(learn.Pipeline{Scaler: "robust", Regressor: learn.RandomForest{Trees: trees}}, x, ya.Data)
+		must(err)
+		b, _ := json.Marshal(map[string]any{"seconds": time.Since(start).Seconds(), "predictions": pred})
+		os.Stdout.Write(b)
+		return
+	}
 	if args[0] == "permute" || args[0] == "bootstrap" {
 		resampleChild(args, learn.Matrix{Rows: xa.Shape[0], Cols: xa.Shape[1], Data: xa.Data}, ya.Data)
 		return

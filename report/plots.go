@@ -1,0 +1,192 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Scatter draws observed (x) against predicted (y) values, as the signature papers show
+// cross-validated predictions: points, the least-squares line and its 95% confidence band (for
+// the mean prediction: t(n−2) · s · √(1/n + (x − x̄)²/Sxx)), and r in the corner.
+func Scatter(title, xLabel, yLabel string, x, y []float64) *SVG {
+	lo, hi := minMax(x)
+	ylo, yhi := minMax(y)
+	f := newFrame(title, xLabel, yLabel, lo, hi, ylo, yhi)
+	s := f.s
+	n := float64(len(x))
+	if len(x) >= 3 {
+		mx, my := mean(x), mean(y)
+		var sxx, sxy float64
+		for i := range x {
+			sxx += (x[i] - mx) * (x[i] - mx)
+			sxy += (x[i] - mx) * (y[i] - my)
+		}
+		if sxx > 0 {
+			b := sxy / sxx
+			a := my - b*mx
+			var rss float64
+			for i := range x {
+				e := y[i] - a - b*x[i]
+				rss += e * e
+			}
+			se := math.Sqrt(rss / (n - 2))
+			tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 2}.Quantile(0.975)
+			const steps = 40
+			var upper, lower string
+			for k := 0; k <= steps; k++ {
+				xv := f.x0 + (f.x1-f.x0)*float64(k)/steps
+				half := tq * se * math.Sqrt(1/n+(xv-mx)*(xv-mx)/sxx)
+				fit := a + b*xv
+				upper += fmt.Sprintf("%.1f,%.1f ", f.px(xv), f.py(clamp(fit+half, f.y0, f.y1)))
+				lower = fmt.Sprintf("%.1f,%.1f ", f.px(xv), f.py(clamp(fit-half, f.y0, f.y1))) + lower
+			}
+			s.add(`<polygon class="ci-band" points="%s%s" fill="%s" fill-opacity="0.18" stroke="none"/>`, upper, lower, colorBlue)
+			s.add(`<line class="fit-line" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`,
+				f.px(f.x0), f.py(clamp(a+b*f.x0, f.y0, f.y1)), f.px(f.x1), f.py(clamp(a+b*f.x1, f.y0, f.y1)), colorBlue)
+			s.text(f.left+f.w-6, f.top+16, "end", `font-size="12"`, fmt.Sprintf("r = %.3f, n = %d", sxy/math.Sqrt(sxx*sumSq(y, my)), len(x)))
+		}
+	}
+	for i := range x {
+		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="3.5" fill="%s" fill-opacity="0.8" stroke="#fff" stroke-width="0.5"/>`, f.px(x[i]), f.py(y[i]), colorVermillion)
+	}
+	f.axes()
+	return s
+}
+
+// Histogram draws a null distribution (permutations, bootstraps) with the observed value as a
+// vertical line labelled with its p-value.
+func Histogram(title, xLabel string, null []float64, observed float64, pLabel string) *SVG {
+	lo, hi := minMax(null, []float64{observed})
+	const bins = 30
+	ticks, a, b := niceTicks(lo, hi, 6)
+	_ = ticks
+	counts := make([]int, bins)
+	width := (b - a) / bins
+	for _, v := range null {
+		if math.IsNaN(v) {
+			continue
+		}
+		k := int((v - a) / width)
+		counts[min(max(k, 0), bins-1)]++
+	}
+	top := 0
+	for _, c := range counts {
+		top = max(top, c)
+	}
+	f := newFrame(title, xLabel, "count", a, b, 0, float64(top))
+	s := f.s
+	for k, c := range counts {
+		if c == 0 {
+			continue
+		}
+		x0, x1 := f.px(a+float64(k)*width), f.px(a+float64(k+1)*width)
+		s.add(`<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="0.7"/>`, x0, f.py(float64(c)), math.Max(x1-x0-1, 0.5), f.py(0)-f.py(float64(c)), colorGrey)
+	}
+	xo := f.px(clamp(observed, f.x0, f.x1))
+	s.add(`<line class="observed" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2.5"/>`, xo, f.top, xo, f.top+f.h, colorVermillion)
+	anchor, dx := "start", 4.0
+	if xo > f.left+f.w*0.7 {
+		anchor, dx = "end", -4
+	}
+	s.text(xo+dx, f.top+14, anchor, fmt.Sprintf(`font-size="12" fill="%s"`, colorVermillion), fmt.Sprintf("observed %.3g (%s)", observed, pLabel))
+	f.axes()
+	return s
+}
+
+// Curve draws a mean with a shaded band (a learning curve: performance against training size,
+// with its 2.5-97.5 percentile band over random subsets), optionally with a reference level.
+func Curve(title, xLabel, yLabel string, x, mid, lo, hi []float64, reference float64, referenceLabel string) *SVG {
+	xlo, xhi := minMax(x)
+	ylo, yhi := minMax(mid, lo, hi)
+	if referenceLabel != "" {
+		ylo, yhi = math.Min(ylo, reference), math.Max(yhi, reference)
+	}
+	f := newFrame(title, xLabel, yLabel, xlo, xhi, ylo, yhi)
+	s := f.s
+	order := make([]int, len(x))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return x[order[a]] < x[order[b]] })
+	if lo != nil && hi != nil {
+		var upper, lower string
+		for _, i := range order {
+			upper += fmt.Sprintf("%.1f,%.1f ", f.px(x[i]), f.py(hi[i]))
+			lower = fmt.Sprintf("%.1f,%.1f ", f.px(x[i]), f.py(lo[i])) + lower
+		}
+		s.add(`<polygon class="ci-band" points="%s%s" fill="%s" fill-opacity="0.2" stroke="none"/>`, upper, lower, colorBlue)
+	}
+	var line string
+	for _, i := range order {
+		line += fmt.Sprintf("%.1f,%.1f ", f.px(x[i]), f.py(mid[i]))
+	}
+	s.add(`<polyline class="curve" points="%s" fill="none" stroke="%s" stroke-width="2"/>`, line, colorBlue)
+	for _, i := range order {
+		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, f.px(x[i]), f.py(mid[i]), colorBlue)
+	}
+	if referenceLabel != "" {
+		y := f.py(reference)
+		s.add(`<line class="reference" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="5,4"/>`, f.left, y, f.left+f.w, y, colorVermillion)
+		s.text(f.left+6, y-5, "start", fmt.Sprintf(`fill="%s"`, colorVermillion), referenceLabel)
+	}
+	f.axes()
+	return s
+}
+
+// Bars draws a horizontal bar chart of labelled values (region importance, nodal strength),
+// positive vermillion and negative blue, largest magnitude first, at most max bars.
+func Bars(title, valueLabel string, labels []string, values []float64, maxBars int) *SVG {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return math.Abs(values[order[a]]) > math.Abs(values[order[b]]) })
+	if maxBars > 0 && len(order) > maxBars {
+		order = order[:maxBars]
+	}
+	const rowH, left, width = 16.0, 170.0, 240.0
+	s := newSVG(440, 50+rowH*float64(len(order)), title)
+	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	var vmax float64
+	for _, i := range order {
+		vmax = math.Max(vmax, math.Abs(values[i]))
+	}
+	if vmax == 0 {
+		vmax = 1
+	}
+	zero := left + width/2
+	for k, i := range order {
+		y := 28 + rowH*float64(k)
+		w := values[i] / vmax * width / 2
+		c := colorVermillion
+		if w < 0 {
+			c = colorBlue
+		}
+		s.add(`<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, math.Min(zero, zero+w), y, math.Abs(w), rowH-3, c)
+		s.text(left-6, y+rowH-5, "end", "", labels[i])
+	}
+	s.add(`<line x1="%.1f" y1="24" x2="%.1f" y2="%.1f" stroke="#9ca3af"/>`, zero, zero, 30+rowH*float64(len(order)))
+	s.text(zero, 42+rowH*float64(len(order)), "middle", "", fmt.Sprintf("%s (±%.3g at the ends)", valueLabel, vmax))
+	return s
+}
+
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func sumSq(v []float64, m float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += (x - m) * (x - m)
+	}
+	return s
+}
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

@@ -1,0 +1,79 @@
+package report
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Region names, subject IDs and column names carrying HTML or script text are shown as text:
+// nothing from the data becomes markup.
+func TestUserTextIsEscaped(t *testing.T) {
+	evil := `<script>alert("x")</script><img src=x onerror=alert(1)>`
+	d := New("title "+evil, "painmark demo "+evil)
+	seed := uint64(3)
+	d.Seed = &seed
+	d.AddInput("in "+evil+".tsv", strings.NewReader("a\tb\n"))
+	s := d.Section("heading " + evil)
+	s.Text("text %s", evil)
+	s.Facts([2]string{"name " + evil, "value " + evil})
+	s.Table("caption "+evil, []string{"col " + evil}, [][]string{{"cell " + evil}})
+	s.Figure(Scatter("scatter "+evil, "x "+evil, "y "+evil, []float64{1, 2, 3, 4}, []float64{1, 3, 2, 4}), "caption "+evil)
+	s.Figure(Histogram("null "+evil, "r "+evil, []float64{0.1, 0.2, -0.1, 0}, 0.5, "p "+evil), evil)
+	s.Figure(Curve("curve "+evil, "n "+evil, "r "+evil, []float64{10, 20}, []float64{0.1, 0.3}, []float64{0, 0.2}, []float64{0.2, 0.4}, 0.5, evil), evil)
+	s.Figure(Bars("bars "+evil, "w "+evil, []string{evil, "b"}, []float64{1, -2}, 10), evil)
+	s.Figure(Chord("chord "+evil, []string{evil, "b", "c"}, []string{"g " + evil, "g " + evil, "h"}, []Edge{{0, 1, 0.5}, {1, 2, -0.2}}), evil)
+	page := string(d.HTML())
+	for _, bad := range []string{"<script", "<img"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q: user text became markup", bad)
+		}
+	}
+	if n := strings.Count(page, "&lt;script&gt;"); n < 20 {
+		t.Errorf("escaped text appears %d times, want every place it was given", n)
+	}
+	for _, tag := range []string{"<svg", `class="edge"`, `class="ci-band"`, `class="observed"`, `class="bar"`, `class="curve"`} {
+		if !strings.Contains(page, tag) {
+			t.Errorf("page lacks %s", tag)
+		}
+	}
+}
+
+// Write puts the page and its numbers under their final names, the JSON carrying the header.
+func TestWriteHTMLAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	d := New("demo", "painmark demo")
+	d.Numbers["r"] = 0.627
+	d.Section("s").Text("hello")
+	path := filepath.Join(dir, "report.html")
+	if err := d.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(page), "<!DOCTYPE html>") {
+		t.Fatalf("page: %v %.40s", err, page)
+	}
+	var js struct {
+		Command string
+		Numbers map[string]float64
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &js); err != nil || js.Command != "painmark demo" || js.Numbers["r"] != 0.627 {
+		t.Errorf("json %s: %v", b, err)
+	}
+}
+
+// Ticks are round numbers that cover the data.
+func TestNiceTicks(t *testing.T) {
+	for _, c := range []struct{ lo, hi float64 }{{0, 1}, {-0.37, 0.81}, {3, 3}, {-2e-5, 7e-5}, {12, 1030}} {
+		ticks, a, b := niceTicks(c.lo, c.hi, 6)
+		if a > c.lo || b < c.hi || len(ticks) < 2 || len(ticks) > 13 {
+			t.Errorf("%v: ticks %v over [%g, %g]", c, ticks, a, b)
+		}
+	}
+}
