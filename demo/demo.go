@@ -1,9 +1,11 @@
 // Package demo is painmark's built-in example on real data: the Bochum cohort of the RPN study
-// (Spisak et al. 2020), embedded in the binary. Until the signature workflow lands it reproduces
-// the published per-subject motion summaries from the raw framewise-displacement files, checks the
-// ROI time series against the MIST-122 atlas, applies the study's scrubbing rule (FD > 0.15 mm),
-// and writes the scrubbed series as .npy and a cohort table, checking every number it can against
-// the published table.
+// (Spisak et al. 2020), embedded in the binary, run end to end. It reproduces the published
+// per-subject motion summaries from the raw framewise-displacement files, checks the ROI time
+// series against the MIST-122 atlas, applies the study's scrubbing rule (FD > 0.15 mm), writes the
+// scrubbed series as .npy and a cohort table, and then reproduces the study itself (RunStudy):
+// features, grid search, leave-one-out, nested leave-one-out, permutation test, bootstrap,
+// learning curve, the signature file and an HTML report, checking every number it can against the
+// published ones.
 package demo
 
 import (
@@ -16,6 +18,7 @@ import (
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -50,6 +53,7 @@ type Result struct {
 	// FDPainR is the Pearson correlation of mean FD with pain sensitivity (a motion confound check).
 	FDPainR float64
 	Outputs []string
+	Study   *StudyResult
 }
 
 func readEmbedded(name string) (*table.Table, error) {
@@ -62,8 +66,8 @@ func readEmbedded(name string) (*table.Table, error) {
 }
 
 // Run runs the demo, writing outputs under outDir. progress, if not nil, is called after each
-// subject.
-func Run(outDir string, progress func(done, total int)) (*Result, error) {
+// subject. The study's resampling is sized by o.
+func Run(outDir string, o StudyOptions, progress func(done, total int)) (*Result, error) {
 	parts, err := readEmbedded("data/bochum/participants.csv")
 	if err != nil {
 		return nil, err
@@ -87,6 +91,8 @@ func Run(outDir string, progress func(done, total int)) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var series []signal.Matrix
+	var stored []float64
 	for i, id := range subjects {
 		tsName := path.Join("data/bochum/regional_timeseries", path.Base(filepath.ToSlash(tsCol.Raw[i]))+".gz")
 		fdName := path.Join("data/bochum/framewise_displacement", path.Base(filepath.ToSlash(fdCol.Raw[i])))
@@ -140,6 +146,12 @@ func Run(outDir string, progress func(done, total int)) (*Result, error) {
 		for _, t := range keep {
 			scrubbed = append(scrubbed, all[t*len(wantCols):(t+1)*len(wantCols)]...)
 		}
+		series = append(series, signal.Matrix{Rows: len(keep), Cols: len(wantCols), Data: scrubbed})
+		pred, err := pt.Value(id, "prediction")
+		if err != nil {
+			return nil, err
+		}
+		stored = append(stored, pred)
 		out := filepath.Join(outDir, fmt.Sprintf("sub-%s_desc-scrubbed_timeseries.npy", id))
 		if err := npy.Write(out, []int{len(keep), len(wantCols)}, scrubbed, "<f8"); err != nil {
 			return nil, err
@@ -161,6 +173,14 @@ func Run(outDir string, progress func(done, total int)) (*Result, error) {
 		return nil, err
 	}
 	res.Outputs = append(res.Outputs, cohort)
+	ids := make([]string, len(res.Subjects))
+	for i, sub := range res.Subjects {
+		ids[i] = "sub-" + sub.ID
+	}
+	if res.Study, err = RunStudy(outDir, series, pain, stored, ids, o); err != nil {
+		return nil, err
+	}
+	res.Outputs = append(res.Outputs, res.Study.Outputs...)
 	return res, nil
 }
 

@@ -86,8 +86,9 @@ func Chord(title string, regions, groups []string, edges []Edge) *SVG {
 		s.add(`<path class="group-arc" d="M%.1f,%.1f A%.1f,%.1f 0 %d 1 %.1f,%.1f" fill="none" stroke="%s" stroke-width="8"><title>%s</title></path>`,
 			x0, y0, radius+6, radius+6, large, x1, y1, col, html.EscapeString(name))
 		if name != "" {
+			// Outside the region labels, kept inside the figure.
 			lx, ly := pt((first+last)/2, radius+96)
-			s.text(lx, ly, "middle", fmt.Sprintf(`font-size="12" font-weight="600" fill="%s"`, col), name)
+			s.text(clamp(lx, 75, size-75), clamp(ly, 34, size), "middle", fmt.Sprintf(`font-size="12" font-weight="600" fill="%s"`, col), name)
 		}
 	}
 	// Edges, weakest first so that the strongest are drawn on top.

@@ -19,7 +19,8 @@ const (
 )
 
 // categorical is the palette for groups (systems, networks), in order.
-var categorical = []string{colorBlue, colorOrange, colorGreen, colorPurple, colorSky, colorVermillion, "#F0E442", "#000000"}
+// (Okabe-Ito's yellow is replaced by Tol's olive, which stays legible as text on white.)
+var categorical = []string{colorBlue, colorOrange, colorGreen, colorPurple, colorSky, colorVermillion, "#999933", "#000000"}
 
 // SVG is a figure being drawn: an inline <svg> element with a title for screen readers.
 type SVG struct {

@@ -53,13 +53,9 @@ func ImportRPN(path string) (*Signature, error) {
 	if len(m.Fsel.Selected) != len(m.Model.Coef) {
 		return nil, fmt.Errorf("%s: %d selected features but %d coefficients", path, len(m.Fsel.Selected), len(m.Model.Coef))
 	}
-	mist, err := atlas.Builtin("mist122")
+	regions, err := RPNRegions()
 	if err != nil {
 		return nil, err
-	}
-	regions := []Region{{Name: "GlobSig", System: "global signal"}}
-	for _, r := range mist.Regions {
-		regions = append(regions, Region{Name: r.Name, System: string(r.System)})
 	}
 	if n := len(regions); n*(n-1)/2 != m.NFeatures {
 		return nil, fmt.Errorf("%s: %d features do not match the %d regions of the RPN (%d edges)", path, m.NFeatures, n, n*(n-1)/2)
@@ -91,4 +87,18 @@ func FromFit(name string, f *learn.FittedPipeline, features FeatureDefinition) *
 		s.Scale = append([]float64(nil), f.Scaling.Scale...)
 	}
 	return s
+}
+
+// RPNRegions are the RPN's 123 regions in its matrix order: the global signal, then the 122 MIST
+// regions (built-in MIST-122 atlas) tagged with their MIST system.
+func RPNRegions() ([]Region, error) {
+	mist, err := atlas.Builtin("mist122")
+	if err != nil {
+		return nil, err
+	}
+	regions := []Region{{Name: "GlobSig", System: "global signal"}}
+	for _, r := range mist.Regions {
+		regions = append(regions, Region{Name: r.Name, System: string(r.System)})
+	}
+	return regions, nil
 }

@@ -119,12 +119,27 @@ func TestExitCodes(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
-	out, errOut, code := runCLI(t, "demo", "--out", dir)
+	// Fewer resamples than the default keep the unit suite quick; the study is otherwise the same.
+	out, errOut, code := runCLI(t, "demo", "--out", dir, "--permutations", "100", "--bootstraps", "100")
 	if code != 0 {
-		t.Fatalf("demo exit %d: %s", code, errOut)
+		t.Fatalf("demo exit %d: %s\n%s", code, errOut, out)
 	}
-	if !strings.Contains(out, "subjects                      35") || !strings.Contains(out, "wrote 36 files") {
-		t.Errorf("demo output:\n%s", out)
+	for _, want := range []string{"subjects                      35", "wrote 39 files", "K = 25, alpha = 0.005", "r = 0.627", "nested leave-one-out"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fig := range []string{"Leave-one-out predictions", "Null distribution", `class="edge"`, "Performance against training size"} {
+		if !strings.Contains(string(page), fig) {
+			t.Errorf("report lacks %q", fig)
+		}
+	}
+	if out, errOut, code := runCLI(t, "signature", "show", filepath.Join(dir, "rpn_signature.json")); code != 0 || !strings.Contains(out, "RPN-demo") {
+		t.Errorf("signature show of the demo's signature: %d %s %s", code, out, errOut)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.npy"))
 	if len(files) != 35 {
