@@ -26,6 +26,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 	s.Figure(Bars("bars "+evil, "w "+evil, []string{evil, "b"}, []float64{1, -2}, 10), evil)
 	s.Figure(Chord("chord "+evil, []string{evil, "b", "c"}, []string{"g " + evil, "g " + evil, "h"}, []Edge{{0, 1, 0.5}, {1, 2, -0.2}}), evil)
 	page := string(d.HTML())
+	escapedPage = d
 	for _, bad := range []string{"<script", "<img"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("page contains %q: user text became markup", bad)
