@@ -63,17 +63,6 @@ func SelectRegions(regions []atlas.Region, group Group, g string) []int {
 	return out
 }
 
-// SelectColumns returns the series of the listed regions.
-func SelectColumns(x signal.Matrix, cols []int) signal.Matrix {
-	out := signal.NewMatrix(x.Rows, len(cols))
-	for t := 0; t < x.Rows; t++ {
-		for k, c := range cols {
-			out.Data[t*len(cols)+k] = x.Data[t*x.Cols+c]
-		}
-	}
-	return out
-}
-
 // ApplyMask keeps the vector entries whose mask is true.
 func ApplyMask(v []float64, mask []bool) ([]float64, error) {
 	if len(v) != len(mask) {

@@ -33,7 +33,7 @@ func TestLiveSklearnNested(t *testing.T) {
 		for j := range cols {
 			cols[j] = j
 		}
-		x, y = selectColumns(x.SelectRows(keep), cols), y[:14]
+		x, y = x.SelectRows(keep).SelectColumns(cols), y[:14]
 	}
 	rows := make([][]float64, x.Rows)
 	for i := range rows {

@@ -3,7 +3,6 @@ package learn
 import (
 	"fmt"
 
-	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/internal/parallel"
 )
 
@@ -52,12 +51,12 @@ func (pl Pipeline) Fit(x Matrix, y []float64) (*FittedPipeline, error) {
 	}
 	f := &FittedPipeline{Scaling: pre.Scaling, Scores: pre.Scores, Selected: SelectKBest(pre.Scores, effectiveK(pl.K, x.Cols))}
 	if pl.Regressor != nil {
-		if f.Predictor, err = pl.Regressor.FitPredictor(selectColumns(pre.Scaled, f.Selected), y); err != nil {
+		if f.Predictor, err = pl.Regressor.FitPredictor(pre.Scaled.SelectColumns(f.Selected), y); err != nil {
 			return nil, err
 		}
 		return f, nil
 	}
-	m, err := pl.Model.Fit(selectColumns(pre.Scaled, f.Selected), y)
+	m, err := pl.Model.Fit(pre.Scaled.SelectColumns(f.Selected), y)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +71,9 @@ func (f *FittedPipeline) Predict(x Matrix) []float64 {
 		xs = f.Scaling.Transform(x)
 	}
 	if f.Predictor != nil {
-		return f.Predictor.Predict(selectColumns(xs, f.Selected))
+		return f.Predictor.Predict(xs.SelectColumns(f.Selected))
 	}
-	return f.Model.Predict(selectColumns(xs, f.Selected))
+	return f.Model.Predict(xs.SelectColumns(f.Selected))
 }
 
 // effectiveK is the number of features SelectKBest keeps: K, or all when K is 0 or too large.
@@ -83,18 +82,6 @@ func effectiveK(k, p int) int {
 		return p
 	}
 	return k
-}
-
-func selectColumns(x Matrix, cols []int) Matrix {
-	out := linalg.NewMatrix(x.Rows, len(cols))
-	for i := 0; i < x.Rows; i++ {
-		row := x.Data[i*x.Cols : (i+1)*x.Cols]
-		o := out.Data[i*len(cols) : (i+1)*len(cols)]
-		for k, c := range cols {
-			o[k] = row[c]
-		}
-	}
-	return out
 }
 
 // LeaveOneOut returns the out-of-sample prediction of every sample by a pipeline fitted on all the

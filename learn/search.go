@@ -319,11 +319,11 @@ func foldPredictions(base Pipeline, cands []Candidate, x Matrix, y []float64, sp
 	out := make([][]float64, len(cands))
 	for c, cd := range cands {
 		sel := SelectKBest(pre.Scores, effectiveK(cd.K, x.Cols))
-		m, err := ElasticNet{Alpha: cd.Alpha, L1Ratio: cd.L1Ratio, MaxIter: base.Model.MaxIter, Tol: base.Model.Tol}.Fit(selectColumns(pre.Scaled, sel), ytr)
+		m, err := ElasticNet{Alpha: cd.Alpha, L1Ratio: cd.L1Ratio, MaxIter: base.Model.MaxIter, Tol: base.Model.Tol}.Fit(pre.Scaled.SelectColumns(sel), ytr)
 		if err != nil {
 			return nil, err
 		}
-		out[c] = m.Predict(selectColumns(xteS, sel))
+		out[c] = m.Predict(xteS.SelectColumns(sel))
 	}
 	return out, nil
 }

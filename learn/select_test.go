@@ -119,11 +119,11 @@ func TestPipelineWithRegressor(t *testing.T) {
 	}
 	s, _ := RobustScaler{}.Fit(x)
 	sel := SelectKBest(FRegression(s.Transform(x), y), 5)
-	m, err := svr.Fit(selectColumns(s.Transform(x), sel), y)
+	m, err := svr.Fit(s.Transform(x).SelectColumns(sel), y)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, want := f.Predict(x), m.Predict(selectColumns(s.Transform(x), sel))
+	got, want := f.Predict(x), m.Predict(s.Transform(x).SelectColumns(sel))
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("sample %d: pipeline %v, steps by hand %v", i, got[i], want[i])

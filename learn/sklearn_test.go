@@ -371,7 +371,7 @@ func TestLiveSklearnLogistic(t *testing.T) {
 	for j := range first {
 		first[j] = j
 	}
-	bm := selectColumns(bfull, first)
+	bm := bfull.SelectColumns(first)
 	brows := make([][]float64, bm.Rows)
 	for i := range brows {
 		brows[i] = bm.Data[i*bm.Cols : (i+1)*bm.Cols]

@@ -25,7 +25,12 @@ type EvalOptions struct {
 	// Standardize the outcome: none (as given), training (the signature's target mean and SD) or
 	// within (the cohort's own mean and sample SD); a standardized outcome also takes the sign
 	// flip of the signature's target recipe.
-	Standardize  string
+	Standardize string
+	// Flip says whether a standardized outcome takes the sign flip: "" or "auto" as the
+	// signature's target recipe (the same measure as in training, e.g. a pain threshold), "no"
+	// for an outcome that already rises with the prediction (e.g. clinical pain ratings when the
+	// signature predicts −z(threshold)), "yes" to flip regardless.
+	Flip         string
 	Permutations int    // of the predictions against the outcome, for p-values (0: none)
 	Bootstraps   int    // resamples of subjects, for percentile confidence intervals (0: none)
 	Seed         uint64 // permutation k and bootstrap b are drawn from PCG(Seed, k) and PCG(Seed, 1e9+b)
@@ -57,7 +62,7 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.Outcome(y, o.Standardize)
+	out, err := s.OutcomeFlip(y, o.Standardize, o.Flip)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +73,11 @@ func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evalua
 // standardized as named (none, training: the signature's training mean and SD, within: this
 // cohort's mean and sample SD), then, when standardized, sign-flipped as the signature's target.
 func (s *Signature) Outcome(y []float64, standardize string) ([]float64, error) {
+	return s.OutcomeFlip(y, standardize, "")
+}
+
+// OutcomeFlip is Outcome with the sign flip chosen as EvalOptions.Flip describes.
+func (s *Signature) OutcomeFlip(y []float64, standardize, flip string) ([]float64, error) {
 	out := append([]float64(nil), y...)
 	switch standardize {
 	case StandardizeNone, "":
@@ -89,7 +99,17 @@ func (s *Signature) Outcome(y []float64, standardize string) ([]float64, error) 
 	default:
 		return nil, fmt.Errorf("unknown standardization %q (%s, %s, %s)", standardize, StandardizeNone, StandardizeTraining, StandardizeWithin)
 	}
-	if s.Target.SignFlipped && standardize != StandardizeNone && standardize != "" {
+	doFlip := s.Target.SignFlipped && standardize != StandardizeNone && standardize != ""
+	switch flip {
+	case "", "auto":
+	case "no":
+		doFlip = false
+	case "yes":
+		doFlip = true
+	default:
+		return nil, fmt.Errorf("unknown flip %q (auto, no, yes)", flip)
+	}
+	if doFlip {
 		for i := range out { // the signature predicts −z(outcome)
 			out[i] = -out[i]
 		}
@@ -211,7 +231,7 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 		n := float64(len(c.Y))
 		wsum += n * e.ExplainedVariance
 		nsum += n
-		z, err := s.Outcome(c.Y, StandardizeWithin)
+		z, err := s.OutcomeFlip(c.Y, StandardizeWithin, o.Flip)
 		if err != nil {
 			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)
 		}

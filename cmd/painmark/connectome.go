@@ -22,6 +22,7 @@ import (
 func newConnectomeCmd() *cobra.Command {
 	var (
 		kind, estimator, scaling, out, idFrom string
+		tagsPath                              string
 		drop                                  []string
 		keepDiagonal, fisherZ, noMatrices     bool
 	)
@@ -51,34 +52,15 @@ cross-validation fit it on training subjects only (the learn command does).`,
 			if err != nil {
 				return err
 			}
-			var series []signal.Matrix
-			var names []string
-			var regions []string
-			for _, f := range files {
-				tb, err := table.Read(f, nil)
-				if err != nil {
+			series, names, regions, err := readSeries(files, drop, idFrom)
+			if err != nil {
+				return err
+			}
+			var systems []string
+			if tagsPath != "" {
+				if systems, err = readRegionTags(tagsPath, regions); err != nil {
 					return err
 				}
-				var cols []int
-				var rn []string
-				for i, c := range tb.Columns {
-					if contains(drop, c.Name) {
-						continue
-					}
-					cols = append(cols, i)
-					rn = append(rn, c.Name)
-				}
-				if regions == nil {
-					regions = rn
-				} else if strings.Join(regions, "\t") != strings.Join(rn, "\t") {
-					return fmt.Errorf("%s: its regions differ from %s's; all inputs need the same regions in the same order", f, files[0])
-				}
-				data, err := tb.Matrix(cols, false)
-				if err != nil {
-					return err
-				}
-				series = append(series, signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
-				names = append(names, subjectName(f, idFrom))
 			}
 			m := connectome.Measure{Kind: connectome.Kind(kind), Estimator: connectome.Estimator(estimator), Scaling: connectome.SeriesScaling(scaling)}
 			res, err := connectome.Cohort(series, connectome.CohortOptions{Measure: m, DiscardDiagonal: !keepDiagonal, FisherZ: fisherZ})
@@ -143,7 +125,7 @@ cross-validation fit it on training subjects only (the learn command does).`,
 			side := map[string]any{
 				"Kind": kind, "Estimator": estimator, "Scaling": scaling, "FisherZ": fisherZ,
 				"DiscardDiagonal": !keepDiagonal, "VectorOrder": "nilearn sym_matrix_to_vec: lower triangle row by row (i > j)",
-				"Regions": regions, "Subjects": names, "Inputs": files, "Shrinkage": shrink,
+				"Regions": regions, "RegionSystems": systems, "Subjects": names, "Inputs": files, "Shrinkage": shrink,
 				"SoftwareVersion": version.String(),
 			}
 			b, _ := json.MarshalIndent(side, "", "  ")
@@ -162,9 +144,72 @@ cross-validation fit it on training subjects only (the learn command does).`,
 	f.BoolVar(&keepDiagonal, "keep-diagonal", false, "keep the diagonal in the vectors (divided by √2, as nilearn)")
 	f.BoolVar(&fisherZ, "fisher-z", false, "apply atanh to the features")
 	f.BoolVar(&noMatrices, "no-matrices", false, "write only the cohort table")
+	f.StringVar(&tagsPath, "region-tags", "", "table of region tags (columns name and system: brain, brainstem, spinal), recorded in connectome.json for signatures, ablations and restrictions")
 	f.StringVar(&idFrom, "id", "bids", "subject names: bids (sub-/ses-/run- entities of the file name) or file (the file name)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	return cmd
+}
+
+// readSeries reads ROI time series tables (frames x regions), leaving out the drop columns; every
+// file must have the same regions in the same order. Subjects are named by idFrom (see
+// subjectName).
+func readSeries(files, drop []string, idFrom string) (series []signal.Matrix, names, regions []string, err error) {
+	for _, f := range files {
+		tb, err := table.Read(f, nil)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		var cols []int
+		var rn []string
+		for i, c := range tb.Columns {
+			if contains(drop, c.Name) {
+				continue
+			}
+			cols = append(cols, i)
+			rn = append(rn, c.Name)
+		}
+		if regions == nil {
+			regions = rn
+		} else if strings.Join(regions, "\t") != strings.Join(rn, "\t") {
+			return nil, nil, nil, fmt.Errorf("%s: its regions differ from %s's; all inputs need the same regions in the same order", f, files[0])
+		}
+		data, err := tb.Matrix(cols, false)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		series = append(series, signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
+		names = append(names, subjectName(f, idFrom))
+	}
+	return series, names, regions, nil
+}
+
+// readRegionTags reads the system tag of every region from a table with columns name and system.
+func readRegionTags(path string, regions []string) ([]string, error) {
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	names, err := tb.Column("name")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sys, err := tb.Column("system")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	tag := map[string]string{}
+	for i, n := range names.Raw {
+		tag[n] = sys.Raw[i]
+	}
+	out := make([]string, len(regions))
+	for i, r := range regions {
+		t, ok := tag[r]
+		if !ok {
+			return nil, fmt.Errorf("%s: no tag for region %q", path, r)
+		}
+		out[i] = t
+	}
+	return out, nil
 }
 
 func contains(list []string, s string) bool {

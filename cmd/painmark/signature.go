@@ -101,7 +101,7 @@ giving plausible wrong predictions.`,
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
 	var valIn learnInputs
-	var valOut, standardize, convention string
+	var valOut, standardize, convention, valFlip string
 	var covariates []string
 	var perms, boots int
 	var seed uint64
@@ -122,7 +122,7 @@ CSps study pooled its clinical cohorts).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := signature.EvalOptions{Standardize: standardize, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
+			o := signature.EvalOptions{Standardize: standardize, Flip: valFlip, Permutations: perms, Bootstraps: boots, Seed: seed, Convention: stats.PermutationConvention(convention)}
 			s, err := readForFeatures(args[0], args[1:]...)
 			if err != nil {
 				return err
@@ -183,6 +183,7 @@ CSps study pooled its clinical cohorts).`,
 	f.StringVar(&valIn.target, "target", "", "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
 	f.StringVar(&valIn.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
 	f.StringVar(&standardize, "standardize", signature.StandardizeNone, "outcome standardization: none, training (the signature's training mean and SD) or within (z-scored within this cohort)")
+	f.StringVar(&valFlip, "flip", "auto", "sign flip of a standardized outcome: auto (as the signature's target recipe: the same measure as in training), no (the outcome already rises with the prediction, e.g. clinical pain ratings for a −z(threshold) signature), yes")
 	f.IntVar(&perms, "permutations", 10000, "permutations of the predictions for p-values (0: none)")
 	f.IntVar(&boots, "bootstraps", 10000, "bootstrap resamples of subjects for 95% CIs (0: none)")
 	f.Uint64Var(&seed, "seed", 1, "random seed (results do not depend on the number of cores)")
@@ -619,7 +620,7 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 	cf.IntVar(&chPerms, "permutations", 10000, "permutations for the change correlations")
 	cf.Uint64Var(&chSeed, "seed", 1, "random seed")
 	cf.StringVarP(&chOut, "out", "o", "change.json", "result JSON")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict, change)
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict, change, newAblateCmd())
 	return cmd
 }
 
@@ -678,14 +679,21 @@ func readConnectomeSidecar(path string) ([]signature.Region, signature.FeatureDe
 	var c struct {
 		Kind, Estimator, Scaling string
 		Regions                  []string
+		RegionSystems            []string
 		VectorOrder              string
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, signature.FeatureDefinition{}, fmt.Errorf("%s: %w", path, err)
 	}
+	if c.RegionSystems != nil && len(c.RegionSystems) != len(c.Regions) {
+		return nil, signature.FeatureDefinition{}, fmt.Errorf("%s: %d region tags for %d regions", path, len(c.RegionSystems), len(c.Regions))
+	}
 	regions := make([]signature.Region, len(c.Regions))
 	for i, r := range c.Regions {
 		regions[i] = signature.Region{Name: r}
+		if c.RegionSystems != nil {
+			regions[i].System = c.RegionSystems[i]
+		}
 	}
 	return regions, signature.FeatureDefinition{Kind: c.Kind, Estimator: c.Estimator, Scaling: c.Scaling, Vectorization: c.VectorOrder}, nil
 }

@@ -44,6 +44,19 @@ func (m Matrix) SelectRows(rows []int) Matrix {
 	return out
 }
 
+// SelectColumns returns the columns listed, in order.
+func (m Matrix) SelectColumns(cols []int) Matrix {
+	out := NewMatrix(m.Rows, len(cols))
+	for i := 0; i < m.Rows; i++ {
+		row := m.Data[i*m.Cols : (i+1)*m.Cols]
+		o := out.Data[i*len(cols) : (i+1)*len(cols)]
+		for k, c := range cols {
+			o[k] = row[c]
+		}
+	}
+	return out
+}
+
 // HStack joins matrices with the same number of rows side by side.
 func HStack(ms ...Matrix) Matrix {
 	cols := 0
