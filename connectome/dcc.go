@@ -403,18 +403,34 @@ func jointRefine(x [][]float64, g []GARCH, p DCCParams) ([]GARCH, DCCParams) {
 // reusing it across its pairs, with pairs spread over the cores. It returns the conditional
 // correlation series (frames x edges, Edges order) and each pair's (a, b).
 func PairwiseDCC(x signal.Matrix) (signal.Matrix, []DCCParams, error) {
+	return PairwiseDCCEdges(x, Edges(x.Cols, true))
+}
+
+// PairwiseDCCEdges is PairwiseDCC for the listed edges only (frames x len(edges), in that order):
+// GARCH is fitted for the regions the edges touch, each once.
+func PairwiseDCCEdges(x signal.Matrix, edges []Edge) (signal.Matrix, []DCCParams, error) {
 	p := x.Cols
-	cols := make([][]float64, p)
-	for j := range cols {
-		cols[j] = x.Column(j)
+	used := make([]bool, p)
+	for _, e := range edges {
+		if e.I < 0 || e.I >= p || e.J < 0 || e.J >= p || e.I == e.J {
+			return signal.Matrix{}, nil, fmt.Errorf("edge %d-%d is not a pair of the %d regions", e.I, e.J, p)
+		}
+		used[e.I], used[e.J] = true, true
 	}
+	var regions []int
+	for j, u := range used {
+		if u {
+			regions = append(regions, j)
+		}
+	}
+	cols := make([][]float64, p)
 	garch := make([]GARCH, p)
-	parallelRows(p, func(j0, j1 int) {
-		for j := j0; j < j1; j++ {
+	parallelRows(len(regions), func(k0, k1 int) {
+		for _, j := range regions[k0:k1] {
+			cols[j] = x.Column(j)
 			garch[j], _ = FitGARCH(cols[j])
 		}
 	})
-	edges := Edges(p, true)
 	out := signal.NewMatrix(x.Rows, len(edges))
 	params := make([]DCCParams, len(edges))
 	errs := make([]error, len(edges))

@@ -2,10 +2,12 @@ package connectome
 
 import (
 	"math"
+	"math/rand"
 	"strconv"
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
 
@@ -285,5 +287,38 @@ func TestMultivariateDCC(t *testing.T) {
 	}
 	if fit.Params.A <= 0 || fit.Params.B <= 0 || fit.Params.A+fit.Params.B >= 1 {
 		t.Errorf("parameters %+v", fit.Params)
+	}
+}
+
+// DCC of a subset of edges equals the same edges' columns of the all-pairs computation.
+func TestPairwiseDCCEdgesSubset(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	x := signal.NewMatrix(120, 5)
+	for i := range x.Data {
+		x.Data[i] = rng.NormFloat64()
+	}
+	all, _, err := PairwiseDCC(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges := Edges(5, true)
+	pick := []int{7, 0, 3}
+	sub := make([]Edge, len(pick))
+	for k, e := range pick {
+		sub[k] = edges[e]
+	}
+	got, _, err := PairwiseDCCEdges(x, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tt := 0; tt < x.Rows; tt++ {
+		for k, e := range pick {
+			if got.Data[tt*len(pick)+k] != all.Data[tt*all.Cols+e] {
+				t.Fatalf("frame %d, edge %d: %v vs %v", tt, e, got.Data[tt*len(pick)+k], all.Data[tt*all.Cols+e])
+			}
+		}
+	}
+	if _, _, err := PairwiseDCCEdges(x, []Edge{{2, 2}}); err == nil {
+		t.Error("a region paired with itself accepted")
 	}
 }

@@ -124,6 +124,13 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 		t.Errorf("forced choice accuracy %.1f%%:\n%s", acc, out)
 	}
 
+	// The same task cohort scored on dynamic conditional correlations (DCC) of the weighted edges.
+	out = run("signature", "forced-choice", sig, p("task-heat", "roi"), p("task-cold", "roi"), "--dcc", "-o", p("forced-dcc.json"))
+	if acc := number(t, out, `accuracy ([0-9.]+)`); acc < 60 {
+		t.Errorf("DCC forced choice accuracy %.1f%%:\n%s", acc, out)
+	}
+	t.Logf("forced choice on DCC: %s", strings.TrimSpace(out))
+
 	// Dissection.
 	run("signature", "lesion", sig, feat, "--target", p("train", "participants.tsv")+":heat_pain_threshold", "--standardize", "training", "--repeats", "20", "-o", p("lesions.json"))
 	var les struct {

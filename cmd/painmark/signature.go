@@ -284,30 +284,48 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.StringVar(&trBootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
 	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
 	var fcOut string
+	var fcDCC bool
 	forced := &cobra.Command{
-		Use:   "forced-choice SIGNATURE FEATURES_A FEATURES_B",
+		Use:   "forced-choice SIGNATURE A B",
 		Short: "Two-alternative forced choice between paired conditions (CanlabCore's definition): accuracy, binomial p, CI",
-		Long: `forced-choice applies the signature to two feature tables of the same subjects (condition A, expected
-to score higher — e.g. heat pain — and condition B — e.g. innocuous cold), pairs them by subject ID and
-reports the share of subjects whose A scores above their B (ties count as misses), CanlabCore's
-binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian d.`,
-		Example: `  painmark signature forced-choice csps.signature.json heat/features.tsv cold/features.tsv -o forced_choice.json`,
-		Args:    exactArgs(3),
+		Long: `forced-choice scores the same subjects in two conditions (A, expected to score higher — e.g. heat
+pain — and B — e.g. innocuous cold), pairs them by subject ID and reports the share of subjects
+whose A scores above their B (ties count as misses), CanlabCore's binomial p-value against 0.5, the
+Clopper-Pearson 95% interval, and the Gaussian d. A and B are feature tables to which the signature
+is applied, or with --dcc folders of ROI time series (one run per subject and condition, the
+signature's regions): each run is scored on its dynamic conditional correlations (pairwise DCC of
+the signature's weighted edges, averaged over the run), as the CSps study scored its task cohort.`,
+		Example: `  painmark signature forced-choice csps.signature.json heat/features.tsv cold/features.tsv -o forced_choice.json
+  painmark signature forced-choice csps.signature.json heat/roi cold/roi --dcc -o forced_choice_dcc.json`,
+		Args: exactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := readForFeatures(args[0], args[1:]...)
+			var s *signature.Signature
+			var err error
+			if fcDCC {
+				s, err = signature.Read(args[0])
+			} else {
+				s, err = readForFeatures(args[0], args[1:]...)
+			}
 			if err != nil {
 				return err
 			}
 			scores := make([]map[string]float64, 2)
 			var order []string
 			for c, path := range args[1:] {
-				ids, _, x, _, err := (&learnInputs{}).load(path, false)
-				if err != nil {
-					return err
-				}
-				pred, err := s.Apply(learn.Matrix{Rows: x.Rows, Cols: x.Cols, Data: x.Data})
-				if err != nil {
-					return fmt.Errorf("%s: %w", path, err)
+				var ids []string
+				var pred []float64
+				if fcDCC {
+					if ids, pred, err = dynamicResponses(s, path); err != nil {
+						return err
+					}
+				} else {
+					var x learn.Matrix
+					if ids, _, x, _, err = (&learnInputs{}).load(path, false); err != nil {
+						return err
+					}
+					if pred, err = s.Apply(x); err != nil {
+						return fmt.Errorf("%s: %w", path, err)
+					}
 				}
 				scores[c] = map[string]float64{}
 				for i, id := range ids {
@@ -338,6 +356,7 @@ binomial p-value against 0.5, the Clopper-Pearson 95% interval, and the Gaussian
 		},
 	}
 	forced.Flags().StringVarP(&fcOut, "out", "o", "forced_choice.json", "result JSON")
+	forced.Flags().BoolVar(&fcDCC, "dcc", false, "A and B are folders of ROI time series, scored on dynamic conditional correlations")
 	var nodesOut, nodesImage, nodesAtlas string
 	nodes := &cobra.Command{
 		Use:     "nodes SIGNATURE",
@@ -696,6 +715,33 @@ func readConnectomeSidecar(path string) ([]signature.Region, signature.FeatureDe
 		}
 	}
 	return regions, signature.FeatureDefinition{Kind: c.Kind, Estimator: c.Estimator, Scaling: c.Scaling, Vectorization: c.VectorOrder}, nil
+}
+
+// dynamicResponses scores every run in a folder (or file) of ROI time series with the signature's
+// DCC-based dynamic response; the runs' regions must be the signature's.
+func dynamicResponses(s *signature.Signature, path string) ([]string, []float64, error) {
+	files, err := timeseriesFiles([]string{path})
+	if err != nil {
+		return nil, nil, err
+	}
+	series, names, regions, err := readSeries(files, nil, "bids")
+	if err != nil {
+		return nil, nil, err
+	}
+	want := make([]string, len(s.Regions))
+	for i, r := range s.Regions {
+		want[i] = r.Name
+	}
+	if strings.Join(regions, "\t") != strings.Join(want, "\t") {
+		return nil, nil, fmt.Errorf("%s: its %d regions differ from the signature's %d (names or order)", path, len(regions), len(want))
+	}
+	out := make([]float64, len(series))
+	for i, x := range series {
+		if out[i], err = s.DynamicResponse(x, nil); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", files[i], err)
+		}
+	}
+	return names, out, nil
 }
 
 // readForFeatures reads a signature and checks it against each feature table's connectome.json.
