@@ -162,6 +162,13 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 	bsig := p("bcsps.signature.json")
 	run("signature", "restrict", sig, "--system", "brain,brainstem", "--name", "bCSps", "-o", bsig)
 	run("signature", "apply", bsig, p("independent", "conn-brain", "features.tsv"), "-o", p("bcsps-independent.tsv"))
+	// The full signature against its brain-only part on the same (independent) subjects.
+	out = run("signature", "compare", sig, p("independent", "conn", "features.tsv"), bsig, p("independent", "conn-brain", "features.tsv"),
+		"--target", p("independent", "participants.tsv")+":heat_pain_threshold", "--standardize", "training", "--permutations", "200", "--bootstraps", "500", "-o", p("compare.json"))
+	if d := number(t, out, `Δr = ([-0-9.]+)`); !(d > 0) {
+		t.Errorf("CSps vs bCSps on the independent cohort: Δr = %.3f (the planted edges are mostly brain-spinal)\n%s", d, out)
+	}
+	t.Logf("compare:\n%s", out)
 
 	// Intervention: active stimulation lowers sensitivity; signature change follows pain change.
 	out = run("signature", "change", sig, p("pre", "conn", "features.tsv"), p("post", "conn", "features.tsv"),
