@@ -3,7 +3,9 @@ package signature
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"sort"
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/learn"
@@ -101,4 +103,66 @@ func RPNRegions() ([]Region, error) {
 		regions = append(regions, Region{Name: r.Name, System: string(r.System)})
 	}
 	return regions, nil
+}
+
+// EdgeWeight is one row of a plain weight table: the edge between regions I and J (positions in
+// the region list) and its weight on the raw feature.
+type EdgeWeight struct {
+	I, J   int
+	Weight float64
+}
+
+// RegionIndex finds a region by name; names that several regions share (MIST-122 has two
+// "L_IPlob") must be given by position instead.
+func RegionIndex(regions []Region, name string) (int, error) {
+	found := -1
+	for i, r := range regions {
+		if r.Name == name {
+			if found >= 0 {
+				return -1, fmt.Errorf("region name %q is not unique (positions %d and %d): give positions", name, found, i)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		return -1, fmt.Errorf("no region %q", name)
+	}
+	return found, nil
+}
+
+// ImportWeights makes a signature from a plain weight table (weights on raw, unscaled features,
+// as published signatures are often shared): the regions and feature definition say what vector
+// the weights apply to (nilearn's order without the diagonal); each edge may appear once, in
+// either direction; the prediction is intercept + Σ weight·feature.
+func ImportWeights(name string, regions []Region, fd FeatureDefinition, weights []EdgeWeight, intercept float64, source string) (*Signature, error) {
+	pos := map[int]float64{}
+	for k, w := range weights {
+		a, b := w.I, w.J
+		if a < 0 || b < 0 || a >= len(regions) || b >= len(regions) || a == b {
+			return nil, fmt.Errorf("row %d: %d-%d is not an edge between two of the %d regions", k+1, a, b, len(regions))
+		}
+		if a < b {
+			a, b = b, a
+		}
+		f := a*(a-1)/2 + b // nilearn's order: (1,0), (2,0), (2,1), ...
+		if _, dup := pos[f]; dup {
+			return nil, fmt.Errorf("row %d: edge %s-%s appears twice", k+1, regions[a].Name, regions[b].Name)
+		}
+		if math.IsNaN(w.Weight) || math.IsInf(w.Weight, 0) {
+			return nil, fmt.Errorf("row %d: weight %v", k+1, w.Weight)
+		}
+		pos[f] = w.Weight
+	}
+	s := &Signature{Format: Format, Version: FormatVersion, Name: name, Regions: regions, Features: fd, Intercept: intercept,
+		Target:     TargetDefinition{Description: "as defined by the weights' source", Standardization: StandardizeNone},
+		Provenance: Provenance{Source: "imported from the weight table " + source, SoftwareVersion: version.String()}}
+	s.Features.NumFeatures = len(regions) * (len(regions) - 1) / 2
+	for f := range pos {
+		s.Selected = append(s.Selected, f)
+	}
+	sort.Ints(s.Selected)
+	for _, f := range s.Selected {
+		s.Weights = append(s.Weights, pos[f])
+	}
+	return s, s.Validate()
 }

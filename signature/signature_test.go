@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/internal/bochumdata"
 	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/learn"
@@ -102,4 +103,51 @@ func rpnOnBochum(t *testing.T) (*Signature, learn.Matrix, []float64, *table.Tabl
 		t.Fatal(err)
 	}
 	return s, x, y, golden
+}
+
+// A plain weight table of the published RPN's effective weights on raw features (weight/scale,
+// intercept absorbing the centres) predicts as the RPN does; bad tables are refused.
+func TestImportWeightsMatchesRPN(t *testing.T) {
+	rpn, x, _, _ := rpnOnBochum(t)
+	edges := connectome.Edges(len(rpn.Regions), true)
+	var rows []EdgeWeight
+	intercept := rpn.Intercept
+	for k, f := range rpn.Selected {
+		w := rpn.Weights[k] / rpn.Scale[f]
+		intercept -= w * rpn.Center[f]
+		e := edges[f]
+		a, b := e.I, e.J
+		if k%2 == 1 {
+			a, b = b, a // either direction
+		}
+		rows = append(rows, EdgeWeight{I: a, J: b, Weight: w})
+	}
+	s, err := ImportWeights("RPN-raw", rpn.Regions, rpn.Features, rows, intercept, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := rpn.Apply(x)
+	got, err := s.Apply(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d float64
+	for i := range want {
+		d = math.Max(d, math.Abs(got[i]-want[i]))
+	}
+	if d > 1e-12 {
+		t.Errorf("predictions differ from the RPN's by %.3g", d)
+	}
+	if _, err := ImportWeights("x", rpn.Regions, rpn.Features, append(rows, rows[0]), 0, "test"); err == nil {
+		t.Error("a repeated edge accepted")
+	}
+	if _, err := ImportWeights("x", rpn.Regions, rpn.Features, []EdgeWeight{{I: 0, J: 123, Weight: 1}}, 0, "test"); err == nil {
+		t.Error("a region beyond the list accepted")
+	}
+	if _, err := RegionIndex(rpn.Regions, "L_IPlob"); err == nil || !strings.Contains(err.Error(), "not unique") {
+		t.Errorf("an ambiguous name: %v", err)
+	}
+	if i, err := RegionIndex(rpn.Regions, "GlobSig"); i != 0 || err != nil {
+		t.Errorf("GlobSig at %d: %v", i, err)
+	}
 }

@@ -162,6 +162,17 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 	bsig := p("bcsps.signature.json")
 	run("signature", "restrict", sig, "--system", "brain,brainstem", "--name", "bCSps", "-o", bsig)
 	run("signature", "apply", bsig, p("independent", "conn-brain", "features.tsv"), "-o", p("bcsps-independent.tsv"))
+	// A plain weight table (the planted pattern itself, by region name) as a signature.
+	wt := p("planted_weights.tsv")
+	if err := os.WriteFile(wt, []byte(plantedWeightTable(st)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("signature", "import-weights", wt, "--connectome", p("train", "conn", "connectome.json"), "--name", "planted", "-o", p("planted.signature.json"))
+	out = run("signature", "validate", p("planted.signature.json"), p("independent", "conn", "features.tsv"), "--target", p("independent", "participants.tsv")+":heat_pain_threshold",
+		"--permutations", "200", "--bootstraps", "0", "-o", p("planted-validation.json"))
+	if r := number(t, out, `r = ([-0-9.]+)`); r > -0.5 {
+		t.Errorf("the planted pattern predicts the threshold with r = %.3f (expected strongly negative)\n%s", r, out)
+	}
 	// The full signature against its brain-only part on the same (independent) subjects.
 	out = run("signature", "compare", sig, p("independent", "conn", "features.tsv"), bsig, p("independent", "conn-brain", "features.tsv"),
 		"--target", p("independent", "participants.tsv")+":heat_pain_threshold", "--standardize", "training", "--permutations", "200", "--bootstraps", "500", "-o", p("compare.json"))
@@ -207,6 +218,16 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 			"--trees", "50", "--cv", "kfold:5", "-o", p("cv-"+model+".json"))
 		t.Logf("%s: %s", model, strings.TrimSpace(out))
 	}
+}
+
+// plantedWeightTable writes the planted edges as a weight table by region name.
+func plantedWeightTable(st *synthetic.Study) string {
+	var b strings.Builder
+	b.WriteString("region_i\tregion_j\tweight\n")
+	for _, e := range st.Planted {
+		b.WriteString(st.Regions[e.A].Name + "\t" + st.Regions[e.B].Name + "\t" + strconv.FormatFloat(e.Sign, 'g', -1, 64) + "\n")
+	}
+	return b.String()
 }
 
 // number returns the first capture of pattern in s as a float.

@@ -639,7 +639,7 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 	cf.IntVar(&chPerms, "permutations", 10000, "permutations for the change correlations")
 	cf.Uint64Var(&chSeed, "seed", 1, "random seed")
 	cf.StringVarP(&chOut, "out", "o", "change.json", "result JSON")
-	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict, change, newAblateCmd(), newCompareCmd())
+	cmd.AddCommand(importRPN, show, apply, validate, train, forced, nodes, lesion, restrict, change, newAblateCmd(), newCompareCmd(), newImportWeightsCmd())
 	return cmd
 }
 
