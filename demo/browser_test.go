@@ -20,8 +20,8 @@ func TestBrowserDemoReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := browsercheck.Check(t, chromium, filepath.Join(dir, "report.html"), "demo-report.png", 5)
-	want := map[string]bool{"Leave-one-out predictions": false, "Null distribution of the leave-one-out r": false,
-		"Signature edges by MIST module": false, "Performance against training size": false}
+	want := map[string]bool{"Out-of-fold predictions": false, "Null distribution of the cross-validated r": false,
+		"Stable edges by network or system": false, "Performance against training size": false}
 	for _, f := range p.Figures {
 		if _, ok := want[f.Title]; ok {
 			want[f.Title] = true

@@ -190,3 +190,86 @@ func sumSq(v []float64, m float64) float64 {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// Paired draws two conditions per subject as dots joined by a line (a forced choice, pre/post):
+// each subject's line is vermillion when A scores above B (a hit) and blue otherwise, with the
+// condition means as black bars.
+func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
+	lo, hi := minMax(a, b)
+	f := newFrame(title, "", yLabel, 0, 1, lo, hi)
+	s := f.s
+	xa, xb := f.left+f.w*0.25, f.left+f.w*0.75
+	for i := range a {
+		c := colorBlue
+		if a[i] > b[i] {
+			c = colorVermillion
+		}
+		s.add(`<line class="pair" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-opacity="0.6"/>`, xa, f.py(a[i]), xb, f.py(b[i]), c)
+		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="3" fill="%s"/><circle class="point" cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, xa, f.py(a[i]), c, xb, f.py(b[i]), c)
+	}
+	for _, m := range []struct {
+		x float64
+		v []float64
+	}{{xa, a}, {xb, b}} {
+		y := f.py(mean(m.v))
+		s.add(`<line class="mean" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000" stroke-width="3"/>`, m.x-22, y, m.x+22, y)
+	}
+	// Condition names replace the numeric x axis.
+	f.xTicks = nil
+	f.axes()
+	s.text(xa, f.top+f.h+16, "middle", `font-size="12"`, labelA)
+	s.text(xb, f.top+f.h+16, "middle", `font-size="12"`, labelB)
+	return s
+}
+
+// Intervals draws labelled estimates with 95% intervals as horizontal dots and whiskers (r of
+// several signatures or models), with a reference line at ref.
+func Intervals(title, valueLabel string, labels []string, est []float64, lo, hi []float64, ref float64) *SVG {
+	vlo, vhi := minMax(est, lo, hi, []float64{ref})
+	const rowH, left = 24.0, 190.0
+	h := 60 + rowH*float64(len(labels))
+	s := newSVG(460, h, title)
+	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	ticks, a, b := niceTicks(vlo, vhi, 5)
+	w := 240.0
+	px := func(v float64) float64 { return left + (v-a)/(b-a)*w }
+	bottom := 28 + rowH*float64(len(labels))
+	for _, t := range ticks {
+		s.add(`<line x1="%.1f" y1="28" x2="%.1f" y2="%.1f" stroke="#e5e7eb"/>`, px(t), px(t), bottom)
+		s.text(px(t), bottom+14, "middle", "", formatTick(t))
+	}
+	s.add(`<line class="reference" x1="%.1f" y1="24" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="4,3"/>`, px(ref), px(ref), bottom, colorGrey)
+	for i, l := range labels {
+		y := 28 + rowH*(float64(i)+0.5)
+		if lo != nil && hi != nil && !math.IsNaN(lo[i]) && !math.IsNaN(hi[i]) {
+			s.add(`<line class="interval" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, px(lo[i]), y, px(hi[i]), y, colorBlue)
+		}
+		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="4.5" fill="%s"/>`, px(est[i]), y, colorVermillion)
+		s.text(left-8, y+4, "end", "", l)
+	}
+	s.text(left+w/2, bottom+30, "middle", `font-size="12"`, valueLabel)
+	return s
+}
+
+// Lines draws several named series against a shared x (explained variance as edges are removed
+// by weight and at random), each in its own colour with a legend.
+func Lines(title, xLabel, yLabel string, x []float64, names []string, ys [][]float64) *SVG {
+	xlo, xhi := minMax(x)
+	ylo, yhi := minMax(ys...)
+	f := newFrame(title, xLabel, yLabel, xlo, xhi, ylo, yhi)
+	s := f.s
+	for k, y := range ys {
+		col := categorical[k%len(categorical)]
+		var pts string
+		for i := range x {
+			if i < len(y) && !math.IsNaN(y[i]) {
+				pts += fmt.Sprintf("%.1f,%.1f ", f.px(x[i]), f.py(y[i]))
+			}
+		}
+		s.add(`<polyline class="curve" points="%s" fill="none" stroke="%s" stroke-width="2"/>`, pts, col)
+		s.add(`<rect x="%.1f" y="%.1f" width="10" height="3" fill="%s"/>`, f.left+f.w-150, f.top+10+14*float64(k), col)
+		s.text(f.left+f.w-134, f.top+14+14*float64(k), "start", "", names[k])
+	}
+	f.axes()
+	return s
+}

@@ -24,8 +24,8 @@ import (
 
 // Input is a file the run read, named with its checksum in the header.
 type Input struct {
-	Name   string
-	SHA256 string
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256,omitempty"` // empty for a folder
 }
 
 // Document is one report page.
@@ -59,6 +59,11 @@ func (d *Document) AddInput(name string, r io.Reader) error {
 	}
 	d.Inputs = append(d.Inputs, Input{Name: name, SHA256: hex.EncodeToString(h.Sum(nil))})
 	return nil
+}
+
+// AddFolder records an input folder (no checksum: its files are named by the command's outputs).
+func (d *Document) AddFolder(name string) {
+	d.Inputs = append(d.Inputs, Input{Name: name})
 }
 
 // Section appends a section and returns it.
@@ -130,7 +135,11 @@ func (d *Document) HTML() []byte {
 		b.WriteString("<tr><th>inputs</th><td><details><summary>")
 		fmt.Fprintf(&b, "%d files (SHA-256)</summary><ul>", len(d.Inputs))
 		for _, in := range d.Inputs {
-			fmt.Fprintf(&b, "<li><code>%s</code> %s</li>", esc(in.SHA256[:16]), esc(in.Name))
+			sum := "folder"
+			if len(in.SHA256) >= 16 {
+				sum = in.SHA256[:16]
+			}
+			fmt.Fprintf(&b, "<li><code>%s</code> %s</li>", esc(sum), esc(in.Name))
 		}
 		b.WriteString("</ul></details></td></tr>")
 	}

@@ -24,6 +24,9 @@ func TestUserTextIsEscaped(t *testing.T) {
 	s.Figure(Histogram("null "+evil, "r "+evil, []float64{0.1, 0.2, -0.1, 0}, 0.5, "p "+evil), evil)
 	s.Figure(Curve("curve "+evil, "n "+evil, "r "+evil, []float64{10, 20}, []float64{0.1, 0.3}, []float64{0, 0.2}, []float64{0.2, 0.4}, 0.5, evil), evil)
 	s.Figure(Bars("bars "+evil, "w "+evil, []string{evil, "b"}, []float64{1, -2}, 10), evil)
+	s.Figure(Paired("paired "+evil, "a "+evil, "b "+evil, "y "+evil, []float64{1, 2, 3}, []float64{0, 3, 1}), evil)
+	s.Figure(Intervals("intervals "+evil, "r "+evil, []string{evil, "b"}, []float64{0.5, 0.2}, []float64{0.3, 0}, []float64{0.7, 0.4}, 0), evil)
+	s.Figure(Lines("lines "+evil, "x "+evil, "y "+evil, []float64{0, 1, 2}, []string{evil, "b"}, [][]float64{{1, 0.5, 0}, {1, 0.8, 0.6}}), evil)
 	s.Figure(Chord("chord "+evil, []string{evil, "b", "c"}, []string{"g " + evil, "g " + evil, "h"}, []Edge{{0, 1, 0.5}, {1, 2, -0.2}}), evil)
 	page := string(d.HTML())
 	escapedPage = d

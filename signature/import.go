@@ -100,7 +100,7 @@ func RPNRegions() ([]Region, error) {
 	}
 	regions := []Region{{Name: "GlobSig", System: "global signal"}}
 	for _, r := range mist.Regions {
-		regions = append(regions, Region{Name: r.Name, System: string(r.System)})
+		regions = append(regions, Region{Name: r.Name, System: string(r.System), Network: r.Network})
 	}
 	return regions, nil
 }

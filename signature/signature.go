@@ -54,6 +54,8 @@ type Signature struct {
 type Region struct {
 	Name   string `json:"name"`
 	System string `json:"system,omitempty"`
+	// Network is the region's large-scale network or module (e.g. its MIST module), for figures.
+	Network string `json:"network,omitempty"`
 }
 
 // FeatureDefinition says how a feature vector is computed from ROI time series, so that applying a

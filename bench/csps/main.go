@@ -136,6 +136,19 @@ func main() {
 		must(err)
 		return fmt.Sprintf("accuracy %.1f%% (binomial p = %.2g)", 100*fc.Accuracy, fc.P)
 	})
+	step("forced choice on DCC of the weighted edges (task runs)", func() string {
+		heat, cold := make([]float64, len(st.TaskHeat.Subjects)), make([]float64, len(st.TaskCold.Subjects))
+		for i := range heat {
+			var err error
+			heat[i], err = sig.DynamicResponse(st.TaskHeat.Subjects[i].Series, nil)
+			must(err)
+			cold[i], err = sig.DynamicResponse(st.TaskCold.Subjects[i].Series, nil)
+			must(err)
+		}
+		fc, err := stats.ForcedChoice(heat, cold)
+		must(err)
+		return fmt.Sprintf("accuracy %.1f%% (binomial p = %.2g), %d edges x %d runs", 100*fc.Accuracy, fc.P, len(sig.Weights), 2*len(heat))
+	})
 	step("virtual lesions (1,000 random orders)", func() string {
 		l, err := signature.VirtualLesions(sig, features["train"], threshold, signature.StandardizeTraining, 1000, *seed)
 		must(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/version"
@@ -15,7 +16,7 @@ import (
 // newAblateCmd is `painmark signature ablate`: the CSps study's ablation models M1-M5.
 func newAblateCmd() *cobra.Command {
 	var in learnInputs
-	var out, series, scoring, solver, desc string
+	var out, series, scoring, solver, desc, reportFlag string
 	var z, flip, nested bool
 	var perms int
 	var seed uint64
@@ -101,9 +102,26 @@ Compare them with the full signature trained by painmark signature train on the 
 				}
 				fmt.Fprintln(w)
 			}
-			return writeJSON(out, map[string]any{"models": res, "subjects": ids, "cv": in.cv, "grid": o.Grid, "software_version": version.String()})
+			if err := writeJSON(out, map[string]any{"models": res, "subjects": ids, "cv": in.cv, "grid": o.Grid, "software_version": version.String()}); err != nil {
+				return err
+			}
+			d := newCommandReport("Ablation models M1-M5", args[0], in.target, series)
+			d.Seed = &seed
+			d.Numbers["models"] = res
+			labels, rs := make([]string, len(res)), make([]float64, len(res))
+			var rows [][]string
+			for i, r := range res {
+				labels[i], rs[i] = r.Model+" "+r.Description, r.R
+				rows = append(rows, []string{r.Model, r.Description, fmt.Sprint(r.Features), r.Chosen, fmt.Sprintf("%.3f", r.R), fmt.Sprintf("%.3f", r.MAE), fmt.Sprintf("%.3f", r.R2)})
+			}
+			sec := d.Section("Ablation models")
+			sec.Text("Each model is retrained with the same pipeline, grid (%d candidates) and cross-validation (%s) on a subset of the corticospinal connectome.", len(o.Grid.Candidates()), in.cv)
+			sec.Figure(report.Bars("Cross-validated r per model", "cross-validated r", labels, rs, 0), "Pooled out-of-fold r of each ablation model.")
+			sec.Table("Models", []string{"model", "description", "features", "chosen", "CV r", "MAE", "R²"}, rows)
+			return writeReport(w, d, reportPath(reportFlag, out))
 		},
 	}
+	addReportFlag(cmd, &reportFlag)
 	in.flags(cmd, true)
 	f := cmd.Flags()
 	f.StringVar(&series, "series", "", "folder (or file) of the subjects' ROI time series, for M3's separately computed blocks")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
@@ -11,7 +12,7 @@ import (
 
 // newCompareCmd is `painmark signature compare`: several signatures on the same subjects.
 func newCompareCmd() *cobra.Command {
-	var target, idColumn, standardize, flip, out string
+	var target, idColumn, standardize, flip, out, reportFlag string
 	var boots, perms int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -106,10 +107,29 @@ signature's target definition (--standardize, --flip as in validate).`,
 				pairs = append(pairs, map[string]any{"a": p.A, "b": p.B, "diff_r": p.DiffR, "diff_r_ci95": p.DiffCI, "r_ab": p.Williams.RAB,
 					"williams_t": p.Williams.T, "df": p.Williams.DF, "p": p.Williams.P})
 			}
-			return writeJSON(out, map[string]any{"subjects": keep, "outcome": res.Evaluations[0].Outcome, "signatures": evals, "pairs": pairs,
-				"standardize": standardize, "seed": seed, "software_version": version.String()})
+			if err := writeJSON(out, map[string]any{"subjects": keep, "outcome": res.Evaluations[0].Outcome, "signatures": evals, "pairs": pairs,
+				"standardize": standardize, "seed": seed, "software_version": version.String()}); err != nil {
+				return err
+			}
+			d := newCommandReport("Signature comparison", append(append([]string{}, args...), target)...)
+			d.Seed = &seed
+			d.Numbers["signatures"], d.Numbers["pairs"], d.Numbers["subjects"] = evals, pairs, keep
+			names, rs, lo, hi := make([]string, len(sigs)), make([]float64, len(sigs)), make([]float64, len(sigs)), make([]float64, len(sigs))
+			for i, e := range res.Evaluations {
+				names[i], rs[i], lo[i], hi[i] = sigs[i].Name, e.R, e.RCI[0], e.RCI[1]
+			}
+			sec := d.Section("Signatures on the same subjects")
+			sec.Text("%d subjects present in every feature table; outcome standardization: %s.", len(keep), standardize)
+			sec.Figure(report.Intervals("r of each signature", "r (prediction, outcome) with 95% bootstrap interval", names, rs, lo, hi, 0), "Dots: r; whiskers: 95% bootstrap intervals.")
+			var rows [][]string
+			for _, p := range res.Pairs {
+				rows = append(rows, []string{p.A + " vs " + p.B, fmt.Sprintf("%.3f", p.DiffR), fmt.Sprintf("%.3f to %.3f", p.DiffCI[0], p.DiffCI[1]), fmt.Sprintf("%.3f", p.Williams.RAB), fmt.Sprintf("%.3f", p.Williams.T), fmt.Sprintf("%.3g", p.Williams.P)})
+			}
+			sec.Table("Pairwise comparisons (Williams' test of dependent correlations, paired bootstrap)", []string{"pair", "Δr", "95% CI", "r between predictions", "Williams t", "p"}, rows)
+			return writeReport(w, d, reportPath(reportFlag, out))
 		},
 	}
+	addReportFlag(cmd, &reportFlag)
 	f := cmd.Flags()
 	f.StringVar(&target, "target", "", "outcome as TABLE:COLUMN (joined on subject IDs) or COLUMN of the first feature table")
 	f.StringVar(&idColumn, "id-column", "", "subject-ID column of the feature tables (default: their first column)")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/table"
 )
@@ -211,6 +212,19 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 		t.Errorf("ablation r: %v\n%s", r, out)
 	}
 	t.Logf("ablations:\n%s", out)
+
+	// Every command's report loads in a real browser, self-contained, with its figures (when the
+	// extended suite provides Chromium).
+	if os.Getenv("PAINMARK_CHROMIUM") != "" {
+		chromium := browsercheck.Chromium(t)
+		for _, r := range []struct {
+			name    string
+			figures int
+		}{{"csps.signature", 5}, {"retest-validation", 1}, {"clinical-validation", 3}, {"forced", 1}, {"forced-dcc", 1},
+			{"lesions", 2}, {"ablation", 1}, {"compare", 1}} {
+			browsercheck.Check(t, chromium, p(r.name+".report.html"), "csps-"+r.name+".png", r.figures)
+		}
+	}
 
 	// Nonlinear baselines through the same pipeline.
 	for _, model := range []string{"svr-rbf", "random-forest"} {

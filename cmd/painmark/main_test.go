@@ -133,7 +133,7 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fig := range []string{"Leave-one-out predictions", "Null distribution", `class="edge"`, "Performance against training size"} {
+	for _, fig := range []string{"Out-of-fold predictions", "Null distribution", `class="edge"`, "Performance against training size"} {
 		if !strings.Contains(string(page), fig) {
 			t.Errorf("report lacks %q", fig)
 		}

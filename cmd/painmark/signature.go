@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -101,7 +103,7 @@ giving plausible wrong predictions.`,
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
 	var valIn learnInputs
-	var valOut, standardize, convention, valFlip string
+	var valOut, standardize, convention, valFlip, valReport string
 	var covariates []string
 	var perms, boots int
 	var seed uint64
@@ -176,9 +178,22 @@ CSps study pooled its clinical cohorts).`,
 				out["weighted_explained_variance"] = me.WeightedExplainedVariance
 				out["pooled_within_z"] = report("the pooled cohorts", len(me.Pooled.Outcome), me.Pooled, "z-scored within each cohort")
 			}
-			return writeJSON(valOut, out)
+			if err := writeJSON(valOut, out); err != nil {
+				return err
+			}
+			d := newCommandReport("Signature validation: "+s.Name, append([]string{args[0], valIn.target}, args[1:]...)...)
+			d.Seed = &seed
+			d.Numbers["results"] = out
+			for i, e := range me.Cohorts {
+				signature.AddEvaluationSection(d, me.Names[i], e)
+			}
+			if len(cohorts) > 1 {
+				signature.AddEvaluationSection(d, "the pooled cohorts (outcome z-scored within each)", me.Pooled)
+			}
+			return writeReport(w, d, reportPath(valReport, valOut))
 		},
 	}
+	addReportFlag(validate, &valReport)
 	f := validate.Flags()
 	f.StringVar(&valIn.target, "target", "", "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
 	f.StringVar(&valIn.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
@@ -191,7 +206,7 @@ CSps study pooled its clinical cohorts).`,
 	f.StringSliceVar(&covariates, "covariates", nil, "participants-table columns to correlate with the predictions (age, sex, motion...), permutation p and FDR across them")
 	f.StringVarP(&valOut, "out", "o", "validation.json", "result JSON")
 	var trIn learnInputs
-	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut string
+	var trOut, trName, trSolver, trScoring, trCohort, trDesc, trBootOut, trReport string
 	var trNested, trZ, trFlip bool
 	var trOutlier float64
 	var trPerms, trBoots, trCurveRepeats int
@@ -262,10 +277,14 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 				fmt.Fprintf(w, "learning curve: %d training subjects, r = %.3f ± %.3f, MAE = %.3f ± %.3f (%d splits)\n", p.TrainSize, p.MeanR, p.SDR, p.MeanMAE, p.SDMAE, p.Repeats)
 			}
 			fmt.Fprintf(w, "wrote %s\n", trOut)
-			return nil
+			d := newCommandReport("Signature training: "+s.Name, args[0], trIn.target)
+			d.Seed = &trSeed
+			signature.AddTrainSections(d, s, rep)
+			return writeReport(w, d, reportPath(trReport, trOut))
 		},
 	}
 	trIn.flags(train, true)
+	addReportFlag(train, &trReport)
 	tf := train.Flags()
 	tf.StringVar(&trName, "name", "signature", "signature name")
 	tf.StringVar(&trCohort, "cohort", "", "training cohort name, for the record")
@@ -283,7 +302,7 @@ standardized by this cohort's mean and SD (signature validate --standardize trai
 	tf.IntVar(&trCurveRepeats, "curve-repeats", 100, "random splits per learning-curve size")
 	tf.StringVar(&trBootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
 	tf.StringVarP(&trOut, "out", "o", "signature.json", "signature file")
-	var fcOut string
+	var fcOut, fcReport string
 	var fcDCC bool
 	forced := &cobra.Command{
 		Use:   "forced-choice SIGNATURE A B",
@@ -351,10 +370,27 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "forced choice, %d pairs: accuracy %.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%), binomial p = %.3g, d = %.2f\n",
 				r.N, 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1], r.P, r.D)
-			return writeJSON(fcOut, map[string]any{"subjects": paired, "score_a": a, "score_b": b, "n": r.N, "hits": r.Hits, "accuracy": r.Accuracy,
-				"se": r.SE, "p": r.P, "ci95": r.CI, "d": finiteOrNull(r.D), "d_a": finiteOrNull(r.Da), "software_version": version.String()})
+			res := map[string]any{"subjects": paired, "score_a": a, "score_b": b, "n": r.N, "hits": r.Hits, "accuracy": r.Accuracy,
+				"se": r.SE, "p": r.P, "ci95": r.CI, "d": finiteOrNull(r.D), "d_a": finiteOrNull(r.Da), "software_version": version.String()}
+			if err := writeJSON(fcOut, res); err != nil {
+				return err
+			}
+			d := newCommandReport("Forced choice: "+s.Name, args...)
+			delete(res, "software_version")
+			d.Numbers["results"] = res
+			sec := d.Section("Two-alternative forced choice")
+			how := "the signature applied to each condition's features"
+			if fcDCC {
+				how = "each run scored on the dynamic conditional correlations of the signature's weighted edges"
+			}
+			sec.Facts([2]string{"pairs", fmt.Sprint(r.N)}, [2]string{"accuracy", fmt.Sprintf("%.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%)", 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1])},
+				[2]string{"binomial p", fmt.Sprintf("%.3g", r.P)}, [2]string{"scores", how})
+			sec.Figure(report.Paired("Signature response per subject", "A: "+filepath.Base(filepath.Dir(args[1])), "B: "+filepath.Base(filepath.Dir(args[2])), "signature response", a, b),
+				"Each line is a subject; vermillion where condition A scores above B (a correct choice), blue otherwise; black bars: condition means.")
+			return writeReport(cmd.OutOrStdout(), d, reportPath(fcReport, fcOut))
 		},
 	}
+	addReportFlag(forced, &fcReport)
 	forced.Flags().StringVarP(&fcOut, "out", "o", "forced_choice.json", "result JSON")
 	forced.Flags().BoolVar(&fcDCC, "dcc", false, "A and B are folders of ROI time series, scored on dynamic conditional correlations")
 	var nodesOut, nodesImage, nodesAtlas string
@@ -417,7 +453,7 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 	nodes.Flags().StringVar(&nodesImage, "image", "", "also write the summed weights as a NIfTI map (.nii or .nii.gz)")
 	nodes.Flags().StringVar(&nodesAtlas, "atlas", "mist122", "built-in atlas whose label image carries the map")
 	var lesIn learnInputs
-	var lesOut, lesStd string
+	var lesOut, lesStd, lesReport string
 	var lesRepeats int
 	var lesSeed uint64
 	lesion := &cobra.Command{
@@ -452,11 +488,32 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 			for _, i := range order[:min(5, len(order))] {
 				fmt.Fprintf(w, "  lesioning %s alone loses %.3f\n", edgeNames[i], r.Drop[i])
 			}
-			return writeJSON(lesOut, map[string]any{"signature": s.Name, "full_explained_variance": r.Full, "edges": edgeNames,
+			if err := writeJSON(lesOut, map[string]any{"signature": s.Name, "full_explained_variance": r.Full, "edges": edgeNames,
 				"drop": r.Drop, "removal_by_weight": r.ByWeight, "removal_random_mean": r.RandomMean, "removal_random_sd": r.RandomSD,
-				"repeats": r.Repeats, "seed": lesSeed, "standardize": lesStd, "software_version": version.String()})
+				"repeats": r.Repeats, "seed": lesSeed, "standardize": lesStd, "software_version": version.String()}); err != nil {
+				return err
+			}
+			d := newCommandReport("Virtual lesions: "+s.Name, args[0], args[1], lesIn.target)
+			d.Seed = &lesSeed
+			d.Numbers["edges"], d.Numbers["drop"], d.Numbers["removal_by_weight"], d.Numbers["removal_random_mean"] = edgeNames, r.Drop, r.ByWeight, r.RandomMean
+			sec := d.Section("Virtual lesions")
+			sec.Facts([2]string{"explained variance, intact", fmt.Sprintf("%.3f with %d weighted edges", r.Full, len(r.Edges))})
+			removed := make([]float64, len(r.ByWeight))
+			for k := range removed {
+				removed[k] = float64(k)
+			}
+			sec.Figure(report.Lines("Progressive removal of edges", "edges removed", "explained variance", removed, []string{"by |weight|", fmt.Sprintf("random order (mean of %d)", r.Repeats)}, [][]float64{r.ByWeight, r.RandomMean}),
+				"Explained variance as edges are removed one after another, largest |weight| first and in random orders.")
+			pretty := make([]string, len(r.Edges))
+			for i, f := range r.Edges {
+				pretty[i] = edgeRegions(s, f, edgeNames[i])
+			}
+			sec.Figure(report.Bars("Loss when one edge is lesioned", "explained variance lost", pretty, r.Drop, 20),
+				"Each weighted edge set to zero alone (the 20 largest losses).")
+			return writeReport(w, d, reportPath(lesReport, lesOut))
 		},
 	}
+	addReportFlag(lesion, &lesReport)
 	lf := lesion.Flags()
 	lf.StringVar(&lesIn.target, "target", "", "outcome as TABLE:COLUMN or COLUMN of the feature table")
 	lf.StringVar(&lesIn.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
@@ -715,6 +772,17 @@ func readConnectomeSidecar(path string) ([]signature.Region, signature.FeatureDe
 		}
 	}
 	return regions, signature.FeatureDefinition{Kind: c.Kind, Estimator: c.Estimator, Scaling: c.Scaling, Vectorization: c.VectorOrder}, nil
+}
+
+// edgeRegions names feature f of the signature by its two regions when the features are a
+// connectome vector over the signature's regions, else by its column name.
+func edgeRegions(s *signature.Signature, f int, column string) string {
+	n := len(s.Regions)
+	if n > 1 && s.Features.NumFeatures == n*(n-1)/2 {
+		e := connectome.Edges(n, true)[f]
+		return s.Regions[e.I].Name + " – " + s.Regions[e.J].Name
+	}
+	return column
 }
 
 // dynamicResponses scores every run in a folder (or file) of ROI time series with the signature's

@@ -1,0 +1,187 @@
+package signature
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
+)
+
+// This file lays out the report pages of the signature workflow: the figures readers of the RPN
+// and CSps papers expect, each with the numbers behind it in the page's JSON.
+
+// edgeLabel names feature f of a signature as its two regions.
+func (s *Signature) edgeLabel(edges []connectome.Edge, f int) string {
+	if f < len(edges) && len(s.Regions) > 0 {
+		e := edges[f]
+		return s.Regions[e.I].Name + " – " + s.Regions[e.J].Name
+	}
+	return fmt.Sprintf("feature %d", f)
+}
+
+// regionGroups are the regions' names and their grouping for chord diagrams: the network where
+// the regions carry one, else the system tag (one group when untagged).
+func (s *Signature) regionGroups() ([]string, []string) {
+	names, groups := make([]string, len(s.Regions)), make([]string, len(s.Regions))
+	for i, r := range s.Regions {
+		names[i], groups[i] = r.Name, r.System
+		if r.Network != "" {
+			groups[i] = r.Network
+		}
+	}
+	return names, groups
+}
+
+// AddTrainSections adds a training run's sections to a report: performance, the search, the
+// cross-validated (and nested) predictions, the permutation null, the bootstrap's stable edges as
+// a chord diagram, the learning curve and the nodal strengths.
+func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
+	num := d.Numbers
+	best := rep.Search.Candidates[rep.Search.Best]
+	num["chosen_k"], num["chosen_alpha"], num["chosen_l1_ratio"] = best.K, best.Alpha, best.L1Ratio
+	num["cv_r"], num["cv_mae"], num["cv_r2"], num["cv_predictions"], num["target"] = rep.CV.R, rep.CV.MAE, rep.CV.R2, rep.CVPredictions, rep.Target
+	sec := d.Section("Signature and cross-validated performance")
+	facts := [][2]string{
+		{"signature", s.Name},
+		{"training cohort", fmt.Sprintf("%s, n = %d", s.Training.Cohort, s.Training.N)},
+		{"target", fmt.Sprintf("%s (standardization: %s, sign flipped: %v)", s.Target.Description, s.Target.Standardization, s.Target.SignFlipped)},
+		{"features", fmt.Sprintf("%d (%s, %s, %s)", s.Features.NumFeatures, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)},
+		{"chosen hyperparameters", fmt.Sprintf("K = %d, alpha = %g, l1_ratio = %g (best of %d candidates)", best.K, best.Alpha, best.L1Ratio, len(rep.Search.Candidates))},
+		{"cross-validation " + s.Training.CVScheme, fmt.Sprintf("r = %.3f, MAE = %.3f, R² = %.3f (pooled out-of-fold predictions)", rep.CV.R, rep.CV.MAE, rep.CV.R2)},
+	}
+	if rep.Nested != nil {
+		facts = append(facts, [2]string{"nested leave-one-out", fmt.Sprintf("r = %.3f, MAE = %.3f", rep.NestedCV.R, rep.NestedCV.MAE)})
+	}
+	if len(rep.Excluded) > 0 {
+		facts = append(facts, [2]string{"outlier rule", s.Target.OutlierRule})
+	}
+	sec.Facts(facts...)
+	order := make([]int, len(rep.Search.Candidates))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rep.Search.MeanScore[order[a]] > rep.Search.MeanScore[order[b]] })
+	var rows [][]string
+	for _, c := range order[:min(10, len(order))] {
+		cd := rep.Search.Candidates[c]
+		rows = append(rows, []string{fmt.Sprintf("K = %d, alpha = %g, l1_ratio = %g", cd.K, cd.Alpha, cd.L1Ratio), fmt.Sprintf("%.5g", rep.Search.MeanScore[c])})
+	}
+	sec.Table("Best candidates of the search (mean score, higher is better)", []string{"candidate", "score"}, rows)
+
+	sec = d.Section("Cross-validated predictions")
+	sec.Figure(report.Scatter("Out-of-fold predictions", "target", "predicted target", rep.Target, rep.CVPredictions),
+		fmt.Sprintf("Each subject predicted by the pipeline trained without it (%s, K = %d, alpha = %g); line: least squares with 95%% band.", s.Training.CVScheme, best.K, best.Alpha))
+	if rep.Nested != nil {
+		num["nested_r"], num["nested_predictions"] = rep.NestedCV.R, rep.Nested.Predictions
+		sec.Figure(report.Scatter("Nested leave-one-out predictions", "target", "predicted target", rep.Target, rep.Nested.Predictions),
+			fmt.Sprintf("The search repeated inside every outer fold: the unbiased estimate, r = %.3f.", rep.NestedCV.R))
+	}
+	if rep.Permutation != nil {
+		null := make([]float64, len(rep.Permutation.Null))
+		for i, m := range rep.Permutation.Null {
+			null[i] = m.R
+		}
+		num["permutation_p_r"], num["permutation_p_mae"], num["permutation_null_r"] = rep.Permutation.P.R, rep.Permutation.P.MAE, null
+		sec = d.Section("Permutation test")
+		sec.Figure(report.Histogram("Null distribution of the cross-validated r", "r (predicted, target)", null, rep.Permutation.Observed.R, fmt.Sprintf("p = %.4g", rep.Permutation.P.R)),
+			fmt.Sprintf("%d permutations of the target, each refitting the whole cross-validation at the chosen hyperparameters; p(r) = %.4g, p(MAE) = %.4g.", len(null), rep.Permutation.P.R, rep.Permutation.P.MAE))
+	}
+	if rep.Bootstrap != nil {
+		addBootstrapSection(d, s, rep)
+	}
+	if len(rep.Curve) > 0 {
+		var size, mid, lo, hi []float64
+		for _, c := range rep.Curve {
+			r := append([]float64(nil), c.R...)
+			sort.Float64s(r)
+			size = append(size, float64(c.TrainSize))
+			mid = append(mid, c.MeanR)
+			lo = append(lo, stats.Percentile(r, 2.5))
+			hi = append(hi, stats.Percentile(r, 97.5))
+		}
+		num["curve_train_size"], num["curve_mean_r"], num["curve_r_2.5"], num["curve_r_97.5"] = size, mid, lo, hi
+		sec = d.Section("Learning curve")
+		sec.Figure(report.Curve("Performance against training size", "training subjects", "r on the held-out subjects", size, mid, lo, hi, rep.CV.R, fmt.Sprintf("cross-validated r = %.3f", rep.CV.R)),
+			fmt.Sprintf("%d random training subsets per size, tested on the remaining subjects; band: 2.5-97.5 percentiles.", rep.Curve[0].Repeats))
+	}
+	AddNodeSection(d, s)
+}
+
+// addBootstrapSection shows the stable edges: FDR-significant bootstrap weights, or when fewer
+// than three pass, the 30 edges of largest bootstrap |Z| (said so in the caption).
+func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
+	b := rep.Bootstrap
+	q, err := stats.FDR(b.P)
+	if err != nil {
+		return
+	}
+	var stable []int
+	for j, v := range q {
+		if v < 0.05 {
+			stable = append(stable, j)
+		}
+	}
+	d.Numbers["bootstrap_fdr_edges"] = stable
+	shown := stable
+	caption := fmt.Sprintf("Edges whose bootstrap weight is significant after FDR correction (q < 0.05, %d bootstrap refits); colour: sign of the mean weight, width: its size.", b.Options.N)
+	if len(stable) < 3 {
+		order := make([]int, len(b.Z))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(x, y int) bool { return math.Abs(b.Z[order[x]]) > math.Abs(b.Z[order[y]]) })
+		shown = nil
+		for _, j := range order[:min(30, len(order))] {
+			if b.Frequency[j] > 0 {
+				shown = append(shown, j)
+			}
+		}
+		caption = fmt.Sprintf("%d edges pass FDR (q < 0.05) with %d bootstrap refits; shown are the %d edges of largest bootstrap |Z| (colour: sign of the mean weight, width: its size).", len(stable), b.Options.N, len(shown))
+	}
+	edges := connectome.Edges(len(s.Regions), true)
+	names, groups := s.regionGroups()
+	var chord []report.Edge
+	var rows [][]string
+	for _, j := range shown {
+		if j < len(edges) && len(s.Regions) > 0 {
+			chord = append(chord, report.Edge{A: edges[j].I, B: edges[j].J, Weight: b.Mean[j]})
+		}
+		rows = append(rows, []string{s.edgeLabel(edges, j), fmt.Sprintf("%.4g", b.Mean[j]), fmt.Sprintf("%.3g", b.Z[j]), fmt.Sprintf("%.2f", b.Frequency[j]), fmt.Sprintf("%.2g", b.P[j]), fmt.Sprintf("%.2g", q[j])})
+	}
+	sec := d.Section("Stable edges (bootstrap)")
+	if len(chord) > 0 {
+		sec.Figure(report.Chord("Stable edges by network or system", names, groups, chord), caption)
+	} else {
+		sec.Text("%s", caption)
+	}
+	sec.Table("Edges shown", []string{"edge", "mean weight", "Z", "selection frequency", "p", "q (FDR)"}, rows)
+}
+
+// AddNodeSection adds the nodal predictive strengths (weights summed per region) as bars.
+func AddNodeSection(d *report.Document, s *Signature) {
+	nodes, err := s.NodalStrength()
+	if err != nil || len(nodes) == 0 {
+		return
+	}
+	labels, sums := make([]string, len(nodes)), make([]float64, len(nodes))
+	for i, n := range nodes {
+		labels[i], sums[i] = n.Region, n.Sum
+	}
+	d.Numbers["nodal_strength_regions"], d.Numbers["nodal_strength"] = labels, sums
+	d.Section("Nodal predictive strength").Figure(report.Bars("Summed weights per region", "summed weight", labels, sums, 25),
+		"The signature's weights summed over the edges of each region (the 25 largest in magnitude), as the RPN and CSps papers map them.")
+}
+
+// AddEvaluationSection adds one cohort's validation: the scatter and the statistics.
+func AddEvaluationSection(d *report.Document, name string, e *Evaluation) {
+	sec := d.Section("Validation: " + name)
+	sec.Facts([2]string{"subjects", fmt.Sprint(len(e.Outcome))},
+		[2]string{"r", fmt.Sprintf("%.3f (permutation p = %.3g, 95%% bootstrap CI %.3f to %.3f)", e.R, e.PR, e.RCI[0], e.RCI[1])},
+		[2]string{"MAE", fmt.Sprintf("%.3f (p = %.3g)", e.MAE, e.PMAE)},
+		[2]string{"R², explained variance", fmt.Sprintf("%.3f, %.3f", e.R2, e.ExplainedVariance)})
+	sec.Figure(report.Scatter("Predictions in "+name, "outcome ("+e.Options.Standardize+")", "prediction", e.Outcome, e.Predictions),
+		"Each subject's prediction against the outcome; line: least squares with 95% band.")
+}
