@@ -221,7 +221,7 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 			name    string
 			figures int
 		}{{"csps.signature", 5}, {"retest-validation", 1}, {"clinical-validation", 3}, {"forced", 1}, {"forced-dcc", 1},
-			{"lesions", 2}, {"ablation", 1}, {"compare", 1}} {
+			{"lesions", 2}, {"ablation", 1}, {"compare", 1}, {"change", 2}} {
 			browsercheck.Check(t, chromium, p(r.name+".report.html"), "csps-"+r.name+".png", r.figures)
 		}
 	}

@@ -368,10 +368,19 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "forced choice, %d pairs: accuracy %.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%), binomial p = %.3g, d = %.2f\n",
-				r.N, 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1], r.P, r.D)
+			// Single-interval classification of the two conditions' scores (unpaired): ROC AUC.
+			truth := make([]float64, 2*len(a))
+			for i := range a {
+				truth[i] = 1
+			}
+			auc, err := learn.ROCAUC(append(append([]float64(nil), a...), b...), truth)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "forced choice, %d pairs: accuracy %.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%), binomial p = %.3g, d = %.2f; single-interval ROC AUC = %.3f\n",
+				r.N, 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1], r.P, r.D, auc)
 			res := map[string]any{"subjects": paired, "score_a": a, "score_b": b, "n": r.N, "hits": r.Hits, "accuracy": r.Accuracy,
-				"se": r.SE, "p": r.P, "ci95": r.CI, "d": finiteOrNull(r.D), "d_a": finiteOrNull(r.Da), "software_version": version.String()}
+				"se": r.SE, "p": r.P, "ci95": r.CI, "d": finiteOrNull(r.D), "d_a": finiteOrNull(r.Da), "roc_auc": auc, "software_version": version.String()}
 			if err := writeJSON(fcOut, res); err != nil {
 				return err
 			}
@@ -384,7 +393,7 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 				how = "each run scored on the dynamic conditional correlations of the signature's weighted edges"
 			}
 			sec.Facts([2]string{"pairs", fmt.Sprint(r.N)}, [2]string{"accuracy", fmt.Sprintf("%.1f%% ± %.1f%% (95%% CI %.1f%% to %.1f%%)", 100*r.Accuracy, 100*r.SE, 100*r.CI[0], 100*r.CI[1])},
-				[2]string{"binomial p", fmt.Sprintf("%.3g", r.P)}, [2]string{"scores", how})
+				[2]string{"binomial p", fmt.Sprintf("%.3g", r.P)}, [2]string{"single-interval ROC AUC", fmt.Sprintf("%.3f (A vs B scores, unpaired)", auc)}, [2]string{"scores", how})
 			sec.Figure(report.Paired("Signature response per subject", "A: "+filepath.Base(filepath.Dir(args[1])), "B: "+filepath.Base(filepath.Dir(args[2])), "signature response", a, b),
 				"Each line is a subject; vermillion where condition A scores above B (a correct choice), blue otherwise; black bars: condition means.")
 			return writeReport(cmd.OutOrStdout(), d, reportPath(fcReport, fcOut))
@@ -572,7 +581,7 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 	restrict.Flags().StringSliceVar(&resSystems, "system", nil, "systems to keep (brain, brainstem, spinal)")
 	restrict.Flags().StringVar(&resName, "name", "", "name of the restricted signature")
 	restrict.Flags().StringVarP(&resOut, "out", "o", "restricted.signature.json", "signature file")
-	var chPainPre, chPainPost, chGroup, chOut string
+	var chPainPre, chPainPost, chGroup, chOut, chReport string
 	var chEdge, chCompare []string
 	var chPerms int
 	var chSeed uint64
@@ -684,9 +693,30 @@ the signature's weighted edges, averaged over the run), as the CSps study scored
 				out["edge"] = map[string]any{"regions": chEdge, "compare": chCompare, "t": tt.T, "df": tt.DF, "p": tt.P, "cohen_d": tt.CohenD,
 					"mean_difference": tt.MeanDiff, "ci95": tt.CI}
 			}
-			return writeJSON(chOut, out)
+			if err := writeJSON(chOut, out); err != nil {
+				return err
+			}
+			d := newCommandReport("Signature change through an intervention: "+s.Name, args[0], args[1], args[2], chPainPre, chPainPost, chGroup)
+			d.Seed = &chSeed
+			delete(out, "software_version")
+			d.Numbers["results"] = out
+			for _, g := range res {
+				var sc, pc []float64
+				for i := range paired {
+					if groups[i] == g.Group {
+						sc, pc = append(sc, sigChange[i]), append(pc, painChange[i])
+					}
+				}
+				sec := d.Section("Group " + g.Group)
+				sec.Facts([2]string{"subjects", fmt.Sprint(g.N)}, [2]string{"signature change vs pain change", fmt.Sprintf("r = %.3f (permutation p = %.3g)", g.R, g.P)},
+					[2]string{"mean changes", fmt.Sprintf("signature %.3f, pain %.3f", g.MeanSignatureChange, g.MeanPainChange)})
+				sec.Figure(report.Scatter("Change in "+g.Group, "pain change (post − pre)", "signature change (post − pre)", pc, sc),
+					"Each subject's change in the signature's prediction against the change in pain; line: least squares with 95% band.")
+			}
+			return writeReport(w, d, reportPath(chReport, chOut))
 		},
 	}
+	addReportFlag(change, &chReport)
 	cf := change.Flags()
 	cf.StringVar(&chPainPre, "pain-pre", "", "pain before, as TABLE:COLUMN")
 	cf.StringVar(&chPainPost, "pain-post", "", "pain after, as TABLE:COLUMN")
