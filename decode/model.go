@@ -1,0 +1,294 @@
+package decode
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The decoder is DEIPP's principal-component regression with lasso selection and relaxed refit
+// (learn.PCRLasso), computed from the Gram matrix of the bins rather than from the edges: with far
+// more edges (35,778 for 268 regions) than bins, the PCA of any training subset is the
+// eigendecomposition of its double-centred Gram block, and everything the model needs (component
+// scores of training and test bins, and the weights on the edges at the end) follows from it.
+// Because principal-component scores are orthogonal, the lasso path (least-angle regression) enters
+// the components in order of decreasing |scoreᵀ·y| and never drops one, and the relaxed OLS refit
+// on any selected set is each component's own regression; kernelFit uses these identities, which
+// TestKernelFitEqualsPCRLasso checks against learn.PCRLasso (itself equal to scikit-learn).
+
+// gram is the Gram matrix of all bins (n x n, row-major).
+type gram struct {
+	n int
+	k []float64
+}
+
+func newGram(x learn.Matrix) *gram {
+	rows := make([][]float64, x.Rows)
+	for i := range rows {
+		rows[i] = x.Data[i*x.Cols : (i+1)*x.Cols]
+	}
+	return &gram{n: x.Rows, k: linalg.Gram(rows)}
+}
+
+// kernelFit is a PCR-lasso path fitted on the training bins train.
+type kernelFit struct {
+	train   []int
+	yMean   float64
+	rowMean []float64 // mean of K[s, train] for s in train
+	allMean float64
+	// Components in the order the lasso enters them: eigenvector (over train), singular value and
+	// the relaxed coefficient on the component's score, uᵀy_c/σ.
+	u     [][]float64
+	sigma []float64
+	beta  []float64
+}
+
+// fitKernel fits the path on the bins train with targets y (indexed like the Gram).
+func (g *gram) fit(train []int, y []float64, maxComponents int) (*kernelFit, error) {
+	n := len(train)
+	if n < 3 {
+		return nil, fmt.Errorf("%d training bins", n)
+	}
+	f := &kernelFit{train: train, rowMean: make([]float64, n)}
+	for _, i := range train {
+		f.yMean += y[i]
+	}
+	f.yMean /= float64(n)
+	for a, i := range train {
+		var s float64
+		for _, j := range train {
+			s += g.k[i*g.n+j]
+		}
+		f.rowMean[a] = s / float64(n)
+		f.allMean += f.rowMean[a]
+	}
+	f.allMean /= float64(n)
+	kc := mat.NewSymDense(n, nil)
+	for a, i := range train {
+		for b := a; b < n; b++ {
+			j := train[b]
+			kc.SetSym(a, b, g.k[i*g.n+j]-f.rowMean[a]-f.rowMean[b]+f.allMean)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(kc, true) {
+		return nil, fmt.Errorf("the eigendecomposition of the training Gram matrix did not converge")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	// The PCA keeps min(n − 1, p) components, largest first (centring removes one dimension).
+	k := min(n-1, maxComponents)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return vals[order[a]] > vals[order[b]] })
+	yc := make([]float64, n)
+	for a, i := range train {
+		yc[a] = y[i] - f.yMean
+	}
+	type comp struct {
+		u            []float64
+		sigma, c, bt float64
+	}
+	var comps []comp
+	for _, idx := range order[:k] {
+		if !(vals[idx] > 0) {
+			break
+		}
+		u := make([]float64, n)
+		for a := range u {
+			u[a] = vecs.At(a, idx)
+		}
+		sigma := math.Sqrt(vals[idx])
+		uy := linalg.Dot(u, yc)
+		comps = append(comps, comp{u: u, sigma: sigma, c: math.Abs(sigma * uy), bt: uy / sigma})
+	}
+	// The lasso path on orthogonal scores enters components by decreasing |scoreᵀ·y_c|.
+	sort.SliceStable(comps, func(a, b int) bool { return comps[a].c > comps[b].c })
+	for _, c := range comps {
+		f.u = append(f.u, c.u)
+		f.sigma = append(f.sigma, c.sigma)
+		f.beta = append(f.beta, c.bt)
+	}
+	return f, nil
+}
+
+// predict returns, for each test bin, the predictions of the models with 1..K components
+// (out[t][k−1]).
+func (g *gram) predict(f *kernelFit, test []int) [][]float64 {
+	n := len(f.train)
+	out := make([][]float64, len(test))
+	kt := make([]float64, n)
+	for ti, t := range test {
+		var m float64
+		for _, j := range f.train {
+			m += g.k[t*g.n+j]
+		}
+		m /= float64(n)
+		for a, j := range f.train {
+			kt[a] = g.k[t*g.n+j] - m - f.rowMean[a] + f.allMean
+		}
+		preds := make([]float64, len(f.u))
+		acc := f.yMean
+		for c := range f.u {
+			acc += f.beta[c] * linalg.Dot(kt, f.u[c]) / f.sigma[c]
+			preds[c] = acc
+		}
+		out[ti] = preds
+	}
+	return out
+}
+
+// edgeWeights returns the model with k components as weights on the edges and an intercept:
+// w = Σ_c β_c·v_c with v_c = X_cᵀu_c/σ_c, intercept ȳ − x̄ᵀw.
+func (f *kernelFit) edgeWeights(x learn.Matrix, k int) ([]float64, float64) {
+	n := len(f.train)
+	// coefficient of each training bin: a_s = Σ_c β_c u_c[s]/σ_c, then w = X_cᵀ a = Xᵀa − x̄·Σa.
+	a := make([]float64, n)
+	for c := 0; c < k; c++ {
+		linalg.Axpy(f.beta[c]/f.sigma[c], f.u[c], a)
+	}
+	w := make([]float64, x.Cols)
+	mean := make([]float64, x.Cols)
+	var sa float64
+	for s, i := range f.train {
+		row := x.Data[i*x.Cols : (i+1)*x.Cols]
+		linalg.Axpy(a[s], row, w)
+		linalg.Axpy(1/float64(n), row, mean)
+		sa += a[s]
+	}
+	linalg.Axpy(-sa, mean, w)
+	return w, f.yMean - linalg.Dot(mean, w)
+}
+
+// NestedResult is a nested leave-one-session-out decoding run.
+type NestedResult struct {
+	// Predictions of every bin by the model trained without its session.
+	Predictions []float64
+	// Components chosen in each outer fold (by session, in Sessions order).
+	Sessions   []string
+	Components []int
+	// Models are the outer folds' models on the edges (for frame-wise application).
+	Weights    [][]float64
+	Intercepts []float64
+	R          float64 // pooled r of Predictions with the bin ratings
+}
+
+// NestedLOSO runs DEIPP's nested cross-validation: outer leave-one-session-out; inside each outer
+// training set, leave-one-session-out again to choose the number of components by the pooled
+// prediction-outcome r; the chosen model refitted on the outer training set predicts the held-out
+// session. Folds run in parallel; the result does not depend on the number of workers.
+func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
+	if maxComponents <= 0 {
+		maxComponents = math.MaxInt
+	}
+	sessions := uniqueInOrder(d.Session)
+	if len(sessions) < 3 {
+		return nil, fmt.Errorf("nested leave-one-session-out needs at least 3 sessions, got %d", len(sessions))
+	}
+	g := newGram(d.X)
+	res := &NestedResult{Predictions: make([]float64, d.X.Rows), Sessions: sessions, Components: make([]int, len(sessions)),
+		Weights: make([][]float64, len(sessions)), Intercepts: make([]float64, len(sessions))}
+	errs := make([]error, len(sessions))
+	parallel.For(len(sessions), func(o int) {
+		outerTrain, outerTest := split(d.Session, sessions[o])
+		inner := uniqueInOrder(sub(d.Session, outerTrain))
+		// Pooled inner predictions for every number of components.
+		var preds [][]float64
+		var truth []float64
+		kmax := math.MaxInt
+		for _, s := range inner {
+			tr, te := splitWithin(d.Session, outerTrain, s)
+			f, err := g.fit(tr, d.Y, maxComponents)
+			if err != nil {
+				errs[o] = err
+				return
+			}
+			kmax = min(kmax, len(f.u))
+			preds = append(preds, g.predict(f, te)...)
+			for _, t := range te {
+				truth = append(truth, d.Y[t])
+			}
+		}
+		best, bestR := 1, math.Inf(-1)
+		col := make([]float64, len(preds))
+		for k := 1; k <= kmax; k++ {
+			for i, p := range preds {
+				col[i] = p[k-1]
+			}
+			if r := stats.Pearson(col, truth); r > bestR {
+				best, bestR = k, r
+			}
+		}
+		f, err := g.fit(outerTrain, d.Y, maxComponents)
+		if err != nil {
+			errs[o] = err
+			return
+		}
+		best = min(best, len(f.u))
+		for i, p := range g.predict(f, outerTest) {
+			res.Predictions[outerTest[i]] = p[best-1]
+		}
+		res.Components[o] = best
+		res.Weights[o], res.Intercepts[o] = f.edgeWeights(d.X, best)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.R = stats.Pearson(res.Predictions, d.Y)
+	return res, nil
+}
+
+func uniqueInOrder(v []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range v {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// split returns the bins outside and inside session s.
+func split(session []string, s string) (train, test []int) {
+	for i, v := range session {
+		if v == s {
+			test = append(test, i)
+		} else {
+			train = append(train, i)
+		}
+	}
+	return
+}
+
+// splitWithin splits the bins idx into those outside and inside session s.
+func splitWithin(session []string, idx []int, s string) (train, test []int) {
+	for _, i := range idx {
+		if session[i] == s {
+			test = append(test, i)
+		} else {
+			train = append(train, i)
+		}
+	}
+	return
+}
+
+func sub(v []string, idx []int) []string {
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = v[i]
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package synthetic
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/painmark/painmark/signal"
+)
+
+// ParticipantOptions shape a simulated densely sampled participant (Lee et al. 2026: one person
+// scanned in many sessions, each with several runs, rating ongoing pain continuously).
+type ParticipantOptions struct {
+	Sessions, RunsPerSession int     // 0: 24 and 3
+	Frames                   int     // frames per run (0: 600)
+	TR                       float64 // seconds (0: 1)
+	Regions                  int     // 0: 268
+	// Planted are the regions whose co-fluctuations carry the pain (0: 6); their indices are
+	// drawn from the seed, so two seeds give two people with different patterns.
+	Planted  int
+	Strength float64 // squared coupling at the highest pain (0: 2)
+	LagSec   float64 // haemodynamic lag of the brain behind the rating (0: 6 s)
+	// CensorFraction is the share of frames censored for motion, in short bursts (0: 0.05).
+	CensorFraction float64
+	Seed           uint64
+}
+
+func (o ParticipantOptions) withDefaults() ParticipantOptions {
+	if o.Sessions == 0 {
+		o.Sessions = 24
+	}
+	if o.RunsPerSession == 0 {
+		o.RunsPerSession = 3
+	}
+	if o.Frames == 0 {
+		o.Frames = 600
+	}
+	if o.TR == 0 {
+		o.TR = 1
+	}
+	if o.Regions == 0 {
+		o.Regions = 268
+	}
+	if o.Planted == 0 {
+		o.Planted = 6
+	}
+	if o.Strength == 0 {
+		o.Strength = 2
+	}
+	if o.LagSec == 0 {
+		o.LagSec = 6
+	}
+	if o.CensorFraction == 0 {
+		o.CensorFraction = 0.05
+	}
+	return o
+}
+
+// Run is one scan run with its continuous pain rating.
+type Run struct {
+	Session, Run string
+	TR           float64
+	Series       signal.Matrix // frames x regions
+	Censored     []bool        // motion-censored frames
+	// RatingTime (seconds from the run's start, 1 Hz) and Rating (0-100) are the continuous rating.
+	RatingTime, Rating []float64
+}
+
+// Participant is a simulated person: runs and the planted regions.
+type Participant struct {
+	Runs    []Run
+	Planted []int
+	Options ParticipantOptions
+}
+
+// SimulateParticipant draws a participant. Pain drifts slowly across sessions (a random walk of
+// session means) and fluctuates on the scale of minutes within runs (AR(1) at 1 Hz, time constant
+// about 40 s), rated on 0-100 with rating noise. Every region's series is AR(1) noise; every pair
+// of planted regions shares a component whose amplitude grows with the pain felt LagSec earlier,
+// so their co-fluctuations (edge time series) track the rating after the haemodynamic lag. Motion
+// censors short bursts of frames.
+func SimulateParticipant(o ParticipantOptions) (*Participant, error) {
+	o = o.withDefaults()
+	if o.Planted < 2 || o.Planted > o.Regions {
+		return nil, fmt.Errorf("%d planted regions of %d", o.Planted, o.Regions)
+	}
+	rng := rand.New(rand.NewPCG(o.Seed, 0xdec0de))
+	perm := rng.Perm(o.Regions)
+	planted := append([]int(nil), perm[:o.Planted]...)
+	p := &Participant{Planted: planted, Options: o}
+	dur := float64(o.Frames) * o.TR
+	sessionMean := 40.0
+	stream := uint64(1)
+	for s := 0; s < o.Sessions; s++ {
+		sessionMean = math.Max(10, math.Min(80, sessionMean+8*rng.NormFloat64()))
+		for r := 0; r < o.RunsPerSession; r++ {
+			stream++
+			rr := rand.New(rand.NewPCG(o.Seed, stream))
+			run := Run{Session: fmt.Sprintf("%02d", s+1), Run: fmt.Sprint(r + 1), TR: o.TR}
+			// Pain at 1 Hz, from LagSec before the run (the brain lags it) to its end.
+			n := int(math.Ceil(dur)) + 1
+			lagN := int(math.Ceil(o.LagSec))
+			pain := make([]float64, n+lagN)
+			v := 0.0
+			for i := range pain {
+				v = 0.975*v + math.Sqrt(1-0.975*0.975)*rr.NormFloat64()
+				pain[i] = math.Max(0, math.Min(100, sessionMean+18*v))
+			}
+			for i := 0; i < n; i++ {
+				run.RatingTime = append(run.RatingTime, float64(i))
+				run.Rating = append(run.Rating, math.Max(0, math.Min(100, pain[i+lagN]+2*rr.NormFloat64())))
+			}
+			painAt := func(t float64) float64 { // felt pain at time t (s), t ≥ −LagSec
+				x := t + float64(lagN)
+				i := int(math.Floor(x))
+				if i < 0 {
+					return pain[0]
+				}
+				if i >= len(pain)-1 {
+					return pain[len(pain)-1]
+				}
+				f := x - float64(i)
+				return pain[i]*(1-f) + pain[i+1]*f
+			}
+			x := signal.NewMatrix(o.Frames, o.Regions)
+			for j := 0; j < o.Regions; j++ {
+				prev := rr.NormFloat64()
+				for t := 0; t < o.Frames; t++ {
+					prev = 0.4*prev + math.Sqrt(1-0.16)*rr.NormFloat64()
+					x.Data[t*o.Regions+j] = prev
+				}
+			}
+			for t := 0; t < o.Frames; t++ {
+				mid := (float64(t) + 0.5) * o.TR
+				amp := math.Sqrt(o.Strength * painAt(mid-o.LagSec) / 100)
+				u := amp * rr.NormFloat64()
+				for k, j := range planted {
+					sign := 1.0
+					if k%2 == 1 {
+						sign = -1
+					}
+					x.Data[t*o.Regions+j] += sign * u
+				}
+			}
+			run.Series = x
+			run.Censored = make([]bool, o.Frames)
+			for t := 0; t < o.Frames; t++ {
+				if rr.Float64() < o.CensorFraction/4 { // bursts of 4 frames
+					for k := t; k < min(t+4, o.Frames); k++ {
+						run.Censored[k] = true
+					}
+				}
+			}
+			p.Runs = append(p.Runs, run)
+		}
+	}
+	return p, nil
+}
