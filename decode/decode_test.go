@@ -1,11 +1,18 @@
 package decode
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand"
+	"os"
+	"os/exec"
+	"sort"
 	"testing"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/synthetic"
 )
@@ -120,4 +127,136 @@ func TestDecoderOnSimulatedParticipants(t *testing.T) {
 		t.Errorf("person A's model on person B: r = %.3f (different planted regions)", r)
 	}
 	t.Logf("%d bins, nested r = %.3f, components %v; cross-person r = %.3f", a.X.Rows, res.R, res.Components, stats.Pearson(cross, b.Y))
+}
+
+// Frame-wise predictions are the edge time series times the weights, without building them.
+func TestFramePredictions(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	x := signal.NewMatrix(50, 7)
+	for i := range x.Data {
+		x.Data[i] = rng.NormFloat64()
+	}
+	w := make([]float64, 21)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	got, err := FramePredictions(x, w, 0.7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ets := connectome.EdgeTimeSeries(x)
+	for tt := 0; tt < x.Rows; tt++ {
+		want := 0.7
+		for k := range w {
+			want += w[k] * ets.Data[tt*21+k]
+		}
+		if math.Abs(got[tt]-want) > 1e-12 {
+			t.Fatalf("frame %d: %v, from the edge time series %v", tt, got[tt], want)
+		}
+	}
+	if _, err := FramePredictions(x, w[:5], 0); err == nil {
+		t.Error("wrong number of weights accepted")
+	}
+}
+
+// On a simulated participant: the evaluation at every scale, the hierarchical bootstrap and the
+// region importance, whose top regions are the planted ones.
+func TestEvaluationImportanceBootstrap(t *testing.T) {
+	sp, err := synthetic.SimulateParticipant(synthetic.ParticipantOptions{Sessions: 12, RunsPerSession: 2, Frames: 600, Regions: 24, Planted: 5, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := make([]Run, len(sp.Runs))
+	for i, r := range sp.Runs {
+		runs[i] = Run{Session: r.Session, Run: r.Run, TR: r.TR, Series: r.Series, Censored: r.Censored, RatingTime: r.RatingTime, Rating: r.Rating}
+	}
+	d, err := Prepare(runs, DefaultPrepare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := NestedLOSO(d, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scales, err := MultiScale(d, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range scales {
+		t.Logf("%-8s n = %4d  r = %.3f  AUC = %.3f", s.Name, s.N, s.R, s.AUC)
+		if !(s.R > 0.2) || !(s.AUC > 0.55) {
+			t.Errorf("scale %s: r %.3f, AUC %.3f", s.Name, s.R, s.AUC)
+		}
+	}
+	bs, err := HierarchicalBootstrap(d, res.Predictions, 2000, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(bs.RCI[0] > 0) || !(bs.RCI[0] < res.R && res.R < bs.RCI[1]) || bs.PR > 0.01 {
+		t.Errorf("bootstrap: r %.3f, CI %v, p %.3g", res.R, bs.RCI, bs.PR)
+	}
+	imp, err := RegionImportance(d, res, 100, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := make([]int, len(imp))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return imp[order[a]] > imp[order[b]] })
+	planted := map[int]bool{}
+	for _, j := range sp.Planted {
+		planted[j] = true
+	}
+	hits := 0
+	for _, j := range order[:len(sp.Planted)] {
+		if planted[j] {
+			hits++
+		}
+	}
+	if hits < len(sp.Planted)-1 {
+		t.Errorf("top regions by importance %v, planted %v", order[:len(sp.Planted)], sp.Planted)
+	}
+	t.Logf("bootstrap r CI %.3f to %.3f (p %.3g); top regions %v, planted %v", bs.RCI[0], bs.RCI[1], bs.PR, order[:len(sp.Planted)], sp.Planted)
+}
+
+// DEIPP's percentile interval and p-value of a set of bootstrap draws equal a numpy script of
+// DEIPP's formulas (np.sort, draws at MATLAB's round(n·α/2) and round(n·(1−α/2)) counted from 1,
+// 2·min((#≤0+1)/(n+1), (#≥0+1)/(n+1))). Skipped unless PAINMARK_PYTHON is set.
+func TestLiveDEIPPBootstrapSummary(t *testing.T) {
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewSource(9))
+	for _, n := range []int{7, 100, 1001} {
+		draws := make([]float64, n)
+		for i := range draws {
+			draws[i] = 0.1 + 0.3*rng.NormFloat64()
+		}
+		b, _ := json.Marshal(draws)
+		script := `
+import json, sys, numpy as np
+v = np.sort(np.array(json.loads(sys.stdin.read())))
+n = len(v)
+mround = lambda x: int(np.floor(x + 0.5))  # MATLAB's round (half away from zero), as DEIPP runs
+lo, hi = v[max(mround(n * 0.025), 1) - 1], v[mround(n * 0.975) - 1]
+p = min(1.0, 2 * min((np.sum(v <= 0) + 1) / (n + 1), (np.sum(v >= 0) + 1) / (n + 1)))
+print(json.dumps([float(lo), float(hi), float(p)]))
+`
+		cmd := exec.Command(py, "-c", script)
+		cmd.Stdin = bytes.NewReader(b)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [3]float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		ci, p, _ := deippSummary(draws, 0)
+		if ci[0] != want[0] || ci[1] != want[1] || math.Abs(p-want[2]) > 1e-15 {
+			t.Errorf("n = %d: CI %v p %v, numpy %v", n, ci, p, want)
+		}
+	}
 }

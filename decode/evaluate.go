@@ -1,0 +1,287 @@
+package decode
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/stats"
+)
+
+// FramePredictions applies an edge model (weights in Edges order, intercept) to every frame of a
+// run: ŷ(t) = b + Σ_{i>j} w_ij·z_i(t)·z_j(t) with z the regions z-scored over the frames given,
+// computed as a quadratic form (no frames x edges matrix). It serves frame-wise application to new
+// runs (rest runs included) and the time-scale evaluation.
+func FramePredictions(x signal.Matrix, w []float64, b float64) ([]float64, error) {
+	p := x.Cols
+	if len(w) != p*(p-1)/2 {
+		return nil, fmt.Errorf("%d weights for %d regions (%d edges)", len(w), p, p*(p-1)/2)
+	}
+	z, _, _ := signal.Standardize(x, signal.ZScore)
+	out := make([]float64, x.Rows)
+	parallel.For(x.Rows, func(t int) {
+		zt := z.Data[t*p : (t+1)*p]
+		s, k := 0.0, 0
+		for i := 1; i < p; i++ {
+			var inner float64
+			for j, zj := range zt[:i] {
+				inner += w[k+j] * zj
+			}
+			s += zt[i] * inner
+			k += i
+		}
+		out[t] = b + s
+	})
+	return out, nil
+}
+
+// Scale is the evaluation at one temporal scale: pooled Pearson r between averaged predictions
+// and ratings, and the AUC of the predictions for ratings above versus below their median.
+type Scale struct {
+	Name  string
+	N     int
+	R     float64
+	AUC   float64
+	Pred  []float64 `json:"-"`
+	Truth []float64 `json:"-"`
+}
+
+// MultiScale evaluates a nested run at several scales, as Lee et al. report it: the bins, and the
+// frame-wise predictions of each held-out session's model averaged over 1-minute and 2-minute
+// windows, runs and sessions, against the lagged ratings averaged the same way.
+func MultiScale(d *Data, res *NestedResult) ([]Scale, error) {
+	bins := Scale{Name: "bin", Pred: res.Predictions, Truth: d.Y}
+	fold := map[string]int{}
+	for o, s := range res.Sessions {
+		fold[s] = o
+	}
+	type window struct{ pred, truth, n float64 }
+	scales := []struct {
+		name string
+		key  func(run int, time float64) string
+	}{
+		{"1 min", func(run int, t float64) string { return fmt.Sprintf("%d/%d", run, int(t/60)) }},
+		{"2 min", func(run int, t float64) string { return fmt.Sprintf("%d/%d", run, int(t/120)) }},
+		{"run", func(run int, t float64) string { return fmt.Sprint(run) }},
+		{"session", func(run int, t float64) string { return d.Runs[run].Session }},
+	}
+	acc := make([]map[string]*window, len(scales))
+	orders := make([][]string, len(scales))
+	for k := range acc {
+		acc[k] = map[string]*window{}
+	}
+	for ri, r := range d.Runs {
+		f := d.Frames[ri]
+		if len(f.Index) < 2 {
+			continue
+		}
+		o, ok := fold[r.Session]
+		if !ok {
+			return nil, fmt.Errorf("session %s has no outer model", r.Session)
+		}
+		pred, err := FramePredictions(r.Series.SelectRows(f.Index), res.Weights[o], res.Intercepts[o])
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range f.Time {
+			for k, sc := range scales {
+				key := sc.key(ri, t)
+				w := acc[k][key]
+				if w == nil {
+					w = &window{}
+					acc[k][key] = w
+					orders[k] = append(orders[k], key)
+				}
+				w.pred += pred[i]
+				w.truth += f.Rating[i]
+				w.n++
+			}
+		}
+	}
+	out := []Scale{bins}
+	for k, sc := range scales {
+		s := Scale{Name: sc.name}
+		for _, key := range orders[k] {
+			w := acc[k][key]
+			s.Pred = append(s.Pred, w.pred/w.n)
+			s.Truth = append(s.Truth, w.truth/w.n)
+		}
+		out = append(out, s)
+	}
+	for i := range out {
+		out[i].N = len(out[i].Pred)
+		out[i].R = stats.Pearson(out[i].Pred, out[i].Truth)
+		out[i].AUC = medianSplitAUC(out[i].Pred, out[i].Truth)
+	}
+	return out, nil
+}
+
+// medianSplitAUC is the ROC AUC of the predictions for ratings above the median versus at or below
+// it (NaN when one class is empty).
+func medianSplitAUC(pred, truth []float64) float64 {
+	if len(truth) < 2 {
+		return math.NaN()
+	}
+	med := stats.Median(truth)
+	cls := make([]float64, len(truth))
+	for i, v := range truth {
+		if v > med {
+			cls[i] = 1
+		}
+	}
+	auc, err := learn.ROCAUC(pred, cls)
+	if err != nil {
+		return math.NaN()
+	}
+	return auc
+}
+
+// BootstrapResult is a hierarchical bootstrap of the bin-level r and AUC.
+type BootstrapResult struct {
+	N            int
+	R, AUC       []float64 // per draw
+	RCI, AUCCI   [2]float64
+	PR, PAUC     float64 // DEIPP's two-sided p against 0 (r) and 0.5 (AUC)
+	MeanR, MeanA float64
+}
+
+// HierarchicalBootstrap resamples sessions, then runs within each drawn session, then bins within
+// each drawn run, all with replacement, n times, and recomputes the bin-level r and median-split
+// AUC of the nested predictions (DEIPP). Draw k uses PCG(seed, k): the same for any number of
+// workers. Intervals are DEIPP's percentiles (the sorted draws at round(n·α/2) and
+// round(n·(1−α/2)), α = 0.05); p-values are DEIPP's 2·min((#≤0+1)/(n+1), (#≥0+1)/(n+1)) for r and
+// the same with AUC − 0.5.
+func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*BootstrapResult, error) {
+	if n < 2 {
+		return nil, fmt.Errorf("need at least 2 bootstrap draws, got %d", n)
+	}
+	if len(pred) != len(d.Y) {
+		return nil, fmt.Errorf("%d predictions for %d bins", len(pred), len(d.Y))
+	}
+	// sessions → runs → bins
+	sessions := uniqueInOrder(d.Session)
+	runsOf := map[string][]int{}
+	binsOf := map[int][]int{}
+	for i, r := range d.Run {
+		if len(binsOf[r]) == 0 {
+			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
+		}
+		binsOf[r] = append(binsOf[r], i)
+	}
+	res := &BootstrapResult{N: n, R: make([]float64, n), AUC: make([]float64, n)}
+	parallel.For(n, func(k int) {
+		rng := rand.New(rand.NewPCG(seed, uint64(k)))
+		var p, y []float64
+		for range sessions {
+			s := sessions[rng.IntN(len(sessions))]
+			runs := runsOf[s]
+			for range runs {
+				r := runs[rng.IntN(len(runs))]
+				bins := binsOf[r]
+				for range bins {
+					b := bins[rng.IntN(len(bins))]
+					p, y = append(p, pred[b]), append(y, d.Y[b])
+				}
+			}
+		}
+		res.R[k] = stats.Pearson(p, y)
+		res.AUC[k] = medianSplitAUC(p, y)
+	})
+	res.RCI, res.PR, res.MeanR = deippSummary(res.R, 0)
+	res.AUCCI, res.PAUC, res.MeanA = deippSummary(res.AUC, 0.5)
+	return res, nil
+}
+
+// deippSummary is DEIPP's percentile interval, two-sided p against null and mean of the draws
+// (NaN draws, from a degenerate resample, are left out).
+func deippSummary(draws []float64, null float64) ([2]float64, float64, float64) {
+	var v []float64
+	for _, x := range draws {
+		if !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	if len(v) == 0 {
+		return [2]float64{math.NaN(), math.NaN()}, math.NaN(), math.NaN()
+	}
+	sort.Float64s(v)
+	n := float64(len(v))
+	at := func(q float64) float64 {
+		i := int(math.Round(n*q)) - 1 // MATLAB's 1-based index round(n·q)
+		return v[min(max(i, 0), len(v)-1)]
+	}
+	var le, ge float64
+	var sum float64
+	for _, x := range v {
+		if x-null <= 0 {
+			le++
+		}
+		if x-null >= 0 {
+			ge++
+		}
+		sum += x
+	}
+	p := math.Min(1, 2*math.Min((le+1)/(n+1), (ge+1)/(n+1)))
+	return [2]float64{at(0.025), at(0.975)}, p, sum / n
+}
+
+// RegionImportance is the mean drop in the bin-level r of the nested predictions when all edges of
+// a region are permuted across bins within each session (the same permutation for all of the
+// region's edges, so the region's information is destroyed while each bin keeps its other edges):
+// with a linear model the drop needs only the region's contribution to each prediction. Permutation
+// k of region j uses PCG(seed, j·1e6 + k).
+func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64) ([]float64, error) {
+	p := d.Regions
+	edges := connectome.Edges(p, true)
+	fold := map[string]int{}
+	for o, s := range res.Sessions {
+		fold[s] = o
+	}
+	base := stats.Pearson(res.Predictions, d.Y)
+	sessions := uniqueInOrder(d.Session)
+	binsOf := map[string][]int{}
+	for i, s := range d.Session {
+		binsOf[s] = append(binsOf[s], i)
+	}
+	drop := make([]float64, p)
+	parallel.For(p, func(j int) {
+		// contrib[i] = Σ_{e ∋ j} w_e·x_ie for bin i with its session's model; when bin i takes bin
+		// m's values for region j's edges, its prediction changes by contrib_i(m) − contrib_i(i),
+		// where both use bin i's model (the same session, so the same model).
+		var mine []int
+		for k, e := range edges {
+			if e.I == j || e.J == j {
+				mine = append(mine, k)
+			}
+		}
+		contrib := make([]float64, len(d.Y))
+		for i := range contrib {
+			w := res.Weights[fold[d.Session[i]]]
+			row := d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
+			for _, k := range mine {
+				contrib[i] += w[k] * row[k]
+			}
+		}
+		perm := make([]float64, len(d.Y))
+		var sum float64
+		for k := 0; k < permutations; k++ {
+			rng := rand.New(rand.NewPCG(seed, uint64(j)*1e6+uint64(k)))
+			for _, s := range sessions {
+				bins := binsOf[s]
+				order := rng.Perm(len(bins))
+				for a, i := range bins {
+					m := bins[order[a]]
+					perm[i] = res.Predictions[i] - contrib[i] + contrib[m]
+				}
+			}
+			sum += base - stats.Pearson(perm, d.Y)
+		}
+		drop[j] = sum / float64(permutations)
+	})
+	return drop, nil
+}
