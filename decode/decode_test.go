@@ -195,6 +195,14 @@ func TestEvaluationImportanceBootstrap(t *testing.T) {
 	if !(bs.RCI[0] > 0) || !(bs.RCI[0] < res.R && res.R < bs.RCI[1]) || bs.PR > 0.01 {
 		t.Errorf("bootstrap: r %.3f, CI %v, p %.3g", res.R, bs.RCI, bs.PR)
 	}
+	curve, err := LearningCurve(d, []int{3, 6, 11}, 40, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(curve[2].MeanR > curve[0].MeanR) {
+		t.Errorf("learning curve does not grow: %.3f with 3 sessions, %.3f with 11", curve[0].MeanR, curve[2].MeanR)
+	}
+	t.Logf("learning curve: r = %.3f (3 sessions), %.3f (6), %.3f (11)", curve[0].MeanR, curve[1].MeanR, curve[2].MeanR)
 	imp, err := RegionImportance(d, res, 100, 3)
 	if err != nil {
 		t.Fatal(err)

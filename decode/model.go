@@ -3,6 +3,7 @@ package decode
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/painmark/painmark/internal/linalg"
@@ -200,33 +201,10 @@ func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
 	errs := make([]error, len(sessions))
 	parallel.For(len(sessions), func(o int) {
 		outerTrain, outerTest := split(d.Session, sessions[o])
-		inner := uniqueInOrder(sub(d.Session, outerTrain))
-		// Pooled inner predictions for every number of components.
-		var preds [][]float64
-		var truth []float64
-		kmax := math.MaxInt
-		for _, s := range inner {
-			tr, te := splitWithin(d.Session, outerTrain, s)
-			f, err := g.fit(tr, d.Y, maxComponents)
-			if err != nil {
-				errs[o] = err
-				return
-			}
-			kmax = min(kmax, len(f.u))
-			preds = append(preds, g.predict(f, te)...)
-			for _, t := range te {
-				truth = append(truth, d.Y[t])
-			}
-		}
-		best, bestR := 1, math.Inf(-1)
-		col := make([]float64, len(preds))
-		for k := 1; k <= kmax; k++ {
-			for i, p := range preds {
-				col[i] = p[k-1]
-			}
-			if r := stats.Pearson(col, truth); r > bestR {
-				best, bestR = k, r
-			}
+		best, err := g.chooseComponentsMax(d, outerTrain, maxComponents)
+		if err != nil {
+			errs[o] = err
+			return
 		}
 		f, err := g.fit(outerTrain, d.Y, maxComponents)
 		if err != nil {
@@ -291,4 +269,113 @@ func sub(v []string, idx []int) []string {
 		out[k] = v[i]
 	}
 	return out
+}
+
+// CurvePoint is the decoder's performance when trained on a given number of sessions.
+type CurvePoint struct {
+	Sessions int
+	R        []float64 // per repeat: r on the held-out session's bins
+	MeanR    float64
+}
+
+// LearningCurve trains the decoder (components chosen by inner leave-one-session-out) on random
+// subsets of sessions and tests it on one other random session: for each size, repeats draws from
+// PCG(seed, size·1e6 + repeat), so the curve does not depend on the number of workers. It shows how
+// much training data a personalized model needs (Lee et al.: 4-5 sessions were not enough).
+func LearningCurve(d *Data, sizes []int, repeats int, seed uint64) ([]CurvePoint, error) {
+	sessions := uniqueInOrder(d.Session)
+	g := newGram(d.X)
+	out := make([]CurvePoint, len(sizes))
+	for si, m := range sizes {
+		if m < 3 || m > len(sessions)-1 {
+			return nil, fmt.Errorf("training size %d sessions of %d: need 3 to %d", m, len(sessions), len(sessions)-1)
+		}
+		rs := make([]float64, repeats)
+		errs := make([]error, repeats)
+		parallel.For(repeats, func(k int) {
+			rng := rand.New(rand.NewPCG(seed, uint64(m)*1e6+uint64(k)))
+			perm := rng.Perm(len(sessions))
+			test := sessions[perm[0]]
+			train := make(map[string]bool, m)
+			for _, i := range perm[1 : m+1] {
+				train[sessions[i]] = true
+			}
+			var trainIdx, testIdx []int
+			for i, s := range d.Session {
+				if train[s] {
+					trainIdx = append(trainIdx, i)
+				} else if s == test {
+					testIdx = append(testIdx, i)
+				}
+			}
+			best, err := g.chooseComponents(d, trainIdx)
+			if err != nil {
+				errs[k] = err
+				return
+			}
+			f, err := g.fit(trainIdx, d.Y, math.MaxInt)
+			if err != nil {
+				errs[k] = err
+				return
+			}
+			best = min(best, len(f.u))
+			pred := make([]float64, len(testIdx))
+			truth := make([]float64, len(testIdx))
+			for i, p := range g.predict(f, testIdx) {
+				pred[i], truth[i] = p[best-1], d.Y[testIdx[i]]
+			}
+			rs[k] = stats.Pearson(pred, truth)
+		})
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+		var sum float64
+		var n int
+		for _, r := range rs {
+			if !math.IsNaN(r) {
+				sum += r
+				n++
+			}
+		}
+		out[si] = CurvePoint{Sessions: m, R: rs, MeanR: sum / float64(n)}
+	}
+	return out, nil
+}
+
+// chooseComponents picks the number of components by leave-one-session-out within the bins idx,
+// maximizing the pooled prediction-outcome r (ties: fewest components).
+func (g *gram) chooseComponents(d *Data, idx []int) (int, error) {
+	return g.chooseComponentsMax(d, idx, math.MaxInt)
+}
+
+// chooseComponentsMax is chooseComponents with at most maxComponents components.
+func (g *gram) chooseComponentsMax(d *Data, idx []int, maxComponents int) (int, error) {
+	var preds [][]float64
+	var truth []float64
+	kmax := math.MaxInt
+	for _, s := range uniqueInOrder(sub(d.Session, idx)) {
+		tr, te := splitWithin(d.Session, idx, s)
+		f, err := g.fit(tr, d.Y, maxComponents)
+		if err != nil {
+			return 0, err
+		}
+		kmax = min(kmax, len(f.u))
+		preds = append(preds, g.predict(f, te)...)
+		for _, t := range te {
+			truth = append(truth, d.Y[t])
+		}
+	}
+	best, bestR := 1, math.Inf(-1)
+	col := make([]float64, len(preds))
+	for k := 1; k <= kmax; k++ {
+		for i, p := range preds {
+			col[i] = p[k-1]
+		}
+		if r := stats.Pearson(col, truth); r > bestR {
+			best, bestR = k, r
+		}
+	}
+	return best, nil
 }
