@@ -379,3 +379,42 @@ func (g *gram) chooseComponentsMax(d *Data, idx []int, maxComponents int) (int, 
 	}
 	return best, nil
 }
+
+// Model is a trained personalized decoder: weights on the edges of its regions (Edges order)
+// and an intercept, with the preparation it expects.
+type Model struct {
+	Format     string         `json:"format"`
+	Regions    []string       `json:"regions"`
+	Weights    []float64      `json:"weights"`
+	Intercept  float64        `json:"intercept"`
+	Components int            `json:"components"`
+	Prepare    PrepareOptions `json:"prepare"`
+	Sessions   int            `json:"training_sessions"`
+	Bins       int            `json:"training_bins"`
+	Software   string         `json:"software_version"`
+}
+
+// ModelFormat names the decoder file format.
+const ModelFormat = "painmark-decoder-1"
+
+// Train fits the final model on all sessions, the number of components chosen by
+// leave-one-session-out over them (as each outer fold of NestedLOSO chooses it).
+func Train(d *Data, regions []string, o PrepareOptions, software string) (*Model, error) {
+	g := newGram(d.X)
+	all := make([]int, d.X.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	best, err := g.chooseComponents(d, all)
+	if err != nil {
+		return nil, err
+	}
+	f, err := g.fit(all, d.Y, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	best = min(best, len(f.u))
+	w, b := f.edgeWeights(d.X, best)
+	return &Model{Format: ModelFormat, Regions: regions, Weights: w, Intercept: b, Components: best, Prepare: o,
+		Sessions: len(uniqueInOrder(d.Session)), Bins: d.X.Rows, Software: software}, nil
+}

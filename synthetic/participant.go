@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/table"
 )
 
 // ParticipantOptions shape a simulated densely sampled participant (Lee et al. 2026: one person
@@ -155,4 +158,52 @@ func SimulateParticipant(o ParticipantOptions) (*Participant, error) {
 		}
 	}
 	return p, nil
+}
+
+// Write writes the participant in the layout painmark decode reads: per run
+// sub-<id>_ses-<S>_run-<R>_timeseries.tsv (frames x regions, columns R001...), a JSON sidecar with
+// RepetitionTime, sub-<id>_ses-<S>_run-<R>_rating.tsv (time, rating) and
+// sub-<id>_ses-<S>_run-<R>_censor.tsv (censored 0/1 per frame); and planted_regions.tsv.
+func (p *Participant) Write(dir, id string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	names := make([]string, p.Options.Regions)
+	for j := range names {
+		names[j] = fmt.Sprintf("R%03d", j+1)
+	}
+	for _, r := range p.Runs {
+		base := filepath.Join(dir, fmt.Sprintf("sub-%s_ses-%s_run-%s", id, r.Session, r.Run))
+		cols := make([]*table.Column, len(names))
+		for j := range names {
+			v := make([]float64, r.Series.Rows)
+			for t := range v {
+				v[t] = r.Series.Data[t*r.Series.Cols+j]
+			}
+			cols[j] = table.NumericColumn(names[j], v)
+		}
+		if err := table.Write(base+"_timeseries.tsv", &table.Table{Columns: cols}); err != nil {
+			return err
+		}
+		if err := os.WriteFile(base+"_timeseries.json", []byte(fmt.Sprintf("{\"RepetitionTime\": %g}\n", r.TR)), 0o644); err != nil {
+			return err
+		}
+		if err := table.Write(base+"_rating.tsv", &table.Table{Columns: []*table.Column{table.NumericColumn("time", r.RatingTime), table.NumericColumn("rating", r.Rating)}}); err != nil {
+			return err
+		}
+		cens := make([]float64, len(r.Censored))
+		for t, c := range r.Censored {
+			if c {
+				cens[t] = 1
+			}
+		}
+		if err := table.Write(base+"_censor.tsv", &table.Table{Columns: []*table.Column{table.NumericColumn("censored", cens)}}); err != nil {
+			return err
+		}
+	}
+	pl := make([]string, len(p.Planted))
+	for k, j := range p.Planted {
+		pl[k] = names[j]
+	}
+	return table.Write(filepath.Join(dir, "planted_regions.tsv"), &table.Table{Columns: []*table.Column{table.TextColumn("region", pl)}})
 }

@@ -41,7 +41,7 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 		return out
 	}
 	// The command writes the same study the package generated above (the known answer).
-	run("synthetic", dir, "--seed", "11", "--train", "54", "--independent", "30", "--task", "30", "--clinical1", "20", "--clinical2", "20", "--prepost", "24")
+	run("synthetic", "csps", dir, "--seed", "11", "--train", "54", "--independent", "30", "--task", "30", "--clinical1", "20", "--clinical2", "20", "--prepost", "24")
 	p := func(parts ...string) string { return filepath.Join(append([]string{dir}, parts...)...) }
 	var spinal []string
 	for _, r := range st.Regions {

@@ -7,11 +7,58 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// newSyntheticCmd is `painmark synthetic`: a corticospinal study with a known answer.
+// newSyntheticCmd is `painmark synthetic`: studies with a known answer.
 func newSyntheticCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "synthetic",
+		Short: "Write synthetic studies with a known answer (a corticospinal study, a densely sampled participant)",
+	}
+	cmd.AddCommand(newSyntheticCSpsCmd(), newSyntheticParticipantCmd())
+	return cmd
+}
+
+func newSyntheticParticipantCmd() *cobra.Command {
+	var o synthetic.ParticipantOptions
+	var id string
+	cmd := &cobra.Command{
+		Use:   "participant OUT",
+		Short: "Write a simulated densely sampled participant (sessions, runs, continuous pain ratings) for painmark decode",
+		Long: `participant writes one simulated person in the layout painmark decode reads: per session and run
+a region time-series table with its JSON sidecar (RepetitionTime), the continuous rating (time,
+rating) and the censoring flags; planted_regions.tsv names the regions whose co-fluctuations carry
+the pain (another --seed gives another person with other regions). Pain drifts across sessions and
+fluctuates over minutes within runs; the brain follows it after a haemodynamic lag.`,
+		Example: `  painmark synthetic participant p01/ --sessions 12 --regions 60 --seed 1
+  painmark decode train p01/ -o p01-decoder/`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := synthetic.SimulateParticipant(o)
+			if err != nil {
+				return err
+			}
+			if err := p.Write(args[0], id); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote participant %s to %s: %d runs, %d regions, %d planted\n", id, args[0], len(p.Runs), p.Options.Regions, len(p.Planted))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&id, "id", "01", "participant label")
+	f.Uint64Var(&o.Seed, "seed", 1, "random seed (another seed: another person)")
+	f.IntVar(&o.Sessions, "sessions", 24, "sessions")
+	f.IntVar(&o.RunsPerSession, "runs", 3, "runs per session")
+	f.IntVar(&o.Frames, "frames", 600, "frames per run")
+	f.Float64Var(&o.TR, "tr", 1, "repetition time, seconds")
+	f.IntVar(&o.Regions, "regions", 268, "regions")
+	f.IntVar(&o.Planted, "planted", 6, "regions carrying the pain")
+	return cmd
+}
+
+func newSyntheticCSpsCmd() *cobra.Command {
 	var o synthetic.Options
 	cmd := &cobra.Command{
-		Use:   "synthetic OUT",
+		Use:   "csps OUT",
 		Short: "Write a synthetic corticospinal study with a known answer (for tutorials and checks)",
 		Long: `synthetic writes a CSps-shaped study whose answer is known: ROI time series over the 139
 corticospinal regions (MIST-122, PAG, RVM, GM, C1-C7 dorsal and ventral horns) in which planted,
@@ -21,7 +68,7 @@ outcome scales), pre and post (active and sham groups). OUT gets regions.tsv (wi
 painmark connectome --region-tags), planted_edges.tsv, clinical_participants.tsv and per cohort
 roi/sub-*_timeseries.tsv and participants.tsv. The generative model is documented in the package
 synthetic.`,
-		Example: `  painmark synthetic study/ --seed 1
+		Example: `  painmark synthetic csps study/ --seed 1
   painmark connectome study/train/roi --kind "partial correlation" --scaling zscore --region-tags study/regions.tsv -o study/train/conn
   painmark signature train study/train/conn/features.tsv --target study/train/participants.tsv:heat_pain_threshold --zscore --flip -o csps.signature.json`,
 		Args: exactArgs(1),
