@@ -105,7 +105,6 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 	return runs, regions, nil
 }
 
-
 func sidecarTR(path string) (float64, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -172,4 +172,3 @@ func must(err error) {
 		os.Exit(1)
 	}
 }
-
