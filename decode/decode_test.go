@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand"
+	randv2pkg "math/rand/v2"
 	"os"
 	"os/exec"
 	"sort"
@@ -267,4 +268,100 @@ print(json.dumps([float(lo), float(hi), float(p)]))
 			t.Errorf("n = %d: CI %v p %v, numpy %v", n, ci, p, want)
 		}
 	}
+}
+
+// A small worked example of DEIPP's hierarchical bootstrap: the bins drawn by each of 300 draws
+// (sessions, then runs within them, then bins within runs, with replacement) are handed to a numpy
+// script of DEIPP's procedure, which recomputes every draw's r and median-split AUC (scikit-learn's
+// roc_auc_score) and the percentile intervals and p-values; painmark's result must be the same.
+// Skipped unless PAINMARK_PYTHON is set.
+func TestLiveHierarchicalBootstrapWorkedExample(t *testing.T) {
+	py := os.Getenv("PAINMARK_PYTHON")
+	if py == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewSource(21))
+	d := &Data{}
+	var pred []float64
+	for s := 0; s < 4; s++ {
+		for r := 0; r < 2; r++ {
+			for b := 0; b < 3+rng.Intn(3); b++ {
+				y := 50 + 10*rng.NormFloat64()
+				d.Y = append(d.Y, y)
+				d.Session = append(d.Session, string(rune('A'+s)))
+				d.Run = append(d.Run, 2*s+r)
+				pred = append(pred, 0.5*y+8*rng.NormFloat64())
+			}
+		}
+	}
+	const n = 300
+	const seed = 7
+	res, err := HierarchicalBootstrap(d, pred, n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := uniqueInOrder(d.Session)
+	runsOf, binsOf := map[string][]int{}, map[int][]int{}
+	for i, r := range d.Run {
+		if len(binsOf[r]) == 0 {
+			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
+		}
+		binsOf[r] = append(binsOf[r], i)
+	}
+	draws := make([][]int, n)
+	for k := range draws {
+		draws[k] = hierarchicalDraw(randv2(seed, k), sessions, runsOf, binsOf)
+	}
+	in, _ := json.Marshal(map[string]any{"pred": pred, "y": d.Y, "draws": draws})
+	script := `
+import json, sys, numpy as np
+from sklearn.metrics import roc_auc_score
+d = json.loads(sys.stdin.read())
+p, y = np.array(d["pred"]), np.array(d["y"])
+rs, aucs = [], []
+for idx in d["draws"]:
+    pp, yy = p[idx], y[idx]
+    rs.append(np.corrcoef(pp, yy)[0, 1])
+    cls = (yy > np.median(yy)).astype(int)
+    aucs.append(roc_auc_score(cls, pp) if 0 < cls.sum() < len(cls) else np.nan)
+mround = lambda x: int(np.floor(x + 0.5))
+def summary(v, null):
+    v = np.sort(np.array(v)[~np.isnan(v)]); n = len(v)
+    p = min(1.0, 2 * min((np.sum(v - null <= 0) + 1) / (n + 1), (np.sum(v - null >= 0) + 1) / (n + 1)))
+    return [float(v[max(mround(n * 0.025), 1) - 1]), float(v[mround(n * 0.975) - 1]), float(p)]
+print(json.dumps({"r": summary(rs, 0), "auc": summary(aucs, 0.5), "r_draws": [float(x) for x in rs]}))
+`
+	cmd := exec.Command(py, "-c", script)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		R, AUC [3]float64
+		RDraws []float64 `json:"r_draws"`
+	}
+	if err := json.Unmarshal(out, &want); err != nil {
+		t.Fatal(err)
+	}
+	for k := range want.RDraws {
+		if math.Abs(res.R[k]-want.RDraws[k]) > 1e-12 {
+			t.Fatalf("draw %d: r %v, numpy %v", k, res.R[k], want.RDraws[k])
+		}
+	}
+	got := [2][3]float64{{res.RCI[0], res.RCI[1], res.PR}, {res.AUCCI[0], res.AUCCI[1], res.PAUC}}
+	for i, w := range [2][3]float64{want.R, want.AUC} {
+		for j := range w {
+			if math.Abs(got[i][j]-w[j]) > 1e-12 {
+				t.Errorf("summary %d: painmark %v, numpy %v", i, got[i], w)
+				break
+			}
+		}
+	}
+	t.Logf("r CI %.3f to %.3f (p %.3g), AUC CI %.3f to %.3f (p %.3g): as numpy", res.RCI[0], res.RCI[1], res.PR, res.AUCCI[0], res.AUCCI[1], res.PAUC)
+}
+
+// randv2 is the generator of draw k (as HierarchicalBootstrap seeds it).
+func randv2(seed uint64, k int) *randv2pkg.Rand {
+	return randv2pkg.New(randv2pkg.NewPCG(seed, uint64(k)))
 }

@@ -175,19 +175,10 @@ func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*Bootst
 	}
 	res := &BootstrapResult{N: n, R: make([]float64, n), AUC: make([]float64, n)}
 	parallel.For(n, func(k int) {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		var p, y []float64
-		for range sessions {
-			s := sessions[rng.IntN(len(sessions))]
-			runs := runsOf[s]
-			for range runs {
-				r := runs[rng.IntN(len(runs))]
-				bins := binsOf[r]
-				for range bins {
-					b := bins[rng.IntN(len(bins))]
-					p, y = append(p, pred[b]), append(y, d.Y[b])
-				}
-			}
+		draw := hierarchicalDraw(rand.New(rand.NewPCG(seed, uint64(k))), sessions, runsOf, binsOf)
+		p, y := make([]float64, len(draw)), make([]float64, len(draw))
+		for i, b := range draw {
+			p[i], y[i] = pred[b], d.Y[b]
 		}
 		res.R[k] = stats.Pearson(p, y)
 		res.AUC[k] = medianSplitAUC(p, y)
@@ -195,6 +186,23 @@ func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*Bootst
 	res.RCI, res.PR, res.MeanR = deippSummary(res.R, 0)
 	res.AUCCI, res.PAUC, res.MeanA = deippSummary(res.AUC, 0.5)
 	return res, nil
+}
+
+// hierarchicalDraw is one hierarchical resample: as many sessions as there are, drawn with
+// replacement; within each drawn session as many of its runs, with replacement; within each drawn
+// run as many of its bins, with replacement. It returns the bins drawn.
+func hierarchicalDraw(rng *rand.Rand, sessions []string, runsOf map[string][]int, binsOf map[int][]int) []int {
+	var out []int
+	for range sessions {
+		runs := runsOf[sessions[rng.IntN(len(sessions))]]
+		for range runs {
+			bins := binsOf[runs[rng.IntN(len(runs))]]
+			for range bins {
+				out = append(out, bins[rng.IntN(len(bins))])
+			}
+		}
+	}
+	return out
 }
 
 // deippSummary is DEIPP's percentile interval, two-sided p against null and mean of the draws
