@@ -116,6 +116,14 @@ func TestDecoderOnSimulatedParticipants(t *testing.T) {
 	if res.R < 0.35 {
 		t.Errorf("nested leave-one-session-out r = %.3f on a participant with a planted pattern", res.R)
 	}
+	// Sharing each pair's inner fit between two outer folds chooses as the direct procedure does.
+	g := newGram(a.X)
+	for o, s := range res.Sessions {
+		train, _ := split(a.Session, s)
+		if k, err := g.chooseComponents(a, train); err != nil || k != res.Components[o] {
+			t.Errorf("outer fold %d: %d components, direct inner leave-one-session-out %d (%v)", o, res.Components[o], k, err)
+		}
+	}
 	// The first person's model (trained without session 1) on the second person's bins.
 	cross := make([]float64, b.X.Rows)
 	for i := range cross {

@@ -196,16 +196,72 @@ func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
 		return nil, fmt.Errorf("nested leave-one-session-out needs at least 3 sessions, got %d", len(sessions))
 	}
 	g := newGram(d.X)
-	res := &NestedResult{Predictions: make([]float64, d.X.Rows), Sessions: sessions, Components: make([]int, len(sessions)),
-		Weights: make([][]float64, len(sessions)), Intercepts: make([]float64, len(sessions))}
-	errs := make([]error, len(sessions))
-	parallel.For(len(sessions), func(o int) {
-		outerTrain, outerTest := split(d.Session, sessions[o])
-		best, err := g.chooseComponentsMax(d, outerTrain, maxComponents)
+	ns := len(sessions)
+	res := &NestedResult{Predictions: make([]float64, d.X.Rows), Sessions: sessions, Components: make([]int, ns),
+		Weights: make([][]float64, ns), Intercepts: make([]float64, ns)}
+	// The inner fold that leaves out session i inside outer fold o trains on every session but o
+	// and i: the same bins as inner fold o inside outer fold i. Each unordered pair is fitted once
+	// and predicts both left-out sessions: inner[o][i] holds session i's predictions (for every
+	// number of components) for outer fold o.
+	inner := make([][][][]float64, ns)
+	for o := range inner {
+		inner[o] = make([][][]float64, ns)
+	}
+	type pair struct{ a, b int }
+	var pairs []pair
+	for a := 0; a < ns; a++ {
+		for b := a + 1; b < ns; b++ {
+			pairs = append(pairs, pair{a, b})
+		}
+	}
+	binsOf := make([][]int, ns)
+	index := map[string]int{}
+	for o, s := range sessions {
+		index[s] = o
+	}
+	for i, s := range d.Session {
+		binsOf[index[s]] = append(binsOf[index[s]], i)
+	}
+	pairErrs := make([]error, len(pairs))
+	parallel.For(len(pairs), func(k int) {
+		a, b := pairs[k].a, pairs[k].b
+		var train []int
+		for i, s := range d.Session {
+			if o := index[s]; o != a && o != b {
+				train = append(train, i)
+			}
+		}
+		f, err := g.fit(train, d.Y, maxComponents)
 		if err != nil {
-			errs[o] = err
+			pairErrs[k] = err
 			return
 		}
+		inner[b][a] = g.predict(f, binsOf[a])
+		inner[a][b] = g.predict(f, binsOf[b])
+	})
+	for _, err := range pairErrs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	errs := make([]error, ns)
+	parallel.For(ns, func(o int) {
+		// Pooled inner predictions (sessions in order) for every number of components.
+		var preds [][]float64
+		var truth []float64
+		kmax := math.MaxInt
+		for i := 0; i < ns; i++ {
+			if i == o {
+				continue
+			}
+			for k, p := range inner[o][i] {
+				kmax = min(kmax, len(p))
+				preds = append(preds, p)
+				truth = append(truth, d.Y[binsOf[i][k]])
+			}
+		}
+		best := bestComponents(preds, truth, kmax)
+		outerTrain, outerTest := split(d.Session, sessions[o])
 		f, err := g.fit(outerTrain, d.Y, maxComponents)
 		if err != nil {
 			errs[o] = err
@@ -367,6 +423,12 @@ func (g *gram) chooseComponentsMax(d *Data, idx []int, maxComponents int) (int, 
 			truth = append(truth, d.Y[t])
 		}
 	}
+	return bestComponents(preds, truth, kmax), nil
+}
+
+// bestComponents is the number of components (1..kmax) whose pooled predictions correlate best
+// with the truth (ties: fewest components).
+func bestComponents(preds [][]float64, truth []float64, kmax int) int {
 	best, bestR := 1, math.Inf(-1)
 	col := make([]float64, len(preds))
 	for k := 1; k <= kmax; k++ {
@@ -377,7 +439,7 @@ func (g *gram) chooseComponentsMax(d *Data, idx []int, maxComponents int) (int, 
 			best, bestR = k, r
 		}
 	}
-	return best, nil
+	return best
 }
 
 // Model is a trained personalized decoder: weights on the edges of its regions (Edges order)
