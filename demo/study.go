@@ -55,7 +55,9 @@ type StudyResult struct {
 	Outputs       []string
 }
 
-// RunStudy reproduces the RPN study on the scrubbed series of the Bochum subjects: features
+// RunStudy reproduces the RPN study on the scrubbed series of the Bochum subjects (the search and the
+// nested cross-validation solved as scikit-learn solves them, every candidate from zero at its
+// default tolerance, so the nested predictions are scikit-learn's): features
 // (Ledoit-Wolf partial correlation of the z-scored series, lower triangle), the PAINTeR grid search
 // under leave-one-out, nested leave-one-out, a refit permutation test, a bootstrap of the weights
 // and a learning curve; it writes the signature and an HTML report into outDir.
@@ -83,7 +85,7 @@ func RunStudy(outDir string, series []signal.Matrix, pain, stored []float64, ids
 			Vectorization: "nilearn sym_matrix_to_vec, discard_diagonal", Scrubbing: fmt.Sprintf("framewise displacement > %.2f mm", FDThreshold)},
 		Target: signature.TargetRecipe{Description: "pain sensitivity (mean of standardized QST thresholds)"},
 		Base:   learn.Pipeline{Scaler: "robust", Model: learn.ElasticNet{MaxIter: 100000, Tol: 1e-4}},
-		Grid:   PAINTeRGrid, Scoring: learn.NegMSE, Solver: learn.SolverPath, CVName: "loo", Nested: true,
+		Grid:   PAINTeRGrid, Scoring: learn.NegMSE, Solver: learn.SolverExact, CVName: "loo", Nested: true,
 		Permutations: o.Permutations, Bootstraps: o.Bootstraps, Seed: o.Seed, CurveSizes: o.CurveSizes, CurveRepeats: o.CurveRepeats,
 	})
 	if err != nil {
