@@ -273,3 +273,51 @@ func Lines(title, xLabel, yLabel string, x []float64, names []string, ys [][]flo
 	f.axes()
 	return s
 }
+
+// ROC draws the receiver operating characteristic of scores for a binary truth (1 positive, 0
+// negative): the empirical curve through every threshold (ties moved together), the chance
+// diagonal, and the AUC in the corner.
+func ROC(title string, scores, truth []float64) *SVG {
+	type item struct{ s, y float64 }
+	items := make([]item, len(scores))
+	var pos, neg float64
+	for i := range scores {
+		items[i] = item{scores[i], truth[i]}
+		if truth[i] > 0.5 {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	sort.Slice(items, func(a, b int) bool { return items[a].s > items[b].s })
+	f := newFrame(title, "false positive rate", "true positive rate", 0, 1, 0, 1)
+	s := f.s
+	s.add(`<line class="chance" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="4,3"/>`, f.px(0), f.py(0), f.px(1), f.py(1), colorGrey)
+	if pos == 0 || neg == 0 {
+		s.text(f.left+f.w/2, f.top+f.h/2, "middle", "", "one class only: no ROC")
+		f.axes()
+		return s
+	}
+	pts := fmt.Sprintf("%.1f,%.1f ", f.px(0), f.py(0))
+	var tp, fp, auc, prevFP, prevTP float64
+	for i := 0; i < len(items); {
+		j := i
+		for j < len(items) && items[j].s == items[i].s {
+			if items[j].y > 0.5 {
+				tp++
+			} else {
+				fp++
+			}
+			j++
+		}
+		x, y := fp/neg, tp/pos
+		auc += (x - prevFP) * (y + prevTP) / 2
+		prevFP, prevTP = x, y
+		pts += fmt.Sprintf("%.1f,%.1f ", f.px(x), f.py(y))
+		i = j
+	}
+	s.add(`<polyline class="curve" points="%s" fill="none" stroke="%s" stroke-width="2"/>`, pts, colorVermillion)
+	s.text(f.left+f.w-6, f.top+f.h-10, "end", `font-size="12"`, fmt.Sprintf("AUC = %.3f (n = %d)", auc, len(scores)))
+	f.axes()
+	return s
+}

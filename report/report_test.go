@@ -27,6 +27,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 	s.Figure(Paired("paired "+evil, "a "+evil, "b "+evil, "y "+evil, []float64{1, 2, 3}, []float64{0, 3, 1}), evil)
 	s.Figure(Intervals("intervals "+evil, "r "+evil, []string{evil, "b"}, []float64{0.5, 0.2}, []float64{0.3, 0}, []float64{0.7, 0.4}, 0), evil)
 	s.Figure(Lines("lines "+evil, "x "+evil, "y "+evil, []float64{0, 1, 2}, []string{evil, "b"}, [][]float64{{1, 0.5, 0}, {1, 0.8, 0.6}}), evil)
+	s.Figure(ROC("roc "+evil, []float64{0.1, 0.4, 0.35, 0.8}, []float64{0, 0, 1, 1}), evil)
 	s.Figure(Chord("chord "+evil, []string{evil, "b", "c"}, []string{"g " + evil, "g " + evil, "h"}, []Edge{{0, 1, 0.5}, {1, 2, -0.2}}), evil)
 	page := string(d.HTML())
 	escapedPage = d
@@ -79,5 +80,17 @@ func TestNiceTicks(t *testing.T) {
 		if a > c.lo || b < c.hi || len(ticks) < 2 || len(ticks) > 13 {
 			t.Errorf("%v: ticks %v over [%g, %g]", c, ticks, a, b)
 		}
+	}
+}
+
+// The ROC figure's AUC is the Mann-Whitney AUC (ties count half): 0.75 for this example.
+func TestROCAUCText(t *testing.T) {
+	svg := ROC("r", []float64{0.1, 0.4, 0.35, 0.8}, []float64{0, 0, 1, 1}).String()
+	if !strings.Contains(svg, "AUC = 0.750") {
+		t.Errorf("ROC text: %s", svg)
+	}
+	svg = ROC("r", []float64{1, 1, 2, 2}, []float64{0, 1, 0, 1}).String()
+	if !strings.Contains(svg, "AUC = 0.500") {
+		t.Errorf("tied ROC: %s", svg)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/decode"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/report"
@@ -137,7 +138,7 @@ func newDecodeTrainCmd() *cobra.Command {
 			rep.Seed = &seed
 			delete(results, "software_version")
 			rep.Numbers["results"], rep.Numbers["importance"], rep.Numbers["regions"] = results, imp, regions
-			addDecodeSections(rep, d, runs, res, scales, imp, regions)
+			addDecodeSections(rep, d, runs, res, scales, imp, regions, model)
 			return writeReport(w, rep, reportPath(reportFlag, filepath.Join(out, "decode.json")))
 		},
 	}
@@ -153,7 +154,7 @@ func newDecodeTrainCmd() *cobra.Command {
 
 // addDecodeSections lays out the decoding report: scales, predicted and rated pain over time,
 // scatter at the bin and session scales, and region importance.
-func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run, res *decode.NestedResult, scales []decode.Scale, imp []float64, regions []string) {
+func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run, res *decode.NestedResult, scales []decode.Scale, imp []float64, regions []string, model *decode.Model) {
 	sec := d.Section("Performance at each time scale")
 	var rows [][]string
 	for _, s := range scales {
@@ -166,6 +167,16 @@ func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run,
 				fmt.Sprintf("Each point a %s of a held-out session; line: least squares with 95%% band.", s.Name))
 		}
 	}
+	// High vs low pain (median split of the bins' ratings): ROC of the held-out predictions.
+	med := stats.Median(data.Y)
+	high := make([]float64, len(data.Y))
+	for i, v := range data.Y {
+		if v > med {
+			high[i] = 1
+		}
+	}
+	sec.Figure(report.ROC("High vs low pain (bins, median split)", res.Predictions, high),
+		"Receiver operating characteristic of the held-out bin predictions for ratings above the median.")
 	// Time courses of the first two runs.
 	fold := map[string]int{}
 	for o, s := range res.Sessions {
@@ -186,6 +197,19 @@ func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run,
 			"The model trained without this session, applied frame by frame (15-frame moving average), against the rating the lag earlier.")
 		shown++
 	}
+	// The final model's strongest edges.
+	edges := connectome.Edges(len(regions), true)
+	order := make([]int, len(model.Weights))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return math.Abs(model.Weights[order[a]]) > math.Abs(model.Weights[order[b]]) })
+	var chord []report.Edge
+	for _, k := range order[:min(40, len(order))] {
+		chord = append(chord, report.Edge{A: edges[k].I, B: edges[k].J, Weight: model.Weights[k]})
+	}
+	d.Section("The final model's strongest edges").Figure(report.Chord("The 40 largest weights of the final model", regions, nil, chord),
+		fmt.Sprintf("The model trained on all %d sessions (%d components); colour: sign, width: |weight|.", model.Sessions, model.Components))
 	d.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
 		"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
 }

@@ -76,6 +76,6 @@ func TestDecodeCommands(t *testing.T) {
 		t.Errorf("missing folder: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), p("dec", "decode.report.html"), "decode-report.png", 5)
+		browsercheck.Check(t, browsercheck.Chromium(t), p("dec", "decode.report.html"), "decode-report.png", 7)
 	}
 }
