@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signal"
@@ -55,11 +56,37 @@ type Scale struct {
 // frame-wise predictions of each held-out session's model averaged over 1-minute and 2-minute
 // windows, runs and sessions, against the lagged ratings averaged the same way.
 func MultiScale(d *Data, res *NestedResult) ([]Scale, error) {
-	bins := Scale{Name: "bin", Pred: res.Predictions, Truth: d.Y}
 	fold := map[string]int{}
 	for o, s := range res.Sessions {
 		fold[s] = o
 	}
+	return multiScale(d, res.Predictions, func(session string) ([]float64, float64, bool) {
+		o, ok := fold[session]
+		if !ok {
+			return nil, 0, false
+		}
+		return res.Weights[o], res.Intercepts[o], true
+	})
+}
+
+// EvaluateModel evaluates one trained model on a participant's (new) sessions at every scale: its
+// predictions of the bins, and its frame-wise predictions averaged over windows, runs and sessions.
+func EvaluateModel(d *Data, m *Model) ([]Scale, []float64, error) {
+	if len(m.Weights) != d.X.Cols {
+		return nil, nil, fmt.Errorf("the model has %d edge weights, the data %d edges", len(m.Weights), d.X.Cols)
+	}
+	pred := make([]float64, d.X.Rows)
+	for i := range pred {
+		pred[i] = m.Intercept + linalg.Dot(d.X.Data[i*d.X.Cols:(i+1)*d.X.Cols], m.Weights)
+	}
+	scales, err := multiScale(d, pred, func(string) ([]float64, float64, bool) { return m.Weights, m.Intercept, true })
+	return scales, pred, err
+}
+
+// multiScale evaluates bin predictions and, with the model modelFor gives each session, the
+// frame-wise predictions averaged at the larger scales.
+func multiScale(d *Data, binPred []float64, modelFor func(session string) ([]float64, float64, bool)) ([]Scale, error) {
+	bins := Scale{Name: "bin", Pred: binPred, Truth: d.Y}
 	type window struct{ pred, truth, n float64 }
 	scales := []struct {
 		name string
@@ -80,11 +107,11 @@ func MultiScale(d *Data, res *NestedResult) ([]Scale, error) {
 		if len(f.Index) < 2 {
 			continue
 		}
-		o, ok := fold[r.Session]
+		w, b, ok := modelFor(r.Session)
 		if !ok {
-			return nil, fmt.Errorf("session %s has no outer model", r.Session)
+			return nil, fmt.Errorf("session %s has no model", r.Session)
 		}
-		pred, err := FramePredictions(r.Series.SelectRows(f.Index), res.Weights[o], res.Intercepts[o])
+		pred, err := FramePredictions(r.Series.SelectRows(f.Index), w, b)
 		if err != nil {
 			return nil, err
 		}

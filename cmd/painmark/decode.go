@@ -12,6 +12,7 @@ import (
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/decode"
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -52,7 +53,7 @@ A participant's folder holds, per run, *_ses-<S>_run-<R>_timeseries.tsv (frames 
 from painmark extract, with a JSON sidecar giving RepetitionTime), *_rating.tsv (time in seconds,
 rating) and optionally *_censor.tsv (censored 0/1). painmark synthetic participant writes one.`,
 	}
-	cmd.AddCommand(newDecodeTrainCmd(), newDecodeCurveCmd(), newDecodeApplyCmd())
+	cmd.AddCommand(newDecodePrepareCmd(), newDecodeTrainCmd(), newDecodeEvaluateCmd(), newDecodeCurveCmd(), newDecodeImportanceCmd(), newDecodeApplyCmd())
 	return cmd
 }
 
@@ -293,28 +294,16 @@ person's model to another person's runs to test whether it generalizes.`,
 		Example: `  painmark decode apply p01-decoder/model.json p01-rest/ -o rest_predictions.tsv`,
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
+			m, err := readModel(args[0])
 			if err != nil {
 				return err
-			}
-			var m decode.Model
-			if err := json.Unmarshal(b, &m); err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
-			if m.Format != decode.ModelFormat {
-				return fmt.Errorf("%s: not a painmark decoder (format %q)", args[0], m.Format)
 			}
 			runs, regions, err := decode.ReadRuns(args[1], tr, false)
 			if err != nil {
 				return err
 			}
-			if len(regions) != len(m.Regions) {
-				return fmt.Errorf("%s: %d regions, the decoder has %d", args[1], len(regions), len(m.Regions))
-			}
-			for i := range regions {
-				if regions[i] != m.Regions[i] {
-					return fmt.Errorf("%s: region %d is %q, the decoder's is %q", args[1], i+1, regions[i], m.Regions[i])
-				}
+			if err := checkRegions(m, regions, args[1]); err != nil {
+				return err
 			}
 			var ses, run []string
 			var frame, tm, pred, rating []float64
@@ -372,4 +361,206 @@ func percentileBand(v []float64) [2]float64 {
 	}
 	sort.Float64s(ok)
 	return [2]float64{stats.Percentile(ok, 2.5), stats.Percentile(ok, 97.5)}
+}
+
+// readModel reads a decoder written by decode train.
+func readModel(path string) (*decode.Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m decode.Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if m.Format != decode.ModelFormat {
+		return nil, fmt.Errorf("%s: not a painmark decoder (format %q)", path, m.Format)
+	}
+	return &m, nil
+}
+
+// checkRegions refuses runs whose regions are not the decoder's.
+func checkRegions(m *decode.Model, regions []string, folder string) error {
+	if len(regions) != len(m.Regions) {
+		return fmt.Errorf("%s: %d regions, the decoder has %d", folder, len(regions), len(m.Regions))
+	}
+	for i := range regions {
+		if regions[i] != m.Regions[i] {
+			return fmt.Errorf("%s: region %d is %q, the decoder's is %q", folder, i+1, regions[i], m.Regions[i])
+		}
+	}
+	return nil
+}
+
+func newDecodePrepareCmd() *cobra.Command {
+	var df decodeFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:     "prepare FOLDER",
+		Short:   "Prepare a participant's bins (lag, censoring, binned edge time series) for inspection or other tools",
+		Example: `  painmark decode prepare p01/ -o p01-bins/`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{fmt.Errorf("-o/--out is required")}
+			}
+			runs, regions, err := decode.ReadRuns(args[0], df.tr, true)
+			if err != nil {
+				return err
+			}
+			d, err := decode.Prepare(runs, df.o)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			runName := make([]string, len(d.Y))
+			for i, r := range d.Run {
+				runName[i] = runs[r].Run
+			}
+			if err := table.Write(filepath.Join(out, "bins.tsv"), &table.Table{Columns: []*table.Column{
+				table.TextColumn("session", d.Session), table.TextColumn("run", runName), table.NumericColumn("rating", d.Y)}}); err != nil {
+				return err
+			}
+			if err := npy.Write(filepath.Join(out, "features.npy"), []int{d.X.Rows, d.X.Cols}, d.X.Data, "<f8"); err != nil {
+				return err
+			}
+			edges := connectome.Edges(len(regions), true)
+			ri, rj := make([]string, len(edges)), make([]string, len(edges))
+			for k, e := range edges {
+				ri[k], rj[k] = regions[e.I], regions[e.J]
+			}
+			if err := table.Write(filepath.Join(out, "edges.tsv"), &table.Table{Columns: []*table.Column{table.TextColumn("region_i", ri), table.TextColumn("region_j", rj)}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d runs -> %d bins x %d edges in %s (bins.tsv, features.npy, edges.tsv)\n", len(runs), d.X.Rows, d.X.Cols, out)
+			return nil
+		},
+	}
+	df.add(cmd)
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output folder")
+	return cmd
+}
+
+func newDecodeEvaluateCmd() *cobra.Command {
+	var tr float64
+	var out, reportFlag string
+	var boots int
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "evaluate MODEL FOLDER",
+		Short: "Evaluate a trained decoder on new sessions: r and AUC at every time scale, hierarchical bootstrap",
+		Long: `evaluate applies a decoder from decode train to a folder of runs with ratings (new sessions of the
+same person, or another person: a personalized model should not generalize) with the model's own
+preparation, and reports r and median-split AUC at the bin, 1-minute, 2-minute, run and session
+scales, with DEIPP's hierarchical bootstrap of the bin-level r and AUC.`,
+		Example: `  painmark decode evaluate p01-decoder/model.json p01-new-sessions/ -o evaluation.json`,
+		Args:    exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := readModel(args[0])
+			if err != nil {
+				return err
+			}
+			runs, regions, err := decode.ReadRuns(args[1], tr, true)
+			if err != nil {
+				return err
+			}
+			if err := checkRegions(m, regions, args[1]); err != nil {
+				return err
+			}
+			d, err := decode.Prepare(runs, m.Prepare)
+			if err != nil {
+				return err
+			}
+			scales, pred, err := decode.EvaluateModel(d, m)
+			if err != nil {
+				return err
+			}
+			bs, err := decode.HierarchicalBootstrap(d, pred, boots, seed)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d runs, %d bins: bin-level r = %.3f (hierarchical bootstrap 95%% CI %.3f to %.3f, p = %.3g)\n", len(runs), d.X.Rows, scales[0].R, bs.RCI[0], bs.RCI[1], bs.PR)
+			var rows []map[string]any
+			for _, s := range scales {
+				fmt.Fprintf(w, "  %-8s n = %5d  r = %.3f  AUC = %.3f\n", s.Name, s.N, s.R, s.AUC)
+				rows = append(rows, map[string]any{"scale": s.Name, "n": s.N, "r": finiteOrNull(s.R), "auc": finiteOrNull(s.AUC)})
+			}
+			res := map[string]any{"scales": rows, "bootstrap": map[string]any{"n": boots, "r_ci95": bs.RCI, "p_r": bs.PR, "auc_ci95": bs.AUCCI, "p_auc": bs.PAUC},
+				"bin_predictions": pred, "bin_ratings": d.Y, "seed": seed, "software_version": version.String()}
+			if err := writeJSON(out, res); err != nil {
+				return err
+			}
+			rep := newCommandReport("Decoder evaluation", args[0], args[1])
+			rep.Seed = &seed
+			delete(res, "software_version")
+			rep.Numbers["results"] = res
+			sec := rep.Section("Performance at each time scale")
+			var trows [][]string
+			for _, s := range scales {
+				trows = append(trows, []string{s.Name, strconv.Itoa(s.N), fmt.Sprintf("%.3f", s.R), fmt.Sprintf("%.3f", s.AUC)})
+			}
+			sec.Table("The decoder on these runs", []string{"scale", "n", "r", "AUC (median split)"}, trows)
+			sec.Figure(report.Scatter("Predicted vs rated pain (bins)", "rated pain", "predicted pain", d.Y, pred), "Each point a bin; line: least squares with 95% band.")
+			return writeReport(w, rep, reportPath(reportFlag, out))
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&tr, "tr", 0, "repetition time in seconds (default: each run's JSON sidecar)")
+	f.IntVar(&boots, "bootstraps", 10000, "hierarchical bootstrap draws")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.StringVarP(&out, "out", "o", "evaluation.json", "result JSON")
+	addReportFlag(cmd, &reportFlag)
+	return cmd
+}
+
+func newDecodeImportanceCmd() *cobra.Command {
+	var df decodeFlags
+	var out, reportFlag string
+	var perms int
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:     "importance FOLDER",
+		Short:   "Region importance: the drop in nested leave-one-session-out r when a region's edges are permuted",
+		Example: `  painmark decode importance p01/ --permutations 1000 -o importance.tsv`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			runs, regions, err := decode.ReadRuns(args[0], df.tr, true)
+			if err != nil {
+				return err
+			}
+			d, err := decode.Prepare(runs, df.o)
+			if err != nil {
+				return err
+			}
+			res, err := decode.NestedLOSO(d, 0)
+			if err != nil {
+				return err
+			}
+			imp, err := decode.RegionImportance(d, res, perms, seed)
+			if err != nil {
+				return err
+			}
+			if err := table.Write(out, &table.Table{Columns: []*table.Column{table.TextColumn("region", regions), table.NumericColumn("r_drop", imp)}}); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "nested r = %.3f; importance of %d regions (%d permutations each) -> %s\n", res.R, len(regions), perms, out)
+			rep := newCommandReport("Decoding region importance", args[0])
+			rep.Seed = &seed
+			rep.Numbers["regions"], rep.Numbers["r_drop"], rep.Numbers["nested_r"] = regions, imp, res.R
+			rep.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
+				"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
+			return writeReport(w, rep, reportPath(reportFlag, out))
+		},
+	}
+	df.add(cmd)
+	f := cmd.Flags()
+	f.IntVar(&perms, "permutations", 1000, "permutations per region")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.StringVarP(&out, "out", "o", "importance.tsv", "importance table")
+	addReportFlag(cmd, &reportFlag)
+	return cmd
 }

@@ -54,6 +54,16 @@ func TestDecodeCommands(t *testing.T) {
 	if !strings.Contains(strings.Join(pr.Raw, ","), names.Raw[best]) {
 		t.Errorf("most important region %s, planted %v", names.Raw[best], pr.Raw)
 	}
+	run("decode", "prepare", p("p01"), "-o", p("bins"))
+	if _, err := os.Stat(p("bins", "features.npy")); err != nil {
+		t.Error("prepare wrote no features.npy")
+	}
+	// A personalized model evaluated on another person's sessions does not generalize.
+	out = run("decode", "evaluate", p("dec", "model.json"), p("p02"), "--bootstraps", "200", "-o", p("eval-other.json"))
+	if r := number(t, out, `bin-level r = ([-0-9.]+)`); r > 0.2 {
+		t.Errorf("person A's decoder on person B: r = %.3f\n%s", r, out)
+	}
+	run("decode", "importance", p("p01"), "--permutations", "20", "-o", p("importance.tsv"))
 	out = run("decode", "curve", p("p01"), "--sizes", "3,8", "--repeats", "20", "-o", p("curve.json"))
 	t.Log(strings.TrimSpace(out))
 	out = run("decode", "apply", p("dec", "model.json"), p("p01"), "-o", p("self.tsv"))
