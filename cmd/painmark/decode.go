@@ -38,6 +38,22 @@ func (df *decodeFlags) add(cmd *cobra.Command) {
 	f.Float64Var(&df.o.BinSeconds, "bin-seconds", df.o.BinSeconds, "time-bin length in seconds")
 }
 
+// read reads a participant's folder and prepares its bins.
+func (df *decodeFlags) read(folder string) ([]decode.Run, []string, *decode.Data, error) {
+	runs, regions, err := decode.ReadRuns(folder, df.tr, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d, err := decode.Prepare(runs, df.o)
+	return runs, regions, d, err
+}
+
+// importanceFigure is the bar chart of region importance both reports show.
+func importanceFigure(d *report.Document, regions []string, imp []float64) {
+	d.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
+		"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
+}
+
 func newDecodeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "decode",
@@ -72,11 +88,7 @@ func newDecodeTrainCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			runs, regions, err := decode.ReadRuns(args[0], df.tr, true)
-			if err != nil {
-				return err
-			}
-			d, err := decode.Prepare(runs, df.o)
+			runs, regions, d, err := df.read(args[0])
 			if err != nil {
 				return err
 			}
@@ -211,8 +223,7 @@ func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run,
 	}
 	d.Section("The final model's strongest edges").Figure(report.Chord("The 40 largest weights of the final model", regions, nil, chord),
 		fmt.Sprintf("The model trained on all %d sessions (%d components); colour: sign, width: |weight|.", model.Sessions, model.Components))
-	d.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
-		"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
+	importanceFigure(d, regions, imp)
 }
 
 // smooth is a centred moving average over w frames.
@@ -241,11 +252,7 @@ func newDecodeCurveCmd() *cobra.Command {
 		Example: `  painmark decode curve p01/ --sizes 3,6,9,12 --repeats 100 -o curve.json`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			runs, _, err := decode.ReadRuns(args[0], df.tr, true)
-			if err != nil {
-				return err
-			}
-			d, err := decode.Prepare(runs, df.o)
+			_, _, d, err := df.read(args[0])
 			if err != nil {
 				return err
 			}
@@ -404,11 +411,7 @@ func newDecodePrepareCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			runs, regions, err := decode.ReadRuns(args[0], df.tr, true)
-			if err != nil {
-				return err
-			}
-			d, err := decode.Prepare(runs, df.o)
+			runs, regions, d, err := df.read(args[0])
 			if err != nil {
 				return err
 			}
@@ -527,11 +530,7 @@ func newDecodeImportanceCmd() *cobra.Command {
 		Example: `  painmark decode importance p01/ --permutations 1000 -o importance.tsv`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			runs, regions, err := decode.ReadRuns(args[0], df.tr, true)
-			if err != nil {
-				return err
-			}
-			d, err := decode.Prepare(runs, df.o)
+			_, regions, d, err := df.read(args[0])
 			if err != nil {
 				return err
 			}
@@ -551,8 +550,7 @@ func newDecodeImportanceCmd() *cobra.Command {
 			rep := newCommandReport("Decoding region importance", args[0])
 			rep.Seed = &seed
 			rep.Numbers["regions"], rep.Numbers["r_drop"], rep.Numbers["nested_r"] = regions, imp, res.R
-			rep.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
-				"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
+			importanceFigure(rep, regions, imp)
 			return writeReport(w, rep, reportPath(reportFlag, out))
 		},
 	}
