@@ -8,7 +8,9 @@ import (
 	randv2pkg "math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
@@ -372,4 +374,34 @@ print(json.dumps({"r": summary(rs, 0), "auc": summary(aucs, 0.5), "r_draws": [fl
 // randv2 is the generator of draw k (as HierarchicalBootstrap seeds it).
 func randv2(seed uint64, k int) *randv2pkg.Rand {
 	return randv2pkg.New(randv2pkg.NewPCG(seed, uint64(k)))
+}
+
+// Ratings named by subject, session and run only are found for series with more entities (as
+// painmark extract names them), and a run without a rating is refused when ratings are needed.
+func TestReadRunsCompanionFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	series := "a\tb\n1\t2\n3\t5\n2\t2\n"
+	write("sub-01_ses-1_task-pain_run-1_atlas-x_timeseries.tsv", series)
+	write("sub-01_ses-1_task-pain_run-1_atlas-x_timeseries.json", `{"RepetitionTime": 2}`)
+	write("sub-01_ses-1_run-1_rating.tsv", "time\trating\n0\t10\n5\t20\n")
+	write("sub-01_ses-1_run-1_censor.tsv", "censored\n0\n1\n0\n")
+	runs, regions, err := ReadRuns(dir, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].TR != 2 || len(runs[0].Rating) != 2 || !runs[0].Censored[1] || strings.Join(regions, ",") != "a,b" {
+		t.Errorf("runs %+v, regions %v", runs, regions)
+	}
+	write("sub-01_ses-2_task-pain_run-1_atlas-x_timeseries.tsv", series)
+	if _, _, err := ReadRuns(dir, 1, true); err == nil || !strings.Contains(err.Error(), "no rating") {
+		t.Errorf("a run without a rating: %v", err)
+	}
+	if runs, _, err := ReadRuns(dir, 1, false); err != nil || len(runs) != 2 {
+		t.Errorf("rest runs allowed: %d runs, %v", len(runs), err)
+	}
 }

@@ -16,11 +16,12 @@ import (
 )
 
 // ReadRuns reads a participant's runs from a folder laid out as painmark decode expects (and
-// painmark synthetic participant writes): per run a region time-series table
-// *_ses-<S>_run-<R>_timeseries.tsv (frames x regions; tr from its JSON sidecar's RepetitionTime
-// unless tr > 0), the continuous rating *_ses-<S>_run-<R>_rating.tsv (columns time in seconds
-// from the run's start, and rating) and optional censoring *_censor.tsv (column censored, 1 for a
-// censored frame). Without needRatings, runs without ratings (rest runs) are read too. Runs are
+// painmark synthetic participant writes; painmark extract's outputs fit too): per run a region
+// time-series table *_ses-<S>_run-<R>_timeseries.tsv (frames x regions; tr from its JSON
+// sidecar's RepetitionTime unless tr > 0), the continuous rating (columns time in seconds from the
+// run's start, and rating) and optional censoring (column censored, 1 for a censored frame), named
+// like the series with _rating.tsv and _censor.tsv, or any *_rating.tsv / *_censor.tsv with the
+// same sub, ses and run entities. Without needRatings, runs without ratings (rest runs) are read too. Runs are
 // returned in session, then run order; every run must have the same regions.
 func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_timeseries.tsv"))
@@ -29,6 +30,28 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 	}
 	if len(files) == 0 {
 		return nil, nil, fmt.Errorf("%s: no *_timeseries.tsv runs", dir)
+	}
+	// Ratings and censoring named like the series (same prefix), or any *_rating.tsv /
+	// *_censor.tsv in the folder with the same subject, session and run entities (painmark
+	// extract's outputs carry more entities than a rating file needs).
+	byEntities := map[string]string{}
+	for _, kind := range []string{"_rating.tsv", "_censor.tsv"} {
+		others, _ := filepath.Glob(filepath.Join(dir, "*"+kind))
+		for _, o := range others {
+			if n, err := study.ParseName(o); err == nil {
+				byEntities[n.Entities["sub"]+"|"+n.Entities["ses"]+"|"+n.Entities["run"]+kind] = o
+			}
+		}
+	}
+	companion := func(prefix string, name *study.File, kind string) string {
+		if _, err := os.Stat(prefix + kind); err == nil {
+			return prefix + kind
+		}
+		run := name.Entities["run"]
+		if p, ok := byEntities[name.Entities["sub"]+"|"+name.Entities["ses"]+"|"+run+kind]; ok {
+			return p
+		}
+		return prefix + kind // absent: reported as such below
 	}
 	var runs []Run
 	var regions []string
@@ -69,25 +92,26 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 			}
 		}
 		prefix := strings.TrimSuffix(f, "_timeseries.tsv")
-		if rt, err := table.Read(prefix+"_rating.tsv", nil); err == nil {
+		ratingPath, censorPath := companion(prefix, name, "_rating.tsv"), companion(prefix, name, "_censor.tsv")
+		if rt, err := table.Read(ratingPath, nil); err == nil {
 			if r.RatingTime, err = rt.Floats("time"); err != nil {
-				return nil, nil, fmt.Errorf("%s_rating.tsv: %w", prefix, err)
+				return nil, nil, fmt.Errorf("%s: %w", ratingPath, err)
 			}
 			if r.Rating, err = rt.Floats("rating"); err != nil {
-				return nil, nil, fmt.Errorf("%s_rating.tsv: %w", prefix, err)
+				return nil, nil, fmt.Errorf("%s: %w", ratingPath, err)
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, err
 		} else if needRatings {
-			return nil, nil, fmt.Errorf("%s: no %s_rating.tsv (time, rating)", f, filepath.Base(prefix))
+			return nil, nil, fmt.Errorf("%s: no rating (%s_rating.tsv or a *_rating.tsv with its sub, ses and run; columns time, rating)", f, filepath.Base(prefix))
 		}
-		if ct, err := table.Read(prefix+"_censor.tsv", nil); err == nil {
+		if ct, err := table.Read(censorPath, nil); err == nil {
 			c, err := ct.Floats("censored")
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s_censor.tsv: %w", prefix, err)
+				return nil, nil, fmt.Errorf("%s: %w", censorPath, err)
 			}
 			if len(c) != r.Series.Rows {
-				return nil, nil, fmt.Errorf("%s_censor.tsv: %d rows for %d frames", prefix, len(c), r.Series.Rows)
+				return nil, nil, fmt.Errorf("%s: %d rows for %d frames", censorPath, len(c), r.Series.Rows)
 			}
 			r.Censored = make([]bool, len(c))
 			for i, v := range c {
