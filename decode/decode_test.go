@@ -214,15 +214,21 @@ func TestEvaluationImportanceBootstrap(t *testing.T) {
 		t.Errorf("learning curve does not grow: %.3f with 3 sessions, %.3f with 11", curve[0].MeanR, curve[2].MeanR)
 	}
 	t.Logf("learning curve: r = %.3f (3 sessions), %.3f (6), %.3f (11)", curve[0].MeanR, curve[1].MeanR, curve[2].MeanR)
-	imp, err := RegionImportance(d, res, 100, 3)
+	importance, err := RegionImportance(d, res, 100, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
+	imp := importance.Mean
 	order := make([]int, len(imp))
 	for i := range order {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return imp[order[a]] > imp[order[b]] })
+	for _, j := range sp.Planted {
+		if importance.P[j] > 0.05 {
+			t.Errorf("planted region %d: importance %.3f, p %.3g", j, imp[j], importance.P[j])
+		}
+	}
 	planted := map[int]bool{}
 	for _, j := range sp.Planted {
 		planted[j] = true

@@ -265,58 +265,104 @@ func deippSummary(draws []float64, null float64) ([2]float64, float64, float64) 
 	return [2]float64{at(0.025), at(0.975)}, p, sum / n
 }
 
-// RegionImportance is the mean drop in the bin-level r of the nested predictions when all edges of
-// a region are permuted across bins within each session (the same permutation for all of the
-// region's edges, so the region's information is destroyed while each bin keeps its other edges):
-// with a linear model the drop needs only the region's contribution to each prediction. Permutation
-// k of region j uses PCG(seed, j·1e6 + k).
-func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64) ([]float64, error) {
+// Importance is DEIPP's region importance: for each region, the drop in the bin-level r of the
+// nested predictions when the region's contributions are permuted (mean and SD over permutations)
+// and DEIPP's two-tailed p: p_ot = (#drops ≤ 0 + 1)/(n + 1), p = 2·min(p_ot, 1 − p_ot).
+type Importance struct {
+	Mean, SD, P  []float64
+	Permutations int
+}
+
+// RegionImportance follows DEIPP's analysis_predict_rating_func_featimp: every bin's prediction is
+// split into each region's contribution (the sum of weight x feature over the region's edges, with
+// the bin's own held-out model) and the rest; a permutation replaces every bin's contribution of a
+// region by that of another bin, the bins permuted hierarchically (the sessions' order, then the
+// runs' order within each session, then the bins within each run, as DEIPP reshapes bins x runs x
+// sessions); the drop in r is the importance. Permutation k is drawn from PCG(seed, k) and shared
+// by all regions, as DEIPP shares its permutation indices.
+func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64) (*Importance, error) {
+	if permutations < 1 {
+		return nil, fmt.Errorf("need at least one permutation")
+	}
 	p := d.Regions
 	edges := connectome.Edges(p, true)
 	fold := map[string]int{}
 	for o, s := range res.Sessions {
 		fold[s] = o
 	}
+	n := len(d.Y)
 	base := stats.Pearson(res.Predictions, d.Y)
-	sessions := uniqueInOrder(d.Session)
-	binsOf := map[string][]int{}
-	for i, s := range d.Session {
-		binsOf[s] = append(binsOf[s], i)
+	// contrib[j][i]: region j's contribution to bin i's prediction.
+	contrib := make([][]float64, p)
+	for j := range contrib {
+		contrib[j] = make([]float64, n)
 	}
-	drop := make([]float64, p)
-	parallel.For(p, func(j int) {
-		// contrib[i] = Σ_{e ∋ j} w_e·x_ie for bin i with its session's model; when bin i takes bin
-		// m's values for region j's edges, its prediction changes by contrib_i(m) − contrib_i(i),
-		// where both use bin i's model (the same session, so the same model).
-		var mine []int
+	for i := 0; i < n; i++ {
+		w := res.Weights[fold[d.Session[i]]]
+		row := d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
 		for k, e := range edges {
-			if e.I == j || e.J == j {
-				mine = append(mine, k)
-			}
+			c := w[k] * row[k]
+			contrib[e.I][i] += c
+			contrib[e.J][i] += c
 		}
-		contrib := make([]float64, len(d.Y))
-		for i := range contrib {
-			w := res.Weights[fold[d.Session[i]]]
-			row := d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
-			for _, k := range mine {
-				contrib[i] += w[k] * row[k]
-			}
+	}
+	// The hierarchy: sessions → runs → bins, in data order.
+	sessions := uniqueInOrder(d.Session)
+	runsOf := map[string][]int{}
+	binsOf := map[int][]int{}
+	for i, r := range d.Run {
+		if len(binsOf[r]) == 0 {
+			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
 		}
-		perm := make([]float64, len(d.Y))
-		var sum float64
-		for k := 0; k < permutations; k++ {
-			rng := rand.New(rand.NewPCG(seed, uint64(j)*1e6+uint64(k)))
-			for _, s := range sessions {
-				bins := binsOf[s]
-				order := rng.Perm(len(bins))
-				for a, i := range bins {
-					m := bins[order[a]]
-					perm[i] = res.Predictions[i] - contrib[i] + contrib[m]
+		binsOf[r] = append(binsOf[r], i)
+	}
+	perms := make([][]int, permutations)
+	for k := range perms {
+		rng := rand.New(rand.NewPCG(seed, uint64(k)))
+		src := make([]int, 0, n)
+		for _, si := range rng.Perm(len(sessions)) {
+			runs := runsOf[sessions[si]]
+			for _, ri := range rng.Perm(len(runs)) {
+				bins := binsOf[runs[ri]]
+				for _, bi := range rng.Perm(len(bins)) {
+					src = append(src, bins[bi])
 				}
 			}
-			sum += base - stats.Pearson(perm, d.Y)
 		}
-		drop[j] = sum / float64(permutations)
+		// Position i (bins in data order, sessions → runs → bins) takes the contribution of src[i].
+		order := make([]int, 0, n)
+		for _, s := range sessions {
+			for _, r := range runsOf[s] {
+				order = append(order, binsOf[r]...)
+			}
+		}
+		perm := make([]int, n)
+		for pos, i := range order {
+			perm[i] = src[pos]
+		}
+		perms[k] = perm
+	}
+	imp := &Importance{Mean: make([]float64, p), SD: make([]float64, p), P: make([]float64, p), Permutations: permutations}
+	parallel.For(p, func(j int) {
+		c := contrib[j]
+		drops := make([]float64, permutations)
+		pred := make([]float64, n)
+		for k, perm := range perms {
+			for i := range pred {
+				pred[i] = res.Predictions[i] - c[i] + c[perm[i]]
+			}
+			drops[k] = base - stats.Pearson(pred, d.Y)
+		}
+		m, sd := stats.MeanSD(drops)
+		imp.Mean[j], imp.SD[j] = m, sd
+		var le float64
+		for _, v := range drops {
+			if v <= 0 {
+				le++
+			}
+		}
+		pot := (le + 1) / float64(permutations+1)
+		imp.P[j] = 2 * math.Min(pot, 1-pot)
 	})
-	return drop, nil
+	return imp, nil
 }

@@ -78,8 +78,9 @@ func main() {
 		return fmt.Sprintf("r 95%% CI %.3f to %.3f, p = %.3g", b.RCI[0], b.RCI[1], b.PR)
 	})
 	step(fmt.Sprintf("painmark region importance (%d permutations x %d regions)", *perms, *regions), func() string {
-		imp, err := decode.RegionImportance(d, res, *perms, 1)
+		importance, err := decode.RegionImportance(d, res, *perms, 1)
 		must(err)
+		imp := importance.Mean
 		best := 0
 		for j := range imp {
 			if imp[j] > imp[best] {

@@ -48,10 +48,17 @@ func (df *decodeFlags) read(folder string) ([]decode.Run, []string, *decode.Data
 	return runs, regions, d, err
 }
 
+// writeImportance writes the importance table: each region's mean drop in r, its SD over the
+// permutations and DEIPP's two-tailed p.
+func writeImportance(path string, regions []string, imp *decode.Importance) error {
+	return table.Write(path, &table.Table{Columns: []*table.Column{table.TextColumn("region", regions),
+		table.NumericColumn("r_drop", imp.Mean), table.NumericColumn("r_drop_sd", imp.SD), table.NumericColumn("p", imp.P)}})
+}
+
 // importanceFigure is the bar chart of region importance both reports show.
 func importanceFigure(d *report.Document, regions []string, imp []float64) {
 	d.Section("Region importance").Figure(report.Bars("Mean drop in r when a region's edges are permuted", "drop in r", regions, imp, 25),
-		"Each region's edges permuted together across bins within sessions; the 25 regions with the largest effect.")
+		"Each region's contribution to every bin's prediction permuted hierarchically across bins (sessions, runs within sessions, bins within runs), as DEIPP does; the 25 regions with the largest effect.")
 }
 
 func newDecodeCmd() *cobra.Command {
@@ -104,10 +111,11 @@ func newDecodeTrainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			imp, err := decode.RegionImportance(d, res, perms, seed)
+			importance, err := decode.RegionImportance(d, res, perms, seed)
 			if err != nil {
 				return err
 			}
+			imp := importance.Mean
 			model, err := decode.Train(d, regions, df.o, version.String())
 			if err != nil {
 				return err
@@ -132,8 +140,7 @@ func newDecodeTrainCmd() *cobra.Command {
 				table.NumericColumn("rating", d.Y), table.NumericColumn("prediction", res.Predictions)}}); err != nil {
 				return err
 			}
-			if err := table.Write(filepath.Join(out, "importance.tsv"), &table.Table{Columns: []*table.Column{
-				table.TextColumn("region", regions), table.NumericColumn("r_drop", imp)}}); err != nil {
+			if err := writeImportance(filepath.Join(out, "importance.tsv"), regions, importance); err != nil {
 				return err
 			}
 			mb, _ := json.MarshalIndent(model, "", "  ")
@@ -538,11 +545,12 @@ func newDecodeImportanceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			imp, err := decode.RegionImportance(d, res, perms, seed)
+			importance, err := decode.RegionImportance(d, res, perms, seed)
 			if err != nil {
 				return err
 			}
-			if err := table.Write(out, &table.Table{Columns: []*table.Column{table.TextColumn("region", regions), table.NumericColumn("r_drop", imp)}}); err != nil {
+			imp := importance.Mean
+			if err := writeImportance(out, regions, importance); err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
