@@ -22,6 +22,12 @@ import (
 // the components in order of decreasing |scoreᵀ·y| and never drops one, and the relaxed OLS refit
 // on any selected set is each component's own regression; kernelFit uses these identities, which
 // TestKernelFitEqualsPCRLasso checks against learn.PCRLasso (itself equal to scikit-learn).
+//
+// Two known differences from DEIPP's MATLAB code (analysis_predict_rating_func_modeling.m): DEIPP
+// fixes a grid of lasso penalties once (from the path on all training sessions, at target numbers
+// of components) and shares it across folds, where this decoder chooses the number of components
+// per fold; and MATLAB's lasso standardizes the component scores, entering components by
+// |corr(score, y)| rather than scikit-learn lars_path's |scoreᵀy|.
 
 // gram is the Gram matrix of all bins (n x n, row-major).
 type gram struct {
