@@ -1,0 +1,241 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Spatial permutation ("spin") tests of the correspondence between two cortical maps, as the
+// reference code of Váša et al. (2018, frantisekvasa/rotate_parcellation, the sampling scheme
+// "updated 5/9/2019") and Alexander-Bloch et al. (2018) define them: random rotations of the
+// parcels' sphere coordinates (the right hemisphere mirrored through the x = 0 plane), each rotated
+// parcel reassigned to an original one by a greedy maximum-minimum matching, and the null
+// distribution of the maps' correlation under those reassignments (perm_sphere_p).
+
+// Rotation is a pair of 3 x 3 rotation matrices for the left and the right hemisphere (row
+// vectors are rotated as v·TL and v·TR).
+type Rotation struct {
+	TL, TR [3][3]float64
+}
+
+// RotationFromNormal turns a 3 x 3 matrix of standard normal draws into rotate_parcellation's
+// rotations: Q of the QR decomposition made unique by the signs of R's diagonal (uniform over
+// O(3)), a reflection of its first column when its determinant is negative (uniform over SO(3)),
+// and TR = I1·TL·I1 with I1 = diag(−1, 1, 1) for the mirrored right hemisphere.
+func RotationFromNormal(a [3][3]float64) Rotation {
+	d := mat.NewDense(3, 3, []float64{a[0][0], a[0][1], a[0][2], a[1][0], a[1][1], a[1][2], a[2][0], a[2][1], a[2][2]})
+	var qr mat.QR
+	qr.Factorize(d)
+	var q, r mat.Dense
+	qr.QTo(&q)
+	qr.RTo(&r)
+	var rot Rotation
+	for j := 0; j < 3; j++ {
+		s := 1.0
+		if r.At(j, j) < 0 {
+			s = -1
+		}
+		for i := 0; i < 3; i++ {
+			rot.TL[i][j] = q.At(i, j) * s
+		}
+	}
+	t := rot.TL
+	det := t[0][0]*(t[1][1]*t[2][2]-t[1][2]*t[2][1]) - t[0][1]*(t[1][0]*t[2][2]-t[1][2]*t[2][0]) + t[0][2]*(t[1][0]*t[2][1]-t[1][1]*t[2][0])
+	if det < 0 {
+		for i := 0; i < 3; i++ {
+			rot.TL[i][0] = -rot.TL[i][0]
+		}
+	}
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			s := 1.0
+			if (i == 0) != (j == 0) { // I1·T·I1 flips the signs of row 0 and column 0 once each
+				s = -1
+			}
+			rot.TR[i][j] = s * rot.TL[i][j]
+		}
+	}
+	return rot
+}
+
+// vasaMatch assigns every rotated parcel to an original one: dist(i, j) = ‖coord_i − rot_j‖;
+// repeatedly, among the unassigned originals, the one whose nearest unassigned rotated parcel is
+// farthest chooses first and takes that nearest parcel (ties: the first index, as MATLAB's max and
+// min). perm[i] is the rotated parcel given to original i.
+func vasaMatch(coord, rot [][3]float64) []int {
+	n := len(coord)
+	dist := make([]float64, n*n)
+	for i := range coord {
+		for j := range rot {
+			dx, dy, dz := coord[i][0]-rot[j][0], coord[i][1]-rot[j][1], coord[i][2]-rot[j][2]
+			dist[i*n+j] = math.Sqrt(dx*dx + dy*dy + dz*dz)
+		}
+	}
+	rowDone, colDone := make([]bool, n), make([]bool, n)
+	perm := make([]int, n)
+	for step := 0; step < n; step++ {
+		bestRow, bestMin := -1, math.Inf(-1)
+		for i := 0; i < n; i++ {
+			if rowDone[i] {
+				continue
+			}
+			m := math.Inf(1)
+			for j := 0; j < n; j++ {
+				if !colDone[j] && dist[i*n+j] < m {
+					m = dist[i*n+j]
+				}
+			}
+			if m > bestMin {
+				bestRow, bestMin = i, m
+			}
+		}
+		bestCol, best := -1, math.Inf(1)
+		for j := 0; j < n; j++ {
+			if !colDone[j] && dist[bestRow*n+j] < best {
+				bestCol, best = j, dist[bestRow*n+j]
+			}
+		}
+		perm[bestRow] = bestCol
+		rowDone[bestRow], colDone[bestCol] = true, true
+	}
+	return perm
+}
+
+// SpinPermutation applies a rotation to the left and right hemispheres' sphere coordinates and
+// returns the Váša reassignment of all parcels (left first, right indices offset by the left
+// count; 0-based) and whether it is the identity (which the reference rejects).
+func SpinPermutation(left, right [][3]float64, rot Rotation) ([]int, bool) {
+	rotate := func(c [][3]float64, t [3][3]float64) [][3]float64 {
+		out := make([][3]float64, len(c))
+		for i, v := range c {
+			for j := 0; j < 3; j++ {
+				out[i][j] = v[0]*t[0][j] + v[1]*t[1][j] + v[2]*t[2][j]
+			}
+		}
+		return out
+	}
+	pl := vasaMatch(left, rotate(left, rot.TL))
+	pr := vasaMatch(right, rotate(right, rot.TR))
+	perm := append([]int(nil), pl...)
+	for _, j := range pr {
+		perm = append(perm, len(left)+j)
+	}
+	identity := true
+	for i, j := range perm {
+		if i != j {
+			identity = false
+			break
+		}
+	}
+	return perm, identity
+}
+
+// SpinPermutations draws n rotations and their Váša reassignments, rejecting identity maps and
+// duplicates of an earlier permutation (neither is a valid null draw): draw k's normal matrix
+// comes from PCG(seed, k), so the set does not depend on the number of workers.
+func SpinPermutations(left, right [][3]float64, n int, seed uint64) ([][]int, error) {
+	if len(left) < 2 || len(right) < 2 {
+		return nil, fmt.Errorf("need at least 2 parcels per hemisphere, got %d and %d", len(left), len(right))
+	}
+	seen := map[string]bool{}
+	var out [][]int
+	for k := uint64(0); len(out) < n; k++ {
+		if k > uint64(100*n+1000) {
+			return nil, fmt.Errorf("only %d distinct non-identity spins in %d draws: too few parcels", len(out), k)
+		}
+		rng := rand.New(rand.NewPCG(seed, k))
+		var a [3][3]float64
+		for i := 0; i < 3; i++ {
+			for j := 0; j < 3; j++ {
+				a[i][j] = rng.NormFloat64()
+			}
+		}
+		perm, identity := SpinPermutation(left, right, RotationFromNormal(a))
+		key := fmt.Sprint(perm)
+		if identity || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, perm)
+	}
+	return out, nil
+}
+
+// SpinTest is perm_sphere_p's result: the empirical correlation and the one-sided p-values of the
+// nulls that permute x and that permute y, and their mean.
+type SpinTest struct {
+	Rho            float64
+	NullXY, NullYX []float64
+	PXY, PYX, P    float64
+}
+
+// PermSphereP is perm_sphere_p (Alexander-Bloch et al. 2018, as the reference code computes it):
+// rho = corr(x, y) ("pearson" or "spearman", average ranks for ties); for each permutation,
+// corr(x[perm], y) and corr(y[perm], x); when rho > 0, p_xy = the share of the first null strictly
+// above rho (strictly below otherwise), likewise p_yx; p = (p_xy + p_yx)/2. No +1 correction.
+func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) {
+	if len(x) != len(y) {
+		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
+	}
+	corr := Pearson
+	switch kind {
+	case "pearson", "":
+	case "spearman":
+		corr = Spearman
+	default:
+		return nil, fmt.Errorf("correlation %q: pearson or spearman", kind)
+	}
+	res := &SpinTest{Rho: corr(x, y), NullXY: make([]float64, len(perms)), NullYX: make([]float64, len(perms))}
+	px, py := make([]float64, len(x)), make([]float64, len(y))
+	for k, perm := range perms {
+		if len(perm) != len(x) {
+			return nil, fmt.Errorf("permutation %d has %d entries for %d parcels", k, len(perm), len(x))
+		}
+		for i, j := range perm {
+			px[i], py[i] = x[j], y[j]
+		}
+		res.NullXY[k], res.NullYX[k] = corr(px, y), corr(py, x)
+	}
+	count := func(null []float64) float64 {
+		c := 0
+		for _, v := range null {
+			if (res.Rho > 0 && v > res.Rho) || (res.Rho <= 0 && v < res.Rho) {
+				c++
+			}
+		}
+		return float64(c) / float64(len(null))
+	}
+	res.PXY, res.PYX = count(res.NullXY), count(res.NullYX)
+	res.P = (res.PXY + res.PYX) / 2
+	return res, nil
+}
+
+// Spearman is the Pearson correlation of the average ranks (ties share their mean rank, as
+// MATLAB's tiedrank and scipy's rankdata).
+func Spearman(x, y []float64) float64 { return Pearson(AverageRanks(x), AverageRanks(y)) }
+
+// AverageRanks are 1-based ranks with ties averaged.
+func AverageRanks(v []float64) []float64 {
+	idx := make([]int, len(v))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
+	r := make([]float64, len(v))
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && v[idx[j+1]] == v[idx[i]] {
+			j++
+		}
+		avg := float64(i+j)/2 + 1
+		for k := i; k <= j; k++ {
+			r[idx[k]] = avg
+		}
+		i = j + 1
+	}
+	return r
+}

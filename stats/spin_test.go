@@ -1,0 +1,196 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/table"
+)
+
+// readCoords reads sphere coordinates: a table with x, y, z columns, or whitespace-separated rows.
+func readCoords(t *testing.T, path string) [][3]float64 {
+	t.Helper()
+	if strings.HasSuffix(path, ".csv") {
+		tb, err := table.Read(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols [3][]float64
+		for k, c := range []string{"x", "y", "z"} {
+			if cols[k], err = tb.Floats(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := make([][3]float64, len(cols[0]))
+		for i := range out {
+			out[i] = [3]float64{cols[0][i], cols[1][i], cols[2][i]}
+		}
+		return out
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][3]float64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		var v [3]float64
+		for k := 0; k < 3; k++ {
+			if v[k], err = strconv.ParseFloat(f[k], 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// goldenRotations reads the stored normal draws and rotations of the reference run.
+func goldenRotations(t *testing.T, name string) (a [][3][3]float64, tl, tr [][3][3]float64, accepted []bool) {
+	t.Helper()
+	tb, err := table.Read(testdata.Shared(t, "golden", "spin", name), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := tb.Floats("accepted")
+	get := func(prefix string) [][3][3]float64 {
+		out := make([][3][3]float64, tb.NumRows())
+		for i := 0; i < 3; i++ {
+			for j := 0; j < 3; j++ {
+				v, err := tb.Floats(fmt.Sprintf("%s%d%d", prefix, i+1, j+1))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := range out {
+					out[k][i][j] = v[k]
+				}
+			}
+		}
+		return out
+	}
+	for _, v := range acc {
+		accepted = append(accepted, v == 1)
+	}
+	return get("A"), get("TL"), get("TR"), accepted
+}
+
+// From the reference run's stored normal draws, the rotations match to 1e-14 and the Váša
+// reassignments of DK-68 (100 draws) and HCP-MMP 360 (20 draws) equal rotate_parcellation's
+// perm_id exactly; the draw the reference rejected maps to the identity.
+func TestSpinPermutationsEqualReference(t *testing.T) {
+	for _, c := range []struct {
+		name, coords, rotations, permID string
+		nLeft                           int
+	}{
+		{"DK-68", testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "dk68_rotations.csv", "dk68_perm_id.csv", 34},
+		{"HCP-360", testdata.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt"), "hcp360_rotations.csv", "hcp360_perm_id.csv", 180},
+	} {
+		coords := readCoords(t, c.coords)
+		left, right := coords[:c.nLeft], coords[c.nLeft:]
+		a, tl, tr, _ := goldenRotations(t, c.rotations)
+		want, err := table.Read(testdata.Shared(t, "golden", "spin", c.permID), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dRot float64
+		for k := range a {
+			rot := RotationFromNormal(a[k])
+			for i := 0; i < 3; i++ {
+				for j := 0; j < 3; j++ {
+					dRot = math.Max(dRot, math.Max(math.Abs(rot.TL[i][j]-tl[k][i][j]), math.Abs(rot.TR[i][j]-tr[k][i][j])))
+				}
+			}
+			perm, identity := SpinPermutation(left, right, rot)
+			col, err := want.Floats(fmt.Sprintf("r%d", k+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range perm {
+				if float64(perm[i]+1) != col[i] {
+					t.Fatalf("%s draw %d: region %d gets %d, reference %v", c.name, k+1, i+1, perm[i]+1, col[i])
+				}
+			}
+			if identity {
+				t.Errorf("%s draw %d: identity", c.name, k+1)
+			}
+		}
+		if dRot > 1e-14 {
+			t.Errorf("%s: rotations differ by %.3g", c.name, dRot)
+		}
+		t.Logf("%s: %d permutations identical to the reference; rotations within %.2g", c.name, len(a), dRot)
+	}
+	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	a, _, _, accepted := goldenRotations(t, "dk68_rejected_draws.csv")
+	if _, identity := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0])); !identity || accepted[0] {
+		t.Error("the draw the reference rejected does not map to the identity")
+	}
+}
+
+// perm_sphere_p on the stored DK-68 permutations: the empirical rho and every null correlation to
+// 1e-12, and the p-values exactly, for Spearman and Pearson.
+func TestPermSpherePEqualsReference(t *testing.T) {
+	maps, err := table.Read(testdata.Shared(t, "golden", "spin", "maps.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := table.Read(testdata.Shared(t, "golden", "spin", "dk68_perm_id.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perms [][]int
+	for k := 1; k <= 100; k++ {
+		col, _ := pid.Floats(fmt.Sprintf("r%d", k))
+		p := make([]int, len(col))
+		for i, v := range col {
+			p[i] = int(v) - 1
+		}
+		perms = append(perms, p)
+	}
+	want, err := table.Read(testdata.Shared(t, "golden", "spin", "perm_sphere_p.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nulls, err := table.Read(testdata.Shared(t, "golden", "spin", "perm_sphere_null.csv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairCol, _ := want.Column("pair")
+	typeCol, _ := want.Column("corr_type")
+	rho, _ := want.Floats("rho_emp")
+	pxy, _ := want.Floats("p_perm_xy")
+	pyx, _ := want.Floats("p_perm_yx")
+	p, _ := want.Floats("p_perm")
+	nullPair, _ := nulls.Column("pair")
+	x, _ := maps.Floats("scz_CortThick_d_icv")
+	ys := map[string]string{"scz_vs_mddadult": "mddadult_CortThick_d_icv", "scz_vs_bd_adult": "bd_adult_CortThick_d_icv"}
+	for row := range rho {
+		pair, kind := pairCol.Raw[row], typeCol.Raw[row]
+		y, _ := maps.Floats(ys[pair])
+		res, err := PermSphereP(x, y, perms, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(res.Rho-rho[row]) > 1e-12 || res.PXY != pxy[row] || res.PYX != pyx[row] || res.P != p[row] {
+			t.Errorf("%s %s: rho %v p %v/%v/%v, reference %v p %v/%v/%v", pair, kind, res.Rho, res.PXY, res.PYX, res.P, rho[row], pxy[row], pyx[row], p[row])
+		}
+		nxy, _ := nulls.Floats("rho_null_xy_" + kind)
+		nyx, _ := nulls.Floats("rho_null_yx_" + kind)
+		var d float64
+		k := 0
+		for i, pr := range nullPair.Raw {
+			if pr != pair {
+				continue
+			}
+			d = math.Max(d, math.Max(math.Abs(res.NullXY[k]-nxy[i]), math.Abs(res.NullYX[k]-nyx[i])))
+			k++
+		}
+		if k != 100 || d > 1e-12 {
+			t.Errorf("%s %s: %d nulls compared, max difference %.3g", pair, kind, k, d)
+		}
+	}
+}
