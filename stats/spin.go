@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/painmark/painmark/internal/parallel"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -143,24 +144,39 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64) ([][]int, er
 	}
 	seen := map[string]bool{}
 	var out [][]int
-	for k := uint64(0); len(out) < n; k++ {
-		if k > uint64(100*n+1000) {
-			return nil, fmt.Errorf("only %d distinct non-identity spins in %d draws: too few parcels", len(out), k)
+	// Draws are computed in parallel batches and accepted in draw order: the same set for any
+	// number of workers.
+	const batch = 256
+	type draw struct {
+		perm     []int
+		identity bool
+	}
+	for k0 := uint64(0); len(out) < n; k0 += batch {
+		if k0 > uint64(100*n+1000) {
+			return nil, fmt.Errorf("only %d distinct non-identity spins in %d draws: too few parcels", len(out), k0)
 		}
-		rng := rand.New(rand.NewPCG(seed, k))
-		var a [3][3]float64
-		for i := 0; i < 3; i++ {
-			for j := 0; j < 3; j++ {
-				a[i][j] = rng.NormFloat64()
+		draws := make([]draw, batch)
+		parallel.For(batch, func(b int) {
+			rng := rand.New(rand.NewPCG(seed, k0+uint64(b)))
+			var a [3][3]float64
+			for i := 0; i < 3; i++ {
+				for j := 0; j < 3; j++ {
+					a[i][j] = rng.NormFloat64()
+				}
 			}
+			draws[b].perm, draws[b].identity = SpinPermutation(left, right, RotationFromNormal(a))
+		})
+		for _, d := range draws {
+			if len(out) == n {
+				break
+			}
+			key := fmt.Sprint(d.perm)
+			if d.identity || seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, d.perm)
 		}
-		perm, identity := SpinPermutation(left, right, RotationFromNormal(a))
-		key := fmt.Sprint(perm)
-		if identity || seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, perm)
 	}
 	return out, nil
 }

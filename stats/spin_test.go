@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -191,6 +192,39 @@ func TestPermSpherePEqualsReference(t *testing.T) {
 		}
 		if k != 100 || d > 1e-12 {
 			t.Errorf("%s %s: %d nulls compared, max difference %.3g", pair, kind, k, d)
+		}
+	}
+}
+
+// Seeded spins are reproducible, never the identity, never repeated, and do not depend on the
+// number of workers.
+func TestSpinPermutationsSeeded(t *testing.T) {
+	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	a, err := SpinPermutations(coords[:34], coords[34:], 600, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	b, _ := SpinPermutations(coords[:34], coords[34:], 600, 9)
+	runtime.GOMAXPROCS(prev)
+	seen := map[string]bool{}
+	for k := range a {
+		if fmt.Sprint(a[k]) != fmt.Sprint(b[k]) {
+			t.Fatalf("spin %d differs with one worker", k)
+		}
+		key := fmt.Sprint(a[k])
+		if seen[key] {
+			t.Fatalf("spin %d repeats an earlier one", k)
+		}
+		seen[key] = true
+		identity := true
+		for i, j := range a[k] {
+			if i != j {
+				identity = false
+			}
+		}
+		if identity {
+			t.Fatalf("spin %d is the identity", k)
 		}
 	}
 }

@@ -1,0 +1,98 @@
+// Command spin times painmark's spatial permutation ("spin") nulls: 10,000 Váša rotations of the
+// DK-68 parcellation (the reference rotate_parcellation code takes about 310 s for these on this
+// kind of machine in Octave, ../shared/data/DATA.md; target at least 50x faster), 1,000 of HCP-MMP
+// 360 (about 0.8-1.0 s each in the reference), and perm_sphere_p with 10,000 permutations (7-24 s
+// in the reference). Run from the repository root:
+//
+//	go run ./bench/spin [-repeats 3]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/table"
+)
+
+func main() {
+	repeats := flag.Int("repeats", 3, "runs of each task (the median is reported)")
+	shared := flag.String("shared", "../shared/data", "the shared data folder")
+	flag.Parse()
+	dk := readCSVCoords(*shared + "/enigma/derived/dk68_fsa5_sphere_centroids.csv")
+	hcp := readTxtCoords(*shared + "/atlases/hcp-mmp/sphere_HCP.txt")
+	median := func(f func()) float64 {
+		var ts []float64
+		for i := 0; i < *repeats; i++ {
+			start := time.Now()
+			f()
+			ts = append(ts, time.Since(start).Seconds())
+		}
+		sort.Float64s(ts)
+		return ts[len(ts)/2]
+	}
+	var perms [][]int
+	secs := median(func() {
+		var err error
+		perms, err = stats.SpinPermutations(dk[:34], dk[34:], 10000, 1)
+		must(err)
+	})
+	fmt.Printf("%-52s %8.2f s  reference ~310 s (Octave, DATA.md): %.0fx\n", "painmark 10,000 Váša spins of DK-68 (median)", secs, 310/secs)
+	secs = median(func() {
+		_, err := stats.SpinPermutations(hcp[:180], hcp[180:], 1000, 1)
+		must(err)
+	})
+	fmt.Printf("%-52s %8.2f s  reference ~0.8-1.0 s per spin: ~%.0fx\n", "painmark 1,000 Váša spins of HCP-MMP 360 (median)", secs, 900/secs)
+	x, y := make([]float64, 68), make([]float64, 68)
+	for i := range x {
+		x[i], y[i] = dk[i][0], dk[i][1]+float64(i%7)
+	}
+	secs = median(func() {
+		_, err := stats.PermSphereP(x, y, perms, "spearman")
+		must(err)
+	})
+	fmt.Printf("%-52s %8.3f s  reference ~24 s (Spearman)\n", "painmark perm_sphere_p, 10,000 permutations", secs)
+}
+
+func readCSVCoords(path string) [][3]float64 {
+	tb, err := table.Read(path, nil)
+	must(err)
+	var cols [3][]float64
+	for k, c := range []string{"x", "y", "z"} {
+		cols[k], err = tb.Floats(c)
+		must(err)
+	}
+	out := make([][3]float64, len(cols[0]))
+	for i := range out {
+		out[i] = [3]float64{cols[0][i], cols[1][i], cols[2][i]}
+	}
+	return out
+}
+
+func readTxtCoords(path string) [][3]float64 {
+	b, err := os.ReadFile(path)
+	must(err)
+	var out [][3]float64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		var v [3]float64
+		for k := 0; k < 3; k++ {
+			v[k], err = strconv.ParseFloat(f[k], 64)
+			must(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "spin:", err)
+		os.Exit(1)
+	}
+}
