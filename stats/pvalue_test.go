@@ -1,9 +1,11 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
@@ -113,6 +115,49 @@ func TestLiveTTestEqualsScipy(t *testing.T) {
 			if math.Abs(got[i]-want[i]) > 1e-10*math.Max(1, math.Abs(want[i])) {
 				t.Errorf("equal_var=%v: %s = %v, scipy %v", equal, []string{"t", "p", "CI low", "CI high", "d"}[i], got[i], want[i])
 			}
+		}
+	}
+}
+
+// Fisher's exact test equals scipy.stats.fisher_exact (odds ratio and p, all three alternatives)
+// on random tables of the sizes gene-set enrichment produces. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveFisherExactEqualsScipy(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewSource(31))
+	var tables [][4]int
+	for i := 0; i < 60; i++ {
+		scale := []int{5, 30, 400}[i%3]
+		tables = append(tables, [4]int{rng.Intn(scale), rng.Intn(scale), rng.Intn(scale), rng.Intn(scale * 4)})
+	}
+	tables = append(tables, [4]int{0, 5, 7, 100}, [4]int{12, 0, 30, 500}, [4]int{3, 3, 3, 3})
+	var rows []string
+	for _, tb := range tables {
+		rows = append(rows, fmt.Sprintf("[[%d,%d],[%d,%d]]", tb[0], tb[1], tb[2], tb[3]))
+	}
+	script := "import json\nfrom scipy.stats import fisher_exact\nout=[]\nfor t in [" + strings.Join(rows, ",") + "]:\n" +
+		"    for alt in ('greater','less','two-sided'):\n        o,p=fisher_exact(t, alternative=alt)\n        out += [float(p), float(o) if o == o and o != float('inf') else -1.0]\n" +
+		"print(json.dumps(out))"
+	want := testdata.PythonFloats(t, script)
+	k := 0
+	for _, tb := range tables {
+		for _, alt := range []string{"greater", "less", "two-sided"} {
+			r, err := FisherExact(tb[0], tb[1], tb[2], tb[3], alt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := math.Abs(r.P-want[k]) / math.Max(want[k], 1e-300); d > 1e-9 {
+				t.Errorf("%v %s: p %v, scipy %v", tb, alt, r.P, want[k])
+			}
+			or := r.OddsRatio
+			if math.IsNaN(or) || math.IsInf(or, 0) {
+				or = -1
+			}
+			if math.Abs(or-want[k+1]) > 1e-12*math.Max(1, or) {
+				t.Errorf("%v: odds ratio %v, scipy %v", tb, r.OddsRatio, want[k+1])
+			}
+			k += 2
 		}
 	}
 }
