@@ -40,6 +40,31 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 	for i := range y0 {
 		y0[i] -= ym
 	}
+	res, err := simpls(x0, n, p, y0, ncomp, true)
+	if err != nil {
+		return nil, err
+	}
+	res.Beta = make([]float64, p)
+	for a, w := range res.Weights {
+		linalg.Axpy(res.YLoadings[a], w, res.Beta)
+	}
+	res.Intercept = ym - linalg.Dot(xm, res.Beta)
+	res.Fitted = make([]float64, n)
+	for i := range res.Fitted {
+		res.Fitted[i] = ym + linalg.Dot(x0[i*p:(i+1)*p], res.Beta)
+	}
+	ssx := linalg.Dot(x0, x0)
+	ssy := linalg.Dot(y0, y0)
+	for a := range res.Weights {
+		res.PctVarX = append(res.PctVarX, linalg.Dot(res.XLoadings[a], res.XLoadings[a])/ssx)
+		res.PctVarY = append(res.PctVarY, res.YLoadings[a]*res.YLoadings[a]/ssy)
+	}
+	return res, nil
+}
+
+// simpls runs SIMPLS on centred x0 (n x p) and y0; without full it keeps only what the weights
+// and Y loadings need (the bootstrap's inner loop).
+func simpls(x0 []float64, n, p int, y0 []float64, ncomp int, full bool) (*SIMPLS, error) {
 	// S = X0ᵀy0 (p x 1): with one response the dominant eigenvector of SᵀS is q = 1.
 	s := make([]float64, p)
 	for i := 0; i < n; i++ {
@@ -47,9 +72,9 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 	}
 	res := &SIMPLS{}
 	var vs [][]float64
+	t := make([]float64, n)
 	for a := 0; a < ncomp; a++ {
 		r := append([]float64(nil), s...)
-		t := make([]float64, n)
 		for i := 0; i < n; i++ {
 			t[i] = linalg.Dot(x0[i*p:(i+1)*p], r)
 		}
@@ -72,16 +97,9 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 			linalg.Axpy(t[i], x0[i*p:(i+1)*p], pl)
 		}
 		q := linalg.Dot(y0, t)
-		u := make([]float64, n)
-		for i := range u {
-			u[i] = y0[i] * q
-		}
 		v := append([]float64(nil), pl...)
 		for _, prev := range vs {
 			linalg.Axpy(-linalg.Dot(prev, pl), prev, v)
-		}
-		for _, prev := range res.XScores {
-			linalg.Axpy(-linalg.Dot(prev, u), prev, u)
 		}
 		nv := math.Sqrt(linalg.Dot(v, v))
 		for j := range v {
@@ -90,25 +108,19 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 		linalg.Axpy(-linalg.Dot(v, s), v, s) // S −= v·(vᵀS)
 		vs = append(vs, v)
 		res.Weights = append(res.Weights, r)
-		res.XScores = append(res.XScores, t)
-		res.XLoadings = append(res.XLoadings, pl)
 		res.YLoadings = append(res.YLoadings, q)
-		res.YScores = append(res.YScores, u)
-	}
-	res.Beta = make([]float64, p)
-	for a, w := range res.Weights {
-		linalg.Axpy(res.YLoadings[a], w, res.Beta)
-	}
-	res.Intercept = ym - linalg.Dot(xm, res.Beta)
-	res.Fitted = make([]float64, n)
-	for i := range res.Fitted {
-		res.Fitted[i] = ym + linalg.Dot(x0[i*p:(i+1)*p], res.Beta)
-	}
-	ssx := linalg.Dot(x0, x0)
-	ssy := linalg.Dot(y0, y0)
-	for a := range res.Weights {
-		res.PctVarX = append(res.PctVarX, linalg.Dot(res.XLoadings[a], res.XLoadings[a])/ssx)
-		res.PctVarY = append(res.PctVarY, res.YLoadings[a]*res.YLoadings[a]/ssy)
+		if full {
+			u := make([]float64, n)
+			for i := range u {
+				u[i] = y0[i] * q
+			}
+			for _, prev := range res.XScores {
+				linalg.Axpy(-linalg.Dot(prev, u), prev, u)
+			}
+			res.XScores = append(res.XScores, append([]float64(nil), t...))
+			res.XLoadings = append(res.XLoadings, pl)
+			res.YScores = append(res.YScores, u)
+		}
 	}
 	return res, nil
 }
@@ -259,4 +271,76 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// simplsWeights is SIMPLS on a resample of the rows of x (n x p, not centred) given as distinct
+// rows with their multiplicities: the same weights as SIMPLS on the materialised, centred resample
+// (every sum over samples becomes a weighted sum over distinct rows, and centring the X scores
+// removes the resample's column means), without copying the rows. It writes the X weights of
+// component a into out[a·p:(a+1)·p].
+func simplsWeights(out, x []float64, p int, rowsIdx []int, count []float64, y []float64, ncomp int) error {
+	var n, ym float64
+	for k, j := range rowsIdx {
+		n += count[k]
+		ym += count[k] * y[j]
+	}
+	ym /= n
+	scratch := linalg.GetScratch(p*(2+ncomp) + 2*len(rowsIdx))
+	defer linalg.PutScratch(scratch)
+	s, pl := scratch[:p], scratch[p:2*p]
+	vs := scratch[2*p : 2*p+ncomp*p]
+	y0 := scratch[(2+ncomp)*p : (2+ncomp)*p+len(rowsIdx)]
+	t := scratch[(2+ncomp)*p+len(rowsIdx) : (2+ncomp)*p+2*len(rowsIdx)]
+	for k, j := range rowsIdx {
+		y0[k] = y[j] - ym
+	}
+	for j := range s {
+		s[j] = 0
+	}
+	for k, j := range rowsIdx {
+		linalg.Axpy(count[k]*y0[k], x[j*p:(j+1)*p], s)
+	}
+	for a := 0; a < ncomp; a++ {
+		r := out[a*p : (a+1)*p]
+		copy(r, s)
+		var tm float64
+		for k, j := range rowsIdx {
+			t[k] = linalg.Dot(x[j*p:(j+1)*p], r)
+			tm += count[k] * t[k]
+		}
+		tm /= n
+		var tt float64
+		for k := range t {
+			t[k] -= tm
+			tt += count[k] * t[k] * t[k]
+		}
+		nt := math.Sqrt(tt)
+		if !(nt > 0) {
+			return fmt.Errorf("component %d: the X scores vanish", a+1)
+		}
+		for k := range t {
+			t[k] /= nt
+		}
+		for j := range r {
+			r[j] /= nt
+		}
+		for j := range pl {
+			pl[j] = 0
+		}
+		for k, j := range rowsIdx {
+			linalg.Axpy(count[k]*t[k], x[j*p:(j+1)*p], pl)
+		}
+		v := vs[a*p : (a+1)*p]
+		copy(v, pl)
+		for b := 0; b < a; b++ {
+			prev := vs[b*p : (b+1)*p]
+			linalg.Axpy(-linalg.Dot(prev, pl), prev, v)
+		}
+		nv := math.Sqrt(linalg.Dot(v, v))
+		for j := range v {
+			v[j] /= nv
+		}
+		linalg.Axpy(-linalg.Dot(v, s), v, s)
+	}
+	return nil
 }

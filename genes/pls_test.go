@@ -3,6 +3,8 @@ package genes
 import (
 	"fmt"
 	"math"
+	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
@@ -132,4 +134,84 @@ func TestPLSEqualsGolden(t *testing.T) {
 		t.Errorf("NIPALS differs from scikit-learn's PLSRegression by %.3g", d)
 	}
 	t.Logf("NIPALS within %.2g of scikit-learn PLSRegression", d)
+}
+
+// The bootstrap Z of the gene weights does not depend on the number of workers and is large where
+// a gene carries the map; the variance the first component explains beats shuffled maps.
+func TestBootstrapAndPermutation(t *testing.T) {
+	x, n, p, y := plsInputs(t)
+	a, err := BootstrapWeights(x, n, p, y, 2, 200, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	b, _ := BootstrapWeights(x, n, p, y, 2, 200, 3)
+	runtime.GOMAXPROCS(prev)
+	for g := 0; g < p; g++ {
+		if a.Z[0][g] != b.Z[0][g] {
+			t.Fatalf("gene %d: Z %v with all workers, %v with one", g, a.Z[0][g], b.Z[0][g])
+		}
+	}
+	var big int
+	for _, z := range a.Z[0] {
+		if math.Abs(z) > 3 {
+			big++
+		}
+	}
+	t.Logf("%d of %d genes with |Z| > 3 on PLS1", big, p)
+	rng := rand.New(rand.NewSource(5))
+	var perms [][]int
+	for k := 0; k < 199; k++ {
+		perms = append(perms, rng.Perm(n))
+	}
+	identity := make([]int, n)
+	for i := range identity {
+		identity[i] = i
+	}
+	perms = append(perms, identity) // explains exactly as much: always counted
+	ve, pv, err := VariancePermutation(x, n, p, y, 2, perms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PLS1 explains %.3f of the map (shuffle p = %.3f), PLS2 %.3f (p = %.3f)", ve[0], pv[0], ve[1], pv[1])
+	for k := range pv {
+		if pv[k] < 1.0/200 || pv[k] > 1 {
+			t.Errorf("component %d: p %v, but the identity permutation alone gives 1/200", k+1, pv[k])
+		}
+	}
+}
+
+// The weighted SIMPLS of the bootstrap (distinct rows with multiplicities) gives the weights of
+// SIMPLS on the materialised resample.
+func TestSIMPLSWeightsOnResample(t *testing.T) {
+	x, n, p, y := plsInputs(t)
+	rng := rand.New(rand.NewSource(8))
+	count := make([]float64, n)
+	var bx, by []float64
+	for i := 0; i < n; i++ {
+		j := rng.Intn(n)
+		count[j]++
+		bx = append(bx, x[j*p:(j+1)*p]...)
+		by = append(by, y[j])
+	}
+	want, err := FitSIMPLS(bx, n, p, by, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx []int
+	var mult []float64
+	for j, c := range count {
+		if c > 0 {
+			idx, mult = append(idx, j), append(mult, c)
+		}
+	}
+	got := make([]float64, 3*p)
+	if err := simplsWeights(got, x, p, idx, mult, y, 3); err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 3; k++ {
+		if d := maxRel(got[k*p:(k+1)*p], want.Weights[k]); d > 1e-9 {
+			t.Errorf("component %d: weights differ by %.3g", k+1, d)
+		}
+	}
 }
