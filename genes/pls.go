@@ -40,7 +40,7 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 	for i := range y0 {
 		y0[i] -= ym
 	}
-	res, err := simpls(x0, n, p, y0, ncomp, true)
+	res, err := simpls(x0, n, p, y0, ncomp)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +62,8 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 	return res, nil
 }
 
-// simpls runs SIMPLS on centred x0 (n x p) and y0; without full it keeps only what the weights
-// and Y loadings need (the bootstrap's inner loop).
-func simpls(x0 []float64, n, p int, y0 []float64, ncomp int, full bool) (*SIMPLS, error) {
+// simpls runs SIMPLS on centred x0 (n x p) and y0.
+func simpls(x0 []float64, n, p int, y0 []float64, ncomp int) (*SIMPLS, error) {
 	// S = X0ᵀy0 (p x 1): with one response the dominant eigenvector of SᵀS is q = 1.
 	s := make([]float64, p)
 	for i := 0; i < n; i++ {
@@ -109,18 +108,16 @@ func simpls(x0 []float64, n, p int, y0 []float64, ncomp int, full bool) (*SIMPLS
 		vs = append(vs, v)
 		res.Weights = append(res.Weights, r)
 		res.YLoadings = append(res.YLoadings, q)
-		if full {
-			u := make([]float64, n)
-			for i := range u {
-				u[i] = y0[i] * q
-			}
-			for _, prev := range res.XScores {
-				linalg.Axpy(-linalg.Dot(prev, u), prev, u)
-			}
-			res.XScores = append(res.XScores, append([]float64(nil), t...))
-			res.XLoadings = append(res.XLoadings, pl)
-			res.YScores = append(res.YScores, u)
+		u := make([]float64, n)
+		for i := range u {
+			u[i] = y0[i] * q
 		}
+		for _, prev := range res.XScores {
+			linalg.Axpy(-linalg.Dot(prev, u), prev, u)
+		}
+		res.XScores = append(res.XScores, append([]float64(nil), t...))
+		res.XLoadings = append(res.XLoadings, pl)
+		res.YScores = append(res.YScores, u)
 	}
 	return res, nil
 }
