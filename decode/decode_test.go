@@ -316,17 +316,10 @@ func TestLiveHierarchicalBootstrapWorkedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := uniqueInOrder(d.Session)
-	runsOf, binsOf := map[string][]int{}, map[int][]int{}
-	for i, r := range d.Run {
-		if len(binsOf[r]) == 0 {
-			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
-		}
-		binsOf[r] = append(binsOf[r], i)
-	}
+	h := newHierarchy(d)
 	draws := make([][]int, n)
 	for k := range draws {
-		draws[k] = hierarchicalDraw(randv2(seed, k), sessions, runsOf, binsOf)
+		draws[k] = h.draw(randv2(seed, k))
 	}
 	in, _ := json.Marshal(map[string]any{"pred": pred, "y": d.Y, "draws": draws})
 	script := `

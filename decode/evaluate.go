@@ -191,18 +191,10 @@ func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*Bootst
 		return nil, fmt.Errorf("%d predictions for %d bins", len(pred), len(d.Y))
 	}
 	// sessions → runs → bins
-	sessions := uniqueInOrder(d.Session)
-	runsOf := map[string][]int{}
-	binsOf := map[int][]int{}
-	for i, r := range d.Run {
-		if len(binsOf[r]) == 0 {
-			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
-		}
-		binsOf[r] = append(binsOf[r], i)
-	}
+	h := newHierarchy(d)
 	res := &BootstrapResult{N: n, R: make([]float64, n), AUC: make([]float64, n)}
 	parallel.For(n, func(k int) {
-		draw := hierarchicalDraw(rand.New(rand.NewPCG(seed, uint64(k))), sessions, runsOf, binsOf)
+		draw := h.draw(rand.New(rand.NewPCG(seed, uint64(k))))
 		p, y := make([]float64, len(draw)), make([]float64, len(draw))
 		for i, b := range draw {
 			p[i], y[i] = pred[b], d.Y[b]
@@ -215,15 +207,34 @@ func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*Bootst
 	return res, nil
 }
 
-// hierarchicalDraw is one hierarchical resample: as many sessions as there are, drawn with
-// replacement; within each drawn session as many of its runs, with replacement; within each drawn
-// run as many of its bins, with replacement. It returns the bins drawn.
-func hierarchicalDraw(rng *rand.Rand, sessions []string, runsOf map[string][]int, binsOf map[int][]int) []int {
+// hierarchy is the nesting of a participant's bins: sessions (in data order), each session's runs,
+// each run's bins.
+type hierarchy struct {
+	sessions []string
+	runsOf   map[string][]int
+	binsOf   map[int][]int
+}
+
+func newHierarchy(d *Data) *hierarchy {
+	h := &hierarchy{sessions: uniqueInOrder(d.Session), runsOf: map[string][]int{}, binsOf: map[int][]int{}}
+	for i, r := range d.Run {
+		if len(h.binsOf[r]) == 0 {
+			h.runsOf[d.Session[i]] = append(h.runsOf[d.Session[i]], r)
+		}
+		h.binsOf[r] = append(h.binsOf[r], i)
+	}
+	return h
+}
+
+// draw is one hierarchical resample: as many sessions as there are, drawn with replacement;
+// within each drawn session as many of its runs, with replacement; within each drawn run as many
+// of its bins, with replacement. It returns the bins drawn.
+func (h *hierarchy) draw(rng *rand.Rand) []int {
 	var out []int
-	for range sessions {
-		runs := runsOf[sessions[rng.IntN(len(sessions))]]
+	for range h.sessions {
+		runs := h.runsOf[h.sessions[rng.IntN(len(h.sessions))]]
 		for range runs {
-			bins := binsOf[runs[rng.IntN(len(runs))]]
+			bins := h.binsOf[runs[rng.IntN(len(runs))]]
 			for range bins {
 				out = append(out, bins[rng.IntN(len(bins))])
 			}
@@ -306,34 +317,26 @@ func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64)
 			contrib[e.J][i] += c
 		}
 	}
-	// The hierarchy: sessions → runs → bins, in data order.
-	sessions := uniqueInOrder(d.Session)
-	runsOf := map[string][]int{}
-	binsOf := map[int][]int{}
-	for i, r := range d.Run {
-		if len(binsOf[r]) == 0 {
-			runsOf[d.Session[i]] = append(runsOf[d.Session[i]], r)
+	h := newHierarchy(d)
+	// Position i (bins in data order, sessions → runs → bins) of a permutation takes the
+	// contribution of its i-th source bin.
+	order := make([]int, 0, n)
+	for _, s := range h.sessions {
+		for _, r := range h.runsOf[s] {
+			order = append(order, h.binsOf[r]...)
 		}
-		binsOf[r] = append(binsOf[r], i)
 	}
 	perms := make([][]int, permutations)
 	for k := range perms {
 		rng := rand.New(rand.NewPCG(seed, uint64(k)))
 		src := make([]int, 0, n)
-		for _, si := range rng.Perm(len(sessions)) {
-			runs := runsOf[sessions[si]]
+		for _, si := range rng.Perm(len(h.sessions)) {
+			runs := h.runsOf[h.sessions[si]]
 			for _, ri := range rng.Perm(len(runs)) {
-				bins := binsOf[runs[ri]]
+				bins := h.binsOf[runs[ri]]
 				for _, bi := range rng.Perm(len(bins)) {
 					src = append(src, bins[bi])
 				}
-			}
-		}
-		// Position i (bins in data order, sessions → runs → bins) takes the contribution of src[i].
-		order := make([]int, 0, n)
-		for _, s := range sessions {
-			for _, r := range runsOf[s] {
-				order = append(order, binsOf[r]...)
 			}
 		}
 		perm := make([]int, n)

@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -87,8 +86,8 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 		}
 		r := Run{Session: ses, Run: run, TR: tr, Series: signal.Matrix{Rows: tb.NumRows(), Cols: len(names), Data: data}}
 		if r.TR <= 0 {
-			if r.TR, err = sidecarTR(strings.TrimSuffix(f, ".tsv") + ".json"); err != nil {
-				return nil, nil, fmt.Errorf("%s: %w (or give the TR)", f, err)
+			if r.TR, err = study.RepetitionTime(strings.TrimSuffix(f, ".tsv") + ".json"); err != nil {
+				return nil, nil, fmt.Errorf("%s: no TR: %w (or give the TR)", f, err)
 			}
 		}
 		prefix := strings.TrimSuffix(f, "_timeseries.tsv")
@@ -127,16 +126,4 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 		return runs[a].Run < runs[b].Run
 	})
 	return runs, regions, nil
-}
-
-func sidecarTR(path string) (float64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, fmt.Errorf("no TR: %s unreadable", filepath.Base(path))
-	}
-	var m struct{ RepetitionTime float64 }
-	if err := json.Unmarshal(b, &m); err != nil || m.RepetitionTime <= 0 {
-		return 0, fmt.Errorf("no RepetitionTime in %s", filepath.Base(path))
-	}
-	return m.RepetitionTime, nil
 }

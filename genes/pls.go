@@ -9,12 +9,13 @@ import (
 	"math"
 
 	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/stats"
 )
 
 // SIMPLS is a PLS regression of one response in de Jong's (1993) SIMPLS form, with the outputs of
 // plsregress: X loadings (X0ᵀt), Y loadings (Y0ᵀt), unit-norm X scores t, Y scores (Y0·q made
 // orthogonal to the earlier X scores), the X weights W with X0·W = XS, the coefficients on the
-// centred X (BETA = W·YLᵀ) with MATLAB's intercept mean(y) − mean(X)·BETA, the fitted values, and
+// centred X (BETA = W·YLᵀ) with MATLAB's intercept stats.Mean(y) − stats.Mean(X)·BETA, the fitted values, and
 // the fractions of variance explained (PCTVAR: ‖XL_k‖²/‖X0‖², YL_k²/‖y0‖²).
 type SIMPLS struct {
 	XLoadings, Weights [][]float64 // per component, p values
@@ -36,7 +37,7 @@ func FitSIMPLS(x []float64, n, p int, y []float64, ncomp int) (*SIMPLS, error) {
 	}
 	x0, xm := centreColumns(x, n, p)
 	y0 := append([]float64(nil), y...)
-	ym := mean(y0)
+	ym := stats.Mean(y0)
 	for i := range y0 {
 		y0[i] -= ym
 	}
@@ -77,7 +78,7 @@ func simpls(x0 []float64, n, p int, y0 []float64, ncomp int) (*SIMPLS, error) {
 		for i := 0; i < n; i++ {
 			t[i] = linalg.Dot(x0[i*p:(i+1)*p], r)
 		}
-		tm := mean(t)
+		tm := stats.Mean(t)
 		for i := range t {
 			t[i] -= tm
 		}
@@ -143,7 +144,7 @@ func FitNIPALS(x []float64, n, p int, y []float64, ncomp int) (*NIPALS, error) {
 	}
 	xk, _ := centreColumns(x, n, p)
 	yk := append([]float64(nil), y...)
-	ym := mean(yk)
+	ym := stats.Mean(yk)
 	for i := range yk {
 		yk[i] -= ym
 	}
@@ -260,14 +261,6 @@ func centreColumns(x []float64, n, p int) ([]float64, []float64) {
 		linalg.Axpy(-1, m, out[i*p:(i+1)*p])
 	}
 	return out, m
-}
-
-func mean(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }
 
 // simplsWeights is SIMPLS on a resample of the rows of x (n x p, not centred) given as distinct

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
 
@@ -32,7 +33,7 @@ func plsInputs(t *testing.T) ([]float64, int, int, []float64) {
 			t.Fatal(err)
 		}
 		col := v[:n]
-		m := mean(col)
+		m := stats.Mean(col)
 		var ss float64
 		for _, a := range col {
 			ss += (a - m) * (a - m)

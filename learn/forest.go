@@ -78,11 +78,7 @@ const randRMax = 0x7FFFFFFF
 
 // Fit grows the forest; trees are grown in parallel and do not depend on the number of workers.
 func (f RandomForest) Fit(x Matrix, y []float64) (*ForestModel, error) {
-	data, err := newTreeData(x, y)
-	if err != nil {
-		return nil, err
-	}
-	params, err := f.Tree.resolve(x.Cols)
+	data, params, err := f.Tree.prepare(x, y)
 	if err != nil {
 		return nil, err
 	}
@@ -98,9 +94,6 @@ func (f RandomForest) Fit(x Matrix, y []float64) (*ForestModel, error) {
 	seeds := make([]uint32, nTrees)
 	for t := range seeds {
 		seeds[t] = uint32(rs.Randint(0, math.MaxInt32))
-	}
-	if presortPays(x.Rows, x.Cols, params.maxFeatures) {
-		data.presort()
 	}
 	model := &ForestModel{Trees: make([]RegressionTree, nTrees)}
 	parallel.For(nTrees, func(t int) {
@@ -121,19 +114,29 @@ func (f RandomForest) Fit(x Matrix, y []float64) (*ForestModel, error) {
 
 // Fit grows one tree on all samples with unit weights.
 func (d DecisionTree) Fit(x Matrix, y []float64) (*RegressionTree, error) {
-	data, err := newTreeData(x, y)
+	data, params, err := d.prepare(x, y)
 	if err != nil {
 		return nil, err
 	}
+	t := data.grow(params, nil, d.Seed)
+	return &t, nil
+}
+
+// prepare checks the data and settings, holds the features as the splitter reads them, and
+// presorts them when that pays.
+func (d DecisionTree) prepare(x Matrix, y []float64) (*treeData, treeParams, error) {
+	data, err := newTreeData(x, y)
+	if err != nil {
+		return nil, treeParams{}, err
+	}
 	params, err := d.resolve(x.Cols)
 	if err != nil {
-		return nil, err
+		return nil, treeParams{}, err
 	}
 	if presortPays(x.Rows, x.Cols, params.maxFeatures) {
 		data.presort()
 	}
-	t := data.grow(params, nil, d.Seed)
-	return &t, nil
+	return data, params, nil
 }
 
 // Predict is the mean of the trees' predictions (RandomForestRegressor.predict).

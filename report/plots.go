@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/stats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -18,7 +19,7 @@ func Scatter(title, xLabel, yLabel string, x, y []float64) *SVG {
 	s := f.s
 	n := float64(len(x))
 	if len(x) >= 3 {
-		mx, my := mean(x), mean(y)
+		mx, my := stats.Mean(x), stats.Mean(y)
 		var sxx, sxy float64
 		for i := range x {
 			sxx += (x[i] - mx) * (x[i] - mx)
@@ -173,14 +174,6 @@ func Bars(title, valueLabel string, labels []string, values []float64, maxBars i
 	return s
 }
 
-func mean(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
 func sumSq(v []float64, m float64) float64 {
 	var s float64
 	for _, x := range v {
@@ -211,7 +204,7 @@ func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
 		x float64
 		v []float64
 	}{{xa, a}, {xb, b}} {
-		y := f.py(mean(m.v))
+		y := f.py(stats.Mean(m.v))
 		s.add(`<line class="mean" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000" stroke-width="3"/>`, m.x-22, y, m.x+22, y)
 	}
 	// Condition names replace the numeric x axis.

@@ -73,7 +73,7 @@ func Compare(sigs []*Signature, xs []learn.Matrix, y []float64, o EvalOptions) (
 					}
 					diffs[b] = stats.Pearson(ba, by) - stats.Pearson(bb, by)
 				})
-				pc.DiffCI = percentileCI(diffs)
+				pc.DiffCI = stats.PercentileInterval(diffs)
 			}
 			c.Pairs = append(c.Pairs, pc)
 		}

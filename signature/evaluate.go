@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/learn"
@@ -163,7 +162,7 @@ func evaluatePredictions(pred, out []float64, o EvalOptions) (*Evaluation, error
 			bm := learn.PooledMetrics(bp, by)
 			bootR[b], bootMAE[b] = bm.R, bm.MAE
 		})
-		e.RCI, e.MAECI = percentileCI(bootR), percentileCI(bootMAE)
+		e.RCI, e.MAECI = stats.PercentileInterval(bootR), stats.PercentileInterval(bootMAE)
 	}
 	return e, nil
 }
@@ -176,22 +175,6 @@ func variance(v []float64) float64 {
 		ss += (x - m) * (x - m)
 	}
 	return ss / float64(len(v))
-}
-
-// percentileCI is the 2.5th and 97.5th percentiles (numpy's linear interpolation) of the finite
-// replicates (a resample with a constant variable gives an undefined r and is left out).
-func percentileCI(v []float64) [2]float64 {
-	var ok []float64
-	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			ok = append(ok, x)
-		}
-	}
-	if len(ok) == 0 {
-		return [2]float64{math.NaN(), math.NaN()}
-	}
-	sort.Float64s(ok)
-	return [2]float64{stats.Percentile(ok, 2.5), stats.Percentile(ok, 97.5)}
 }
 
 // Cohort is one validation cohort: its features (in the signature's order) and outcomes.

@@ -95,12 +95,11 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 	if len(rep.Curve) > 0 {
 		var size, mid, lo, hi []float64
 		for _, c := range rep.Curve {
-			r := append([]float64(nil), c.R...)
-			sort.Float64s(r)
+			band := stats.PercentileInterval(c.R)
 			size = append(size, float64(c.TrainSize))
 			mid = append(mid, c.MeanR)
-			lo = append(lo, stats.Percentile(r, 2.5))
-			hi = append(hi, stats.Percentile(r, 97.5))
+			lo = append(lo, band[0])
+			hi = append(hi, band[1])
 		}
 		num["curve_train_size"], num["curve_mean_r"], num["curve_r_2.5"], num["curve_r_97.5"] = size, mid, lo, hi
 		sec = d.Section("Learning curve")

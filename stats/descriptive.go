@@ -95,3 +95,20 @@ func MeanSD(v []float64) (mean, sd float64) {
 	}
 	return mean, math.Sqrt(ss / float64(len(ok)-1))
 }
+
+// PercentileInterval is the central 95% interval of resampled statistics: the 2.5th and 97.5th
+// percentiles (Percentile, numpy's linear method) of the finite values (a resample with a constant
+// variable gives an undefined statistic and is left out); NaN when none is finite.
+func PercentileInterval(v []float64) [2]float64 {
+	var ok []float64
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			ok = append(ok, x)
+		}
+	}
+	if len(ok) == 0 {
+		return [2]float64{math.NaN(), math.NaN()}
+	}
+	sort.Float64s(ok)
+	return [2]float64{Percentile(ok, 2.5), Percentile(ok, 97.5)}
+}

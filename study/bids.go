@@ -3,6 +3,7 @@
 package study
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -154,4 +155,21 @@ func Sidecar(f *File) string {
 		return p
 	}
 	return ""
+}
+
+// RepetitionTime reads RepetitionTime (seconds) from a BIDS JSON sidecar; an unreadable file, bad
+// JSON or a missing or non-positive value is an error naming the file.
+func RepetitionTime(path string) (float64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	var m struct{ RepetitionTime float64 }
+	if err := json.Unmarshal(b, &m); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if m.RepetitionTime <= 0 {
+		return 0, fmt.Errorf("%s: no positive RepetitionTime", path)
+	}
+	return m.RepetitionTime, nil
 }

@@ -51,22 +51,22 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&o.Frames, 200)
-	def(&o.Train, 54)
-	def(&o.Independent, 40)
-	def(&o.Task, 30)
-	def(&o.Clinical1, 30)
-	def(&o.Clinical2, 25)
-	def(&o.PrePost, 40)
-	if o.Strength == 0 {
-		o.Strength = 0.6
-	}
+	orDefault(&o.Frames, 200)
+	orDefault(&o.Train, 54)
+	orDefault(&o.Independent, 40)
+	orDefault(&o.Task, 30)
+	orDefault(&o.Clinical1, 30)
+	orDefault(&o.Clinical2, 25)
+	orDefault(&o.PrePost, 40)
+	orDefault(&o.Strength, 0.6)
 	return o
+}
+
+// orDefault replaces an option left at zero by its default.
+func orDefault[T int | float64](v *T, d T) {
+	if *v == 0 {
+		*v = d
+	}
 }
 
 // Subject is one synthetic subject's run.

@@ -29,33 +29,15 @@ type ParticipantOptions struct {
 }
 
 func (o ParticipantOptions) withDefaults() ParticipantOptions {
-	if o.Sessions == 0 {
-		o.Sessions = 24
-	}
-	if o.RunsPerSession == 0 {
-		o.RunsPerSession = 3
-	}
-	if o.Frames == 0 {
-		o.Frames = 600
-	}
-	if o.TR == 0 {
-		o.TR = 1
-	}
-	if o.Regions == 0 {
-		o.Regions = 268
-	}
-	if o.Planted == 0 {
-		o.Planted = 6
-	}
-	if o.Strength == 0 {
-		o.Strength = 2
-	}
-	if o.LagSec == 0 {
-		o.LagSec = 6
-	}
-	if o.CensorFraction == 0 {
-		o.CensorFraction = 0.05
-	}
+	orDefault(&o.Sessions, 24)
+	orDefault(&o.RunsPerSession, 3)
+	orDefault(&o.Frames, 600)
+	orDefault(&o.TR, 1.0)
+	orDefault(&o.Regions, 268)
+	orDefault(&o.Planted, 6)
+	orDefault(&o.Strength, 2.0)
+	orDefault(&o.LagSec, 6.0)
+	orDefault(&o.CensorFraction, 0.05)
 	return o
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -87,7 +88,7 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 	for i := range order {
 		order[i] = i
 	}
-	sort.Slice(order, func(a, b int) bool { return abs(z[order[a]]) > abs(z[order[b]]) })
+	sort.Slice(order, func(a, b int) bool { return math.Abs(z[order[a]]) > math.Abs(z[order[b]]) })
 	planted := map[string]bool{}
 	for _, e := range st.Planted {
 		planted[st.Regions[e.A].Name+"|"+st.Regions[e.B].Name] = true
@@ -267,11 +268,4 @@ func readJSON(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-}
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }

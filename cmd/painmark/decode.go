@@ -270,7 +270,7 @@ func newDecodeCurveCmd() *cobra.Command {
 			w := cmd.OutOrStdout()
 			var x, mid, lo, hi []float64
 			for _, c := range curve {
-				ci := percentileBand(c.R)
+				ci := stats.PercentileInterval(c.R)
 				fmt.Fprintf(w, "%3d training sessions: r = %.3f (2.5-97.5%%: %.3f to %.3f, %d draws)\n", c.Sessions, c.MeanR, ci[0], ci[1], len(c.R))
 				x, mid, lo, hi = append(x, float64(c.Sessions)), append(mid, c.MeanR), append(lo, ci[0]), append(hi, ci[1])
 			}
@@ -308,15 +308,8 @@ person's model to another person's runs to test whether it generalizes.`,
 		Example: `  painmark decode apply p01-decoder/model.json p01-rest/ -o rest_predictions.tsv`,
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := readModel(args[0])
+			m, runs, err := readModelAndRuns(args[0], args[1], tr, false)
 			if err != nil {
-				return err
-			}
-			runs, regions, err := decode.ReadRuns(args[1], tr, false)
-			if err != nil {
-				return err
-			}
-			if err := checkRegions(m, regions, args[1]); err != nil {
 				return err
 			}
 			var ses, run []string
@@ -342,7 +335,7 @@ person's model to another person's runs to test whether it generalizes.`,
 					if lagged {
 						rating = append(rating, f.Rating[i])
 					} else {
-						rating = append(rating, nan)
+						rating = append(rating, math.NaN())
 					}
 				}
 			}
@@ -358,23 +351,6 @@ person's model to another person's runs to test whether it generalizes.`,
 	cmd.Flags().Float64Var(&tr, "tr", 0, "repetition time in seconds (default: each run's JSON sidecar)")
 	cmd.Flags().StringVarP(&out, "out", "o", "predictions.tsv", "frame-wise predictions TSV")
 	return cmd
-}
-
-var nan = math.NaN()
-
-// percentileBand is the 2.5-97.5 percentile interval of draws (NaN draws left out).
-func percentileBand(v []float64) [2]float64 {
-	var ok []float64
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			ok = append(ok, x)
-		}
-	}
-	if len(ok) == 0 {
-		return [2]float64{nan, nan}
-	}
-	sort.Float64s(ok)
-	return [2]float64{stats.Percentile(ok, 2.5), stats.Percentile(ok, 97.5)}
 }
 
 // readModel reads a decoder written by decode train.
@@ -393,17 +369,26 @@ func readModel(path string) (*decode.Model, error) {
 	return &m, nil
 }
 
-// checkRegions refuses runs whose regions are not the decoder's.
-func checkRegions(m *decode.Model, regions []string, folder string) error {
+// readModelAndRuns reads a decoder and a folder of runs, refusing runs whose regions are not the
+// decoder's (names and order).
+func readModelAndRuns(modelPath, folder string, tr float64, needRatings bool) (*decode.Model, []decode.Run, error) {
+	m, err := readModel(modelPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	runs, regions, err := decode.ReadRuns(folder, tr, needRatings)
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(regions) != len(m.Regions) {
-		return fmt.Errorf("%s: %d regions, the decoder has %d", folder, len(regions), len(m.Regions))
+		return nil, nil, fmt.Errorf("%s: %d regions, the decoder has %d", folder, len(regions), len(m.Regions))
 	}
 	for i := range regions {
 		if regions[i] != m.Regions[i] {
-			return fmt.Errorf("%s: region %d is %q, the decoder's is %q", folder, i+1, regions[i], m.Regions[i])
+			return nil, nil, fmt.Errorf("%s: region %d is %q, the decoder's is %q", folder, i+1, regions[i], m.Regions[i])
 		}
 	}
-	return nil
+	return m, runs, nil
 }
 
 func newDecodePrepareCmd() *cobra.Command {
@@ -468,15 +453,8 @@ scales, with DEIPP's hierarchical bootstrap of the bin-level r and AUC.`,
 		Example: `  painmark decode evaluate p01-decoder/model.json p01-new-sessions/ -o evaluation.json`,
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := readModel(args[0])
+			m, runs, err := readModelAndRuns(args[0], args[1], tr, true)
 			if err != nil {
-				return err
-			}
-			runs, regions, err := decode.ReadRuns(args[1], tr, true)
-			if err != nil {
-				return err
-			}
-			if err := checkRegions(m, regions, args[1]); err != nil {
 				return err
 			}
 			d, err := decode.Prepare(runs, m.Prepare)

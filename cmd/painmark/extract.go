@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -224,18 +223,15 @@ func loadAtlasSet(arg, tablePath string) (*atlas.RegionSet, string, string, erro
 	return &atlas.RegionSet{Name: name, Parts: []atlas.Part{{Space: "data", Labels: img, Table: t}}}, name, arg, nil
 }
 
-// sidecarTR reads RepetitionTime from a BIDS JSON sidecar (0 when absent).
+// sidecarTR reads RepetitionTime from a BIDS JSON sidecar (0 when absent or unreadable: the
+// image header is the fallback).
 func sidecarTR(path string) float64 {
 	if path == "" {
 		return 0
 	}
-	b, err := os.ReadFile(path)
+	tr, err := study.RepetitionTime(path)
 	if err != nil {
 		return 0
 	}
-	var m struct{ RepetitionTime float64 }
-	if json.Unmarshal(b, &m) != nil {
-		return 0
-	}
-	return m.RepetitionTime
+	return tr
 }
