@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
@@ -44,7 +45,7 @@ func TestKernelFitEqualsPCRLasso(t *testing.T) {
 		}
 	}
 	g := newGram(x)
-	f, err := g.fit(train, y, math.MaxInt)
+	f, err := g.fit(train, y, math.MaxInt, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestKernelFitEqualsPCRLasso(t *testing.T) {
 		}
 		want := m.Predict(xte)
 		for i := range test {
-			dp = math.Max(dp, math.Abs(kp[i][k]-want[i]))
+			dp = math.Max(dp, math.Abs(kp[i][k+1]-want[i]))
 		}
 		w, b := f.edgeWeights(x, k+1)
 		for j := range w {
@@ -83,24 +84,31 @@ func TestKernelFitEqualsPCRLasso(t *testing.T) {
 	t.Logf("%d models: predictions within %.2g, weights within %.2g", len(path.Models), dp, dw)
 }
 
+// simulated simulates a participant and prepares its bins with the default preparation.
+func simulated(t *testing.T, o synthetic.ParticipantOptions) (*Data, *synthetic.Participant) {
+	t.Helper()
+	sp, err := synthetic.SimulateParticipant(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := make([]Run, len(sp.Runs))
+	for i, r := range sp.Runs {
+		runs[i] = Run{Session: r.Session, Run: r.Run, TR: r.TR, Series: r.Series, Censored: r.Censored, RatingTime: r.RatingTime, Rating: r.Rating}
+	}
+	d, err := Prepare(runs, DefaultPrepare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, sp
+}
+
 // On a simulated participant the nested leave-one-session-out decoder tracks the rating, and a
 // second person with another planted pattern is not decoded by the first person's model.
 func TestDecoderOnSimulatedParticipants(t *testing.T) {
 	var planted [][]int
 	sim := func(seed uint64) *Data {
-		sp, err := synthetic.SimulateParticipant(synthetic.ParticipantOptions{Sessions: 12, RunsPerSession: 2, Frames: 600, Regions: 24, Planted: 5, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d, sp := simulated(t, synthetic.ParticipantOptions{Sessions: 12, RunsPerSession: 2, Frames: 600, Regions: 24, Planted: 5, Seed: seed})
 		planted = append(planted, sp.Planted)
-		runs := make([]Run, len(sp.Runs))
-		for i, r := range sp.Runs {
-			runs[i] = Run{Session: r.Session, Run: r.Run, TR: r.TR, Series: r.Series, Censored: r.Censored, RatingTime: r.RatingTime, Rating: r.Rating}
-		}
-		d, err := Prepare(runs, DefaultPrepare)
-		if err != nil {
-			t.Fatal(err)
-		}
 		return d
 	}
 	a, b := sim(1), sim(4) // two people whose planted regions do not overlap
@@ -111,19 +119,51 @@ func TestDecoderOnSimulatedParticipants(t *testing.T) {
 			}
 		}
 	}
-	res, err := NestedLOSO(a, 0)
+	res, err := NestedLOSO(a, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.R < 0.35 {
 		t.Errorf("nested leave-one-session-out r = %.3f on a participant with a planted pattern", res.R)
 	}
+	// DEIPP's parametrization decodes the same person, and its penalty grid selects exactly the
+	// intended number of components on the bins it was fixed on (DEIPP's assertion).
+	deipp, err := NestedLOSO(a, Options{Selection: SelectDEIPP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deipp.R < 0.25 {
+		t.Errorf("DEIPP selection: nested r = %.3f", deipp.R)
+	}
+	all := make([]int, a.X.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	ga := newGram(a.X)
+	gr, err := ga.newGrid(a.Y, all, Options{Selection: SelectDEIPP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, err := gr.fitFor(ga, all, a.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range gr.lambda {
+		if k := gr.components(fa, i); k != gr.counts[i] {
+			t.Errorf("penalty %d (%.6g) selects %d components on all bins, not %d", i, gr.lambda[i], k, gr.counts[i])
+		}
+	}
+	t.Logf("DEIPP selection: nested r = %.3f, components %v", deipp.R, deipp.Components)
 	// Sharing each pair's inner fit between two outer folds chooses as the direct procedure does.
 	g := newGram(a.X)
 	for o, s := range res.Sessions {
 		train, _ := split(a.Session, s)
-		if k, err := g.chooseComponents(a, train); err != nil || k != res.Components[o] {
-			t.Errorf("outer fold %d: %d components, direct inner leave-one-session-out %d (%v)", o, res.Components[o], k, err)
+		f, gr, c, err := g.trainOn(a, train, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := gr.components(f, c); k != res.Components[o] {
+			t.Errorf("outer fold %d: %d components, direct inner leave-one-session-out %d", o, res.Components[o], k)
 		}
 	}
 	// The first person's model (trained without session 1) on the second person's bins.
@@ -173,19 +213,8 @@ func TestFramePredictions(t *testing.T) {
 // On a simulated participant: the evaluation at every scale, the hierarchical bootstrap and the
 // region importance, whose top regions are the planted ones.
 func TestEvaluationImportanceBootstrap(t *testing.T) {
-	sp, err := synthetic.SimulateParticipant(synthetic.ParticipantOptions{Sessions: 12, RunsPerSession: 2, Frames: 600, Regions: 24, Planted: 5, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runs := make([]Run, len(sp.Runs))
-	for i, r := range sp.Runs {
-		runs[i] = Run{Session: r.Session, Run: r.Run, TR: r.TR, Series: r.Series, Censored: r.Censored, RatingTime: r.RatingTime, Rating: r.Rating}
-	}
-	d, err := Prepare(runs, DefaultPrepare)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := NestedLOSO(d, 0)
+	d, sp := simulated(t, synthetic.ParticipantOptions{Sessions: 12, RunsPerSession: 2, Frames: 600, Regions: 24, Planted: 5, Seed: 1})
+	res, err := NestedLOSO(d, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +235,7 @@ func TestEvaluationImportanceBootstrap(t *testing.T) {
 	if !(bs.RCI[0] > 0) || !(bs.RCI[0] < res.R && res.R < bs.RCI[1]) || bs.PR > 0.01 {
 		t.Errorf("bootstrap: r %.3f, CI %v, p %.3g", res.R, bs.RCI, bs.PR)
 	}
-	curve, err := LearningCurve(d, []int{3, 6, 11}, 40, 2)
+	curve, err := LearningCurve(d, []int{3, 6, 11}, 40, 2, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,4 +432,92 @@ func TestReadRunsCompanionFiles(t *testing.T) {
 	if runs, _, err := ReadRuns(dir, 1, false); err != nil || len(runs) != 2 {
 		t.Errorf("rest runs allowed: %d runs, %v", len(runs), err)
 	}
+}
+
+// With --selection deipp the decoder does what DEIPP's MATLAB code does (penalty grid fixed by
+// lasso_rocha's path on all bins, MATLAB lasso on standardized component scores in every fold,
+// relaxed OLS refit, choice by the pooled inner r): testdata/deipp_nested.py runs those steps
+// with numpy and scikit-learn (lars_path, lasso_path, LinearRegression) on the same simulated
+// participant, and the penalties, each outer fold's choice, the nested predictions and the final
+// model must agree. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	d, _ := simulated(t, synthetic.ParticipantOptions{Sessions: 6, RunsPerSession: 2, Frames: 500, Regions: 20, Planted: 4, Seed: 11})
+	rows := make([][]float64, d.X.Rows)
+	for i := range rows {
+		rows[i] = d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
+	}
+	var want struct {
+		Lambdas     []float64
+		Predictions []float64
+		Chosen      []struct {
+			Lambda     float64
+			Components int
+		}
+		Final struct {
+			Weights    []float64
+			Intercept  float64
+			Lambda     float64
+			Components int
+		}
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "deipp_nested.py"), map[string]any{"x": rows, "y": d.Y, "sessions": d.Session}, &want)
+
+	o := Options{Selection: SelectDEIPP}
+	all := make([]int, d.X.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	gr, err := newGram(d.X).newGrid(d.Y, all, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gr.lambda) != len(want.Lambdas) {
+		t.Fatalf("%d penalties, DEIPP's script %d", len(gr.lambda), len(want.Lambdas))
+	}
+	var dl float64
+	for i, l := range gr.lambda {
+		dl = math.Max(dl, math.Abs(l-want.Lambdas[i])/want.Lambdas[i])
+	}
+	if dl > 1e-8 {
+		t.Errorf("penalties differ from DEIPP's script by %.3g (relative)", dl)
+	}
+	res, err := NestedLOSO(d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range want.Chosen {
+		if math.Abs(res.Lambdas[k]-c.Lambda) > 1e-8*c.Lambda || res.Components[k] != c.Components {
+			t.Errorf("outer fold %d: penalty %.6g (%d components), DEIPP's script %.6g (%d)", k, res.Lambdas[k], res.Components[k], c.Lambda, c.Components)
+		}
+	}
+	var dp float64
+	for i, p := range want.Predictions {
+		dp = math.Max(dp, math.Abs(p-res.Predictions[i]))
+	}
+	if dp > 1e-8 {
+		t.Errorf("nested predictions differ from DEIPP's script by %.3g", dp)
+	}
+	m, err := Train(d, nil, DefaultPrepare, o, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dw float64
+	for j, w := range want.Final.Weights {
+		dw = math.Max(dw, math.Abs(w-m.Weights[j]))
+	}
+	dw = math.Max(dw, math.Abs(want.Final.Intercept-m.Intercept))
+	if m.Components != want.Final.Components || math.Abs(m.Lambda-want.Final.Lambda) > 1e-8*want.Final.Lambda || dw > 1e-8 {
+		t.Errorf("final model: %d components at %.6g, weights within %.3g; DEIPP's script %d at %.6g", m.Components, m.Lambda, dw, want.Final.Components, want.Final.Lambda)
+	}
+	// DEIPP's parametrization differs from choosing a number of components (folds select by a
+	// shared penalty, not a count), so both are reported.
+	cnt, err := NestedLOSO(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d bins x %d edges, %d penalties within %.2g; nested r = %.3f (components per fold %v), predictions within %.2g; final model %d components, weights within %.2g; by number of components r = %.3f",
+		d.X.Rows, d.X.Cols, len(gr.lambda), dl, res.R, res.Components, dp, m.Components, dw, cnt.R)
 }

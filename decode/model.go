@@ -18,16 +18,55 @@ import (
 // more edges (35,778 for 268 regions) than bins, the PCA of any training subset is the
 // eigendecomposition of its double-centred Gram block, and everything the model needs (component
 // scores of training and test bins, and the weights on the edges at the end) follows from it.
-// Because principal-component scores are orthogonal, the lasso path (least-angle regression) enters
-// the components in order of decreasing |scoreᵀ·y| and never drops one, and the relaxed OLS refit
-// on any selected set is each component's own regression; kernelFit uses these identities, which
+// Because principal-component scores are orthogonal, a lasso over them enters the components one
+// by one in a fixed order and never drops one, and the relaxed OLS refit on any selected set is
+// each component's own regression; kernelFit uses these identities, which
 // TestKernelFitEqualsPCRLasso checks against learn.PCRLasso (itself equal to scikit-learn).
 //
-// Two known differences from DEIPP's MATLAB code (analysis_predict_rating_func_modeling.m): DEIPP
-// fixes a grid of lasso penalties once (from the path on all training sessions, at target numbers
-// of components) and shares it across folds, where this decoder chooses the number of components
-// per fold; and MATLAB's lasso standardizes the component scores, entering components by
-// |corr(score, y)| rather than scikit-learn lars_path's |scoreᵀy|.
+// Two parametrizations of the lasso are offered (Options.Selection). SelectComponents is the one
+// the issue names: the hyperparameter is the number of components, entered in the order of
+// scikit-learn's lars_path on the raw scores (decreasing |scoreᵀy|). SelectDEIPP is what DEIPP's
+// MATLAB code (analysis_predict_rating_func_modeling.m) does: lasso_rocha's path on all training
+// bins fixes the penalties at which 1, 2, …, n−2 components are selected, converted to MATLAB
+// lasso's scale, and every fold runs MATLAB's lasso (standardized scores, so components enter by
+// |corr(score, y)|) at those same penalties; a fold may then select more or fewer components
+// than the penalty's count on all bins.
+
+// Selection names the decoder's hyperparameter.
+type Selection string
+
+const (
+	// SelectComponents: the number of lasso-selected components (scikit-learn's lars_path order).
+	SelectComponents Selection = "components"
+	// SelectDEIPP: DEIPP's grid of lasso penalties fixed on all training bins, with MATLAB
+	// lasso's standardized component scores.
+	SelectDEIPP Selection = "deipp"
+)
+
+// Options are the decoder's modelling choices.
+type Options struct {
+	Selection Selection
+	// MaxComponents caps the number of components (0: no cap). With SelectDEIPP it caps the
+	// penalty grid (penalties selecting at most this many components on all training bins).
+	MaxComponents int
+}
+
+func (o Options) check() error {
+	switch o.Selection {
+	case "", SelectComponents, SelectDEIPP:
+		return nil
+	}
+	return fmt.Errorf("unknown model selection %q (want %q or %q)", o.Selection, SelectComponents, SelectDEIPP)
+}
+
+func (o Options) deipp() bool { return o.Selection == SelectDEIPP }
+
+func (o Options) maxComponents() int {
+	if o.MaxComponents <= 0 {
+		return math.MaxInt
+	}
+	return o.MaxComponents
+}
 
 // gram is the Gram matrix of all bins (n x n, row-major).
 type gram struct {
@@ -49,15 +88,19 @@ type kernelFit struct {
 	yMean   float64
 	rowMean []float64 // mean of K[s, train] for s in train
 	allMean float64
-	// Components in the order the lasso enters them: eigenvector (over train), singular value and
-	// the relaxed coefficient on the component's score, uᵀy_c/σ.
-	u     [][]float64
-	sigma []float64
-	beta  []float64
+	// Components in the order the lasso enters them: eigenvector (over train), singular value, the
+	// relaxed coefficient on the component's score, uᵀy_c/σ, and the penalty on MATLAB lasso's
+	// standardized scale below which the component is selected, |uᵀy_c|/√n.
+	u        [][]float64
+	sigma    []float64
+	beta     []float64
+	strength []float64
 }
 
-// fitKernel fits the path on the bins train with targets y (indexed like the Gram).
-func (g *gram) fit(train []int, y []float64, maxComponents int) (*kernelFit, error) {
+// fit fits the path on the bins train with targets y (indexed like the Gram). standardized
+// enters the components as MATLAB's lasso on standardized scores does (by |uᵀy_c|), otherwise
+// as lars_path on the raw scores does (by |σ·uᵀy_c|).
+func (g *gram) fit(train []int, y []float64, maxComponents int, standardized bool) (*kernelFit, error) {
 	n := len(train)
 	if n < 3 {
 		return nil, fmt.Errorf("%d training bins", n)
@@ -102,8 +145,8 @@ func (g *gram) fit(train []int, y []float64, maxComponents int) (*kernelFit, err
 		yc[a] = y[i] - f.yMean
 	}
 	type comp struct {
-		u            []float64
-		sigma, c, bt float64
+		u                []float64
+		sigma, c, bt, st float64
 	}
 	var comps []comp
 	for _, idx := range order[:k] {
@@ -116,20 +159,26 @@ func (g *gram) fit(train []int, y []float64, maxComponents int) (*kernelFit, err
 		}
 		sigma := math.Sqrt(vals[idx])
 		uy := linalg.Dot(u, yc)
-		comps = append(comps, comp{u: u, sigma: sigma, c: math.Abs(sigma * uy), bt: uy / sigma})
+		c := comp{u: u, sigma: sigma, c: math.Abs(sigma * uy), bt: uy / sigma, st: math.Abs(uy) / math.Sqrt(float64(n))}
+		if standardized {
+			c.c = c.st
+		}
+		comps = append(comps, c)
 	}
-	// The lasso path on orthogonal scores enters components by decreasing |scoreᵀ·y_c|.
+	// A lasso on orthogonal scores enters the components by decreasing |scoreᵀ·y_c| (raw scores)
+	// or |corr(score, y)| (standardized scores).
 	sort.SliceStable(comps, func(a, b int) bool { return comps[a].c > comps[b].c })
 	for _, c := range comps {
 		f.u = append(f.u, c.u)
 		f.sigma = append(f.sigma, c.sigma)
 		f.beta = append(f.beta, c.bt)
+		f.strength = append(f.strength, c.st)
 	}
 	return f, nil
 }
 
-// predict returns, for each test bin, the predictions of the models with 1..K components
-// (out[t][k−1]).
+// predict returns, for each test bin, the predictions of the models with 0..K components
+// (out[t][k]; with none, the training mean).
 func (g *gram) predict(f *kernelFit, test []int) [][]float64 {
 	n := len(f.train)
 	out := make([][]float64, len(test))
@@ -143,11 +192,12 @@ func (g *gram) predict(f *kernelFit, test []int) [][]float64 {
 		for a, j := range f.train {
 			kt[a] = g.k[t*g.n+j] - m - f.rowMean[a] + f.allMean
 		}
-		preds := make([]float64, len(f.u))
+		preds := make([]float64, len(f.u)+1)
 		acc := f.yMean
+		preds[0] = acc
 		for c := range f.u {
 			acc += f.beta[c] * linalg.Dot(kt, f.u[c]) / f.sigma[c]
-			preds[c] = acc
+			preds[c+1] = acc
 		}
 		out[ti] = preds
 	}
@@ -176,13 +226,114 @@ func (f *kernelFit) edgeWeights(x learn.Matrix, k int) ([]float64, float64) {
 	return w, f.yMean - linalg.Dot(mean, w)
 }
 
+// grid is the decoder's hyperparameter grid: candidate i is a number of components
+// (SelectComponents: i+1) or a lasso penalty (SelectDEIPP: lambda[i], in DEIPP's order, most
+// components first, so that ties go to the candidate MATLAB's max would return).
+type grid struct {
+	o      Options
+	lambda []float64
+	// Counts on the bins the penalties were fixed on (SelectDEIPP: len(lambda) − i).
+	counts []int
+}
+
+// newGrid builds the grid for training on the bins idx. For SelectDEIPP these are DEIPP's
+// "all training" bins: lasso_rocha's path on them stops where m components are active at the
+// penalty where component m+1 enters, |corr_{m+1}|·(n−1)/n on its normalized scale; times
+// √(n/(n−1))·std(y) (+eps) that is |u_{m+1}ᵀy_c|/√n + eps on MATLAB lasso's scale, at which
+// MATLAB's lasso selects exactly the m strongest components (DEIPP asserts this).
+func (g *gram) newGrid(y []float64, idx []int, o Options) (*grid, error) {
+	gr := &grid{o: o}
+	if !o.deipp() {
+		return gr, nil
+	}
+	f, err := g.fit(idx, y, math.MaxInt, true)
+	if err != nil {
+		return nil, err
+	}
+	// DEIPP's param = n−2, …, 1 components: every count below the full path's n−1.
+	for m := min(len(f.strength)-1, o.maxComponents()); m >= 1; m-- {
+		gr.lambda = append(gr.lambda, f.strength[m]+eps)
+		gr.counts = append(gr.counts, m)
+	}
+	if len(gr.lambda) == 0 {
+		return nil, fmt.Errorf("%d training bins leave no lasso penalty to choose", len(idx))
+	}
+	return gr, nil
+}
+
+// eps is MATLAB's eps (2^-52), which DEIPP adds to each penalty.
+const eps = 0x1p-52
+
+// fitFor fits the path that the grid's candidates are read from.
+func (gr *grid) fitFor(g *gram, train []int, y []float64) (*kernelFit, error) {
+	if gr.o.deipp() {
+		return g.fit(train, y, math.MaxInt, true)
+	}
+	return g.fit(train, y, gr.o.maxComponents(), false)
+}
+
+// components returns how many leading components of f candidate i uses: with a penalty, those
+// whose standardized strength exceeds it (MATLAB lasso's selection on orthogonal scores).
+func (gr *grid) components(f *kernelFit, i int) int {
+	if !gr.o.deipp() {
+		return min(i+1, len(f.u))
+	}
+	n := 0
+	for n < len(f.strength) && f.strength[n] > gr.lambda[i] {
+		n++
+	}
+	return n
+}
+
+// size is the number of candidates f supports.
+func (gr *grid) size(f *kernelFit) int {
+	if gr.o.deipp() {
+		return len(gr.lambda)
+	}
+	return len(f.u)
+}
+
+// predict returns, for each test bin, the prediction of every candidate the fit supports.
+func (gr *grid) predict(g *gram, f *kernelFit, test []int) [][]float64 {
+	cum := g.predict(f, test)
+	size := gr.size(f)
+	out := make([][]float64, len(test))
+	for t, c := range cum {
+		row := make([]float64, size)
+		for i := range row {
+			row[i] = c[gr.components(f, i)]
+		}
+		out[t] = row
+	}
+	return out
+}
+
+// best is the candidate (among the first size) whose pooled predictions correlate best with the
+// truth: DEIPP's choice by the pooled prediction-outcome r; ties go to the earlier candidate
+// (fewest components; for penalties, DEIPP's first).
+func best(preds [][]float64, truth []float64, size int) int {
+	best, bestR := 0, math.Inf(-1)
+	col := make([]float64, len(preds))
+	for i := 0; i < size; i++ {
+		for t, p := range preds {
+			col[t] = p[i]
+		}
+		if r := stats.Pearson(col, truth); r > bestR {
+			best, bestR = i, r
+		}
+	}
+	return best
+}
+
 // NestedResult is a nested leave-one-session-out decoding run.
 type NestedResult struct {
 	// Predictions of every bin by the model trained without its session.
 	Predictions []float64
-	// Components chosen in each outer fold (by session, in Sessions order).
+	// Components used in each outer fold (by session, in Sessions order).
 	Sessions   []string
 	Components []int
+	// Lambdas are the penalties chosen in each outer fold (SelectDEIPP only).
+	Lambdas []float64 `json:",omitempty"`
 	// Models are the outer folds' models on the edges (for frame-wise application).
 	Weights    [][]float64
 	Intercepts []float64
@@ -190,25 +341,37 @@ type NestedResult struct {
 }
 
 // NestedLOSO runs DEIPP's nested cross-validation: outer leave-one-session-out; inside each outer
-// training set, leave-one-session-out again to choose the number of components by the pooled
+// training set, leave-one-session-out again to choose the hyperparameter by the pooled
 // prediction-outcome r; the chosen model refitted on the outer training set predicts the held-out
-// session. Folds run in parallel; the result does not depend on the number of workers.
-func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
-	if maxComponents <= 0 {
-		maxComponents = math.MaxInt
+// session. With SelectDEIPP the penalty grid is fixed once on all sessions, as DEIPP does. Folds
+// run in parallel; the result does not depend on the number of workers.
+func NestedLOSO(d *Data, o Options) (*NestedResult, error) {
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	sessions := uniqueInOrder(d.Session)
 	if len(sessions) < 3 {
 		return nil, fmt.Errorf("nested leave-one-session-out needs at least 3 sessions, got %d", len(sessions))
 	}
 	g := newGram(d.X)
+	all := make([]int, d.X.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	gr, err := g.newGrid(d.Y, all, o)
+	if err != nil {
+		return nil, err
+	}
 	ns := len(sessions)
 	res := &NestedResult{Predictions: make([]float64, d.X.Rows), Sessions: sessions, Components: make([]int, ns),
 		Weights: make([][]float64, ns), Intercepts: make([]float64, ns)}
+	if o.deipp() {
+		res.Lambdas = make([]float64, ns)
+	}
 	// The inner fold that leaves out session i inside outer fold o trains on every session but o
 	// and i: the same bins as inner fold o inside outer fold i. Each unordered pair is fitted once
 	// and predicts both left-out sessions: inner[o][i] holds session i's predictions (for every
-	// number of components) for outer fold o.
+	// candidate) for outer fold o.
 	inner := make([][][][]float64, ns)
 	for o := range inner {
 		inner[o] = make([][][]float64, ns)
@@ -237,13 +400,13 @@ func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
 				train = append(train, i)
 			}
 		}
-		f, err := g.fit(train, d.Y, maxComponents)
+		f, err := gr.fitFor(g, train, d.Y)
 		if err != nil {
 			pairErrs[k] = err
 			return
 		}
-		inner[b][a] = g.predict(f, binsOf[a])
-		inner[a][b] = g.predict(f, binsOf[b])
+		inner[b][a] = gr.predict(g, f, binsOf[a])
+		inner[a][b] = gr.predict(g, f, binsOf[b])
 	})
 	for _, err := range pairErrs {
 		if err != nil {
@@ -252,33 +415,36 @@ func NestedLOSO(d *Data, maxComponents int) (*NestedResult, error) {
 	}
 	errs := make([]error, ns)
 	parallel.For(ns, func(o int) {
-		// Pooled inner predictions (sessions in order) for every number of components.
+		// Pooled inner predictions (sessions in order) for every candidate.
 		var preds [][]float64
 		var truth []float64
-		kmax := math.MaxInt
+		size := math.MaxInt
 		for i := 0; i < ns; i++ {
 			if i == o {
 				continue
 			}
 			for k, p := range inner[o][i] {
-				kmax = min(kmax, len(p))
+				size = min(size, len(p))
 				preds = append(preds, p)
 				truth = append(truth, d.Y[binsOf[i][k]])
 			}
 		}
-		best := bestComponents(preds, truth, kmax)
+		c := best(preds, truth, size)
 		outerTrain, outerTest := split(d.Session, sessions[o])
-		f, err := g.fit(outerTrain, d.Y, maxComponents)
+		f, err := gr.fitFor(g, outerTrain, d.Y)
 		if err != nil {
 			errs[o] = err
 			return
 		}
-		best = min(best, len(f.u))
-		for i, p := range g.predict(f, outerTest) {
-			res.Predictions[outerTest[i]] = p[best-1]
+		c = min(c, gr.size(f)-1)
+		for i, p := range gr.predict(g, f, outerTest) {
+			res.Predictions[outerTest[i]] = p[c]
 		}
-		res.Components[o] = best
-		res.Weights[o], res.Intercepts[o] = f.edgeWeights(d.X, best)
+		res.Components[o] = gr.components(f, c)
+		if res.Lambdas != nil {
+			res.Lambdas[o] = gr.lambda[c]
+		}
+		res.Weights[o], res.Intercepts[o] = f.edgeWeights(d.X, res.Components[o])
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -303,17 +469,17 @@ func uniqueInOrder(v []string) []string {
 
 // split returns the bins outside and inside session s.
 func split(session []string, s string) (train, test []int) {
-	for i, v := range session {
-		if v == s {
+	for i, x := range session {
+		if x == s {
 			test = append(test, i)
 		} else {
 			train = append(train, i)
 		}
 	}
-	return
+	return train, test
 }
 
-// splitWithin splits the bins idx into those outside and inside session s.
+// splitWithin is split restricted to the bins idx.
 func splitWithin(session []string, idx []int, s string) (train, test []int) {
 	for _, i := range idx {
 		if session[i] == s {
@@ -322,7 +488,7 @@ func splitWithin(session []string, idx []int, s string) (train, test []int) {
 			train = append(train, i)
 		}
 	}
-	return
+	return train, test
 }
 
 func sub(v []string, idx []int) []string {
@@ -340,11 +506,15 @@ type CurvePoint struct {
 	MeanR    float64
 }
 
-// LearningCurve trains the decoder (components chosen by inner leave-one-session-out) on random
-// subsets of sessions and tests it on one other random session: for each size, repeats draws from
-// PCG(seed, size·1e6 + repeat), so the curve does not depend on the number of workers. It shows how
-// much training data a personalized model needs (Lee et al.: 4-5 sessions were not enough).
-func LearningCurve(d *Data, sizes []int, repeats int, seed uint64) ([]CurvePoint, error) {
+// LearningCurve trains the decoder (hyperparameter chosen by leave-one-session-out within the
+// training sessions) on random subsets of sessions and tests it on one other random session: for
+// each size, repeats draws from PCG(seed, size·1e6 + repeat), so the curve does not depend on the
+// number of workers. It shows how much training data a personalized model needs (Lee et al.: 4-5
+// sessions were not enough).
+func LearningCurve(d *Data, sizes []int, repeats int, seed uint64, o Options) ([]CurvePoint, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	sessions := uniqueInOrder(d.Session)
 	g := newGram(d.X)
 	out := make([]CurvePoint, len(sizes))
@@ -370,21 +540,15 @@ func LearningCurve(d *Data, sizes []int, repeats int, seed uint64) ([]CurvePoint
 					testIdx = append(testIdx, i)
 				}
 			}
-			best, err := g.chooseComponents(d, trainIdx)
+			f, gr, c, err := g.trainOn(d, trainIdx, o)
 			if err != nil {
 				errs[k] = err
 				return
 			}
-			f, err := g.fit(trainIdx, d.Y, math.MaxInt)
-			if err != nil {
-				errs[k] = err
-				return
-			}
-			best = min(best, len(f.u))
 			pred := make([]float64, len(testIdx))
 			truth := make([]float64, len(testIdx))
-			for i, p := range g.predict(f, testIdx) {
-				pred[i], truth[i] = p[best-1], d.Y[testIdx[i]]
+			for i, p := range gr.predict(g, f, testIdx) {
+				pred[i], truth[i] = p[c], d.Y[testIdx[i]]
 			}
 			rs[k] = stats.Pearson(pred, truth)
 		})
@@ -406,46 +570,35 @@ func LearningCurve(d *Data, sizes []int, repeats int, seed uint64) ([]CurvePoint
 	return out, nil
 }
 
-// chooseComponents picks the number of components by leave-one-session-out within the bins idx,
-// maximizing the pooled prediction-outcome r (ties: fewest components).
-func (g *gram) chooseComponents(d *Data, idx []int) (int, error) {
-	return g.chooseComponentsMax(d, idx, math.MaxInt)
-}
-
-// chooseComponentsMax is chooseComponents with at most maxComponents components.
-func (g *gram) chooseComponentsMax(d *Data, idx []int, maxComponents int) (int, error) {
+// trainOn trains the decoder on the bins idx as DEIPP's "all training" step does: the grid fixed
+// on them, the candidate chosen by leave-one-session-out within them, the path fitted on all of
+// them. It returns the fit, the grid and the chosen candidate.
+func (g *gram) trainOn(d *Data, idx []int, o Options) (*kernelFit, *grid, int, error) {
+	gr, err := g.newGrid(d.Y, idx, o)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	var preds [][]float64
 	var truth []float64
-	kmax := math.MaxInt
+	size := math.MaxInt
 	for _, s := range uniqueInOrder(sub(d.Session, idx)) {
 		tr, te := splitWithin(d.Session, idx, s)
-		f, err := g.fit(tr, d.Y, maxComponents)
+		f, err := gr.fitFor(g, tr, d.Y)
 		if err != nil {
-			return 0, err
+			return nil, nil, 0, err
 		}
-		kmax = min(kmax, len(f.u))
-		preds = append(preds, g.predict(f, te)...)
+		size = min(size, gr.size(f))
+		preds = append(preds, gr.predict(g, f, te)...)
 		for _, t := range te {
 			truth = append(truth, d.Y[t])
 		}
 	}
-	return bestComponents(preds, truth, kmax), nil
-}
-
-// bestComponents is the number of components (1..kmax) whose pooled predictions correlate best
-// with the truth (ties: fewest components).
-func bestComponents(preds [][]float64, truth []float64, kmax int) int {
-	best, bestR := 1, math.Inf(-1)
-	col := make([]float64, len(preds))
-	for k := 1; k <= kmax; k++ {
-		for i, p := range preds {
-			col[i] = p[k-1]
-		}
-		if r := stats.Pearson(col, truth); r > bestR {
-			best, bestR = k, r
-		}
+	c := best(preds, truth, size)
+	f, err := gr.fitFor(g, idx, d.Y)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	return best
+	return f, gr, min(c, gr.size(f)-1), nil
 }
 
 // Model is a trained personalized decoder: weights on the edges of its regions (Edges order)
@@ -456,6 +609,8 @@ type Model struct {
 	Weights    []float64      `json:"weights"`
 	Intercept  float64        `json:"intercept"`
 	Components int            `json:"components"`
+	Selection  Selection      `json:"selection"`
+	Lambda     float64        `json:"lambda,omitempty"` // SelectDEIPP: the chosen penalty (MATLAB lasso's scale)
 	Prepare    PrepareOptions `json:"prepare"`
 	Sessions   int            `json:"training_sessions"`
 	Bins       int            `json:"training_bins"`
@@ -465,24 +620,27 @@ type Model struct {
 // ModelFormat names the decoder file format.
 const ModelFormat = "painmark-decoder-1"
 
-// Train fits the final model on all sessions, the number of components chosen by
-// leave-one-session-out over them (as each outer fold of NestedLOSO chooses it).
-func Train(d *Data, regions []string, o PrepareOptions, software string) (*Model, error) {
+// Train fits the final model on all sessions, its hyperparameter chosen by leave-one-session-out
+// over them (DEIPP's beta_best.all; each outer fold of NestedLOSO chooses the same way).
+func Train(d *Data, regions []string, p PrepareOptions, o Options, software string) (*Model, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	g := newGram(d.X)
 	all := make([]int, d.X.Rows)
 	for i := range all {
 		all[i] = i
 	}
-	best, err := g.chooseComponents(d, all)
+	f, gr, c, err := g.trainOn(d, all, o)
 	if err != nil {
 		return nil, err
 	}
-	f, err := g.fit(all, d.Y, math.MaxInt)
-	if err != nil {
-		return nil, err
+	k := gr.components(f, c)
+	w, b := f.edgeWeights(d.X, k)
+	m := &Model{Format: ModelFormat, Regions: regions, Weights: w, Intercept: b, Components: k, Selection: SelectComponents, Prepare: p,
+		Sessions: len(uniqueInOrder(d.Session)), Bins: d.X.Rows, Software: software}
+	if o.deipp() {
+		m.Selection, m.Lambda = SelectDEIPP, gr.lambda[c]
 	}
-	best = min(best, len(f.u))
-	w, b := f.edgeWeights(d.X, best)
-	return &Model{Format: ModelFormat, Regions: regions, Weights: w, Intercept: b, Components: best, Prepare: o,
-		Sessions: len(uniqueInOrder(d.Session)), Bins: d.X.Rows, Software: software}, nil
+	return m, nil
 }

@@ -36,6 +36,7 @@ func main() {
 	perms := flag.Int("permutations", 1000, "permutations per region for importance")
 	dir := flag.String("dir", filepath.Join("bench", "out"), "folder for generated inputs")
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's scikit-learn")
+	selection := flag.String("selection", "components", "decoder hyperparameter: components (the scikit-learn peer's) or deipp (DEIPP's penalty grid; compare with decode/testdata/deipp_nested.py)")
 	flag.Parse()
 	must(os.MkdirAll(*dir, 0o755))
 	fmt.Printf("Personalized decoding: %d sessions x 3 runs, %d regions (%d edges), 10 quantile bins per run; %d cores\n\n",
@@ -66,9 +67,9 @@ func main() {
 		return fmt.Sprintf("%d bins x %d edges", d.X.Rows, d.X.Cols)
 	})
 	var res *decode.NestedResult
-	pmNested := step("painmark nested leave-one-session-out", func() string {
+	pmNested := step("painmark nested leave-one-session-out, "+*selection, func() string {
 		var err error
-		res, err = decode.NestedLOSO(d, 0)
+		res, err = decode.NestedLOSO(d, decode.Options{Selection: decode.Selection(*selection)})
 		must(err)
 		return fmt.Sprintf("r = %.3f, components per fold %v", res.R, res.Components)
 	})
@@ -89,7 +90,7 @@ func main() {
 		}
 		return fmt.Sprintf("most important region %d (planted %v)", best, sp.Planted)
 	})
-	if *peerFolds > 0 {
+	if *peerFolds > 0 && decode.Selection(*selection) == decode.SelectComponents {
 		xPath, yPath, gPath := filepath.Join(*dir, "decode_x.npy"), filepath.Join(*dir, "decode_y.npy"), filepath.Join(*dir, "decode_sessions.json")
 		must(npy.Write(xPath, []int{d.X.Rows, d.X.Cols}, d.X.Data, "<f8"))
 		must(npy.Write(yPath, []int{len(d.Y)}, d.Y, "<f8"))

@@ -22,8 +22,9 @@ import (
 
 // decodeFlags are the preparation flags shared by the decode subcommands.
 type decodeFlags struct {
-	tr float64
-	o  decode.PrepareOptions
+	tr    float64
+	o     decode.PrepareOptions
+	model decode.Options
 }
 
 func (df *decodeFlags) add(cmd *cobra.Command) {
@@ -36,6 +37,15 @@ func (df *decodeFlags) add(cmd *cobra.Command) {
 	f.IntVar(&df.o.QuantileBins, "quantile-bins", df.o.QuantileBins, "rating-quantile bins per run")
 	f.IntVar(&df.o.MinSegment, "min-segment", df.o.MinSegment, "quantile-bin segments shorter than this many frames are discarded")
 	f.Float64Var(&df.o.BinSeconds, "bin-seconds", df.o.BinSeconds, "time-bin length in seconds")
+}
+
+// addModel adds the flags of the decoder's hyperparameter.
+func (df *decodeFlags) addModel(cmd *cobra.Command) {
+	f := cmd.Flags()
+	df.model.Selection = decode.SelectComponents
+	f.StringVar((*string)(&df.model.Selection), "selection", string(df.model.Selection),
+		"hyperparameter: components (number of lasso-selected components, scikit-learn's lars_path order) or deipp (DEIPP's MATLAB grid of lasso penalties fixed on all training sessions, standardized scores)")
+	f.IntVar(&df.model.MaxComponents, "max-components", 0, "at most this many components (0: no limit)")
 }
 
 // read reads a participant's folder and prepares its bins.
@@ -99,7 +109,7 @@ func newDecodeTrainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := decode.NestedLOSO(d, 0)
+			res, err := decode.NestedLOSO(d, df.model)
 			if err != nil {
 				return err
 			}
@@ -116,7 +126,7 @@ func newDecodeTrainCmd() *cobra.Command {
 				return err
 			}
 			imp := importance.Mean
-			model, err := decode.Train(d, regions, df.o, version.String())
+			model, err := decode.Train(d, regions, df.o, df.model, version.String())
 			if err != nil {
 				return err
 			}
@@ -147,13 +157,17 @@ func newDecodeTrainCmd() *cobra.Command {
 			if err := atomicfile.WriteFile(filepath.Join(out, "model.json"), append(mb, '\n')); err != nil {
 				return err
 			}
-			results := map[string]any{"nested_r": res.R, "sessions": res.Sessions, "components": res.Components, "scales": scaleRows,
+			results := map[string]any{"nested_r": res.R, "sessions": res.Sessions, "components": res.Components, "lambdas": res.Lambdas, "selection": df.model, "scales": scaleRows,
 				"bootstrap":              map[string]any{"n": boots, "r_ci95": bs.RCI, "p_r": bs.PR, "auc_ci95": bs.AUCCI, "p_auc": bs.PAUC},
 				"final_model_components": model.Components, "prepare": df.o, "seed": seed, "software_version": version.String()}
 			if err := writeJSON(filepath.Join(out, "decode.json"), results); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "final model on all %d sessions: %d components; wrote %s (model.json, predictions.tsv, importance.tsv, decode.json)\n", model.Sessions, model.Components, out)
+			penalty := ""
+			if model.Selection == decode.SelectDEIPP {
+				penalty = fmt.Sprintf(" (DEIPP penalty %.4g)", model.Lambda)
+			}
+			fmt.Fprintf(w, "final model on all %d sessions: %d components%s; wrote %s (model.json, predictions.tsv, importance.tsv, decode.json)\n", model.Sessions, model.Components, penalty, out)
 			rep := newCommandReport("Personalized decoding", args[0])
 			rep.Seed = &seed
 			delete(results, "software_version")
@@ -163,6 +177,7 @@ func newDecodeTrainCmd() *cobra.Command {
 		},
 	}
 	df.add(cmd)
+	df.addModel(cmd)
 	f := cmd.Flags()
 	f.IntVar(&boots, "bootstraps", 10000, "hierarchical bootstrap draws")
 	f.IntVar(&perms, "permutations", 1000, "permutations per region for importance")
@@ -187,6 +202,21 @@ func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run,
 				fmt.Sprintf("Each point a %s of a held-out session; line: least squares with 95%% band.", s.Name))
 		}
 	}
+	// The hyperparameter each outer fold chose by its inner leave-one-session-out.
+	header, note := []string{"held-out session", "components"}, "The number of components chosen by inner leave-one-session-out (pooled r) on the other sessions."
+	if model.Selection == decode.SelectDEIPP {
+		header = append(header, "penalty")
+		note = "DEIPP's parametrization: the lasso penalty (MATLAB lasso's scale, fixed on all sessions) chosen by inner leave-one-session-out, and the components it selects in the fold."
+	}
+	var folds [][]string
+	for o, s := range res.Sessions {
+		row := []string{s, strconv.Itoa(res.Components[o])}
+		if res.Lambdas != nil {
+			row = append(row, fmt.Sprintf("%.4g", res.Lambdas[o]))
+		}
+		folds = append(folds, row)
+	}
+	sec.Table(note, header, folds)
 	// High vs low pain (median split of the bins' ratings): ROC of the held-out predictions.
 	med := stats.Median(data.Y)
 	high := make([]float64, len(data.Y))
@@ -263,7 +293,7 @@ func newDecodeCurveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			curve, err := decode.LearningCurve(d, sizes, repeats, seed)
+			curve, err := decode.LearningCurve(d, sizes, repeats, seed, df.model)
 			if err != nil {
 				return err
 			}
@@ -286,6 +316,7 @@ func newDecodeCurveCmd() *cobra.Command {
 		},
 	}
 	df.add(cmd)
+	df.addModel(cmd)
 	f := cmd.Flags()
 	f.IntSliceVar(&sizes, "sizes", []int{3, 6, 9}, "numbers of training sessions")
 	f.IntVar(&repeats, "repeats", 100, "random draws per size")
@@ -519,7 +550,7 @@ func newDecodeImportanceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := decode.NestedLOSO(d, 0)
+			res, err := decode.NestedLOSO(d, df.model)
 			if err != nil {
 				return err
 			}
@@ -541,6 +572,7 @@ func newDecodeImportanceCmd() *cobra.Command {
 		},
 	}
 	df.add(cmd)
+	df.addModel(cmd)
 	f := cmd.Flags()
 	f.IntVar(&perms, "permutations", 1000, "permutations per region")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
