@@ -84,6 +84,15 @@ func TestKernelFitEqualsPCRLasso(t *testing.T) {
 	t.Logf("%d models: predictions within %.2g, weights within %.2g", len(path.Models), dp, dw)
 }
 
+// peerInput is the bins as a peer script reads them: x (bins x edges), y and sessions.
+func peerInput(d *Data) map[string]any {
+	rows := make([][]float64, d.X.Rows)
+	for i := range rows {
+		rows[i] = d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
+	}
+	return map[string]any{"x": rows, "y": d.Y, "sessions": d.Session}
+}
+
 // simulated simulates a participant and prepares its bins with the default preparation.
 func simulated(t *testing.T, o synthetic.ParticipantOptions) (*Data, *synthetic.Participant) {
 	t.Helper()
@@ -445,10 +454,6 @@ func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	d, _ := simulated(t, synthetic.ParticipantOptions{Sessions: 6, RunsPerSession: 2, Frames: 500, Regions: 20, Planted: 4, Seed: 11})
-	rows := make([][]float64, d.X.Rows)
-	for i := range rows {
-		rows[i] = d.X.Data[i*d.X.Cols : (i+1)*d.X.Cols]
-	}
 	var want struct {
 		Lambdas     []float64
 		Predictions []float64
@@ -463,7 +468,7 @@ func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
 			Components int
 		}
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "deipp_nested.py"), map[string]any{"x": rows, "y": d.Y, "sessions": d.Session}, &want)
+	testdata.RunPython(t, filepath.Join("testdata", "deipp_nested.py"), peerInput(d), &want)
 
 	o := Options{Selection: SelectDEIPP}
 	all := make([]int, d.X.Rows)
@@ -520,4 +525,34 @@ func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
 	}
 	t.Logf("%d bins x %d edges, %d penalties within %.2g; nested r = %.3f (components per fold %v), predictions within %.2g; final model %d components, weights within %.2g; by number of components r = %.3f",
 		d.X.Rows, d.X.Cols, len(gr.lambda), dl, res.R, res.Components, dp, m.Components, dw, cnt.R)
+}
+
+// The default decoder's nested leave-one-session-out equals the same procedure composed of
+// scikit-learn's PCA, lars_path and LinearRegression (testdata/sklearn_nested.py, also the peer
+// of bench/decode) on a simulated participant. Skipped unless PAINMARK_PYTHON is set.
+func TestLiveNestedEqualsScikitLearn(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	d, _ := simulated(t, synthetic.ParticipantOptions{Sessions: 6, RunsPerSession: 2, Frames: 500, Regions: 20, Planted: 4, Seed: 12})
+	var want struct {
+		Predictions []float64
+		Bins        []int
+	}
+	testdata.RunPython(t, filepath.Join("testdata", "sklearn_nested.py"), peerInput(d), &want)
+	res, err := NestedLOSO(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Bins) != d.X.Rows {
+		t.Fatalf("scikit-learn predicted %d of %d bins", len(want.Bins), d.X.Rows)
+	}
+	var dp float64
+	for k, i := range want.Bins {
+		dp = math.Max(dp, math.Abs(want.Predictions[k]-res.Predictions[i]))
+	}
+	if dp > 1e-8 {
+		t.Errorf("nested predictions differ from scikit-learn's by %.3g", dp)
+	}
+	t.Logf("%d bins x %d edges: nested r = %.3f (components per fold %v), predictions within %.2g of scikit-learn", d.X.Rows, d.X.Cols, res.R, res.Components, dp)
 }

@@ -96,8 +96,7 @@ func main() {
 		must(npy.Write(yPath, []int{len(d.Y)}, d.Y, "<f8"))
 		b, _ := json.Marshal(d.Session)
 		must(os.WriteFile(gPath, b, 0o644))
-		script := filepath.Join(*dir, "peer_decode.py")
-		must(os.WriteFile(script, []byte(peerScript), 0o644))
+		script := filepath.Join("decode", "testdata", "sklearn_nested.py")
 		peer, err := benchkit.Measure(exec.Command(*python, script, xPath, yPath, gPath, fmt.Sprint(*peerFolds)))
 		must(err)
 		var pred []float64
@@ -117,56 +116,6 @@ func main() {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("\npainmark peak memory %.0f MiB\n", float64(ru.Maxrss)/1024)
 }
-
-const peerScript = `
-import json, sys, time
-import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.linear_model import LinearRegression, lars_path
-x, y = np.load(sys.argv[1]), np.load(sys.argv[2])
-sess = np.array(json.load(open(sys.argv[3])))
-folds = int(sys.argv[4])
-order = list(dict.fromkeys(sess.tolist()))
-
-def path_models(xtr, ytr):
-    # DEIPP's model: PCA, lasso path over the scores (LARS), relaxed OLS per number of components.
-    pca = PCA(svd_solver="full").fit(xtr)
-    s = pca.transform(xtr)
-    _, _, coefs = lars_path(s, ytr - ytr.mean(), method="lasso")
-    seen, models = {0}, []
-    for kn in range(coefs.shape[1]):
-        sel = np.flatnonzero(coefs[:, kn])
-        if len(sel) in seen:
-            continue
-        seen.add(len(sel))
-        lr = LinearRegression().fit(s[:, sel], ytr)
-        models.append((pca, sel, lr))
-    return models
-
-def predict(m, x):
-    pca, sel, lr = m
-    return lr.predict(pca.transform(x)[:, sel])
-
-t0 = time.perf_counter()
-preds, bins = [], []
-for s in order[:folds]:
-    tr, te = np.flatnonzero(sess != s), np.flatnonzero(sess == s)
-    inner_p, inner_y = [], []
-    for si in dict.fromkeys(sess[tr].tolist()):
-        itr, ite = tr[sess[tr] != si], tr[sess[tr] == si]
-        ms = path_models(x[itr], y[itr])
-        inner_p.append(np.array([predict(m, x[ite]) for m in ms]))
-        inner_y.append(y[ite])
-    kmax = min(p.shape[0] for p in inner_p)
-    truth = np.concatenate(inner_y)
-    rs = [np.corrcoef(np.concatenate([p[k] for p in inner_p]), truth)[0, 1] for k in range(kmax)]
-    best = int(np.argmax(rs))
-    ms = path_models(x[tr], y[tr])
-    preds += predict(ms[min(best, len(ms) - 1)], x[te]).tolist()
-    bins += te.tolist()
-secs = time.perf_counter() - t0
-print(json.dumps({"seconds": secs, "predictions": preds, "bins": bins}))
-`
 
 func must(err error) {
 	if err != nil {
