@@ -63,19 +63,80 @@ func RotationFromNormal(a [3][3]float64) Rotation {
 	return rot
 }
 
+// SpinMethod is how the parcels of a rotated sphere are matched back to the original parcels.
+type SpinMethod string
+
+const (
+	// SpinVasa is Váša et al.'s greedy maximum-minimum matching (rotate_parcellation, neuromaps'
+	// vasa): every parcel is used once.
+	SpinVasa SpinMethod = "vasa"
+	// SpinHungarian is the matching of least total distance (scipy's linear_sum_assignment, as
+	// neuromaps' hungarian): every parcel is used once.
+	SpinHungarian SpinMethod = "hungarian"
+	// SpinNearest gives each original parcel the nearest rotated parcel (Alexander-Bloch et al.
+	// 2018 on parcel centroids, neuromaps' "original" / alexander_bloch on parcellated data): a
+	// parcel may be used twice or not at all.
+	SpinNearest SpinMethod = "nearest"
+)
+
+// SpinMethods are the parcel-matching methods, in the order reports list them.
+var SpinMethods = []SpinMethod{SpinVasa, SpinHungarian, SpinNearest}
+
+func (m SpinMethod) check() error {
+	switch m {
+	case SpinVasa, SpinHungarian, SpinNearest:
+		return nil
+	}
+	return fmt.Errorf("spin method %q: want vasa, hungarian or nearest", m)
+}
+
+// distances is the matrix dist(i, j) = ‖coord_i − rot_j‖ (row-major).
+func distances(coord, rot [][3]float64) []float64 {
+	n := len(coord)
+	dist := make([]float64, n*len(rot))
+	for i := range coord {
+		for j := range rot {
+			dx, dy, dz := coord[i][0]-rot[j][0], coord[i][1]-rot[j][1], coord[i][2]-rot[j][2]
+			dist[i*len(rot)+j] = math.Sqrt(dx*dx + dy*dy + dz*dz)
+		}
+	}
+	return dist
+}
+
+// match returns perm, the rotated parcel given to each original parcel i.
+func match(m SpinMethod, coord, rot [][3]float64) []int {
+	switch m {
+	case SpinHungarian:
+		perm, err := LinearSumAssignment(distances(coord, rot), len(coord))
+		if err != nil {
+			panic(err) // finite coordinates give finite distances; checked by the callers
+		}
+		return perm
+	case SpinNearest:
+		n := len(coord)
+		dist := distances(coord, rot)
+		perm := make([]int, n)
+		for i := 0; i < n; i++ {
+			best := 0
+			for j := 1; j < n; j++ {
+				if dist[i*n+j] < dist[i*n+best] {
+					best = j
+				}
+			}
+			perm[i] = best
+		}
+		return perm
+	}
+	return vasaMatch(coord, rot)
+}
+
 // vasaMatch assigns every rotated parcel to an original one: dist(i, j) = ‖coord_i − rot_j‖;
 // repeatedly, among the unassigned originals, the one whose nearest unassigned rotated parcel is
 // farthest chooses first and takes that nearest parcel (ties: the first index, as MATLAB's max and
 // min). perm[i] is the rotated parcel given to original i.
 func vasaMatch(coord, rot [][3]float64) []int {
 	n := len(coord)
-	dist := make([]float64, n*n)
-	for i := range coord {
-		for j := range rot {
-			dx, dy, dz := coord[i][0]-rot[j][0], coord[i][1]-rot[j][1], coord[i][2]-rot[j][2]
-			dist[i*n+j] = math.Sqrt(dx*dx + dy*dy + dz*dz)
-		}
-	}
+	dist := distances(coord, rot)
 	rowDone, colDone := make([]bool, n), make([]bool, n)
 	perm := make([]int, n)
 	for step := 0; step < n; step++ {
@@ -107,9 +168,9 @@ func vasaMatch(coord, rot [][3]float64) []int {
 }
 
 // SpinPermutation applies a rotation to the left and right hemispheres' sphere coordinates and
-// returns the Váša reassignment of all parcels (left first, right indices offset by the left
-// count; 0-based) and whether it is the identity (which the reference rejects).
-func SpinPermutation(left, right [][3]float64, rot Rotation) ([]int, bool) {
+// returns the reassignment of all parcels by the method (left first, right indices offset by the
+// left count; 0-based) and whether it is the identity (which the references reject).
+func SpinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) ([]int, bool) {
 	rotate := func(c [][3]float64, t [3][3]float64) [][3]float64 {
 		out := make([][3]float64, len(c))
 		for i, v := range c {
@@ -119,8 +180,8 @@ func SpinPermutation(left, right [][3]float64, rot Rotation) ([]int, bool) {
 		}
 		return out
 	}
-	pl := vasaMatch(left, rotate(left, rot.TL))
-	pr := vasaMatch(right, rotate(right, rot.TR))
+	pl := match(method, left, rotate(left, rot.TL))
+	pr := match(method, right, rotate(right, rot.TR))
 	perm := append([]int(nil), pl...)
 	for _, j := range pr {
 		perm = append(perm, len(left)+j)
@@ -135,12 +196,23 @@ func SpinPermutation(left, right [][3]float64, rot Rotation) ([]int, bool) {
 	return perm, identity
 }
 
-// SpinPermutations draws n rotations and their Váša reassignments, rejecting identity maps and
-// duplicates of an earlier permutation (neither is a valid null draw): draw k's normal matrix
-// comes from PCG(seed, k), so the set does not depend on the number of workers.
-func SpinPermutations(left, right [][3]float64, n int, seed uint64) ([][]int, error) {
+// SpinPermutations draws n rotations and their reassignments by the method, rejecting identity
+// maps and duplicates of an earlier permutation (neither is a valid null draw): draw k's normal
+// matrix comes from PCG(seed, k), so the set does not depend on the number of workers, and the
+// methods see the same rotations.
+func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinMethod) ([][]int, error) {
+	if err := method.check(); err != nil {
+		return nil, err
+	}
 	if len(left) < 2 || len(right) < 2 {
 		return nil, fmt.Errorf("need at least 2 parcels per hemisphere, got %d and %d", len(left), len(right))
+	}
+	for _, c := range append(append([][3]float64(nil), left...), right...) {
+		for _, v := range c {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("a sphere coordinate is not finite: %v", c)
+			}
+		}
 	}
 	seen := map[string]bool{}
 	var out [][]int
@@ -164,7 +236,7 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64) ([][]int, er
 					a[i][j] = rng.NormFloat64()
 				}
 			}
-			draws[b].perm, draws[b].identity = SpinPermutation(left, right, RotationFromNormal(a))
+			draws[b].perm, draws[b].identity = SpinPermutation(left, right, RotationFromNormal(a), method)
 		})
 		for _, d := range draws {
 			if len(out) == n {

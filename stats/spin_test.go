@@ -3,7 +3,9 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -106,7 +108,7 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 					dRot = math.Max(dRot, math.Max(math.Abs(rot.TL[i][j]-tl[k][i][j]), math.Abs(rot.TR[i][j]-tr[k][i][j])))
 				}
 			}
-			perm, identity := SpinPermutation(left, right, rot)
+			perm, identity := SpinPermutation(left, right, rot, SpinVasa)
 			col, err := want.Floats(fmt.Sprintf("r%d", k+1))
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +129,7 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 	}
 	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	a, _, _, accepted := goldenRotations(t, "dk68_rejected_draws.csv")
-	if _, identity := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0])); !identity || accepted[0] {
+	if _, identity := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0]), SpinVasa); !identity || accepted[0] {
 		t.Error("the draw the reference rejected does not map to the identity")
 	}
 }
@@ -200,12 +202,12 @@ func TestPermSpherePEqualsReference(t *testing.T) {
 // number of workers.
 func TestSpinPermutationsSeeded(t *testing.T) {
 	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
-	a, err := SpinPermutations(coords[:34], coords[34:], 600, 9)
+	a, err := SpinPermutations(coords[:34], coords[34:], 600, 9, SpinVasa)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prev := runtime.GOMAXPROCS(1)
-	b, _ := SpinPermutations(coords[:34], coords[34:], 600, 9)
+	b, _ := SpinPermutations(coords[:34], coords[34:], 600, 9, SpinVasa)
 	runtime.GOMAXPROCS(prev)
 	seen := map[string]bool{}
 	for k := range a {
@@ -226,5 +228,95 @@ func TestSpinPermutationsSeeded(t *testing.T) {
 		if identity {
 			t.Fatalf("spin %d is the identity", k)
 		}
+	}
+}
+
+// The Hungarian and nearest-parcel matchings equal neuromaps' computations with scipy
+// (linear_sum_assignment on the distance matrix; cKDTree query of the original parcels among the
+// rotated ones) for 50 rotations of the DK-68 and HCP-360 left hemispheres, and
+// LinearSumAssignment equals linear_sum_assignment on random cost matrices (including integer
+// costs with ties, compared by total cost). Skipped unless PAINMARK_PYTHON is set.
+func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
+	if os.Getenv("PAINMARK_PYTHON") == "" {
+		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var rots [][3][3]float64
+	for k := 0; k < 50; k++ {
+		var a [3][3]float64
+		for i := range a {
+			for j := range a[i] {
+				a[i][j] = rng.NormFloat64()
+			}
+		}
+		rots = append(rots, RotationFromNormal(a).TL)
+	}
+	var costs [][][]float64
+	for k, n := range []int{1, 2, 5, 17, 60, 60} {
+		c := make([][]float64, n)
+		for i := range c {
+			c[i] = make([]float64, n)
+			for j := range c[i] {
+				if k == 5 {
+					c[i][j] = float64(rng.IntN(4)) // many ties: compare the totals
+				} else {
+					c[i][j] = rng.Float64()
+				}
+			}
+		}
+		costs = append(costs, c)
+	}
+	for _, set := range []struct{ name, path string }{
+		{"DK-68", testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")},
+		{"HCP-360", testdata.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt")},
+	} {
+		coords := readCoords(t, set.path)
+		left := coords[:len(coords)/2]
+		var want struct {
+			Hungarian, Nearest, Assignments [][]int
+			Totals                          []float64
+		}
+		testdata.RunPython(t, filepath.Join("testdata", "scipy_spin_matching.py"), map[string]any{"coords": left, "rotations": rots, "costs": costs}, &want)
+		rotate := func(t [3][3]float64) [][3]float64 {
+			out := make([][3]float64, len(left))
+			for i, v := range left {
+				for j := 0; j < 3; j++ {
+					out[i][j] = v[0]*t[0][j] + v[1]*t[1][j] + v[2]*t[2][j]
+				}
+			}
+			return out
+		}
+		var differ [2]int
+		for k, r := range rots {
+			rot := rotate(r)
+			if fmt.Sprint(match(SpinHungarian, left, rot)) != fmt.Sprint(want.Hungarian[k]) {
+				differ[0]++
+			}
+			if fmt.Sprint(match(SpinNearest, left, rot)) != fmt.Sprint(want.Nearest[k]) {
+				differ[1]++
+			}
+		}
+		if differ != [2]int{} {
+			t.Errorf("%s: %d Hungarian and %d nearest matchings of 50 differ from scipy's", set.name, differ[0], differ[1])
+		}
+		for k, c := range costs {
+			n := len(c)
+			flat := make([]float64, 0, n*n)
+			for _, row := range c {
+				flat = append(flat, row...)
+			}
+			col, err := LinearSumAssignment(flat, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var total float64
+			for i, j := range col {
+				total += c[i][j]
+			}
+			if math.Abs(total-want.Totals[k]) > 1e-9 || (k < 5 && fmt.Sprint(col) != fmt.Sprint(want.Assignments[k])) {
+				t.Errorf("cost matrix %d (%d x %d): total %.12g, scipy %.12g", k, n, n, total, want.Totals[k])
+			}
+		}
+		t.Logf("%s: 50 Hungarian and 50 nearest matchings equal scipy's; %d assignment problems equal", set.name, len(costs))
 	}
 }

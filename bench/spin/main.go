@@ -39,12 +39,12 @@ func main() {
 	var perms [][]int
 	secs := median(func() {
 		var err error
-		perms, err = stats.SpinPermutations(dk[:34], dk[34:], 10000, 1)
+		perms, err = stats.SpinPermutations(dk[:34], dk[34:], 10000, 1, stats.SpinVasa)
 		must(err)
 	})
 	fmt.Printf("%-52s %8.2f s  reference ~310 s (Octave, DATA.md): %.0fx\n", "painmark 10,000 Váša spins of DK-68 (median)", secs, 310/secs)
 	secs = median(func() {
-		_, err := stats.SpinPermutations(hcp[:180], hcp[180:], 1000, 1)
+		_, err := stats.SpinPermutations(hcp[:180], hcp[180:], 1000, 1, stats.SpinVasa)
 		must(err)
 	})
 	fmt.Printf("%-52s %8.2f s  reference ~0.8-1.0 s per spin: ~%.0fx\n", "painmark 1,000 Váša spins of HCP-MMP 360 (median)", secs, 900/secs)

@@ -12,7 +12,7 @@ import (
 )
 
 func newSpinCmd() *cobra.Command {
-	var coords, xCol, yCol, kind, out, reportFlag string
+	var coords, xCol, yCol, kind, method, out, reportFlag string
 	var n int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -22,7 +22,7 @@ func newSpinCmd() *cobra.Command {
 with a region column) against spatially constrained nulls: random rotations of the parcels' sphere
 coordinates (--coords: a table with region, hemi (lh/rh) and x, y, z columns, such as ENIGMA's
 fsaverage5 centroids), each rotated parcel reassigned by Váša's greedy matching (as
-rotate_parcellation), and perm_sphere_p's p-value (the mean of the x- and y-permuted one-sided
+rotate_parcellation; --method hungarian or nearest for the other matchings), and perm_sphere_p's p-value (the mean of the x- and y-permuted one-sided
 p-values). Regions are matched by name, never by position.`,
 		Example: `  painmark spin maps.csv --x scz_d --y mdd_d --coords dk68_fsa5_sphere_centroids.csv --n 10000 -o spin.json`,
 		Args:    exactArgs(1),
@@ -93,7 +93,7 @@ p-values). Regions are matched by name, never by position.`,
 			for k, j := range order {
 				x[k], y[k] = xs[j], ys[j]
 			}
-			perms, err := stats.SpinPermutations(left, right, n, seed)
+			perms, err := stats.SpinPermutations(left, right, n, seed, stats.SpinMethod(method))
 			if err != nil {
 				return err
 			}
@@ -104,7 +104,7 @@ p-values). Regions are matched by name, never by position.`,
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d rotations)\n",
 				kind, xCol, yCol, len(x), res.Rho, strconv.FormatFloat(res.P, 'g', 4, 64), strconv.FormatFloat(res.PXY, 'g', 4, 64), strconv.FormatFloat(res.PYX, 'g', 4, 64), n)
-			result := map[string]any{"rho": res.Rho, "p": res.P, "p_xy": res.PXY, "p_yx": res.PYX, "n": n, "seed": seed, "kind": kind,
+			result := map[string]any{"rho": res.Rho, "p": res.P, "p_xy": res.PXY, "p_yx": res.PYX, "n": n, "seed": seed, "kind": kind, "method": method,
 				"x": xCol, "y": yCol, "null_xy": res.NullXY, "null_yx": res.NullYX, "software_version": version.String()}
 			if err := writeJSON(out, result); err != nil {
 				return err
@@ -126,6 +126,7 @@ p-values). Regions are matched by name, never by position.`,
 	f.StringVar(&yCol, "y", "", "second map's column")
 	f.StringVar(&kind, "kind", "spearman", "spearman or pearson")
 	f.IntVar(&n, "n", 10000, "rotations")
+	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance) or nearest (each parcel takes its nearest rotated parcel, repeats allowed)")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVarP(&out, "out", "o", "spin.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)
