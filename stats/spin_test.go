@@ -320,3 +320,69 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 		t.Logf("%s: 50 Hungarian and 50 nearest matchings equal scipy's; %d assignment problems equal", set.name, len(costs))
 	}
 }
+
+// On pairs of independent smooth random maps over DK-68, the spin test with nearest-parcel
+// matching keeps its false-positive rate near alpha while the parametric test of r, blind to
+// spatial autocorrelation, is inflated (bench/spin measures all methods over 1,000 pairs).
+func TestSpinFalsePositiveRates(t *testing.T) {
+	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	left, right := coords[:34], coords[34:]
+	maps, err := SmoothRandomMaps(left, right, 40, 800, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := SmoothRandomMaps(left, right, 40, 800, 3)
+	if fmt.Sprint(again[799]) != fmt.Sprint(maps[799]) {
+		t.Fatal("smooth random maps are not reproducible from the seed")
+	}
+	// Neighbouring parcels carry similar values: the map is smooth.
+	var near, far []float64
+	for k := 0; k < 200; k++ {
+		near = append(near, maps[k][0]-maps[k][nearestTo(left, 0)])
+		far = append(far, maps[k][0]-maps[k][farthestFrom(left, 0)])
+	}
+	_, sdNear := MeanSD(near)
+	_, sdFar := MeanSD(far)
+	if !(sdNear < 0.7*sdFar) {
+		t.Errorf("random maps are not smooth: SD of differences %.3f to the nearest parcel, %.3f to the farthest", sdNear, sdFar)
+	}
+	perms, err := SpinPermutations(left, right, 500, 5, SpinNearest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates := SpinFalsePositiveRates(maps, map[SpinMethod][][]int{SpinNearest: perms}, 0.05)
+	if len(rates) != 2 || rates[0].Method != "spin, nearest" {
+		t.Fatalf("rates %+v", rates)
+	}
+	if r := rates[0].Rate; r < 0.02 || r > 0.09 {
+		t.Errorf("nearest-parcel spin test: false-positive rate %.3f over %d pairs (alpha 0.05)", r, rates[0].Pairs)
+	}
+	if r := rates[1].Rate; r < 0.1 {
+		t.Errorf("parametric test on smooth maps: false-positive rate %.3f, expected inflated", r)
+	}
+	t.Logf("%d pairs: spin (nearest) %.3f, parametric %.3f", rates[0].Pairs, rates[0].Rate, rates[1].Rate)
+}
+
+func nearestTo(c [][3]float64, i int) int {
+	best, bd := -1, math.Inf(1)
+	for j := range c {
+		if d := dist3(c[i], c[j]); j != i && d < bd {
+			best, bd = j, d
+		}
+	}
+	return best
+}
+
+func farthestFrom(c [][3]float64, i int) int {
+	best, bd := -1, -1.0
+	for j := range c {
+		if d := dist3(c[i], c[j]); d > bd {
+			best, bd = j, d
+		}
+	}
+	return best
+}
+
+func dist3(a, b [3]float64) float64 {
+	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+}
