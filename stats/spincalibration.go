@@ -131,6 +131,50 @@ func SpinFalsePositiveRates(maps [][]float64, nulls map[SpinMethod][][]int, alph
 	return append(out, SpinFalsePositives{Method: "parametric (t test of r)", Pairs: pairs, Rate: share(hits)})
 }
 
+// MoranFalsePositiveRate is SpinFalsePositiveRates for Moran spectral randomization: x of each
+// pair is replaced by surrogates drawn per hemisphere (inverse-distance weights between the
+// hemisphere's parcel centroids, as neuromaps' moran null), with the same two-sided p.
+func MoranFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogates int, procedure string, alpha float64) (SpinFalsePositives, error) {
+	var mems []*MoranEigenvectors
+	for _, h := range [][][3]float64{left, right} {
+		m, err := NewMoranEigenvectors(InverseDistanceWeights(h), len(h), 1e-6)
+		if err != nil {
+			return SpinFalsePositives{}, err
+		}
+		mems = append(mems, m)
+	}
+	pairs := len(maps) / 2
+	hits := make([]bool, pairs)
+	errs := make([]error, pairs)
+	parallel.For(pairs, func(k int) {
+		x, y := maps[2*k], maps[2*k+1]
+		r := Pearson(x, y)
+		sl, err := mems[0].Surrogates(x[:len(left)], surrogates, procedure, uint64(2*k))
+		if err != nil {
+			errs[k] = err
+			return
+		}
+		sr, err := mems[1].Surrogates(x[len(left):], surrogates, procedure, uint64(2*k+1))
+		if err != nil {
+			errs[k] = err
+			return
+		}
+		count := 0
+		for s := range sl {
+			if math.Abs(Pearson(append(append([]float64(nil), sl[s]...), sr[s]...), y)) >= math.Abs(r) {
+				count++
+			}
+		}
+		hits[k] = float64(1+count)/float64(1+surrogates) < alpha
+	})
+	for _, err := range errs {
+		if err != nil {
+			return SpinFalsePositives{}, err
+		}
+	}
+	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: pairs, Rate: share(hits)}, nil
+}
+
 func share(hits []bool) float64 {
 	c := 0
 	for _, h := range hits {

@@ -24,7 +24,7 @@ func main() {
 	repeats := flag.Int("repeats", 3, "runs of each task (the median is reported)")
 	shared := flag.String("shared", "../shared/data", "the shared data folder")
 	pairs := flag.Int("pairs", 1000, "pairs of independent smooth random maps for the false-positive rates (0: skip)")
-	spins := flag.Int("spins", 1000, "spins per method for the false-positive rates")
+	spins := flag.Int("spins", 1000, "spins per method (and Moran surrogates per map) for the false-positive rates")
 	lengths := flag.String("lengths", "20,40", "smoothness of the random maps: kernel lengths in mm on the 100 mm sphere")
 	flag.Parse()
 	dk := readCSVCoords(*shared + "/enigma/derived/dk68_fsa5_sphere_centroids.csv")
@@ -86,8 +86,16 @@ func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
 			must(err)
 			maps, err := stats.SmoothRandomMaps(left, right, length, 2*pairs, 11)
 			must(err)
-			for _, r := range stats.SpinFalsePositiveRates(maps, nulls, 0.05) {
-				fmt.Printf("  %-12s length %3.0f mm  %-28s %.3f\n", name, length, r.Method, r.Rate)
+			rates := stats.SpinFalsePositiveRates(maps, nulls, 0.05)
+			for _, proc := range []string{"singleton", "pair"} {
+				start := time.Now()
+				r, err := stats.MoranFalsePositiveRate(maps, left, right, spins, proc, 0.05)
+				must(err)
+				r.Method += fmt.Sprintf(" (%.0f s)", time.Since(start).Seconds())
+				rates = append(rates, r)
+			}
+			for _, r := range rates {
+				fmt.Printf("  %-12s length %3.0f mm  %-34s %.3f\n", name, length, r.Method, r.Rate)
 			}
 		}
 	}
