@@ -204,8 +204,8 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinM
 	if err := method.check(); err != nil {
 		return nil, err
 	}
-	if len(left) < 2 || len(right) < 2 {
-		return nil, fmt.Errorf("need at least 2 parcels per hemisphere, got %d and %d", len(left), len(right))
+	if len(left)+len(right) < 3 {
+		return nil, fmt.Errorf("need at least 3 parcels, got %d and %d in the two hemispheres", len(left), len(right))
 	}
 	for _, c := range append(append([][3]float64(nil), left...), right...) {
 		for _, v := range c {

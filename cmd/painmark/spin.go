@@ -31,27 +31,9 @@ p-values). Regions are matched by name, never by position.`,
 			if err != nil {
 				return err
 			}
-			ct, err := table.Read(coords, nil)
-			if err != nil {
-				return err
-			}
 			mReg, err := maps.Column("region")
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
-			}
-			cReg, err := ct.Column("region")
-			if err != nil {
-				return fmt.Errorf("%s: %w", coords, err)
-			}
-			hemi, err := ct.Column("hemi")
-			if err != nil {
-				return fmt.Errorf("%s: %w", coords, err)
-			}
-			var xyz [3][]float64
-			for k, c := range []string{"x", "y", "z"} {
-				if xyz[k], err = ct.Floats(c); err != nil {
-					return fmt.Errorf("%s: %w", coords, err)
-				}
 			}
 			xs, err := maps.Floats(xCol)
 			if err != nil {
@@ -61,33 +43,15 @@ p-values). Regions are matched by name, never by position.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			row := map[string]int{}
-			for i, r := range mReg.Raw {
-				row[r] = i
+			left, right, order, unmatched, err := sphereParcels(coords, mReg.Raw)
+			if err != nil {
+				return err
 			}
-			// Parcels in the coordinate table's order, left hemisphere first.
-			var left, right [][3]float64
-			var order []int
-			for _, h := range []string{"lh", "rh"} {
-				for i, r := range cReg.Raw {
-					if hemi.Raw[i] != h {
-						continue
-					}
-					j, ok := row[r]
-					if !ok {
-						return fmt.Errorf("%s: no map values for region %q of %s", args[0], r, coords)
-					}
-					v := [3]float64{xyz[0][i], xyz[1][i], xyz[2][i]}
-					if h == "lh" {
-						left = append(left, v)
-					} else {
-						right = append(right, v)
-					}
-					order = append(order, j)
-				}
+			if len(unmatched) > 0 {
+				return fmt.Errorf("%s: no map values for region %q of %s (the spin needs the whole parcellation)", args[0], unmatched[0], coords)
 			}
 			if len(order) != len(mReg.Raw) {
-				return fmt.Errorf("%s has %d regions, %s %d with hemi lh/rh: the sets must be the same", args[0], len(mReg.Raw), coords, len(order))
+				return fmt.Errorf("%s has %d regions, %s %d of them with hemi lh/rh: the sets must be the same", args[0], len(mReg.Raw), coords, len(order))
 			}
 			x, y := make([]float64, len(order)), make([]float64, len(order))
 			for k, j := range order {
@@ -137,4 +101,74 @@ p-values). Regions are matched by name, never by position.`,
 		return nil
 	}
 	return cmd
+}
+
+// sphereParcels reads a table of parcels' sphere coordinates (columns region, hemi (lh/rh), x, y,
+// z, such as ENIGMA's fsaverage5 centroids) and returns those of the given regions, matched by
+// name: left then right hemisphere in the table's order, and order[k] = the index in regions of
+// the k-th. Regions without coordinates are left out of order and the table's regions not among
+// them are returned as unmatched (callers decide whether either is an error); a region listed
+// twice in the table is one.
+func sphereParcels(path string, regions []string) (left, right [][3]float64, order []int, unmatched []string, err error) {
+	ct, err := table.Read(path, nil)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	cReg, err := ct.Column("region")
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	hemi, err := ct.Column("hemi")
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var xyz [3][]float64
+	for k, c := range []string{"x", "y", "z"} {
+		if xyz[k], err = ct.Floats(c); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	index := map[string]int{}
+	for i, r := range regions {
+		index[r] = i
+	}
+	seen := map[string]bool{}
+	for _, h := range []string{"lh", "rh"} {
+		for i, r := range cReg.Raw {
+			if hemi.Raw[i] != h {
+				continue
+			}
+			if seen[r] {
+				return nil, nil, nil, nil, fmt.Errorf("%s: region %q is listed twice", path, r)
+			}
+			seen[r] = true
+			j, ok := index[r]
+			if !ok {
+				unmatched = append(unmatched, r)
+				continue
+			}
+			v := [3]float64{xyz[0][i], xyz[1][i], xyz[2][i]}
+			if h == "lh" {
+				left = append(left, v)
+			} else {
+				right = append(right, v)
+			}
+			order = append(order, j)
+		}
+	}
+	return left, right, order, unmatched, nil
+}
+
+// spinsByRegion turns spins of the parcels in sphereParcels' order into permutations of the
+// regions' own order: position order[k] takes the value of region order[perm[k]].
+func spinsByRegion(perms [][]int, order []int) [][]int {
+	out := make([][]int, len(perms))
+	for p, perm := range perms {
+		q := make([]int, len(order))
+		for k, j := range perm {
+			q[order[k]] = order[j]
+		}
+		out[p] = q
+	}
+	return out
 }
