@@ -2,18 +2,23 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/painmark/painmark/morph"
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
 func newMorphCmd() *cobra.Command {
-	var subjectsDir, parc, participants, group, caseLabel, out, reportFlag string
-	var enigma, covariates, interactions, subjects, features []string
+	var subjectsDir, parc, participants, group, caseLabel, coords, out, reportFlag string
+	var enigma, covariates, interactions, subjects, features, classes []string
+	var spins int
+	var seed uint64
 	cmd := &cobra.Command{
 		Use:   "morph",
 		Short: "Morphometric similarity networks and their case-control differences (Martins et al. 2022)",
@@ -146,6 +151,19 @@ report.`,
 				fmt.Fprintf(w, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s/case_control.tsv\n",
 					group, caseLabel, strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig, len(eff), out)
 				d.Numbers["cohen_d"] = ds
+				if len(classes) > 0 {
+					rows, records, err := classSummaries(classes, tb.Regions, ds, coords, spins, seed)
+					if err != nil {
+						return err
+					}
+					d.Numbers["class_summaries"] = records
+					header := []string{"classes", "class", "regions", "mean Cohen's d", "spin p"}
+					d.Section("Effects by cytoarchitectonic class and network").Table(
+						fmt.Sprintf("Mean Cohen's d over each class's regions (matched by name); spin p: two-sided, the class mean's deviation from the map's mean against %d nearest-parcel spins (none without --coords).", spins), header, rows)
+					for _, r := range rows {
+						fmt.Fprintf(w, "  %-28s %-12s %2s regions: mean d %s, spin p %s\n", r[0], r[1], r[2], r[3], r[4])
+					}
+				}
 				d.Section("Case-control differences in regional MS").Figure(report.Bars("Cohen's d per region", "Cohen's d (cases − controls)", tb.Regions, ds, 25),
 					fmt.Sprintf("OLS per region with %s; %d regions with FDR q < 0.05; the 25 largest effects.", strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig))
 			}
@@ -163,7 +181,69 @@ report.`,
 	f.StringVar(&caseLabel, "case", "1", "the group label of the cases")
 	f.StringSliceVar(&covariates, "covariates", nil, "covariate columns (e.g. Age,Sex,ICV)")
 	f.StringSliceVar(&interactions, "interactions", nil, "products of covariates (e.g. 'Age*Sex')")
+	f.StringSliceVar(&classes, "classes", nil, "summaries of the case-control effects by class: TABLE:COLUMN with a region column (e.g. dk68_economo_koskinas_class_mode.csv:economo_koskinas_class_mode; repeatable)")
+	f.StringVar(&coords, "coords", "", "sphere coordinates of the regions (region, hemi, x, y, z) for the class summaries' spin p")
+	f.IntVar(&spins, "spins", 1000, "spins for the class summaries' p")
+	f.Uint64Var(&seed, "seed", 1, "random seed of the spins")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	addReportFlag(cmd, &reportFlag)
 	return cmd
+}
+
+// classSummaries summarises a regional map by each TABLE:COLUMN class assignment (regions matched
+// by name), with a spin p when coordinates are given (nearest-parcel spins, the calibrated
+// matching in bench/spin's false-positive rates).
+func classSummaries(specs, regions []string, values []float64, coords string, spins int, seed uint64) ([][]string, []map[string]any, error) {
+	var perms [][]int
+	if coords != "" {
+		left, right, order, _, err := sphereParcels(coords, regions)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(order) != len(regions) {
+			return nil, nil, fmt.Errorf("%s: %d of the %d regions have sphere coordinates", coords, len(order), len(regions))
+		}
+		sp, err := stats.SpinPermutations(left, right, spins, seed, stats.SpinNearest)
+		if err != nil {
+			return nil, nil, err
+		}
+		perms = spinsByRegion(sp, order)
+	}
+	var rows [][]string
+	var records []map[string]any
+	for _, spec := range specs {
+		path, col, ok := strings.Cut(spec, ":")
+		if !ok {
+			return nil, nil, usageError{fmt.Errorf("--classes %q: want TABLE:COLUMN", spec)}
+		}
+		tb, err := table.Read(path, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		reg, err := tb.Column("region")
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		cls, err := tb.Column(col)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		classOf := map[string]string{}
+		for i, r := range reg.Raw {
+			classOf[r] = cls.Raw[i]
+		}
+		sum, err := morph.ClassSummary(regions, values, classOf, perms)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", spec, err)
+		}
+		for _, c := range sum {
+			p, pj := "-", any(nil) // no spins: no p (JSON null)
+			if !math.IsNaN(c.P) {
+				p, pj = fmt.Sprintf("%.3g", c.P), c.P
+			}
+			rows = append(rows, []string{col, c.Class, strconv.Itoa(c.Regions), fmt.Sprintf("%.3f", c.Mean), p})
+			records = append(records, map[string]any{"classes": spec, "class": c.Class, "regions": c.Regions, "mean": c.Mean, "spin_p": pj})
+		}
+	}
+	return rows, records, nil
 }
