@@ -72,9 +72,57 @@ type Association struct {
 	Ranked, Positive, Negative []string
 }
 
-// Associate runs the analysis of the map (values by region name) against the expression table.
-// Regions are matched by name, never by position.
-func Associate(e *Expression, mapRegions []string, mapValues []float64, o AssociationOptions) (*Association, error) {
+// Matched is a regional map and an expression table over the regions they share, matched by
+// name, never by position: the expression table's regions (in its order) that the map covers and
+// that have both expression and a map value.
+type Matched struct {
+	Regions []string
+	Map     []float64 // the map's values over Regions
+	Dropped []string  // regions of both left out: no expression, or no map value
+	e       *Expression
+	rows    []int // Regions' rows in the expression table
+}
+
+// Match matches the map (values by region name) to the expression table. Regions of the table
+// the map does not cover (e.g. the other hemisphere) are not analysed, and not reported.
+func Match(e *Expression, mapRegions []string, mapValues []float64) (*Matched, error) {
+	if len(mapRegions) != len(mapValues) {
+		return nil, fmt.Errorf("map: %d regions and %d values", len(mapRegions), len(mapValues))
+	}
+	value := map[string]float64{}
+	for i, r := range mapRegions {
+		if _, dup := value[r]; dup {
+			return nil, fmt.Errorf("map: region %q appears twice", r)
+		}
+		value[r] = mapValues[i]
+	}
+	m := &Matched{e: e}
+	p := len(e.Genes)
+	for i, r := range e.Regions {
+		v, ok := value[r]
+		if !ok {
+			continue
+		}
+		empty := true
+		for j := 0; j < p; j++ {
+			if !math.IsNaN(e.Values[i*p+j]) {
+				empty = false
+				break
+			}
+		}
+		if empty || math.IsNaN(v) {
+			m.Dropped = append(m.Dropped, r)
+			continue
+		}
+		m.rows = append(m.rows, i)
+		m.Regions = append(m.Regions, r)
+		m.Map = append(m.Map, v)
+	}
+	return m, nil
+}
+
+// Associate runs the analysis of the matched map against the expression table.
+func Associate(m *Matched, o AssociationOptions) (*Association, error) {
 	if o.Components <= 0 {
 		o.Components = 3
 	}
@@ -84,41 +132,14 @@ func Associate(e *Expression, mapRegions []string, mapValues []float64, o Associ
 	if o.ZThreshold == 0 {
 		o.ZThreshold = 3
 	}
-	value := map[string]float64{}
-	for i, r := range mapRegions {
-		if _, dup := value[r]; dup {
-			return nil, fmt.Errorf("map: region %q appears twice", r)
-		}
-		value[r] = mapValues[i]
-	}
-	a := &Association{}
+	e, rows := m.e, m.rows
 	p := len(e.Genes)
-	var rows []int
-	for i, r := range e.Regions {
-		v, ok := value[r]
-		empty := true
-		for j := 0; j < p; j++ {
-			if !math.IsNaN(e.Values[i*p+j]) {
-				empty = false
-				break
-			}
-		}
-		if !ok {
-			continue // a region of the expression table the map does not cover (e.g. the other hemisphere)
-		}
-		if empty || math.IsNaN(v) {
-			a.Dropped = append(a.Dropped, r)
-			continue
-		}
-		rows = append(rows, i)
-		a.Regions = append(a.Regions, r)
-		a.Map = append(a.Map, v)
-	}
+	a := &Association{Regions: m.Regions, Dropped: m.Dropped}
 	n := len(rows)
 	if n < o.Components+2 {
 		return nil, fmt.Errorf("only %d regions are both in the map and in the expression table with data (dropped: %v)", n, a.Dropped)
 	}
-	a.Map = zscore(a.Map)
+	a.Map = zscore(m.Map)
 	if a.Map == nil {
 		return nil, fmt.Errorf("the map is constant over the %d analysed regions", n)
 	}

@@ -36,7 +36,7 @@ func TestAssociateEqualsGoldenSIMPLS(t *testing.T) {
 	for i, j := 0, len(lr)-1; i < j; i, j = i+1, j-1 {
 		lr[i], lr[j], lv[i], lv[j] = lr[j], lr[i], lv[j], lv[i]
 	}
-	a, err := Associate(e, lr, lv, AssociationOptions{Components: 3, Bootstraps: 50, Seed: 1, Nulls: shuffles(34, 100)})
+	a, err := associate(e, lr, lv, AssociationOptions{Components: 3, Bootstraps: 50, Seed: 1, Nulls: shuffles(34, 100)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +54,26 @@ func TestAssociateEqualsGoldenSIMPLS(t *testing.T) {
 		t.Fatalf("PVar %v, %d ranked genes", a.PVar, len(a.Ranked))
 	}
 	// The whole map: right-hemisphere regions without expression rows are dropped, not misplaced.
-	all, err := Associate(e, names.Raw, d, AssociationOptions{Components: 2, Bootstraps: 20, Seed: 1})
+	all, err := associate(e, names.Raw, d, AssociationOptions{Components: 2, Bootstraps: 20, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(all.Dropped) != "[R_frontalpole R_temporalpole]" || len(all.Regions) != 66 {
 		t.Errorf("whole map: %d regions, dropped %v", len(all.Regions), all.Dropped)
 	}
-	if _, err := Associate(e, []string{"L_bankssts", "L_bankssts"}, []float64{1, 2}, AssociationOptions{}); err == nil {
+	if _, err := Match(e, []string{"L_bankssts", "L_bankssts"}, []float64{1, 2}); err == nil {
 		t.Error("a map with a repeated region was accepted")
 	}
 	t.Logf("weights within %.2g of Octave; PLS1-3 cumulative variance p %v; %d PLS+ and %d PLS- genes at |Z| > 3", dw, a.PVar, len(a.Positive), len(a.Negative))
+}
+
+// associate matches the map and runs the association.
+func associate(e *Expression, regions []string, values []float64, o AssociationOptions) (*Association, error) {
+	m, err := Match(e, regions, values)
+	if err != nil {
+		return nil, err
+	}
+	return Associate(m, o)
 }
 
 func shuffles(n, k int) [][]int {

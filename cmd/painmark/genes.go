@@ -80,16 +80,12 @@ one-sided Fisher exact tests against the analysed genes and by median rank.`,
 				}
 				geneSets = append(geneSets, s...)
 			}
-			o := genes.AssociationOptions{Components: components, Bootstraps: boots, Seed: seed, ZThreshold: z}
-			// The analysed regions are known only after matching; a first pass without nulls
-			// gives them (cheap next to the bootstrap), then the nulls are built over them.
-			probe := o
-			probe.Bootstraps = 2
-			first, err := genes.Associate(expr, keepR, keepV, probe)
+			matched, err := genes.Match(expr, keepR, keepV)
 			if err != nil {
-				return fmt.Errorf("%s, %s: %w", args[0], args[1], err)
+				return fmt.Errorf("%s: %w", args[1], err)
 			}
-			n := len(first.Regions)
+			o := genes.AssociationOptions{Components: components, Bootstraps: boots, Seed: seed, ZThreshold: z}
+			n := len(matched.Regions)
 			switch null {
 			case "none":
 			case "shuffle":
@@ -100,7 +96,7 @@ one-sided Fisher exact tests against the analysed genes and by median rank.`,
 				if coords == "" {
 					return usageError{fmt.Errorf("--null spin needs --coords (sphere coordinates of the parcels)")}
 				}
-				left, right, order, _, err := sphereParcels(coords, first.Regions)
+				left, right, order, _, err := sphereParcels(coords, matched.Regions)
 				if err != nil {
 					return err
 				}
@@ -115,9 +111,9 @@ one-sided Fisher exact tests against the analysed genes and by median rank.`,
 			default:
 				return usageError{fmt.Errorf("--null %q: none, shuffle or spin", null)}
 			}
-			a, err := genes.Associate(expr, keepR, keepV, o)
+			a, err := genes.Associate(matched, o)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s, %s: %w", args[0], args[1], err)
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d regions x %d genes (dropped regions: %d %v)\n", len(a.Regions), len(a.Genes), len(a.Dropped), a.Dropped)
