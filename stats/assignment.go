@@ -19,6 +19,11 @@ func LinearSumAssignment(cost []float64, n int) ([]int, error) {
 			return nil, fmt.Errorf("assignment: the cost matrix has a non-finite entry")
 		}
 	}
+	return assign(cost, n), nil
+}
+
+// assign is LinearSumAssignment on a cost matrix known to be finite.
+func assign(cost []float64, n int) []int {
 	// 1-based arrays with a virtual column 0 (the classic formulation): u, v are the row and
 	// column potentials, match[j] the row assigned to column j.
 	u, v := make([]float64, n+1), make([]float64, n+1)
@@ -68,5 +73,5 @@ func LinearSumAssignment(cost []float64, n int) ([]int, error) {
 	for j := 1; j <= n; j++ {
 		col[match[j]-1] = j - 1
 	}
-	return col, nil
+	return col
 }

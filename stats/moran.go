@@ -78,14 +78,15 @@ func InverseDistanceWeights(coords [][3]float64) []float64 {
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			if i != j {
-				w[i*n+j] = 1 / dist(coords[i], coords[j])
+				w[i*n+j] = 1 / euclidean(coords[i], coords[j])
 			}
 		}
 	}
 	return w
 }
 
-func dist(a, b [3]float64) float64 {
+// euclidean is the distance between two points.
+func euclidean(a, b [3]float64) float64 {
 	dx, dy, dz := a[0]-b[0], a[1]-b[1], a[2]-b[2]
 	return math.Sqrt(dx*dx + dy*dy + dz*dz)
 }

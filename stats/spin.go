@@ -96,8 +96,7 @@ func distances(coord, rot [][3]float64) []float64 {
 	dist := make([]float64, n*len(rot))
 	for i := range coord {
 		for j := range rot {
-			dx, dy, dz := coord[i][0]-rot[j][0], coord[i][1]-rot[j][1], coord[i][2]-rot[j][2]
-			dist[i*len(rot)+j] = math.Sqrt(dx*dx + dy*dy + dz*dz)
+			dist[i*len(rot)+j] = euclidean(coord[i], rot[j])
 		}
 	}
 	return dist
@@ -107,11 +106,8 @@ func distances(coord, rot [][3]float64) []float64 {
 func match(m SpinMethod, coord, rot [][3]float64) []int {
 	switch m {
 	case SpinHungarian:
-		perm, err := LinearSumAssignment(distances(coord, rot), len(coord))
-		if err != nil {
-			panic(err) // finite coordinates give finite distances; checked by the callers
-		}
-		return perm
+		// Distances between finite coordinates are finite (checkSpin checks them).
+		return assign(distances(coord, rot), len(coord))
 	case SpinNearest:
 		n := len(coord)
 		dist := distances(coord, rot)
@@ -170,7 +166,36 @@ func vasaMatch(coord, rot [][3]float64) []int {
 // SpinPermutation applies a rotation to the left and right hemispheres' sphere coordinates and
 // returns the reassignment of all parcels by the method (left first, right indices offset by the
 // left count; 0-based) and whether it is the identity (which the references reject).
-func SpinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) ([]int, bool) {
+func SpinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) ([]int, bool, error) {
+	if err := checkSpin(left, right, method); err != nil {
+		return nil, false, err
+	}
+	perm, identity := spinPermutation(left, right, rot, method)
+	return perm, identity, nil
+}
+
+// checkSpin checks a method and the parcels' coordinates (finite, at least 3 parcels).
+func checkSpin(left, right [][3]float64, method SpinMethod) error {
+	if err := method.check(); err != nil {
+		return err
+	}
+	if len(left)+len(right) < 3 {
+		return fmt.Errorf("need at least 3 parcels, got %d and %d in the two hemispheres", len(left), len(right))
+	}
+	for _, h := range [][][3]float64{left, right} {
+		for _, c := range h {
+			for _, v := range c {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("a sphere coordinate is not finite: %v", c)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// spinPermutation is SpinPermutation on checked parcels.
+func spinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) ([]int, bool) {
 	rotate := func(c [][3]float64, t [3][3]float64) [][3]float64 {
 		out := make([][3]float64, len(c))
 		for i, v := range c {
@@ -201,18 +226,8 @@ func SpinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) 
 // matrix comes from PCG(seed, k), so the set does not depend on the number of workers, and the
 // methods see the same rotations.
 func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinMethod) ([][]int, error) {
-	if err := method.check(); err != nil {
+	if err := checkSpin(left, right, method); err != nil {
 		return nil, err
-	}
-	if len(left)+len(right) < 3 {
-		return nil, fmt.Errorf("need at least 3 parcels, got %d and %d in the two hemispheres", len(left), len(right))
-	}
-	for _, c := range append(append([][3]float64(nil), left...), right...) {
-		for _, v := range c {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("a sphere coordinate is not finite: %v", c)
-			}
-		}
 	}
 	seen := map[string]bool{}
 	var out [][]int
@@ -236,7 +251,7 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinM
 					a[i][j] = rng.NormFloat64()
 				}
 			}
-			draws[b].perm, draws[b].identity = SpinPermutation(left, right, RotationFromNormal(a), method)
+			draws[b].perm, draws[b].identity = spinPermutation(left, right, RotationFromNormal(a), method)
 		})
 		for _, d := range draws {
 			if len(out) == n {

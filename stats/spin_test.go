@@ -108,7 +108,10 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 					dRot = math.Max(dRot, math.Max(math.Abs(rot.TL[i][j]-tl[k][i][j]), math.Abs(rot.TR[i][j]-tr[k][i][j])))
 				}
 			}
-			perm, identity := SpinPermutation(left, right, rot, SpinVasa)
+			perm, identity, err := SpinPermutation(left, right, rot, SpinVasa)
+			if err != nil {
+				t.Fatal(err)
+			}
 			col, err := want.Floats(fmt.Sprintf("r%d", k+1))
 			if err != nil {
 				t.Fatal(err)
@@ -129,8 +132,12 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 	}
 	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	a, _, _, accepted := goldenRotations(t, "dk68_rejected_draws.csv")
-	if _, identity := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0]), SpinVasa); !identity || accepted[0] {
-		t.Error("the draw the reference rejected does not map to the identity")
+	if _, identity, err := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0]), SpinVasa); err != nil || !identity || accepted[0] {
+		t.Errorf("the draw the reference rejected does not map to the identity (%v)", err)
+	}
+	bad := append([][3]float64{{math.NaN(), 0, 1}}, coords[1:34]...)
+	if _, _, err := SpinPermutation(bad, coords[34:], RotationFromNormal(a[0]), SpinHungarian); err == nil {
+		t.Error("a non-finite sphere coordinate was accepted")
 	}
 }
 
@@ -350,7 +357,10 @@ func TestSpinFalsePositiveRates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rates := SpinFalsePositiveRates(maps, map[SpinMethod][][]int{SpinNearest: perms}, 0.05)
+	rates, err := SpinFalsePositiveRates(maps, map[SpinMethod][][]int{SpinNearest: perms}, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rates) != 2 || rates[0].Method != "spin, nearest" {
 		t.Fatalf("rates %+v", rates)
 	}
@@ -366,7 +376,7 @@ func TestSpinFalsePositiveRates(t *testing.T) {
 func nearestTo(c [][3]float64, i int) int {
 	best, bd := -1, math.Inf(1)
 	for j := range c {
-		if d := dist(c[i], c[j]); j != i && d < bd {
+		if d := euclidean(c[i], c[j]); j != i && d < bd {
 			best, bd = j, d
 		}
 	}
@@ -376,7 +386,7 @@ func nearestTo(c [][3]float64, i int) int {
 func farthestFrom(c [][3]float64, i int) int {
 	best, bd := -1, -1.0
 	for j := range c {
-		if d := dist(c[i], c[j]); d > bd {
+		if d := euclidean(c[i], c[j]); d > bd {
 			best, bd = j, d
 		}
 	}
@@ -434,4 +444,32 @@ func TestMoranSurrogates(t *testing.T) {
 		t.Errorf("Moran spectral randomization: false-positive rate %.3f on smooth maps", rate.Rate)
 	}
 	t.Logf("Moran singleton: false-positive rate %.3f over %d pairs", rate.Rate, rate.Pairs)
+}
+
+// PearsonTestP is scipy.stats.pearsonr's two-sided p on the same data (the parametric test the
+// calibration sets beside the spatial nulls). Skipped unless PAINMARK_PYTHON is set.
+func TestLivePearsonTestPEqualsScipy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	var xs, ys [][]float64
+	for _, n := range []int{5, 34, 68, 360} {
+		x, y := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+			y[i] = 0.3*x[i] + rng.NormFloat64()
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	var script strings.Builder
+	script.WriteString("import json\nfrom scipy import stats\nout = []\n")
+	for k := range xs {
+		fmt.Fprintf(&script, "out.append(float(stats.pearsonr(%s, %s)[1]))\n", testdata.PyList(xs[k]), testdata.PyList(ys[k]))
+	}
+	script.WriteString("print(json.dumps(out))\n")
+	want := testdata.PythonFloats(t, script.String())
+	for k := range xs {
+		got := PearsonTestP(Pearson(xs[k], ys[k]), len(xs[k]))
+		if math.Abs(got-want[k]) > math.Max(1e-12, 1e-9*want[k]) {
+			t.Errorf("n = %d: p %.15g, scipy %.15g", len(xs[k]), got, want[k])
+		}
+	}
 }

@@ -93,42 +93,37 @@ type SpinFalsePositives struct {
 
 // SpinFalsePositiveRates tests the Pearson correlation of each pair (maps[2k], maps[2k+1]) of
 // independent maps against the nulls of each method (x spun, neuromaps' two-sided p =
-// (1 + #|r_null| ≥ |r|)/(1 + n)) and against the parametric t test, and returns the share of
-// pairs with p < alpha per method: a calibrated null gives about alpha; the parametric test,
+// (1 + #|r_null| ≥ |r|)/(1 + n), PermAbs) and against the parametric t test, and returns the share
+// of pairs with p < alpha per method: a calibrated null gives about alpha; the parametric test,
 // blind to spatial autocorrelation, gives more.
-func SpinFalsePositiveRates(maps [][]float64, nulls map[SpinMethod][][]int, alpha float64) []SpinFalsePositives {
-	pairs := len(maps) / 2
-	methods := append([]SpinMethod(nil), SpinMethods...)
+func SpinFalsePositiveRates(maps [][]float64, nulls map[SpinMethod][][]int, alpha float64) ([]SpinFalsePositives, error) {
 	var out []SpinFalsePositives
-	for _, m := range methods {
+	for _, m := range SpinMethods {
 		perms, ok := nulls[m]
 		if !ok {
 			continue
 		}
-		hits := make([]bool, pairs)
-		parallel.For(pairs, func(k int) {
-			x, y := maps[2*k], maps[2*k+1]
-			r := Pearson(x, y)
-			px := make([]float64, len(x))
-			count := 0
-			for _, perm := range perms {
+		r, err := falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
+			spun := make([][]float64, len(perms))
+			for p, perm := range perms {
+				spun[p] = make([]float64, len(x))
 				for i, j := range perm {
-					px[i] = x[j]
-				}
-				if math.Abs(Pearson(px, y)) >= math.Abs(r) {
-					count++
+					spun[p][i] = x[j]
 				}
 			}
-			hits[k] = float64(1+count)/float64(1+len(perms)) < alpha
+			return spun, nil
 		})
-		out = append(out, SpinFalsePositives{Method: "spin, " + string(m), Pairs: pairs, Rate: share(hits)})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, SpinFalsePositives{Method: "spin, " + string(m), Pairs: len(maps) / 2, Rate: r})
 	}
-	hits := make([]bool, pairs)
+	hits := make([]bool, len(maps)/2)
 	for k := range hits {
 		x, y := maps[2*k], maps[2*k+1]
 		hits[k] = PearsonTestP(Pearson(x, y), len(x)) < alpha
 	}
-	return append(out, SpinFalsePositives{Method: "parametric (t test of r)", Pairs: pairs, Rate: share(hits)})
+	return append(out, SpinFalsePositives{Method: "parametric (t test of r)", Pairs: len(hits), Rate: share(hits)}), nil
 }
 
 // MoranFalsePositiveRate is SpinFalsePositiveRates for Moran spectral randomization: x of each
@@ -143,36 +138,51 @@ func MoranFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogat
 		}
 		mems = append(mems, m)
 	}
+	r, err := falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
+		sl, err := mems[0].Surrogates(x[:len(left)], surrogates, procedure, uint64(2*k))
+		if err != nil {
+			return nil, err
+		}
+		sr, err := mems[1].Surrogates(x[len(left):], surrogates, procedure, uint64(2*k+1))
+		if err != nil {
+			return nil, err
+		}
+		for s := range sl {
+			sl[s] = append(sl[s], sr[s]...)
+		}
+		return sl, nil
+	})
+	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: len(maps) / 2, Rate: r}, err
+}
+
+// falsePositiveRate is the share of pairs (maps[2k], maps[2k+1]) whose Pearson r has a two-sided
+// null p (PermAbs) below alpha, the null maps of x for pair k coming from nullMaps. Pairs run in
+// parallel.
+func falsePositiveRate(maps [][]float64, alpha float64, nullMaps func(k int, x []float64) ([][]float64, error)) (float64, error) {
 	pairs := len(maps) / 2
 	hits := make([]bool, pairs)
 	errs := make([]error, pairs)
 	parallel.For(pairs, func(k int) {
 		x, y := maps[2*k], maps[2*k+1]
-		r := Pearson(x, y)
-		sl, err := mems[0].Surrogates(x[:len(left)], surrogates, procedure, uint64(2*k))
+		nm, err := nullMaps(k, x)
 		if err != nil {
 			errs[k] = err
 			return
 		}
-		sr, err := mems[1].Surrogates(x[len(left):], surrogates, procedure, uint64(2*k+1))
-		if err != nil {
-			errs[k] = err
-			return
+		null := make([]float64, len(nm))
+		for s, m := range nm {
+			null[s] = Pearson(m, y)
 		}
-		count := 0
-		for s := range sl {
-			if math.Abs(Pearson(append(append([]float64(nil), sl[s]...), sr[s]...), y)) >= math.Abs(r) {
-				count++
-			}
-		}
-		hits[k] = float64(1+count)/float64(1+surrogates) < alpha
+		p, err := PermutationP(Pearson(x, y), null, PermAbs, true)
+		errs[k] = err
+		hits[k] = p < alpha
 	})
 	for _, err := range errs {
 		if err != nil {
-			return SpinFalsePositives{}, err
+			return 0, err
 		}
 	}
-	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: pairs, Rate: share(hits)}, nil
+	return share(hits), nil
 }
 
 func share(hits []bool) float64 {

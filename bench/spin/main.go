@@ -86,7 +86,8 @@ func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
 			must(err)
 			maps, err := stats.SmoothRandomMaps(left, right, length, 2*pairs, 11)
 			must(err)
-			rates := stats.SpinFalsePositiveRates(maps, nulls, 0.05)
+			rates, err := stats.SpinFalsePositiveRates(maps, nulls, 0.05)
+			must(err)
 			for _, proc := range []string{"singleton", "pair"} {
 				start := time.Now()
 				r, err := stats.MoranFalsePositiveRate(maps, left, right, spins, proc, 0.05)
