@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/painmark/painmark/stats"
 )
 
 // ClassMean is a regional map summarised over one class of regions (a von Economo-Koskinas
@@ -34,10 +36,6 @@ func ClassSummary(regions []string, values []float64, classOf map[string]string,
 	if len(members) == 0 {
 		return nil, fmt.Errorf("class summary: no region of the map has a class (names such as %q)", regions[0])
 	}
-	var all float64
-	for _, v := range values {
-		all += v / float64(len(values))
-	}
 	mean := func(v []float64, idx []int) float64 {
 		var s float64
 		for _, i := range idx {
@@ -45,32 +43,42 @@ func ClassSummary(regions []string, values []float64, classOf map[string]string,
 		}
 		return s / float64(len(idx))
 	}
-	var out []ClassMean
-	for c, idx := range members {
-		cm := ClassMean{Class: c, Regions: len(idx), Mean: mean(values, idx), P: math.NaN()}
-		if len(perms) > 0 {
-			obs := math.Abs(cm.Mean - all)
-			spun := make([]float64, len(values))
-			count := 0
-			for k, perm := range perms {
-				if len(perm) != len(values) {
-					return nil, fmt.Errorf("class summary: permutation %d has %d entries for %d regions", k, len(perm), len(values))
-				}
-				for i, j := range perm {
-					spun[i] = values[j]
-				}
-				var spunAll float64
-				for _, v := range spun {
-					spunAll += v / float64(len(spun))
-				}
-				if math.Abs(mean(spun, idx)-spunAll) >= obs {
-					count++
-				}
-			}
-			cm.P = float64(1+count) / float64(1+len(perms))
-		}
-		out = append(out, cm)
+	all := make([]int, len(values))
+	for i := range all {
+		all[i] = i
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Class < out[b].Class })
+	classes := make([]string, 0, len(members))
+	for c := range members {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	// Each permutation's spun map and its mean serve every class.
+	nulls := make([][]float64, len(classes))
+	spun := make([]float64, len(values))
+	for k, perm := range perms {
+		if len(perm) != len(values) {
+			return nil, fmt.Errorf("class summary: permutation %d has %d entries for %d regions", k, len(perm), len(values))
+		}
+		for i, j := range perm {
+			spun[i] = values[j]
+		}
+		centre := mean(spun, all)
+		for c, name := range classes {
+			nulls[c] = append(nulls[c], mean(spun, members[name])-centre)
+		}
+	}
+	centre := mean(values, all)
+	out := make([]ClassMean, len(classes))
+	for c, name := range classes {
+		m := mean(values, members[name])
+		out[c] = ClassMean{Class: name, Regions: len(members[name]), Mean: m, P: math.NaN()}
+		if len(perms) > 0 {
+			p, err := stats.PermutationP(m-centre, nulls[c], stats.PermAbs, true)
+			if err != nil {
+				return nil, fmt.Errorf("class summary, class %s: %w", name, err)
+			}
+			out[c].P = p
+		}
+	}
 	return out, nil
 }
