@@ -158,8 +158,8 @@ func TestDecoderOnSimulatedParticipants(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range gr.lambda {
-		if k := gr.components(fa, i); k != gr.counts[i] {
-			t.Errorf("penalty %d (%.6g) selects %d components on all bins, not %d", i, gr.lambda[i], k, gr.counts[i])
+		if k, want := gr.components(fa, i), len(gr.lambda)-i; k != want {
+			t.Errorf("penalty %d (%.6g) selects %d components on all bins, not %d", i, gr.lambda[i], k, want)
 		}
 	}
 	t.Logf("DEIPP selection: nested r = %.3f, components %v", deipp.R, deipp.Components)

@@ -231,9 +231,7 @@ func (f *kernelFit) edgeWeights(x learn.Matrix, k int) ([]float64, float64) {
 // components first, so that ties go to the candidate MATLAB's max would return).
 type grid struct {
 	o      Options
-	lambda []float64
-	// Counts on the bins the penalties were fixed on (SelectDEIPP: len(lambda) − i).
-	counts []int
+	lambda []float64 // penalty i selects len(lambda) − i components on the bins it was fixed on
 }
 
 // newGrid builds the grid for training on the bins idx. For SelectDEIPP these are DEIPP's
@@ -253,7 +251,6 @@ func (g *gram) newGrid(y []float64, idx []int, o Options) (*grid, error) {
 	// DEIPP's param = n−2, …, 1 components: every count below the full path's n−1.
 	for m := min(len(f.strength)-1, o.maxComponents()); m >= 1; m-- {
 		gr.lambda = append(gr.lambda, f.strength[m]+eps)
-		gr.counts = append(gr.counts, m)
 	}
 	if len(gr.lambda) == 0 {
 		return nil, fmt.Errorf("%d training bins leave no lasso penalty to choose", len(idx))

@@ -187,15 +187,20 @@ func newDecodeTrainCmd() *cobra.Command {
 	return cmd
 }
 
-// addDecodeSections lays out the decoding report: scales, predicted and rated pain over time,
-// scatter at the bin and session scales, and region importance.
-func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run, res *decode.NestedResult, scales []decode.Scale, imp []float64, regions []string, model *decode.Model) {
-	sec := d.Section("Performance at each time scale")
+// scalesTable is the table of r and median-split AUC at every time scale.
+func scalesTable(sec *report.Section, caption string, scales []decode.Scale) {
 	var rows [][]string
 	for _, s := range scales {
 		rows = append(rows, []string{s.Name, strconv.Itoa(s.N), fmt.Sprintf("%.3f", s.R), fmt.Sprintf("%.3f", s.AUC)})
 	}
-	sec.Table("Nested leave-one-session-out, pooled over held-out sessions", []string{"scale", "n", "r", "AUC (median split)"}, rows)
+	sec.Table(caption, []string{"scale", "n", "r", "AUC (median split)"}, rows)
+}
+
+// addDecodeSections lays out the decoding report: scales, predicted and rated pain over time,
+// scatter at the bin and session scales, and region importance.
+func addDecodeSections(d *report.Document, data *decode.Data, runs []decode.Run, res *decode.NestedResult, scales []decode.Scale, imp []float64, regions []string, model *decode.Model) {
+	sec := d.Section("Performance at each time scale")
+	scalesTable(sec, "Nested leave-one-session-out, pooled over held-out sessions", scales)
 	for _, s := range scales {
 		if s.Name == "bin" || s.Name == "session" {
 			sec.Figure(report.Scatter("Predicted vs rated pain ("+s.Name+")", "rated pain", "predicted pain", s.Truth, s.Pred),
@@ -517,11 +522,7 @@ scales, with DEIPP's hierarchical bootstrap of the bin-level r and AUC.`,
 			delete(res, "software_version")
 			rep.Numbers["results"] = res
 			sec := rep.Section("Performance at each time scale")
-			var trows [][]string
-			for _, s := range scales {
-				trows = append(trows, []string{s.Name, strconv.Itoa(s.N), fmt.Sprintf("%.3f", s.R), fmt.Sprintf("%.3f", s.AUC)})
-			}
-			sec.Table("The decoder on these runs", []string{"scale", "n", "r", "AUC (median split)"}, trows)
+			scalesTable(sec, "The decoder on these runs", scales)
 			sec.Figure(report.Scatter("Predicted vs rated pain (bins)", "rated pain", "predicted pain", d.Y, pred), "Each point a bin; line: least squares with 95% band.")
 			return writeReport(w, rep, reportPath(reportFlag, out))
 		},
