@@ -129,7 +129,7 @@ type xmlFile struct {
 			TransformedSpace string `xml:"TransformedSpace"`
 			Matrix           string `xml:"MatrixData"`
 		} `xml:"CoordinateSystemTransformMatrix"`
-		Data  string `xml:"Data"`
+		Data  string     `xml:"Data"`
 		Attrs []xml.Attr `xml:",any,attr"`
 	} `xml:"DataArray"`
 }
