@@ -155,6 +155,24 @@ func MoranFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogat
 	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: len(maps) / 2, Rate: r}, err
 }
 
+// SurfaceFalsePositiveRate is SpinFalsePositiveRates for a vertex-level null (Baum or
+// Cornblath): x of each pair is replaced by its null maps under the spins; parcels a null leaves
+// empty are left out of that null's correlation (neuromaps' nan_policy="omit").
+func SurfaceFalsePositiveRate(maps [][]float64, spins []SurfaceSpin, null SurfaceNull, alpha float64) (SpinFalsePositives, error) {
+	r, err := falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
+		out := make([][]float64, len(spins))
+		for s, spin := range spins {
+			m, err := null.Apply(spin, x)
+			if err != nil {
+				return nil, err
+			}
+			out[s] = m
+		}
+		return out, nil
+	})
+	return SpinFalsePositives{Method: "spin, " + string(null) + " (vertices)", Pairs: len(maps) / 2, Rate: r}, err
+}
+
 // falsePositiveRate is the share of pairs (maps[2k], maps[2k+1]) whose Pearson r has a two-sided
 // null p (PermAbs) below alpha, the null maps of x for pair k coming from nullMaps. Pairs run in
 // parallel.
@@ -171,7 +189,7 @@ func falsePositiveRate(maps [][]float64, alpha float64, nullMaps func(k int, x [
 		}
 		null := make([]float64, len(nm))
 		for s, m := range nm {
-			null[s] = Pearson(m, y)
+			null[s] = PearsonComplete(m, y)
 		}
 		p, err := PermutationP(Pearson(x, y), null, PermAbs, true)
 		errs[k] = err
@@ -183,6 +201,26 @@ func falsePositiveRate(maps [][]float64, alpha float64, nullMaps func(k int, x [
 		}
 	}
 	return share(hits), nil
+}
+
+// PearsonComplete is the Pearson correlation over the positions where neither x nor y is NaN.
+func PearsonComplete(x, y []float64) float64 {
+	var cx, cy []float64
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			if cx == nil { // first gap: copy the complete prefix
+				cx, cy = append([]float64{}, x[:i]...), append([]float64{}, y[:i]...)
+			}
+			continue
+		}
+		if cx != nil {
+			cx, cy = append(cx, x[i]), append(cy, y[i])
+		}
+	}
+	if cx == nil {
+		return Pearson(x, y)
+	}
+	return Pearson(cx, cy)
 }
 
 func share(hits []bool) float64 {

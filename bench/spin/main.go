@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -61,14 +62,16 @@ func main() {
 	})
 	fmt.Printf("%-52s %8.3f s  reference ~24 s (Spearman)\n", "painmark perm_sphere_p, 10,000 permutations", secs)
 	if *pairs > 0 {
-		calibrate(map[string][][3]float64{"DK-68": dk, "HCP-MMP 360": hcp}, *pairs, *spins, *lengths)
+		surface := readDKSurface(*shared)
+		calibrate(map[string][][3]float64{"DK-68": dk, "HCP-MMP 360": hcp}, surface, *pairs, *spins, *lengths)
 	}
 }
 
 // calibrate prints the false-positive rate at alpha = 0.05 of each spin method (and of the
 // parametric test) over pairs of independent spatially smooth random maps: no peer measures this;
 // a calibrated null stays within 0.03-0.07.
-func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
+// DK-68 is also tested with the vertex-level nulls (Baum, Cornblath) on the fsaverage5 spheres.
+func calibrate(sets map[string][][3]float64, surface *stats.SphereParcellation, pairs, spins int, lengths string) {
 	fmt.Printf("\nfalse-positive rate at alpha = 0.05, %d pairs of independent smooth random maps, %d spins per method (two-sided spin p, x spun)\n", pairs, spins)
 	for _, name := range []string{"DK-68", "HCP-MMP 360"} {
 		c := sets[name]
@@ -81,6 +84,14 @@ func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
 			nulls[m] = perms
 			fmt.Printf("  %-12s %-10s %d spins in %.2f s\n", name, m, spins, time.Since(start).Seconds())
 		}
+		var surfaceSpins []stats.SurfaceSpin
+		if name == "DK-68" {
+			start := time.Now()
+			var err error
+			surfaceSpins, err = stats.SurfaceSpins(*surface, spins, 7)
+			must(err)
+			fmt.Printf("  %-12s %-10s %d vertex spins (fsaverage5, 20,484 vertices) in %.2f s\n", name, "baum/cornblath", spins, time.Since(start).Seconds())
+		}
 		for _, ls := range strings.Split(lengths, ",") {
 			length, err := strconv.ParseFloat(ls, 64)
 			must(err)
@@ -88,6 +99,14 @@ func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
 			must(err)
 			rates, err := stats.SpinFalsePositiveRates(maps, nulls, 0.05)
 			must(err)
+			for _, null := range []stats.SurfaceNull{stats.NullBaum, stats.NullCornblath} {
+				if surfaceSpins == nil {
+					continue
+				}
+				r, err := stats.SurfaceFalsePositiveRate(maps, surfaceSpins, null, 0.05)
+				must(err)
+				rates = append(rates, r)
+			}
 			for _, proc := range []string{"singleton", "pair"} {
 				start := time.Now()
 				r, err := stats.MoranFalsePositiveRate(maps, left, right, spins, proc, 0.05)
@@ -100,6 +119,20 @@ func calibrate(sets map[string][][3]float64, pairs, spins int, lengths string) {
 			}
 		}
 	}
+}
+
+// readDKSurface reads ENIGMA's fsaverage5 spheres and aparc annotations with the parcels in the
+// centroid table's order (the order of the random maps).
+func readDKSurface(shared string) *stats.SphereParcellation {
+	tb, err := table.Read(shared+"/enigma/derived/dk68_fsa5_sphere_centroids.csv", nil)
+	must(err)
+	reg, err := tb.Column("region")
+	must(err)
+	p, err := atlas.ReadSphereParcellation(atlas.SphereParcellationFiles{
+		SphereLeft: shared + "/enigma/surfaces/fsa5_sphere_lh.gii", SphereRight: shared + "/enigma/surfaces/fsa5_sphere_rh.gii",
+		AnnotLeft: shared + "/enigma/annot/fsa5_lh_aparc.annot", AnnotRight: shared + "/enigma/annot/fsa5_rh_aparc.annot"}, reg.Raw)
+	must(err)
+	return p
 }
 
 func readCSVCoords(path string) [][3]float64 {

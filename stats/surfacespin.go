@@ -1,0 +1,229 @@
+package stats
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/painmark/painmark/internal/kdtree"
+	"github.com/painmark/painmark/internal/parallel"
+)
+
+// Vertex-level spin nulls for parcellated maps, as neuromaps defines them (Markello & Misic
+// 2021): the sphere mesh's vertices are rotated (the same rotations as SpinPermutations, the right
+// hemisphere mirrored), every original vertex takes the nearest rotated vertex (neuromaps'
+// gen_spinsamples method "original": cKDTree(coords @ rot).query(coords)), and the parcels are
+// rebuilt from the rotated vertices:
+//   - Baum et al. (2020): each parcel takes the value of the parcel most of its rotated vertices
+//     come from (the mode of their labels, medial wall left out; ties to the earlier parcel, as
+//     scipy.stats.mode takes the smallest label; none: no value);
+//   - Cornblath et al. (2020): the parcel values are painted on the vertices (medial wall empty),
+//     rotated, and averaged again over each parcel's vertices, ignoring empty ones.
+
+// SphereParcellation is a parcellation on the vertices of both hemispheres' sphere meshes
+// (e.g. FreeSurfer's ?h.sphere with ?h.aparc.annot): the vertices' sphere coordinates and, per
+// vertex, its parcel's index in [0, Parcels) or -1 for the medial wall and unlabelled vertices.
+type SphereParcellation struct {
+	Left, Right             [][3]float64
+	LabelsLeft, LabelsRight []int
+	Parcels                 int
+}
+
+func (p *SphereParcellation) check() error {
+	if len(p.Left) != len(p.LabelsLeft) || len(p.Right) != len(p.LabelsRight) {
+		return fmt.Errorf("sphere parcellation: %d and %d vertices but %d and %d labels", len(p.Left), len(p.Right), len(p.LabelsLeft), len(p.LabelsRight))
+	}
+	if len(p.Left) < 3 || len(p.Right) < 3 {
+		return fmt.Errorf("sphere parcellation: %d and %d vertices, need at least 3 per hemisphere", len(p.Left), len(p.Right))
+	}
+	if p.Parcels < 3 {
+		return fmt.Errorf("sphere parcellation: %d parcels, need at least 3", p.Parcels)
+	}
+	seen := make([]bool, p.Parcels)
+	for _, h := range []struct {
+		c [][3]float64
+		l []int
+	}{{p.Left, p.LabelsLeft}, {p.Right, p.LabelsRight}} {
+		for i, l := range h.l {
+			if l < -1 || l >= p.Parcels {
+				return fmt.Errorf("sphere parcellation: vertex %d has parcel %d of %d", i, l, p.Parcels)
+			}
+			if l >= 0 {
+				seen[l] = true
+			}
+			for _, v := range h.c[i] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("sphere parcellation: vertex %d has a non-finite coordinate %v", i, h.c[i])
+				}
+			}
+		}
+	}
+	for i, s := range seen {
+		if !s {
+			return fmt.Errorf("sphere parcellation: parcel %d has no vertex", i)
+		}
+	}
+	return nil
+}
+
+// ParcelCount is a number of vertices coming from one parcel.
+type ParcelCount struct{ Parcel, Vertices int }
+
+// SurfaceSpin is one rotation's reassignment through the vertices: Sources[i] lists the parcels
+// the vertices of parcel i take their values from after the rotation, with vertex counts (by
+// parcel index; vertices whose rotated source is medial wall are not counted).
+type SurfaceSpin struct {
+	Sources [][]ParcelCount
+}
+
+// Baum is Baum et al.'s null map of y: each parcel takes y of the parcel most of its vertices
+// come from (ties: the smaller parcel index); NaN where none.
+func (s SurfaceSpin) Baum(y []float64) []float64 {
+	out := make([]float64, len(s.Sources))
+	for i, src := range s.Sources {
+		best := -1
+		for k, c := range src { // sorted by parcel: the first maximum is the smallest index
+			if best < 0 || c.Vertices > src[best].Vertices {
+				best = k
+			}
+		}
+		if best < 0 {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = y[src[best].Parcel]
+	}
+	return out
+}
+
+// Cornblath is Cornblath et al.'s null map of y: the mean over each parcel's vertices of the
+// values they take after the rotation, vertices with a NaN value left out; NaN where none.
+func (s SurfaceSpin) Cornblath(y []float64) []float64 {
+	out := make([]float64, len(s.Sources))
+	for i, src := range s.Sources {
+		var sum, n float64
+		for _, c := range src {
+			if v := y[c.Parcel]; !math.IsNaN(v) {
+				sum += v * float64(c.Vertices)
+				n += float64(c.Vertices)
+			}
+		}
+		out[i] = sum / n // 0/0 = NaN where no vertex has a value
+	}
+	return out
+}
+
+// SurfaceNull names a vertex-level parcel null.
+type SurfaceNull string
+
+const (
+	NullBaum      SurfaceNull = "baum"
+	NullCornblath SurfaceNull = "cornblath"
+)
+
+// Apply returns the null map of y under the spin.
+func (m SurfaceNull) Apply(s SurfaceSpin, y []float64) ([]float64, error) {
+	switch m {
+	case NullBaum:
+		return s.Baum(y), nil
+	case NullCornblath:
+		return s.Cornblath(y), nil
+	}
+	return nil, fmt.Errorf("surface null %q: want baum or cornblath", m)
+}
+
+// VertexSpin returns, for each original vertex of one hemisphere, the rotated vertex nearest it
+// (neuromaps' "original" matching), with the tree built on the unrotated vertices: the rotated
+// vertex j nearest c_i minimises ‖c_i − c_j·T‖ = ‖c_i·Tᵀ − c_j‖, so one tree serves every rotation.
+func VertexSpin(tree *kdtree.Tree, coords [][3]float64, t [3][3]float64, out []int) {
+	for i, c := range coords {
+		var q [3]float64
+		for m := 0; m < 3; m++ {
+			q[m] = c[0]*t[m][0] + c[1]*t[m][1] + c[2]*t[m][2]
+		}
+		out[i], _ = tree.Nearest(q)
+	}
+}
+
+// SurfaceSpins draws n rotations (draw k from PCG(seed, k), as SpinPermutations, so parcel and
+// vertex spins of one seed share their rotations) and returns their vertex-level reassignments of
+// the parcels, rejecting identity and duplicate vertex matchings as neuromaps does. The set does
+// not depend on the number of workers.
+func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	trees := [2]*kdtree.Tree{kdtree.New(p.Left), kdtree.New(p.Right)}
+	type draw struct {
+		spin     SurfaceSpin
+		key      uint64
+		identity bool
+	}
+	seen := map[uint64]bool{}
+	var out []SurfaceSpin
+	const batch = 64
+	for k0 := uint64(0); len(out) < n; k0 += batch {
+		if k0 > uint64(100*n+1000) {
+			return nil, fmt.Errorf("only %d distinct non-identity surface spins in %d draws", len(out), k0)
+		}
+		draws := make([]draw, batch)
+		parallel.For(batch, func(b int) {
+			rng := rand.New(rand.NewPCG(seed, k0+uint64(b)))
+			var a [3][3]float64
+			for i := 0; i < 3; i++ {
+				for j := 0; j < 3; j++ {
+					a[i][j] = rng.NormFloat64()
+				}
+			}
+			rot := RotationFromNormal(a)
+			counts := make([]map[int]int, p.Parcels)
+			h := fnv.New64a()
+			identity := true
+			var buf [4]byte
+			for hemi, side := range []struct {
+				c [][3]float64
+				l []int
+				t [3][3]float64
+			}{{p.Left, p.LabelsLeft, rot.TL}, {p.Right, p.LabelsRight, rot.TR}} {
+				src := make([]int, len(side.c))
+				VertexSpin(trees[hemi], side.c, side.t, src)
+				for i, j := range src {
+					if i != j {
+						identity = false
+					}
+					buf[0], buf[1], buf[2], buf[3] = byte(j), byte(j>>8), byte(j>>16), byte(j>>24)
+					h.Write(buf[:])
+					ti, si := side.l[i], side.l[j]
+					if ti < 0 || si < 0 {
+						continue
+					}
+					if counts[ti] == nil {
+						counts[ti] = map[int]int{}
+					}
+					counts[ti][si]++
+				}
+			}
+			spin := SurfaceSpin{Sources: make([][]ParcelCount, p.Parcels)}
+			for i, c := range counts {
+				for parcel, v := range c {
+					spin.Sources[i] = append(spin.Sources[i], ParcelCount{parcel, v})
+				}
+				sort.Slice(spin.Sources[i], func(a, b int) bool { return spin.Sources[i][a].Parcel < spin.Sources[i][b].Parcel })
+			}
+			draws[b] = draw{spin: spin, key: h.Sum64(), identity: identity}
+		})
+		for _, d := range draws {
+			if len(out) == n {
+				break
+			}
+			if d.identity || seen[d.key] {
+				continue
+			}
+			seen[d.key] = true
+			out = append(out, d.spin)
+		}
+	}
+	return out, nil
+}
