@@ -284,6 +284,44 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 	if len(x) != len(y) {
 		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
 	}
+	for k, perm := range perms {
+		if len(perm) != len(x) {
+			return nil, fmt.Errorf("permutation %d has %d entries for %d parcels", k, len(perm), len(x))
+		}
+	}
+	return spinTest(x, y, len(perms), kind, func(k int, v []float64) []float64 {
+		out := make([]float64, len(v))
+		for i, j := range perms[k] {
+			out[i] = v[j]
+		}
+		return out
+	})
+}
+
+// SurfaceSpinTest is PermSphereP with a vertex-level null (Baum or Cornblath) in place of the
+// parcel permutations: the null maps of x and of y under each spin, parcels a null leaves empty
+// omitted from its correlation, and perm_sphere_p's p-values.
+func SurfaceSpinTest(x, y []float64, spins []SurfaceSpin, null SurfaceNull, kind string) (*SpinTest, error) {
+	if len(x) != len(y) {
+		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
+	}
+	if _, err := null.Apply(SurfaceSpin{}, nil); err != nil {
+		return nil, err
+	}
+	for k, s := range spins {
+		if len(s.Sources) != len(x) {
+			return nil, fmt.Errorf("spin %d covers %d parcels, the maps %d", k, len(s.Sources), len(x))
+		}
+	}
+	return spinTest(x, y, len(spins), kind, func(k int, v []float64) []float64 {
+		out, _ := null.Apply(spins[k], v)
+		return out
+	})
+}
+
+// spinTest computes perm_sphere_p's statistics from n null maps (spun(k, v) is the k-th null
+// map of v).
+func spinTest(x, y []float64, n int, kind string, spun func(k int, v []float64) []float64) (*SpinTest, error) {
 	corr := Pearson
 	switch kind {
 	case "pearson", "":
@@ -292,17 +330,11 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 	default:
 		return nil, fmt.Errorf("correlation %q: pearson or spearman", kind)
 	}
-	res := &SpinTest{Rho: corr(x, y), NullXY: make([]float64, len(perms)), NullYX: make([]float64, len(perms))}
-	px, py := make([]float64, len(x)), make([]float64, len(y))
-	for k, perm := range perms {
-		if len(perm) != len(x) {
-			return nil, fmt.Errorf("permutation %d has %d entries for %d parcels", k, len(perm), len(x))
-		}
-		for i, j := range perm {
-			px[i], py[i] = x[j], y[j]
-		}
-		res.NullXY[k], res.NullYX[k] = corr(px, y), corr(py, x)
-	}
+	complete := func(a, b []float64) float64 { return corr(completePairs(a, b)) } // nulls may leave parcels empty (NaN)
+	res := &SpinTest{Rho: complete(x, y), NullXY: make([]float64, n), NullYX: make([]float64, n)}
+	parallel.For(n, func(k int) {
+		res.NullXY[k], res.NullYX[k] = complete(spun(k, x), y), complete(spun(k, y), x)
+	})
 	count := func(null []float64) float64 {
 		c := 0
 		for _, v := range null {

@@ -204,7 +204,11 @@ func falsePositiveRate(maps [][]float64, alpha float64, nullMaps func(k int, x [
 }
 
 // PearsonComplete is the Pearson correlation over the positions where neither x nor y is NaN.
-func PearsonComplete(x, y []float64) float64 {
+func PearsonComplete(x, y []float64) float64 { return Pearson(completePairs(x, y)) }
+
+// completePairs returns x and y without the positions where either is NaN (x and y themselves
+// when there is none).
+func completePairs(x, y []float64) ([]float64, []float64) {
 	var cx, cy []float64
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
@@ -218,9 +222,9 @@ func PearsonComplete(x, y []float64) float64 {
 		}
 	}
 	if cx == nil {
-		return Pearson(x, y)
+		return x, y
 	}
-	return Pearson(cx, cy)
+	return cx, cy
 }
 
 func share(hits []bool) float64 {

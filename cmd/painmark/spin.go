@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -13,6 +14,7 @@ import (
 
 func newSpinCmd() *cobra.Command {
 	var coords, xCol, yCol, kind, method, out, reportFlag string
+	var spheres, annots []string
 	var n int
 	var seed uint64
 	cmd := &cobra.Command{
@@ -22,9 +24,16 @@ func newSpinCmd() *cobra.Command {
 with a region column) against spatially constrained nulls: random rotations of the parcels' sphere
 coordinates (--coords: a table with region, hemi (lh/rh) and x, y, z columns, such as ENIGMA's
 fsaverage5 centroids), each rotated parcel reassigned by Váša's greedy matching (as
-rotate_parcellation; --method hungarian or nearest for the other matchings), and perm_sphere_p's p-value (the mean of the x- and y-permuted one-sided
-p-values). Regions are matched by name, never by position.`,
-		Example: `  painmark spin maps.csv --x scz_d --y mdd_d --coords dk68_fsa5_sphere_centroids.csv --n 10000 -o spin.json`,
+rotate_parcellation; --method hungarian or nearest for the other matchings), and perm_sphere_p's
+p-value (the mean of the x- and y-permuted one-sided p-values).
+
+--method baum or cornblath rotates the vertices of the sphere meshes instead (--spheres and
+--annots, left then right: FreeSurfer ?h.sphere or GIFTI spheres and .annot parcellations) and
+rebuilds each parcel from its rotated vertices, as neuromaps' baum (the parcel most vertices come
+from) and cornblath (the mean of the rotated vertices' values). Regions are matched by name, never by
+position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bankssts).`,
+		Example: `  painmark spin maps.csv --x scz_d --y mdd_d --coords dk68_fsa5_sphere_centroids.csv --n 10000 -o spin.json
+  painmark spin maps.csv --x scz_d --y mdd_d --method cornblath --spheres lh.sphere,rh.sphere --annots lh.aparc.annot,rh.aparc.annot`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			maps, err := table.Read(args[0], nil)
@@ -43,27 +52,44 @@ p-values). Regions are matched by name, never by position.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			left, right, order, unmatched, err := sphereParcels(coords, mReg.Raw)
-			if err != nil {
-				return err
-			}
-			if len(unmatched) > 0 {
-				return fmt.Errorf("%s: no map values for region %q of %s (the spin needs the whole parcellation)", args[0], unmatched[0], coords)
-			}
-			if len(order) != len(mReg.Raw) {
-				return fmt.Errorf("%s has %d regions, %s %d of them with hemi lh/rh: the sets must be the same", args[0], len(mReg.Raw), coords, len(order))
-			}
-			x, y := make([]float64, len(order)), make([]float64, len(order))
-			for k, j := range order {
-				x[k], y[k] = xs[j], ys[j]
-			}
-			perms, err := stats.SpinPermutations(left, right, n, seed, stats.SpinMethod(method))
-			if err != nil {
-				return err
-			}
-			res, err := stats.PermSphereP(x, y, perms, kind)
-			if err != nil {
-				return err
+			var x, y []float64
+			var res *stats.SpinTest
+			surfaceNull := stats.SurfaceNull(method)
+			if surfaceNull == stats.NullBaum || surfaceNull == stats.NullCornblath {
+				p, err := atlas.ReadSphereParcellation(atlas.SphereParcellationFiles{SphereLeft: spheres[0], SphereRight: spheres[1], AnnotLeft: annots[0], AnnotRight: annots[1]}, mReg.Raw)
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				spins, err := stats.SurfaceSpins(*p, n, seed)
+				if err != nil {
+					return err
+				}
+				x, y = xs, ys
+				if res, err = stats.SurfaceSpinTest(x, y, spins, surfaceNull, kind); err != nil {
+					return err
+				}
+			} else {
+				left, right, order, unmatched, err := sphereParcels(coords, mReg.Raw)
+				if err != nil {
+					return err
+				}
+				if len(unmatched) > 0 {
+					return fmt.Errorf("%s: no map values for region %q of %s (the spin needs the whole parcellation)", args[0], unmatched[0], coords)
+				}
+				if len(order) != len(mReg.Raw) {
+					return fmt.Errorf("%s has %d regions, %s %d of them with hemi lh/rh: the sets must be the same", args[0], len(mReg.Raw), coords, len(order))
+				}
+				x, y = make([]float64, len(order)), make([]float64, len(order))
+				for k, j := range order {
+					x[k], y[k] = xs[j], ys[j]
+				}
+				perms, err := stats.SpinPermutations(left, right, n, seed, stats.SpinMethod(method))
+				if err != nil {
+					return err
+				}
+				if res, err = stats.PermSphereP(x, y, perms, kind); err != nil {
+					return err
+				}
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d rotations)\n",
@@ -73,14 +99,14 @@ p-values). Regions are matched by name, never by position.`,
 			if err := writeJSON(out, result); err != nil {
 				return err
 			}
-			d := newCommandReport("Spin test", args[0], coords)
+			d := newCommandReport("Spin test", append([]string{args[0], coords}, append(spheres, annots...)...)...)
 			d.Seed = &seed
 			delete(result, "software_version")
 			d.Numbers["results"] = result
 			sec := d.Section("Spatial permutation test")
 			sec.Figure(report.Scatter(xCol+" vs "+yCol, xCol, yCol, x, y), fmt.Sprintf("Each point a region; %s r = %.3f.", kind, res.Rho))
 			sec.Figure(report.Histogram("Spin null of the correlation", "correlation", res.NullXY, res.Rho, "spin p = "+strconv.FormatFloat(res.P, 'g', 3, 64)),
-				fmt.Sprintf("%d rotations of the sphere with Váša reassignment (x spun); p is perm_sphere_p's mean of the x- and y-spun one-sided p-values.", n))
+				fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); p is perm_sphere_p's mean of the x- and y-spun one-sided p-values.", n, methodNames[method]))
 			return writeReport(w, d, reportPath(reportFlag, out))
 		},
 	}
@@ -90,18 +116,34 @@ p-values). Regions are matched by name, never by position.`,
 	f.StringVar(&yCol, "y", "", "second map's column")
 	f.StringVar(&kind, "kind", "spearman", "spearman or pearson")
 	f.IntVar(&n, "n", 10000, "rotations")
-	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance) or nearest (each parcel takes its nearest rotated parcel, repeats allowed)")
+	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance), nearest (each parcel takes its nearest rotated parcel, repeats allowed), or, with --spheres and --annots, baum or cornblath (vertex-level)")
+	f.StringSliceVar(&spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --method baum|cornblath")
+	f.StringSliceVar(&annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --method baum|cornblath")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVarP(&out, "out", "o", "spin.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if coords == "" || xCol == "" || yCol == "" {
-			return usageError{fmt.Errorf("--coords, --x and --y are required")}
+		if xCol == "" || yCol == "" {
+			return usageError{fmt.Errorf("--x and --y are required")}
+		}
+		if _, ok := methodNames[method]; !ok {
+			return usageError{fmt.Errorf("--method %q: vasa, hungarian, nearest, baum or cornblath", method)}
+		}
+		if method == string(stats.NullBaum) || method == string(stats.NullCornblath) {
+			if len(spheres) != 2 || len(annots) != 2 || coords != "" {
+				return usageError{fmt.Errorf("--method %s needs --spheres LEFT,RIGHT and --annots LEFT,RIGHT (not --coords)", method)}
+			}
+		} else if coords == "" || len(spheres)+len(annots) > 0 {
+			return usageError{fmt.Errorf("--method %s needs --coords (parcel centroids on the sphere); --spheres/--annots are for baum and cornblath", method)}
 		}
 		return nil
 	}
 	return cmd
 }
+
+// methodNames describe the spin methods in reports.
+var methodNames = map[string]string{"vasa": "Váša (greedy max-min)", "hungarian": "Hungarian (least total distance)", "nearest": "nearest-parcel",
+	"baum": "Baum (vertex-level, parcel mode)", "cornblath": "Cornblath (vertex-level, parcel mean)"}
 
 // sphereParcels reads a table of parcels' sphere coordinates (columns region, hemi (lh/rh), x, y,
 // z, such as ENIGMA's fsaverage5 centroids) and returns those of the given regions, matched by

@@ -56,3 +56,37 @@ func TestSpinCommand(t *testing.T) {
 		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "spin.report.html"), "spin-report.png", 2)
 	}
 }
+
+// painmark spin with the vertex-level nulls on the real fsaverage5 spheres and aparc annotations:
+// the same rho as the parcel spins, a spatially constrained p of the same order as the reference's
+// 0.04, and errors that name what is missing.
+func TestSpinCommandSurfaceNulls(t *testing.T) {
+	dir := t.TempDir()
+	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
+	spheres := testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii") + "," + testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii")
+	annots := testdata.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot") + "," + testdata.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")
+	for _, m := range []string{"baum", "cornblath"} {
+		out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", m,
+			"--spheres", spheres, "--annots", annots, "--n", "300", "-o", filepath.Join(dir, m+".json"))
+		if code != 0 {
+			t.Fatalf("%s: %d %s %s", m, code, out, errOut)
+		}
+		if rho := number(t, out, `regions: ([-0-9.]+)`); math.Abs(rho-0.2865) > 1e-4 {
+			t.Errorf("%s: rho %v", m, rho)
+		}
+		if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.005 || p > 0.15 {
+			t.Errorf("%s: spin p %v (reference 0.04 with Váša's parcel spins)", m, p)
+		}
+	}
+	if _, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", "baum", "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "--spheres") {
+		t.Errorf("baum without spheres: %d %s", code, errOut)
+	}
+	short := filepath.Join(dir, "short.csv")
+	b, _ := os.ReadFile(maps)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	os.WriteFile(short, []byte(strings.Join(lines[:len(lines)-1], "\n")+"\n"), 0o644)
+	if _, errOut, code := runCLI(t, "spin", short, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", "cornblath",
+		"--spheres", spheres, "--annots", annots, "-o", filepath.Join(dir, "x.json")); code == 0 || !strings.Contains(errOut, "not among the map's regions") {
+		t.Errorf("missing region: %d %s", code, errOut)
+	}
+}
