@@ -34,7 +34,7 @@ from) and cornblath (the mean of the rotated vertices' values). Regions are matc
 position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bankssts).`,
 		Example: `  painmark spin maps.csv --x scz_d --y mdd_d --coords dk68_fsa5_sphere_centroids.csv --n 10000 -o spin.json
   painmark spin maps.csv --x scz_d --y mdd_d --method cornblath --spheres lh.sphere,rh.sphere --annots lh.aparc.annot,rh.aparc.annot`,
-		Args:    exactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			maps, err := table.Read(args[0], nil)
 			if err != nil {
