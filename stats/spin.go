@@ -289,13 +289,16 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 			return nil, fmt.Errorf("permutation %d has %d entries for %d parcels", k, len(perm), len(x))
 		}
 	}
-	return spinTest(x, y, len(perms), kind, func(k int, v []float64) []float64 {
-		out := make([]float64, len(v))
-		for i, j := range perms[k] {
-			out[i] = v[j]
+	permute := func(v []float64) func(k int) []float64 {
+		return func(k int) []float64 {
+			out := make([]float64, len(v))
+			for i, j := range perms[k] {
+				out[i] = v[j]
+			}
+			return out
 		}
-		return out
-	})
+	}
+	return spinTest(x, y, len(perms), kind, permute(x), permute(y))
 }
 
 // SurfaceSpinTest is PermSphereP with a vertex-level null (Baum or Cornblath) in place of the
@@ -313,15 +316,31 @@ func SurfaceSpinTest(x, y []float64, spins []SurfaceSpin, null SurfaceNull, kind
 			return nil, fmt.Errorf("spin %d covers %d parcels, the maps %d", k, len(s.Sources), len(x))
 		}
 	}
-	return spinTest(x, y, len(spins), kind, func(k int, v []float64) []float64 {
-		out, _ := null.Apply(spins[k], v)
-		return out
-	})
+	apply := func(v []float64) func(k int) []float64 {
+		return func(k int) []float64 {
+			out, _ := null.Apply(spins[k], v)
+			return out
+		}
+	}
+	return spinTest(x, y, len(spins), kind, apply(x), apply(y))
 }
 
-// spinTest computes perm_sphere_p's statistics from n null maps (spun(k, v) is the k-th null
-// map of v).
-func spinTest(x, y []float64, n int, kind string, spun func(k int, v []float64) []float64) (*SpinTest, error) {
+// SurrogateTest is PermSphereP with map-specific surrogates (Moran spectral randomization,
+// variogram matching): nullX are surrogates of x, nullY of y, as many of each.
+func SurrogateTest(x, y []float64, nullX, nullY [][]float64, kind string) (*SpinTest, error) {
+	if len(x) != len(y) || len(nullX) != len(nullY) {
+		return nil, fmt.Errorf("maps of %d and %d parcels with %d and %d surrogates", len(x), len(y), len(nullX), len(nullY))
+	}
+	for k := range nullX {
+		if len(nullX[k]) != len(x) || len(nullY[k]) != len(x) {
+			return nil, fmt.Errorf("surrogate %d has %d and %d values for %d parcels", k, len(nullX[k]), len(nullY[k]), len(x))
+		}
+	}
+	return spinTest(x, y, len(nullX), kind, func(k int) []float64 { return nullX[k] }, func(k int) []float64 { return nullY[k] })
+}
+
+// spinTest computes perm_sphere_p's statistics from n null maps of x and of y.
+func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64) (*SpinTest, error) {
 	corr := Pearson
 	switch kind {
 	case "pearson", "":
@@ -333,7 +352,7 @@ func spinTest(x, y []float64, n int, kind string, spun func(k int, v []float64) 
 	complete := func(a, b []float64) float64 { return corr(completePairs(a, b)) } // nulls may leave parcels empty (NaN)
 	res := &SpinTest{Rho: complete(x, y), NullXY: make([]float64, n), NullYX: make([]float64, n)}
 	parallel.For(n, func(k int) {
-		res.NullXY[k], res.NullYX[k] = complete(spun(k, x), y), complete(spun(k, y), x)
+		res.NullXY[k], res.NullYX[k] = complete(nullX(k), y), complete(nullY(k), x)
 	})
 	count := func(null []float64) float64 {
 		c := 0

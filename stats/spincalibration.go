@@ -138,12 +138,36 @@ func MoranFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogat
 		}
 		mems = append(mems, m)
 	}
-	r, err := falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
-		sl, err := mems[0].Surrogates(x[:len(left)], surrogates, procedure, uint64(2*k))
+	r, err := hemisphereFalsePositiveRate(maps, len(left), alpha, func(h, k int, x []float64) ([][]float64, error) {
+		return mems[h].Surrogates(x, surrogates, procedure, uint64(2*k+h))
+	})
+	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: len(maps) / 2, Rate: r}, err
+}
+
+// VariogramFalsePositiveRate is SpinFalsePositiveRates for variogram-matching surrogates
+// (BrainSMASH defaults), generated per hemisphere from the Euclidean distances between the
+// hemisphere's parcel centroids.
+func VariogramFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogates int, alpha float64) (SpinFalsePositives, error) {
+	dists := [][]float64{EuclideanDistances(left), EuclideanDistances(right)}
+	r, err := hemisphereFalsePositiveRate(maps, len(left), alpha, func(h, k int, x []float64) ([][]float64, error) {
+		g, err := NewVariogramSurrogates(x, dists[h], VariogramOptions{})
 		if err != nil {
 			return nil, err
 		}
-		sr, err := mems[1].Surrogates(x[len(left):], surrogates, procedure, uint64(2*k+1))
+		return g.Generate(surrogates, uint64(2*k+h)), nil
+	})
+	return SpinFalsePositives{Method: "variogram matching", Pairs: len(maps) / 2, Rate: r}, err
+}
+
+// hemisphereFalsePositiveRate is falsePositiveRate for nulls drawn per hemisphere (the first
+// nLeft values of each map are the left one's) and joined.
+func hemisphereFalsePositiveRate(maps [][]float64, nLeft int, alpha float64, null func(h, k int, x []float64) ([][]float64, error)) (float64, error) {
+	return falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
+		sl, err := null(0, k, x[:nLeft])
+		if err != nil {
+			return nil, err
+		}
+		sr, err := null(1, k, x[nLeft:])
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +176,6 @@ func MoranFalsePositiveRate(maps [][]float64, left, right [][3]float64, surrogat
 		}
 		return sl, nil
 	})
-	return SpinFalsePositives{Method: "Moran spectral, " + procedure, Pairs: len(maps) / 2, Rate: r}, err
 }
 
 // SurfaceFalsePositiveRate is SpinFalsePositiveRates for a vertex-level null (Baum or

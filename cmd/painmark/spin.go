@@ -31,7 +31,11 @@ p-value (the mean of the x- and y-permuted one-sided p-values).
 --annots, left then right: FreeSurfer ?h.sphere or GIFTI spheres and .annot parcellations) and
 rebuilds each parcel from its rotated vertices, as neuromaps' baum (the parcel most vertices come
 from) and cornblath (the mean of the rotated vertices' values). Regions are matched by name, never by
-position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bankssts).`,
+position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bankssts).
+
+--method moran (Moran spectral randomization, Wagner & Dadi's singleton procedure on inverse-distance
+weights) and variogram (Burt et al. 2020's variogram matching, BrainSMASH's defaults) draw surrogate
+maps of each map per hemisphere from the parcels' positions instead of rotating anything.`,
 		Example: `  painmark spin maps.csv --x scz_d --y mdd_d --coords dk68_fsa5_sphere_centroids.csv --n 10000 -o spin.json
   painmark spin maps.csv --x scz_d --y mdd_d --method cornblath --spheres lh.sphere,rh.sphere --annots lh.aparc.annot,rh.aparc.annot`,
 		Args: exactArgs(1),
@@ -83,16 +87,30 @@ position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bank
 				for k, j := range order {
 					x[k], y[k] = xs[j], ys[j]
 				}
-				perms, err := stats.SpinPermutations(left, right, n, seed, stats.SpinMethod(method))
-				if err != nil {
-					return err
-				}
-				if res, err = stats.PermSphereP(x, y, perms, kind); err != nil {
-					return err
+				if method == "moran" || method == "variogram" {
+					nullX, err := hemisphereSurrogates(method, x, left, right, n, seed)
+					if err != nil {
+						return fmt.Errorf("%s: %s: %w", args[0], xCol, err)
+					}
+					nullY, err := hemisphereSurrogates(method, y, left, right, n, seed+1)
+					if err != nil {
+						return fmt.Errorf("%s: %s: %w", args[0], yCol, err)
+					}
+					if res, err = stats.SurrogateTest(x, y, nullX, nullY, kind); err != nil {
+						return err
+					}
+				} else {
+					perms, err := stats.SpinPermutations(left, right, n, seed, stats.SpinMethod(method))
+					if err != nil {
+						return err
+					}
+					if res, err = stats.PermSphereP(x, y, perms, kind); err != nil {
+						return err
+					}
 				}
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d rotations)\n",
+			fmt.Fprintf(w, "%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d null maps)\n",
 				kind, xCol, yCol, len(x), res.Rho, strconv.FormatFloat(res.P, 'g', 4, 64), strconv.FormatFloat(res.PXY, 'g', 4, 64), strconv.FormatFloat(res.PYX, 'g', 4, 64), n)
 			result := map[string]any{"rho": res.Rho, "p": res.P, "p_xy": res.PXY, "p_yx": res.PYX, "n": n, "seed": seed, "kind": kind, "method": method,
 				"x": xCol, "y": yCol, "null_xy": res.NullXY, "null_yx": res.NullYX, "software_version": version.String()}
@@ -116,7 +134,7 @@ position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bank
 	f.StringVar(&yCol, "y", "", "second map's column")
 	f.StringVar(&kind, "kind", "spearman", "spearman or pearson")
 	f.IntVar(&n, "n", 10000, "rotations")
-	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance), nearest (each parcel takes its nearest rotated parcel, repeats allowed), or, with --spheres and --annots, baum or cornblath (vertex-level)")
+	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance), nearest (each parcel takes its nearest rotated parcel, repeats allowed), moran or variogram (surrogate maps from the parcels' positions, per hemisphere), or, with --spheres and --annots, baum or cornblath (vertex-level)")
 	f.StringSliceVar(&spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --method baum|cornblath")
 	f.StringSliceVar(&annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --method baum|cornblath")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
@@ -127,7 +145,7 @@ position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bank
 			return usageError{fmt.Errorf("--x and --y are required")}
 		}
 		if _, ok := methodNames[method]; !ok {
-			return usageError{fmt.Errorf("--method %q: vasa, hungarian, nearest, baum or cornblath", method)}
+			return usageError{fmt.Errorf("--method %q: vasa, hungarian, nearest, baum, cornblath, moran or variogram", method)}
 		}
 		if method == string(stats.NullBaum) || method == string(stats.NullCornblath) {
 			if len(spheres) != 2 || len(annots) != 2 || coords != "" {
@@ -141,9 +159,44 @@ position (L_bankssts, lh_bankssts and ctx-lh-bankssts name the annotation's bank
 	return cmd
 }
 
+// hemisphereSurrogates draws n surrogates of a map (left parcels first) per hemisphere, from the
+// parcels' positions: Moran spectral randomization (inverse-distance weights, singleton
+// procedure, as neuromaps' moran null) or variogram matching (Euclidean distances, BrainSMASH's
+// defaults).
+func hemisphereSurrogates(method string, x []float64, left, right [][3]float64, n int, seed uint64) ([][]float64, error) {
+	out := make([][]float64, n)
+	for h, coords := range [][][3]float64{left, right} {
+		part := x[:len(left)]
+		if h == 1 {
+			part = x[len(left):]
+		}
+		var surr [][]float64
+		if method == "moran" {
+			m, err := stats.NewMoranEigenvectors(stats.InverseDistanceWeights(coords), len(coords), 1e-6)
+			if err != nil {
+				return nil, err
+			}
+			if surr, err = m.Surrogates(part, n, "singleton", 2*seed+uint64(h)); err != nil {
+				return nil, err
+			}
+		} else {
+			g, err := stats.NewVariogramSurrogates(part, stats.EuclideanDistances(coords), stats.VariogramOptions{})
+			if err != nil {
+				return nil, err
+			}
+			surr = g.Generate(n, 2*seed+uint64(h))
+		}
+		for k := range out {
+			out[k] = append(out[k], surr[k]...)
+		}
+	}
+	return out, nil
+}
+
 // methodNames describe the spin methods in reports.
 var methodNames = map[string]string{"vasa": "Váša (greedy max-min)", "hungarian": "Hungarian (least total distance)", "nearest": "nearest-parcel",
-	"baum": "Baum (vertex-level, parcel mode)", "cornblath": "Cornblath (vertex-level, parcel mean)"}
+	"baum": "Baum (vertex-level, parcel mode)", "cornblath": "Cornblath (vertex-level, parcel mean)",
+	"moran": "Moran spectral randomization (surrogates)", "variogram": "variogram-matching (surrogates)"}
 
 // sphereParcels reads a table of parcels' sphere coordinates (columns region, hemi (lh/rh), x, y,
 // z, such as ENIGMA's fsaverage5 centroids) and returns those of the given regions, matched by

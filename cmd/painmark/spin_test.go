@@ -57,9 +57,9 @@ func TestSpinCommand(t *testing.T) {
 	}
 }
 
-// painmark spin with the vertex-level nulls on the real fsaverage5 spheres and aparc annotations:
-// the same rho as the parcel spins, a spatially constrained p of the same order as the reference's
-// 0.04, and errors that name what is missing.
+// painmark spin with the vertex-level nulls on the real fsaverage5 spheres and aparc annotations,
+// and with the surrogate nulls (Moran, variogram): the same rho as the parcel spins, a spatially
+// constrained p of the same order as the reference's 0.04, and errors that name what is missing.
 func TestSpinCommandSurfaceNulls(t *testing.T) {
 	dir := t.TempDir()
 	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
@@ -76,6 +76,18 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 		}
 		if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.005 || p > 0.15 {
 			t.Errorf("%s: spin p %v (reference 0.04 with Váša's parcel spins)", m, p)
+		}
+	}
+	// The surrogate methods draw from the centroids, per hemisphere.
+	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	for _, m := range []string{"moran", "variogram"} {
+		out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", m,
+			"--coords", coords, "--n", "300", "-o", filepath.Join(dir, m+".json"))
+		if code != 0 {
+			t.Fatalf("%s: %d %s %s", m, code, out, errOut)
+		}
+		if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.002 || p > 0.15 {
+			t.Errorf("%s: p %v (reference 0.04 with Váša's parcel spins)", m, p)
 		}
 	}
 	if _, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", "baum", "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "--spheres") {
