@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 )
 
@@ -19,6 +21,7 @@ func newMorphCmd() *cobra.Command {
 	var enigma, covariates, interactions, subjects, features, classes []string
 	var spins int
 	var seed uint64
+	var lofo bool
 	cmd := &cobra.Command{
 		Use:   "morph",
 		Short: "Morphometric similarity networks and their case-control differences (Martins et al. 2022)",
@@ -27,7 +30,11 @@ func newMorphCmd() *cobra.Command {
 from ENIGMA-style CSV tables (--enigma, one per feature), computes each subject's morphometric
 similarity (MS) network (features z-scored across regions, Pearson correlation between regions),
 regional MS and global MS, and with --participants and --group tests each region's case-control
-difference by OLS with covariates and interactions (t, p, Cohen's d with CI, FDR, Bonferroni).
+difference by OLS with covariates and interactions (t, p, Cohen's d with CI, FDR, Bonferroni), the
+hub susceptibility (Spearman's rho between the case-control t and the controls' regional MS, spin
+p with --coords) and the four-quadrant classification of the changes (dedifferentiation,
+hypercoupling, hyperdifferentiation, decoupling). 'painmark morph pca' summarises several
+conditions' maps by PCA.
 Writes OUT/regional_ms.tsv (subjects x regions), OUT/global_ms.tsv, OUT/case_control.tsv, and a
 report.`,
 		Example: `  painmark morph --enigma thick.csv --enigma area.csv --participants cov.csv --group Dx --case 1 \
@@ -99,6 +106,25 @@ report.`,
 			d.Numbers["mean_regional_ms"] = meanMS
 			d.Section("Regional morphometric similarity").Figure(report.Bars("Mean regional MS", "regional MS", tb.Regions, meanMS, 25),
 				fmt.Sprintf("Mean over %d subjects of each region's similarity to the others (the 25 largest in magnitude).", n))
+			if lofo {
+				maps, r, err := morph.LeaveOneFeatureOut(tb)
+				if err != nil {
+					return err
+				}
+				cols := []*table.Column{table.TextColumn("region", tb.Regions), table.NumericColumn("all_features", meanMS)}
+				var rows [][]string
+				for f, m := range maps {
+					cols = append(cols, table.NumericColumn("without_"+tb.Features[f], m))
+					rows = append(rows, []string{tb.Features[f], fmt.Sprintf("%.3f", r[f])})
+					fmt.Fprintf(w, "  mean regional MS without %-10s r = %.3f with the all-features map\n", tb.Features[f], r[f])
+				}
+				if err := table.Write(out+"/leave_one_feature_out.tsv", &table.Table{Columns: cols}); err != nil {
+					return err
+				}
+				d.Numbers["leave_one_feature_out_r"] = r
+				d.Section("Leave-one-feature-out maps").Table("Pearson r between the mean regional MS map without each feature and the map of all features (maps in leave_one_feature_out.tsv).",
+					[]string{"feature left out", "r with the full map"}, rows)
+			}
 			if participants != "" {
 				pt, err := table.ReadParticipants(participants, "", nil)
 				if err != nil {
@@ -151,8 +177,15 @@ report.`,
 				fmt.Fprintf(w, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s/case_control.tsv\n",
 					group, caseLabel, strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig, len(eff), out)
 				d.Numbers["cohen_d"] = ds
+				perms, err := regionSpins(coords, tb.Regions, spins, seed)
+				if err != nil {
+					return err
+				}
+				if err := hubSection(w, d, tb.Regions, regional, isCase, eff, perms); err != nil {
+					return err
+				}
 				if len(classes) > 0 {
-					rows, records, err := classSummaries(classes, tb.Regions, ds, coords, spins, seed)
+					rows, records, err := classSummaries(classes, tb.Regions, ds, perms)
 					if err != nil {
 						return err
 					}
@@ -182,33 +215,40 @@ report.`,
 	f.StringSliceVar(&covariates, "covariates", nil, "covariate columns (e.g. Age,Sex,ICV)")
 	f.StringSliceVar(&interactions, "interactions", nil, "products of covariates (e.g. 'Age*Sex')")
 	f.StringSliceVar(&classes, "classes", nil, "summaries of the case-control effects by class: TABLE:COLUMN with a region column (e.g. dk68_economo_koskinas_class_mode.csv:economo_koskinas_class_mode; repeatable)")
-	f.StringVar(&coords, "coords", "", "sphere coordinates of the regions (region, hemi, x, y, z) for the class summaries' spin p")
-	f.IntVar(&spins, "spins", 1000, "spins for the class summaries' p")
+	f.StringVar(&coords, "coords", "", "sphere coordinates of the regions (region, hemi, x, y, z) for the spin p of the class summaries and hub susceptibility")
+	f.IntVar(&spins, "spins", 1000, "spins for the class summaries' and hub susceptibility's p")
+	f.BoolVar(&lofo, "leave-one-feature-out", false, "also the mean regional MS maps with each feature left out (leave_one_feature_out.tsv)")
 	f.Uint64Var(&seed, "seed", 1, "random seed of the spins")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	addReportFlag(cmd, &reportFlag)
+	cmd.AddCommand(newMorphPCACmd())
 	return cmd
 }
 
-// classSummaries summarises a regional map by each TABLE:COLUMN class assignment (regions matched
-// by name), with a spin p when coordinates are given (nearest-parcel spins, the calibrated
-// matching in bench/spin's false-positive rates).
-func classSummaries(specs, regions []string, values []float64, coords string, spins int, seed uint64) ([][]string, []map[string]any, error) {
-	var perms [][]int
-	if coords != "" {
-		left, right, order, _, err := sphereParcels(coords, regions)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(order) != len(regions) {
-			return nil, nil, fmt.Errorf("%s: %d of the %d regions have sphere coordinates", coords, len(order), len(regions))
-		}
-		sp, err := stats.SpinPermutations(left, right, spins, seed, stats.SpinNearest)
-		if err != nil {
-			return nil, nil, err
-		}
-		perms = spinsByRegion(sp, order)
+// regionSpins draws spins of the regions (matched by name to the sphere coordinates) as
+// permutations of the regions' own order: nearest-parcel matching, the calibrated one in
+// bench/spin's false-positive rates. No coordinates: no spins.
+func regionSpins(coords string, regions []string, spins int, seed uint64) ([][]int, error) {
+	if coords == "" {
+		return nil, nil
 	}
+	left, right, order, _, err := sphereParcels(coords, regions)
+	if err != nil {
+		return nil, err
+	}
+	if len(order) != len(regions) {
+		return nil, fmt.Errorf("%s: %d of the %d regions have sphere coordinates", coords, len(order), len(regions))
+	}
+	sp, err := stats.SpinPermutations(left, right, spins, seed, stats.SpinNearest)
+	if err != nil {
+		return nil, err
+	}
+	return spinsByRegion(sp, order), nil
+}
+
+// classSummaries summarises a regional map by each TABLE:COLUMN class assignment (regions matched
+// by name), with a spin p when spins are given.
+func classSummaries(specs, regions []string, values []float64, perms [][]int) ([][]string, []map[string]any, error) {
 	var rows [][]string
 	var records []map[string]any
 	for _, spec := range specs {
@@ -246,4 +286,128 @@ func classSummaries(specs, regions []string, values []float64, coords string, sp
 		}
 	}
 	return rows, records, nil
+}
+
+// hubSection adds the hub susceptibility and the four-quadrant classification of the case-control
+// changes (t) against the controls' mean regional MS to the report and the printed summary.
+func hubSection(w io.Writer, d *report.Document, regions []string, regional [][]float64, isCase []bool, eff []morph.RegionEffect, perms [][]int) error {
+	controlMS := make([]float64, len(regions))
+	nc := 0
+	for s, c := range isCase {
+		if c {
+			continue
+		}
+		nc++
+		for r := range controlMS {
+			controlMS[r] += regional[s][r]
+		}
+	}
+	for r := range controlMS {
+		controlMS[r] /= float64(nc)
+	}
+	ts := make([]float64, len(eff))
+	sig := make([]bool, len(eff))
+	for i, e := range eff {
+		ts[i], sig[i] = e.T, e.Q < 0.05
+	}
+	h, err := morph.HubSusceptibilityTest(ts, controlMS, perms)
+	if err != nil {
+		return err
+	}
+	p, pj := "no spins (--coords)", any(nil)
+	if !math.IsNaN(h.P) {
+		p, pj = fmt.Sprintf("%.3g (%d spins)", h.P, h.Spins), h.P
+	}
+	fmt.Fprintf(w, "hub susceptibility: Spearman rho(case-control t, control MS) = %.3f, spin p = %s\n", h.Rho, p)
+	all, significant := morph.QuadrantShares(controlMS, ts, nil), morph.QuadrantShares(controlMS, ts, sig)
+	var rows [][]string
+	var records []map[string]any
+	for k, q := range all {
+		rows = append(rows, []string{q.Quadrant, fmt.Sprintf("%d (%.1f%%)", q.Regions, q.Percent), fmt.Sprintf("%d (%.1f%%)", significant[k].Regions, significant[k].Percent)})
+		records = append(records, map[string]any{"quadrant": q.Quadrant, "regions": q.Regions, "percent": q.Percent, "fdr_regions": significant[k].Regions, "fdr_percent": significant[k].Percent})
+		fmt.Fprintf(w, "  %-21s %s of regions\n", q.Quadrant, rows[k][1])
+	}
+	d.Numbers["hub_susceptibility"] = map[string]any{"rho": h.Rho, "spin_p": pj, "spins": h.Spins}
+	d.Numbers["quadrants"] = records
+	d.Numbers["control_ms"] = controlMS
+	sec := d.Section("Hub susceptibility and the four kinds of change")
+	sec.Figure(report.Scatter("Case-control change vs MS in controls", "mean regional MS in controls", "case-control t", controlMS, ts),
+		fmt.Sprintf("Each point a region. Spearman rho = %.3f, spin p = %s: a negative rho means the hubs (high MS) lose similarity in cases.", h.Rho, p))
+	sec.Table("Regions per quadrant: control MS > 0 and t > 0 hypercoupling, MS > 0 and t < 0 decoupling, MS < 0 and t > 0 dedifferentiation, MS < 0 and t < 0 hyperdifferentiation; all regions and those with FDR q < 0.05.",
+		[]string{"quadrant", "all regions", "FDR q < 0.05"}, rows)
+	return nil
+}
+
+func newMorphPCACmd() *cobra.Command {
+	var columns []string
+	var regionCol, out, reportFlag string
+	cmd := &cobra.Command{
+		Use:   "pca MAPS",
+		Short: "PCA of several conditions' regional maps (Martins et al. 2022's cross-condition pattern)",
+		Long: `pca summarises several conditions' regional maps (columns --columns of MAPS, one row per region,
+e.g. the case-control t-maps of knee osteoarthritis, chronic low back pain and fibromyalgia) by
+principal component analysis, regions as observations (centred, not scaled, as MATLAB's pca and
+scikit-learn's PCA): eigenvalues, the variance each component explains, its loadings on the
+conditions and its regional scores (PC1 is the shared pattern; signs make the loadings sum > 0).`,
+		Example: `  painmark morph pca tmaps.csv --columns koa_t,clbp_t,fm_t -o pca.json`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tb, err := table.Read(args[0], nil)
+			if err != nil {
+				return err
+			}
+			reg, err := tb.Column(regionCol)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			var maps [][]float64
+			for _, c := range columns {
+				v, err := tb.Floats(c)
+				if err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+				maps = append(maps, v)
+			}
+			pca, err := morph.PCAOfMaps(maps)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			w := cmd.OutOrStdout()
+			var rows [][]string
+			for k := range pca.Eigenvalues {
+				load := make([]string, len(columns))
+				for j := range load {
+					load[j] = fmt.Sprintf("%s %.3f", columns[j], pca.Loadings[k][j])
+				}
+				rows = append(rows, []string{fmt.Sprintf("PC%d", k+1), fmt.Sprintf("%.4g", pca.Eigenvalues[k]), fmt.Sprintf("%.1f%%", pca.ExplainedPercent[k]), strings.Join(load, ", ")})
+				fmt.Fprintf(w, "PC%d: eigenvalue %.4g, %.1f%% of variance; loadings %s\n", k+1, pca.Eigenvalues[k], pca.ExplainedPercent[k], strings.Join(load, ", "))
+			}
+			result := map[string]any{"conditions": columns, "regions": reg.Raw, "eigenvalues": pca.Eigenvalues, "explained_percent": pca.ExplainedPercent,
+				"loadings": pca.Loadings, "scores": pca.Scores, "software_version": version.String()}
+			if err := writeJSON(out, result); err != nil {
+				return err
+			}
+			d := newCommandReport("Cross-condition PCA", args[0])
+			delete(result, "software_version")
+			d.Numbers["results"] = result
+			sec := d.Section("Principal components of the conditions' maps")
+			sec.Table(fmt.Sprintf("%d regions, %d conditions; loadings are each component's weights on the conditions.", len(reg.Raw), len(columns)),
+				[]string{"component", "eigenvalue", "variance explained", "loadings"}, rows)
+			sec.Figure(report.Bars("PC1 regional scores", "PC1 score", reg.Raw, pca.Scores[0], 25),
+				fmt.Sprintf("The shared pattern (PC1, %.1f%% of variance): the 25 regions with the largest scores in magnitude.", pca.ExplainedPercent[0]))
+			return writeReport(w, d, reportPath(reportFlag, out))
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&columns, "columns", nil, "the conditions' map columns (at least 2)")
+	f.StringVar(&regionCol, "region-column", "region", "the region column")
+	f.StringVarP(&out, "out", "o", "pca.json", "result JSON")
+	addReportFlag(cmd, &reportFlag)
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if len(columns) < 2 {
+			return usageError{fmt.Errorf("--columns needs at least 2 map columns")}
+		}
+		return nil
+	}
+	return cmd
 }

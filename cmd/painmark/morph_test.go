@@ -9,8 +9,71 @@ import (
 
 	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
+
+// painmark morph --leave-one-feature-out on a SUBJECTS_DIR of the three real recons (five
+// features) and painmark morph pca on three real ENIGMA case-control maps.
+func TestMorphFeaturesAndPCA(t *testing.T) {
+	dir := t.TempDir()
+	subjects := filepath.Join(dir, "subjects")
+	for subj, src := range map[string]string{"bert": "bert_fs7.2", "hcp": "hcp198451_fs5.3", "hcp2": "hcp198451_fs7.4.1_rerun"} {
+		os.MkdirAll(filepath.Join(subjects, subj, "stats"), 0o755)
+		for _, h := range []string{"lh", "rh"} {
+			if err := os.Symlink(testdata.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(subjects, subj, "stats", h+".aparc.stats")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	out, errOut, code := runCLI(t, "morph", "--subjects-dir", subjects, "--subjects", "bert,hcp,hcp2", "--leave-one-feature-out", "-o", filepath.Join(dir, "ms"))
+	if code != 0 {
+		t.Fatalf("morph: %d %s %s", code, out, errOut)
+	}
+	lofo, err := table.Read(filepath.Join(dir, "ms", "leave_one_feature_out.tsv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lofo.NumRows() != 68 || len(lofo.Columns) != 7 || strings.Count(out, "with the all-features map") != 5 {
+		t.Errorf("%d rows, %d columns:\n%s", lofo.NumRows(), len(lofo.Columns), out)
+	}
+	// PCA of three real case-control maps, written as one table by region.
+	var cols []*table.Column
+	var names []string
+	for k, name := range []string{"mddadult_case-controls_CortThick.csv", "mddadolescent_case-controls_CortThick.csv", "adhdadult_case-controls_CortThick.csv"} {
+		tb, err := table.Read(testdata.Shared(t, "enigma", "summary_statistics", name), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 {
+			reg, _ := tb.Column("Structure")
+			cols = append(cols, table.TextColumn("region", reg.Raw))
+		}
+		d, _ := tb.Floats("d_icv")
+		names = append(names, strings.Split(name, "_")[0])
+		cols = append(cols, table.NumericColumn(names[k], d))
+	}
+	maps := filepath.Join(dir, "maps.tsv")
+	if err := table.Write(maps, &table.Table{Columns: cols}); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCLI(t, "morph", "pca", maps, "--columns", strings.Join(names, ","), "-o", filepath.Join(dir, "pca.json"))
+	if code != 0 {
+		t.Fatalf("morph pca: %d %s %s", code, out, errOut)
+	}
+	if v := number(t, out, `PC1: eigenvalue [0-9.e-]+, ([0-9.]+)% of variance`); v < 34 || v > 100 {
+		t.Errorf("PC1 explains %v%%:\n%s", v, out)
+	}
+	if _, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", names[0], "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "at least 2") {
+		t.Errorf("one column: %d %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", names[0]+",nothere", "-o", filepath.Join(dir, "x.json")); code == 0 || !strings.Contains(errOut, "nothere") {
+		t.Errorf("a missing column: %d %s", code, errOut)
+	}
+	if os.Getenv("PAINMARK_CHROMIUM") != "" {
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "pca.report.html"), "pca-report.png", 1)
+	}
+}
 
 // painmark morph on the real ENIGMA table: regional and global MS for 20 subjects, the
 // case-control table with covariates and an interaction, and a report that loads in Chromium.
@@ -59,13 +122,50 @@ func TestMorphCommand(t *testing.T) {
 	if got := number(t, out, `economo_koskinas_class_mode\s+1\s+\d+ regions: mean d ([-0-9.]+)`); math.Abs(got-sum/float64(n)) > 5e-4 {
 		t.Errorf("class 1 mean d %v, case_control.tsv gives %v", got, sum/float64(n))
 	}
-	if _, err := os.Stat(filepath.Join(dir, "regional_ms.tsv")); err != nil {
-		t.Error(err)
+	// Hub susceptibility: Spearman's rho between case_control.tsv's t and the controls' mean of
+	// regional_ms.tsv, and a quadrant for every region.
+	rm, err := table.Read(filepath.Join(dir, "regional_ms.tsv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, _ := table.Read(x("cov.csv"), nil)
+	ids, _ := cov.Column("SubjID")
+	dx, _ := cov.Column("Dx")
+	isControl := map[string]bool{}
+	for i, id := range ids.Raw {
+		isControl[id] = dx.Raw[i] == "0"
+	}
+	subj, _ := rm.Column("subject")
+	controlMS := make([]float64, len(regions.Raw))
+	for r, name := range regions.Raw {
+		v, _ := rm.Floats(name)
+		nc := 0
+		for s, id := range subj.Raw {
+			if isControl[id] {
+				controlMS[r] += v[s]
+				nc++
+			}
+		}
+		controlMS[r] /= float64(nc)
+	}
+	tval, _ := cc.Floats("t")
+	if got, want := number(t, out, `rho\(case-control t, control MS\) = ([-0-9.]+)`), stats.Spearman(tval, controlMS); math.Abs(got-want) > 5e-4 {
+		t.Errorf("hub susceptibility rho %v, the written tables give %v", got, want)
+	}
+	if p := number(t, out, `control MS\) = [-0-9.]+, spin p = ([0-9.e-]+)`); !(p > 0 && p <= 1) {
+		t.Errorf("hub susceptibility p %v", p)
+	}
+	var inQuadrants float64
+	for _, q := range []string{"dedifferentiation", "hypercoupling", "hyperdifferentiation", "decoupling"} {
+		inQuadrants += number(t, out, q+`\s+(\d+) \(`)
+	}
+	if inQuadrants != 68 {
+		t.Errorf("%v regions in the four quadrants:\n%s", inQuadrants, out)
 	}
 	if _, errOut, code := runCLI(t, "morph", "-o", dir); code != 2 || !strings.Contains(errOut, "--subjects-dir or --enigma") {
 		t.Errorf("no input: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 2)
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 3)
 	}
 }

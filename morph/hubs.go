@@ -1,0 +1,221 @@
+package morph
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/painmark/painmark/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// HubSusceptibility is the relation between a case-control change in regional MS and the
+// regions' MS in controls (Morgan et al. 2019, Martins et al. 2022: are the changes concentrated
+// on the hubs?): Spearman's rho over regions and its two-sided spin p, (1 + #|rho_null| ≥
+// |rho|)/(1 + n) with the change map reordered by each spin (NaN without spins).
+type HubSusceptibility struct {
+	Rho, P float64
+	Spins  int
+}
+
+// HubSusceptibilityTest computes it: change and controlMS per region in one order, perms
+// reordering the regions (perm[i] = the region whose value region i takes).
+func HubSusceptibilityTest(change, controlMS []float64, perms [][]int) (HubSusceptibility, error) {
+	if len(change) != len(controlMS) || len(change) < 3 {
+		return HubSusceptibility{}, fmt.Errorf("hub susceptibility: %d changes and %d control MS values (need the same regions, at least 3)", len(change), len(controlMS))
+	}
+	h := HubSusceptibility{Rho: stats.Spearman(change, controlMS), P: math.NaN(), Spins: len(perms)}
+	if len(perms) == 0 {
+		return h, nil
+	}
+	null := make([]float64, len(perms))
+	spun := make([]float64, len(change))
+	for k, perm := range perms {
+		if len(perm) != len(change) {
+			return h, fmt.Errorf("hub susceptibility: permutation %d has %d entries for %d regions", k, len(perm), len(change))
+		}
+		for i, j := range perm {
+			spun[i] = change[j]
+		}
+		null[k] = stats.Spearman(spun, controlMS)
+	}
+	p, err := stats.PermutationP(h.Rho, null, stats.PermAbs, true)
+	h.P = p
+	return h, err
+}
+
+// The four kinds of change of a region's MS in cases relative to its MS in controls (Morgan et
+// al. 2019; Martins et al. 2022, Fig. 3): a region positively coupled in controls (MS > 0) whose
+// MS increases is hypercoupled, one whose MS decreases is decoupled; a region negatively coupled
+// (MS < 0, differentiated) whose MS increases towards zero is dedifferentiated, one whose MS
+// decreases further is hyperdifferentiated.
+const (
+	Dedifferentiation    = "dedifferentiation"
+	Hypercoupling        = "hypercoupling"
+	Hyperdifferentiation = "hyperdifferentiation"
+	Decoupling           = "decoupling"
+)
+
+// Quadrants lists the four in the order reports use.
+var Quadrants = []string{Dedifferentiation, Hypercoupling, Hyperdifferentiation, Decoupling}
+
+// Quadrant classifies a region by its MS in controls and its case-control change; "" when either
+// is zero or NaN (on an axis, no quadrant).
+func Quadrant(controlMS, change float64) string {
+	switch {
+	case controlMS < 0 && change > 0:
+		return Dedifferentiation
+	case controlMS > 0 && change > 0:
+		return Hypercoupling
+	case controlMS < 0 && change < 0:
+		return Hyperdifferentiation
+	case controlMS > 0 && change < 0:
+		return Decoupling
+	}
+	return ""
+}
+
+// QuadrantShare is the number and percentage of regions of one quadrant.
+type QuadrantShare struct {
+	Quadrant string
+	Regions  int
+	Percent  float64
+}
+
+// QuadrantShares classifies the regions with include[i] true (all when include is nil, e.g.
+// only the FDR-significant ones) and returns each quadrant's count and percentage of them.
+func QuadrantShares(controlMS, change []float64, include []bool) []QuadrantShare {
+	counts := map[string]int{}
+	total := 0
+	for i := range change {
+		if include != nil && !include[i] {
+			continue
+		}
+		total++
+		counts[Quadrant(controlMS[i], change[i])]++
+	}
+	out := make([]QuadrantShare, len(Quadrants))
+	for k, q := range Quadrants {
+		out[k] = QuadrantShare{Quadrant: q, Regions: counts[q]}
+		if total > 0 {
+			out[k].Percent = 100 * float64(counts[q]) / float64(total)
+		}
+	}
+	return out
+}
+
+// ConditionPCA is the principal component analysis of several conditions' regional maps
+// (Martins et al. 2022: the case-control t-maps of knee osteoarthritis, chronic low back pain and
+// fibromyalgia), regions as observations and conditions as variables, centred, not scaled (as
+// MATLAB's pca and scikit-learn's PCA): eigenvalues (variances, n − 1 denominator), the
+// percentage of variance each explains, the loadings of each component on the conditions, and the
+// regional scores. Each component's sign makes its loadings sum to a positive number, so that PC1
+// reads as the shared direction of the conditions' maps.
+type ConditionPCA struct {
+	Eigenvalues, ExplainedPercent []float64
+	Loadings                      [][]float64 // component x condition
+	Scores                        [][]float64 // component x region
+}
+
+// PCAOfMaps computes it from maps[c][r], condition c's value at region r.
+func PCAOfMaps(maps [][]float64) (*ConditionPCA, error) {
+	c := len(maps)
+	if c < 2 {
+		return nil, fmt.Errorf("condition PCA: %d maps, need at least 2", c)
+	}
+	n := len(maps[0])
+	if n < c+1 {
+		return nil, fmt.Errorf("condition PCA: %d regions for %d conditions", n, c)
+	}
+	x := mat.NewDense(n, c, nil)
+	for j, m := range maps {
+		if len(m) != n {
+			return nil, fmt.Errorf("condition PCA: map %d has %d regions, map 0 has %d", j, len(m), n)
+		}
+		mean := stats.Mean(m)
+		for i, v := range m {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("condition PCA: map %d, region %d is %v", j, i, v)
+			}
+			x.Set(i, j, v-mean)
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(x, mat.SVDThin) {
+		return nil, fmt.Errorf("condition PCA: the SVD did not converge")
+	}
+	sv := svd.Values(nil)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	var total float64
+	for _, s := range sv {
+		total += s * s
+	}
+	out := &ConditionPCA{}
+	for k, s := range sv {
+		sign := 0.0
+		for j := 0; j < c; j++ {
+			sign += v.At(j, k)
+		}
+		if sign < 0 {
+			sign = -1
+		} else {
+			sign = 1
+		}
+		load := make([]float64, c)
+		for j := range load {
+			load[j] = sign * v.At(j, k)
+		}
+		score := make([]float64, n)
+		for i := range score {
+			score[i] = sign * u.At(i, k) * s
+		}
+		out.Eigenvalues = append(out.Eigenvalues, s*s/float64(n-1))
+		out.ExplainedPercent = append(out.ExplainedPercent, 100*s*s/total)
+		out.Loadings = append(out.Loadings, load)
+		out.Scores = append(out.Scores, score)
+	}
+	return out, nil
+}
+
+// LeaveOneFeatureOut recomputes the mean regional MS over subjects with each feature left out
+// in turn (Martins et al. 2022's check that no single feature drives the MS map): maps[f] is the
+// map without feature f, and r[f] its Pearson correlation with the all-features map.
+func LeaveOneFeatureOut(t *Table) (maps [][]float64, r []float64, err error) {
+	nf := len(t.Features)
+	if nf < 3 {
+		return nil, nil, fmt.Errorf("leave-one-feature-out: %d features; MS needs at least 2 left", nf)
+	}
+	meanMap := func(features []int) ([]float64, error) {
+		out := make([]float64, len(t.Regions))
+		for s := range t.Subjects {
+			ms, err := Similarity(t, s, features)
+			if err != nil {
+				return nil, err
+			}
+			for i, v := range RegionalMS(ms) {
+				out[i] += v / float64(len(t.Subjects))
+			}
+		}
+		return out, nil
+	}
+	full, err := meanMap(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for f := 0; f < nf; f++ {
+		var keep []int
+		for g := 0; g < nf; g++ {
+			if g != f {
+				keep = append(keep, g)
+			}
+		}
+		m, err := meanMap(keep)
+		if err != nil {
+			return nil, nil, err
+		}
+		maps = append(maps, m)
+		r = append(r, stats.Pearson(m, full))
+	}
+	return maps, r, nil
+}
