@@ -174,6 +174,8 @@ one-sided Fisher exact tests against the analysed genes and by median rank.`,
 			sec := d.Section("PLS regression of the map on gene expression")
 			sec.Table(fmt.Sprintf("Variance of the map explained (%d regions x %d genes; p: %s null, %d draws, Morgan's #≥/n)", len(a.Regions), len(a.Genes), null, len(o.Nulls)),
 				[]string{"component", "% variance", "cumulative %", "p"}, varRows)
+			cortexFigure(sec, "The map", "map (z)", a.Regions, a.Map, "The analysed regions' values (z-scored); grey: regions not analysed.")
+			cortexFigure(sec, "PLS1 regional scores", "PLS1 score", a.Regions, a.PLS.XScores[0], "The gene-expression pattern of PLS1 on the cortex.")
 			sec.Figure(report.Scatter("PLS1 scores vs the map", "map (z)", "PLS1 score", a.Map, a.PLS.XScores[0]), "Each point a region: the gene-expression pattern PLS1 finds against the map.")
 			sec = d.Section("Genes")
 			sec.Figure(report.Bars("Genes with the largest PLS1 bootstrap Z", "Z", a.Genes, a.Z[0], 30),

@@ -61,6 +61,6 @@ func TestGenesCommand(t *testing.T) {
 		t.Errorf("spin without coordinates: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "g", "genes.report.html"), "genes-report.png", 2)
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "g", "genes.report.html"), "genes-report.png", 4)
 	}
 }

@@ -104,7 +104,9 @@ report.`,
 				}
 			}
 			d.Numbers["mean_regional_ms"] = meanMS
-			d.Section("Regional morphometric similarity").Figure(report.Bars("Mean regional MS", "regional MS", tb.Regions, meanMS, 25),
+			msSec := d.Section("Regional morphometric similarity")
+			cortexFigure(msSec, "Mean regional MS", "regional MS", tb.Regions, meanMS, fmt.Sprintf("Mean over %d subjects of each region's similarity to the others.", n))
+			msSec.Figure(report.Bars("Mean regional MS", "regional MS", tb.Regions, meanMS, 25),
 				fmt.Sprintf("Mean over %d subjects of each region's similarity to the others (the 25 largest in magnitude).", n))
 			if lofo {
 				maps, r, err := morph.LeaveOneFeatureOut(tb)
@@ -177,6 +179,10 @@ report.`,
 				fmt.Fprintf(w, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s/case_control.tsv\n",
 					group, caseLabel, strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig, len(eff), out)
 				d.Numbers["cohen_d"] = ds
+				ccSec := d.Section("Case-control differences in regional MS")
+				cortexFigure(ccSec, "Cohen's d of regional MS", "Cohen's d (cases − controls)", tb.Regions, ds, "Vermillion: higher MS in cases; blue: lower.")
+				ccSec.Figure(report.Bars("Cohen's d per region", "Cohen's d (cases − controls)", tb.Regions, ds, 25),
+					fmt.Sprintf("OLS per region with %s; %d regions with FDR q < 0.05; the 25 largest effects.", strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig))
 				perms, err := regionSpins(coords, tb.Regions, spins, seed)
 				if err != nil {
 					return err
@@ -197,8 +203,6 @@ report.`,
 						fmt.Fprintf(w, "  %-28s %-12s %2s regions: mean d %s, spin p %s\n", r[0], r[1], r[2], r[3], r[4])
 					}
 				}
-				d.Section("Case-control differences in regional MS").Figure(report.Bars("Cohen's d per region", "Cohen's d (cases − controls)", tb.Regions, ds, 25),
-					fmt.Sprintf("OLS per region with %s; %d regions with FDR q < 0.05; the 25 largest effects.", strings.Join(append(append([]string{}, covariates...), interactions...), ", "), sig))
 			}
 			return writeReport(w, d, reportPath(reportFlag, out+"/morph.json"))
 		},
@@ -393,6 +397,7 @@ conditions and its regional scores (PC1 is the shared pattern; signs make the lo
 			sec := d.Section("Principal components of the conditions' maps")
 			sec.Table(fmt.Sprintf("%d regions, %d conditions; loadings are each component's weights on the conditions.", len(reg.Raw), len(columns)),
 				[]string{"component", "eigenvalue", "variance explained", "loadings"}, rows)
+			cortexFigure(sec, "PC1 regional scores", "PC1 score", reg.Raw, pca.Scores[0], "The shared pattern on the cortex.")
 			sec.Figure(report.Bars("PC1 regional scores", "PC1 score", reg.Raw, pca.Scores[0], 25),
 				fmt.Sprintf("The shared pattern (PC1, %.1f%% of variance): the 25 regions with the largest scores in magnitude.", pca.ExplainedPercent[0]))
 			return writeReport(w, d, reportPath(reportFlag, out))

@@ -71,7 +71,7 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 		t.Errorf("a missing column: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "pca.report.html"), "pca-report.png", 1)
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "pca.report.html"), "pca-report.png", 2)
 	}
 }
 
@@ -166,6 +166,6 @@ func TestMorphCommand(t *testing.T) {
 		t.Errorf("no input: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 3)
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 5)
 	}
 }

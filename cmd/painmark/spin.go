@@ -57,6 +57,7 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			var x, y []float64
+			names := mReg.Raw // the regions of x and y, in their order
 			var res *stats.SpinTest
 			surfaceNull := stats.SurfaceNull(method)
 			if surfaceNull == stats.NullBaum || surfaceNull == stats.NullCornblath {
@@ -83,9 +84,9 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 				if len(order) != len(mReg.Raw) {
 					return fmt.Errorf("%s has %d regions, %s %d of them with hemi lh/rh: the sets must be the same", args[0], len(mReg.Raw), coords, len(order))
 				}
-				x, y = make([]float64, len(order)), make([]float64, len(order))
+				x, y, names = make([]float64, len(order)), make([]float64, len(order)), make([]string, len(order))
 				for k, j := range order {
-					x[k], y[k] = xs[j], ys[j]
+					x[k], y[k], names[k] = xs[j], ys[j], mReg.Raw[j]
 				}
 				if method == "moran" || method == "variogram" {
 					nullX, err := hemisphereSurrogates(method, x, left, right, n, seed)
@@ -122,6 +123,8 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 			delete(result, "software_version")
 			d.Numbers["results"] = result
 			sec := d.Section("Spatial permutation test")
+			cortexFigure(sec, xCol, xCol, names, x, "The first map on the cortex.")
+			cortexFigure(sec, yCol, yCol, names, y, "The second map on the cortex.")
 			sec.Figure(report.Scatter(xCol+" vs "+yCol, xCol, yCol, x, y), fmt.Sprintf("Each point a region; %s r = %.3f.", kind, res.Rho))
 			sec.Figure(report.Histogram("Spin null of the correlation", "correlation", res.NullXY, res.Rho, "spin p = "+strconv.FormatFloat(res.P, 'g', 3, 64)),
 				fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); p is perm_sphere_p's mean of the x- and y-spun one-sided p-values.", n, methodNames[method]))

@@ -53,7 +53,7 @@ func TestSpinCommand(t *testing.T) {
 		t.Errorf("missing region: %d %s", code, errOut)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
-		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "spin.report.html"), "spin-report.png", 2)
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "spin.report.html"), "spin-report.png", 4)
 	}
 }
 

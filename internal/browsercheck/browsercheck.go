@@ -105,7 +105,8 @@ func Open(t testing.TB, chromium, path, shotName string) *Page {
 				page.Errors = append(page.Errors, fmt.Sprintf("log (%s): %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
 			}
 		case *network.EventRequestWillBeSent:
-			if e.Request.URL != url {
+			// data: URLs (images inlined in the page) are part of the page, not the network.
+			if e.Request.URL != url && !strings.HasPrefix(e.Request.URL, "data:") {
 				page.Requests = append(page.Requests, e.Request.URL)
 			}
 		}
