@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
-	"gonum.org/v1/gonum/mat"
 )
 
 // HubSusceptibility is the relation between a case-control change in regional MS and the
@@ -116,7 +117,8 @@ type ConditionPCA struct {
 	Scores                        [][]float64 // component x region
 }
 
-// PCAOfMaps computes it from maps[c][r], condition c's value at region r.
+// PCAOfMaps computes it from maps[c][r], condition c's value at region r, with learn.PCA
+// (scikit-learn's PCA) and the sign rule above.
 func PCAOfMaps(maps [][]float64) (*ConditionPCA, error) {
 	c := len(maps)
 	if c < 2 {
@@ -126,52 +128,38 @@ func PCAOfMaps(maps [][]float64) (*ConditionPCA, error) {
 	if n < c+1 {
 		return nil, fmt.Errorf("condition PCA: %d regions for %d conditions", n, c)
 	}
-	x := mat.NewDense(n, c, nil)
+	x := linalg.NewMatrix(n, c)
 	for j, m := range maps {
 		if len(m) != n {
 			return nil, fmt.Errorf("condition PCA: map %d has %d regions, map 0 has %d", j, len(m), n)
 		}
-		mean := stats.Mean(m)
 		for i, v := range m {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("condition PCA: map %d, region %d is %v", j, i, v)
 			}
-			x.Set(i, j, v-mean)
+			x.Data[i*c+j] = v
 		}
 	}
-	var svd mat.SVD
-	if !svd.Factorize(x, mat.SVDThin) {
-		return nil, fmt.Errorf("condition PCA: the SVD did not converge")
+	fit, err := learn.PCA{}.Fit(x)
+	if err != nil {
+		return nil, fmt.Errorf("condition PCA: %w", err)
 	}
-	sv := svd.Values(nil)
-	var u, v mat.Dense
-	svd.UTo(&u)
-	svd.VTo(&v)
-	var total float64
-	for _, s := range sv {
-		total += s * s
-	}
-	out := &ConditionPCA{}
-	for k, s := range sv {
-		sign := 0.0
-		for j := 0; j < c; j++ {
-			sign += v.At(j, k)
-		}
-		if sign < 0 {
+	scores := fit.Transform(x)
+	out := &ConditionPCA{Eigenvalues: fit.ExplainedVariance}
+	for k, comp := range fit.Components {
+		sign := 1.0
+		if stats.Mean(comp) < 0 { // loadings summing to a negative number
 			sign = -1
-		} else {
-			sign = 1
 		}
 		load := make([]float64, c)
 		for j := range load {
-			load[j] = sign * v.At(j, k)
+			load[j] = sign * comp[j]
 		}
 		score := make([]float64, n)
 		for i := range score {
-			score[i] = sign * u.At(i, k) * s
+			score[i] = sign * scores.Data[i*len(fit.Components)+k]
 		}
-		out.Eigenvalues = append(out.Eigenvalues, s*s/float64(n-1))
-		out.ExplainedPercent = append(out.ExplainedPercent, 100*s*s/total)
+		out.ExplainedPercent = append(out.ExplainedPercent, 100*fit.ExplainedVarianceRatio[k])
 		out.Loadings = append(out.Loadings, load)
 		out.Scores = append(out.Scores, score)
 	}

@@ -63,6 +63,19 @@ func RotationFromNormal(a [3][3]float64) Rotation {
 	return rot
 }
 
+// DrawRotation is rotation draw k of a seed: RotationFromNormal of nine standard normal draws
+// from PCG(seed, k), row by row. Parcel and vertex spins of one seed use the same draws.
+func DrawRotation(seed, k uint64) Rotation {
+	rng := rand.New(rand.NewPCG(seed, k))
+	var a [3][3]float64
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			a[i][j] = rng.NormFloat64()
+		}
+	}
+	return RotationFromNormal(a)
+}
+
 // SpinMethod is how the parcels of a rotated sphere are matched back to the original parcels.
 type SpinMethod string
 
@@ -244,14 +257,7 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinM
 		}
 		draws := make([]draw, batch)
 		parallel.For(batch, func(b int) {
-			rng := rand.New(rand.NewPCG(seed, k0+uint64(b)))
-			var a [3][3]float64
-			for i := 0; i < 3; i++ {
-				for j := 0; j < 3; j++ {
-					a[i][j] = rng.NormFloat64()
-				}
-			}
-			draws[b].perm, draws[b].identity = spinPermutation(left, right, RotationFromNormal(a), method)
+			draws[b].perm, draws[b].identity = spinPermutation(left, right, DrawRotation(seed, k0+uint64(b)), method)
 		})
 		for _, d := range draws {
 			if len(out) == n {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/painmark/painmark/internal/kdtree"
@@ -170,14 +169,7 @@ func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, erro
 		}
 		draws := make([]draw, batch)
 		parallel.For(batch, func(b int) {
-			rng := rand.New(rand.NewPCG(seed, k0+uint64(b)))
-			var a [3][3]float64
-			for i := 0; i < 3; i++ {
-				for j := 0; j < 3; j++ {
-					a[i][j] = rng.NormFloat64()
-				}
-			}
-			rot := RotationFromNormal(a)
+			rot := DrawRotation(seed, k0+uint64(b))
 			counts := make([]map[int]int, p.Parcels)
 			h := fnv.New64a()
 			identity := true

@@ -67,14 +67,7 @@ func TestLiveSurfaceNullsNeuromaps(t *testing.T) {
 	}
 	var rots [][2][3][3]float64
 	for k := 0; k < n; k++ { // the draws SurfaceSpins makes (none is rejected on fsaverage5)
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		var a [3][3]float64
-		for i := range a {
-			for j := range a[i] {
-				a[i][j] = rng.NormFloat64()
-			}
-		}
-		r := RotationFromNormal(a)
+		r := DrawRotation(seed, uint64(k))
 		rots = append(rots, [2][3][3]float64{r.TL, r.TR})
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
