@@ -346,73 +346,129 @@ func newMorphPCACmd() *cobra.Command {
 	var columns []string
 	var regionCol, out, reportFlag string
 	cmd := &cobra.Command{
-		Use:   "pca MAPS",
+		Use:   "pca MAP...",
 		Short: "PCA of several conditions' regional maps (Martins et al. 2022's cross-condition pattern)",
-		Long: `pca summarises several conditions' regional maps (columns --columns of MAPS, one row per region,
-e.g. the case-control t-maps of knee osteoarthritis, chronic low back pain and fibromyalgia) by
-principal component analysis, regions as observations (centred, not scaled, as MATLAB's pca and
-scikit-learn's PCA): eigenvalues, the variance each component explains, its loadings on the
-conditions and its regional scores (PC1 is the shared pattern; signs make the loadings sum > 0).`,
-		Example: `  painmark morph pca tmaps.csv --columns koa_t,clbp_t,fm_t -o pca.json`,
-		Args:    exactArgs(1),
+		Long: `pca summarises several conditions' regional maps by principal component analysis, regions as
+observations (centred, not scaled, as MATLAB's pca and scikit-learn's PCA): eigenvalues, the variance
+each component explains, its loadings on the conditions and its regional scores (PC1 is the shared
+pattern; signs make the loadings sum > 0). Each MAP is FILE:COLUMN (e.g. one case_control.tsv per
+condition, column t), or a FILE whose --columns are the maps; regions are matched by name (column
+--region-column, by default "region" or ENIGMA's "Structure") and must be the same in every file.`,
+		Example: `  painmark morph pca koa/case_control.tsv:t clbp/case_control.tsv:t fm/case_control.tsv:t -o pca.json
+  painmark morph pca tmaps.csv --columns koa_t,clbp_t,fm_t -o pca.json`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tb, err := table.Read(args[0], nil)
-			if err != nil {
-				return err
-			}
-			reg, err := tb.Column(regionCol)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
+			var names, regions []string
 			var maps [][]float64
-			for _, c := range columns {
-				v, err := tb.Floats(c)
+			add := func(path, col string) error {
+				tb, err := table.Read(path, nil)
 				if err != nil {
-					return fmt.Errorf("%s: %w", args[0], err)
+					return err
 				}
-				maps = append(maps, v)
+				rc := regionCol
+				if rc == "" {
+					rc = "region"
+					if _, err := tb.Column(rc); err != nil {
+						rc = "Structure"
+					}
+				}
+				reg, err := tb.Column(rc)
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				v, err := tb.Floats(col)
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				if regions == nil {
+					regions = reg.Raw
+					maps, names = append(maps, v), append(names, col)
+					return nil
+				}
+				row := map[string]int{}
+				for i, r := range reg.Raw {
+					row[r] = i
+				}
+				if len(row) != len(regions) {
+					return fmt.Errorf("%s has %d regions, %s %d: the maps must cover the same regions", path, len(row), args[0], len(regions))
+				}
+				m := make([]float64, len(regions))
+				for k, r := range regions {
+					i, ok := row[r]
+					if !ok {
+						return fmt.Errorf("%s: no region %q (regions are matched by name)", path, r)
+					}
+					m[k] = v[i]
+				}
+				name := col
+				for _, n := range names {
+					if n == col { // the same column of several files: name them by file
+						name = path + ":" + col
+					}
+				}
+				maps, names = append(maps, m), append(names, name)
+				return nil
+			}
+			for _, a := range args {
+				path, col, ok := strings.Cut(a, ":")
+				if ok {
+					if err := add(path, col); err != nil {
+						return err
+					}
+					continue
+				}
+				if len(columns) == 0 {
+					return usageError{fmt.Errorf("%s: give FILE:COLUMN or --columns", a)}
+				}
+				for _, c := range columns {
+					if err := add(a, c); err != nil {
+						return err
+					}
+				}
+			}
+			if len(maps) < 2 {
+				return usageError{fmt.Errorf("PCA needs at least 2 maps, got %d", len(maps))}
 			}
 			pca, err := morph.PCAOfMaps(maps)
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return err
 			}
 			w := cmd.OutOrStdout()
 			var rows [][]string
 			for k := range pca.Eigenvalues {
-				load := make([]string, len(columns))
+				load := make([]string, len(names))
 				for j := range load {
-					load[j] = fmt.Sprintf("%s %.3f", columns[j], pca.Loadings[k][j])
+					load[j] = fmt.Sprintf("%s %.3f", names[j], pca.Loadings[k][j])
 				}
 				rows = append(rows, []string{fmt.Sprintf("PC%d", k+1), fmt.Sprintf("%.4g", pca.Eigenvalues[k]), fmt.Sprintf("%.1f%%", pca.ExplainedPercent[k]), strings.Join(load, ", ")})
 				fmt.Fprintf(w, "PC%d: eigenvalue %.4g, %.1f%% of variance; loadings %s\n", k+1, pca.Eigenvalues[k], pca.ExplainedPercent[k], strings.Join(load, ", "))
 			}
-			result := map[string]any{"conditions": columns, "regions": reg.Raw, "eigenvalues": pca.Eigenvalues, "explained_percent": pca.ExplainedPercent,
+			result := map[string]any{"conditions": names, "regions": regions, "eigenvalues": pca.Eigenvalues, "explained_percent": pca.ExplainedPercent,
 				"loadings": pca.Loadings, "scores": pca.Scores, "software_version": version.String()}
 			if err := writeJSON(out, result); err != nil {
 				return err
 			}
-			d := newCommandReport("Cross-condition PCA", args[0])
+			var inputs []string
+			for _, a := range args {
+				path, _, _ := strings.Cut(a, ":")
+				inputs = append(inputs, path)
+			}
+			d := newCommandReport("Cross-condition PCA", inputs...)
 			delete(result, "software_version")
 			d.Numbers["results"] = result
 			sec := d.Section("Principal components of the conditions' maps")
-			sec.Table(fmt.Sprintf("%d regions, %d conditions; loadings are each component's weights on the conditions.", len(reg.Raw), len(columns)),
+			sec.Table(fmt.Sprintf("%d regions, %d conditions; loadings are each component's weights on the conditions.", len(regions), len(names)),
 				[]string{"component", "eigenvalue", "variance explained", "loadings"}, rows)
-			cortexFigure(sec, "PC1 regional scores", "PC1 score", reg.Raw, pca.Scores[0], "The shared pattern on the cortex.")
-			sec.Figure(report.Bars("PC1 regional scores", "PC1 score", reg.Raw, pca.Scores[0], 25),
+			cortexFigure(sec, "PC1 regional scores", "PC1 score", regions, pca.Scores[0], "The shared pattern on the cortex.")
+			sec.Figure(report.Bars("PC1 regional scores", "PC1 score", regions, pca.Scores[0], 25),
 				fmt.Sprintf("The shared pattern (PC1, %.1f%% of variance): the 25 regions with the largest scores in magnitude.", pca.ExplainedPercent[0]))
 			return writeReport(w, d, reportPath(reportFlag, out))
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&columns, "columns", nil, "the conditions' map columns (at least 2)")
-	f.StringVar(&regionCol, "region-column", "region", "the region column")
+	f.StringSliceVar(&columns, "columns", nil, "map columns of each MAP given without :COLUMN")
+	f.StringVar(&regionCol, "region-column", "", `the region column (default "region", else "Structure")`)
 	f.StringVarP(&out, "out", "o", "pca.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)
-	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if len(columns) < 2 {
-			return usageError{fmt.Errorf("--columns needs at least 2 map columns")}
-		}
-		return nil
-	}
 	return cmd
 }

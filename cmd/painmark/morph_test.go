@@ -37,11 +37,15 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 	if lofo.NumRows() != 68 || len(lofo.Columns) != 7 || strings.Count(out, "with the all-features map") != 5 {
 		t.Errorf("%d rows, %d columns:\n%s", lofo.NumRows(), len(lofo.Columns), out)
 	}
-	// PCA of three real case-control maps, written as one table by region.
+	// PCA of three real case-control maps, one file each (regions matched by name), and the same
+	// maps as columns of one table.
+	var args []string
 	var cols []*table.Column
 	var names []string
 	for k, name := range []string{"mddadult_case-controls_CortThick.csv", "mddadolescent_case-controls_CortThick.csv", "adhdadult_case-controls_CortThick.csv"} {
-		tb, err := table.Read(testdata.Shared(t, "enigma", "summary_statistics", name), nil)
+		path := testdata.Shared(t, "enigma", "summary_statistics", name)
+		args = append(args, path+":d_icv")
+		tb, err := table.Read(path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,22 +57,36 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 		names = append(names, strings.Split(name, "_")[0])
 		cols = append(cols, table.NumericColumn(names[k], d))
 	}
+	out, errOut, code = runCLI(t, append(append([]string{"morph", "pca"}, args...), "-o", filepath.Join(dir, "pca.json"))...)
+	if code != 0 {
+		t.Fatalf("morph pca: %d %s %s", code, out, errOut)
+	}
+	pc1 := number(t, out, `PC1: eigenvalue [0-9.e-]+, ([0-9.]+)% of variance`)
+	if pc1 < 34 || pc1 > 100 {
+		t.Errorf("PC1 explains %v%%:\n%s", pc1, out)
+	}
 	maps := filepath.Join(dir, "maps.tsv")
 	if err := table.Write(maps, &table.Table{Columns: cols}); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code = runCLI(t, "morph", "pca", maps, "--columns", strings.Join(names, ","), "-o", filepath.Join(dir, "pca.json"))
-	if code != 0 {
-		t.Fatalf("morph pca: %d %s %s", code, out, errOut)
+	out2, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", strings.Join(names, ","), "-o", filepath.Join(dir, "pca2.json"))
+	if code != 0 || number(t, out2, `PC1: eigenvalue [0-9.e-]+, ([0-9.]+)% of variance`) != pc1 {
+		t.Errorf("one table: %d %s %s", code, out2, errOut)
 	}
-	if v := number(t, out, `PC1: eigenvalue [0-9.e-]+, ([0-9.]+)% of variance`); v < 34 || v > 100 {
-		t.Errorf("PC1 explains %v%%:\n%s", v, out)
-	}
-	if _, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", names[0], "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "at least 2") {
-		t.Errorf("one column: %d %s", code, errOut)
+	if _, errOut, code := runCLI(t, "morph", "pca", args[0], "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "at least 2") {
+		t.Errorf("one map: %d %s", code, errOut)
 	}
 	if _, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", names[0]+",nothere", "-o", filepath.Join(dir, "x.json")); code == 0 || !strings.Contains(errOut, "nothere") {
 		t.Errorf("a missing column: %d %s", code, errOut)
+	}
+	lofo2 := filepath.Join(dir, "lofo.tsv") // the leave-one-feature-out map, R_insula renamed
+	b, _ := os.ReadFile(filepath.Join(dir, "ms", "leave_one_feature_out.tsv"))
+	os.WriteFile(lofo2, []byte(strings.Replace(string(b), "R_insula", "R_insula2", 1)), 0o644)
+	if _, errOut, code := runCLI(t, "morph", "pca", args[0], lofo2+":all_features", "-o", filepath.Join(dir, "x.json")); code == 0 || !strings.Contains(errOut, `no region "R_insula"`) {
+		t.Errorf("maps of other regions: %d %s", code, errOut)
+	}
+	if _, _, code := runCLI(t, "morph", "pca", args[0], filepath.Join(dir, "ms", "leave_one_feature_out.tsv")+":all_features", "-o", filepath.Join(dir, "x.json")); code != 0 {
+		t.Errorf("maps of the same DK regions from two sources: %d", code)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
 		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "pca.report.html"), "pca-report.png", 2)
