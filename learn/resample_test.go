@@ -107,6 +107,7 @@ func TestPValueConventions(t *testing.T) {
 		{stats.PermNoPlusOne, true, 2.0 / 5}, // 2/5
 		{stats.PermStrict, true, 0},          // #>0.5 = 0
 		{stats.PermAbs, true, 4.0 / 6},       // #|v|≥0.5 = 3, (3+1)/6
+		{stats.PermAbsStrict, true, 1.0 / 5}, // #|v|>0.5 = 1 (−0.7)
 		{stats.PermSklearn, false, 1},        // a loss: all 5 ≤ 0.5
 	}
 	for _, c := range cases {

@@ -25,6 +25,8 @@ const (
 	PermNoPlusOne PermutationConvention = "no-plus-one"
 	// PermStrict is #{null > obs}/n, one-sided and strict (ENIGMA's perm_sphere_p).
 	PermStrict PermutationConvention = "strict"
+	// PermAbsStrict is #{|null| > |obs|}/n, two-sided and strict (BrainSMASH's nonparp).
+	PermAbsStrict PermutationConvention = "abs-strict"
 )
 
 // PermutationP is the p-value of an observed statistic against its permutation null under a named
@@ -42,7 +44,7 @@ func PermutationP(obs float64, null []float64, conv PermutationConvention, great
 	if !greaterIsBetter {
 		sign = -1
 	}
-	var atLeast, beyond, absAtLeast int
+	var atLeast, beyond, absAtLeast, absBeyond int
 	for i, v := range null {
 		if math.IsNaN(v) {
 			return 0, fmt.Errorf("permutation %d gave NaN", i)
@@ -56,6 +58,9 @@ func PermutationP(obs float64, null []float64, conv PermutationConvention, great
 		if math.Abs(v) >= math.Abs(obs) {
 			absAtLeast++
 		}
+		if math.Abs(v) > math.Abs(obs) {
+			absBeyond++
+		}
 	}
 	n := float64(len(null))
 	switch conv {
@@ -67,8 +72,10 @@ func PermutationP(obs float64, null []float64, conv PermutationConvention, great
 		return float64(atLeast) / n, nil
 	case PermStrict:
 		return float64(beyond) / n, nil
+	case PermAbsStrict:
+		return float64(absBeyond) / n, nil
 	}
-	return 0, fmt.Errorf("unknown permutation p-value convention %q (%s, %s, %s, %s)", conv, PermSklearn, PermAbs, PermNoPlusOne, PermStrict)
+	return 0, fmt.Errorf("unknown permutation p-value convention %q (%s, %s, %s, %s, %s)", conv, PermSklearn, PermAbs, PermNoPlusOne, PermStrict, PermAbsStrict)
 }
 
 // BootstrapConvention names how a two-sided p-value for "this weight differs from zero" is read

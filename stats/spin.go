@@ -275,11 +275,14 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinM
 }
 
 // SpinTest is perm_sphere_p's result: the empirical correlation and the one-sided p-values of the
-// nulls that permute x and that permute y, and their mean.
+// nulls that permute x and that permute y, and their mean; and, from the x-permuted null, the
+// two-sided p-values of the other peers (NUMERICS.md §12): neuromaps' and netneurotools'
+// (1 + #|null| ≥ |rho|)/(1 + n) and BrainSMASH's nonparp #|null| > |rho|/n.
 type SpinTest struct {
-	Rho            float64
-	NullXY, NullYX []float64
-	PXY, PYX, P    float64
+	Rho                  float64
+	NullXY, NullYX       []float64
+	PXY, PYX, P          float64
+	PNeuromaps, PNonparp float64
 }
 
 // PermSphereP is perm_sphere_p (Alexander-Bloch et al. 2018, as the reference code computes it):
@@ -371,6 +374,13 @@ func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []flo
 	}
 	res.PXY, res.PYX = count(res.NullXY), count(res.NullYX)
 	res.P = (res.PXY + res.PYX) / 2
+	var err error
+	if res.PNeuromaps, err = PermutationP(res.Rho, res.NullXY, PermAbs, true); err != nil {
+		return nil, err
+	}
+	if res.PNonparp, err = PermutationP(res.Rho, res.NullXY, PermAbsStrict, true); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -113,7 +113,9 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d null maps)\n",
 				kind, xCol, yCol, len(x), res.Rho, strconv.FormatFloat(res.P, 'g', 4, 64), strconv.FormatFloat(res.PXY, 'g', 4, 64), strconv.FormatFloat(res.PYX, 'g', 4, 64), n)
-			result := map[string]any{"rho": res.Rho, "p": res.P, "p_xy": res.PXY, "p_yx": res.PYX, "n": n, "seed": seed, "kind": kind, "method": method,
+			fmt.Fprintf(w, "  other conventions (x spun): neuromaps/netneurotools two-sided p = %s, BrainSMASH nonparp = %s\n",
+				strconv.FormatFloat(res.PNeuromaps, 'g', 4, 64), strconv.FormatFloat(res.PNonparp, 'g', 4, 64))
+			result := map[string]any{"rho": res.Rho, "p": res.P, "p_xy": res.PXY, "p_yx": res.PYX, "p_neuromaps": res.PNeuromaps, "p_nonparp": res.PNonparp, "n": n, "seed": seed, "kind": kind, "method": method,
 				"x": xCol, "y": yCol, "null_xy": res.NullXY, "null_yx": res.NullYX, "software_version": version.String()}
 			if err := writeJSON(out, result); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,6 +44,30 @@ func TestSpinCommand(t *testing.T) {
 	}
 	if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.01 || p > 0.1 {
 		t.Errorf("spin p %v (reference 0.04 with 10,000 rotations)", p)
+	}
+	// The other peers' conventions, counted on the x-spun null written to spin.json.
+	var res struct {
+		Rho, PNeuromaps, PNonparp float64
+		NullXY                    []float64 `json:"null_xy"`
+	}
+	b0, _ := os.ReadFile(filepath.Join(dir, "spin.json"))
+	if err := json.Unmarshal(b0, &res); err != nil {
+		t.Fatal(err)
+	}
+	var ge, gt float64
+	for _, v := range res.NullXY {
+		if math.Abs(v) >= math.Abs(res.Rho) {
+			ge++
+		}
+		if math.Abs(v) > math.Abs(res.Rho) {
+			gt++
+		}
+	}
+	if p := number(t, out, `neuromaps/netneurotools two-sided p = ([0-9.e-]+)`); math.Abs(p-(1+ge)/float64(1+len(res.NullXY))) > 5e-4 {
+		t.Errorf("neuromaps p %v, null_xy gives %v", p, (1+ge)/float64(1+len(res.NullXY)))
+	}
+	if p := number(t, out, `nonparp = ([0-9.e-]+)`); math.Abs(p-gt/float64(len(res.NullXY))) > 5e-4 {
+		t.Errorf("nonparp %v, null_xy gives %v", p, gt/float64(len(res.NullXY)))
 	}
 	// A map table missing a region of the coordinates is refused by name.
 	short := filepath.Join(dir, "short.csv")
