@@ -90,17 +90,21 @@ const (
 	// 2018 on parcel centroids, neuromaps' "original" / alexander_bloch on parcellated data): a
 	// parcel may be used twice or not at all.
 	SpinNearest SpinMethod = "nearest"
+	// SpinNearestRotated is the other direction, BrainSpace's spin_permutations: each rotated
+	// parcel j takes the value of the original parcel nearest it (perm[j] = argmin_i ‖c_i − r_j‖;
+	// cKDTree(coords).query(coords @ rot)). Distributionally equivalent, different index arrays.
+	SpinNearestRotated SpinMethod = "nearest-rotated"
 )
 
 // SpinMethods are the parcel-matching methods, in the order reports list them.
-var SpinMethods = []SpinMethod{SpinVasa, SpinHungarian, SpinNearest}
+var SpinMethods = []SpinMethod{SpinVasa, SpinHungarian, SpinNearest, SpinNearestRotated}
 
 func (m SpinMethod) check() error {
 	switch m {
-	case SpinVasa, SpinHungarian, SpinNearest:
+	case SpinVasa, SpinHungarian, SpinNearest, SpinNearestRotated:
 		return nil
 	}
-	return fmt.Errorf("spin method %q: want vasa, hungarian or nearest", m)
+	return fmt.Errorf("spin method %q: want vasa, hungarian, nearest or nearest-rotated", m)
 }
 
 // distances is the matrix dist(i, j) = ‖coord_i − rot_j‖ (row-major).
@@ -133,6 +137,20 @@ func match(m SpinMethod, coord, rot [][3]float64) []int {
 				}
 			}
 			perm[i] = best
+		}
+		return perm
+	case SpinNearestRotated:
+		n := len(coord)
+		dist := distances(coord, rot)
+		perm := make([]int, n)
+		for j := 0; j < n; j++ {
+			best := 0
+			for i := 1; i < n; i++ {
+				if dist[i*n+j] < dist[best*n+j] {
+					best = i
+				}
+			}
+			perm[j] = best
 		}
 		return perm
 	}

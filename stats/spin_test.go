@@ -281,6 +281,7 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 		left := coords[:len(coords)/2]
 		var want struct {
 			Hungarian, Nearest, Assignments [][]int
+			NearestRotated                  [][]int `json:"nearest_rotated"`
 			Totals                          []float64
 		}
 		testdata.RunPython(t, filepath.Join("testdata", "scipy_spin_matching.py"), map[string]any{"coords": left, "rotations": rots, "costs": costs}, &want)
@@ -293,7 +294,7 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 			}
 			return out
 		}
-		var differ [2]int
+		var differ [3]int
 		for k, r := range rots {
 			rot := rotate(r)
 			if fmt.Sprint(match(SpinHungarian, left, rot)) != fmt.Sprint(want.Hungarian[k]) {
@@ -302,9 +303,12 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 			if fmt.Sprint(match(SpinNearest, left, rot)) != fmt.Sprint(want.Nearest[k]) {
 				differ[1]++
 			}
+			if fmt.Sprint(match(SpinNearestRotated, left, rot)) != fmt.Sprint(want.NearestRotated[k]) {
+				differ[2]++
+			}
 		}
-		if differ != [2]int{} {
-			t.Errorf("%s: %d Hungarian and %d nearest matchings of 50 differ from scipy's", set.name, differ[0], differ[1])
+		if differ != [3]int{} {
+			t.Errorf("%s: %d Hungarian, %d nearest and %d nearest-rotated matchings of 50 differ from scipy's", set.name, differ[0], differ[1], differ[2])
 		}
 		for k, c := range costs {
 			n := len(c)
@@ -324,7 +328,7 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 				t.Errorf("cost matrix %d (%d x %d): total %.12g, scipy %.12g", k, n, n, total, want.Totals[k])
 			}
 		}
-		t.Logf("%s: 50 Hungarian and 50 nearest matchings equal scipy's; %d assignment problems equal", set.name, len(costs))
+		t.Logf("%s: 50 Hungarian and 50 nearest matchings of each direction equal scipy's; %d assignment problems equal", set.name, len(costs))
 	}
 }
 

@@ -24,7 +24,7 @@ func newSpinCmd() *cobra.Command {
 with a region column) against spatially constrained nulls: random rotations of the parcels' sphere
 coordinates (--coords: a table with region, hemi (lh/rh) and x, y, z columns, such as ENIGMA's
 fsaverage5 centroids), each rotated parcel reassigned by Váša's greedy matching (as
-rotate_parcellation; --method hungarian or nearest for the other matchings), and perm_sphere_p's
+rotate_parcellation; --method hungarian, nearest or nearest-rotated for the other matchings), and perm_sphere_p's
 p-value (the mean of the x- and y-permuted one-sided p-values).
 
 --method baum or cornblath rotates the vertices of the sphere meshes instead (--spheres and
@@ -139,7 +139,7 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 	f.StringVar(&yCol, "y", "", "second map's column")
 	f.StringVar(&kind, "kind", "spearman", "spearman or pearson")
 	f.IntVar(&n, "n", 10000, "rotations")
-	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance), nearest (each parcel takes its nearest rotated parcel, repeats allowed), moran or variogram (surrogate maps from the parcels' positions, per hemisphere), or, with --spheres and --annots, baum or cornblath (vertex-level)")
+	f.StringVar(&method, "method", string(stats.SpinVasa), "matching of rotated parcels: vasa (Váša's greedy max-min, rotate_parcellation), hungarian (least total distance), nearest (each parcel takes its nearest rotated parcel, repeats allowed; nearest-rotated: each rotated parcel takes its nearest parcel, as BrainSpace), moran or variogram (surrogate maps from the parcels' positions, per hemisphere), or, with --spheres and --annots, baum or cornblath (vertex-level)")
 	f.StringSliceVar(&spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --method baum|cornblath")
 	f.StringSliceVar(&annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --method baum|cornblath")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
@@ -150,7 +150,7 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 			return usageError{fmt.Errorf("--x and --y are required")}
 		}
 		if _, ok := methodNames[method]; !ok {
-			return usageError{fmt.Errorf("--method %q: vasa, hungarian, nearest, baum, cornblath, moran or variogram", method)}
+			return usageError{fmt.Errorf("--method %q: vasa, hungarian, nearest, nearest-rotated, baum, cornblath, moran or variogram", method)}
 		}
 		if method == string(stats.NullBaum) || method == string(stats.NullCornblath) {
 			if len(spheres) != 2 || len(annots) != 2 || coords != "" {
@@ -199,7 +199,7 @@ func hemisphereSurrogates(method string, x []float64, left, right [][3]float64, 
 }
 
 // methodNames describe the spin methods in reports.
-var methodNames = map[string]string{"vasa": "Váša (greedy max-min)", "hungarian": "Hungarian (least total distance)", "nearest": "nearest-parcel",
+var methodNames = map[string]string{"vasa": "Váša (greedy max-min)", "hungarian": "Hungarian (least total distance)", "nearest": "nearest-parcel", "nearest-rotated": "nearest-parcel (BrainSpace's direction)",
 	"baum": "Baum (vertex-level, parcel mode)", "cornblath": "Cornblath (vertex-level, parcel mean)",
 	"moran": "Moran spectral randomization (surrogates)", "variogram": "variogram-matching (surrogates)"}
 

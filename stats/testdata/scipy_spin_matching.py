@@ -3,7 +3,8 @@
 Input JSON: coords (parcels x 3, one hemisphere), rotations (each 3 x 3; rotated = coords @ rot),
 costs (square matrices). Output JSON: for each rotation the "hungarian" matching
 (scipy.optimize.linear_sum_assignment on scipy.spatial.distance_matrix(coords, coords @ rot)) and
-the "original" one (cKDTree(coords @ rot).query(coords)); for each cost matrix its optimal
+the "original" one (cKDTree(coords @ rot).query(coords)) and BrainSpace's inverse one
+(cKDTree(coords).query(coords @ rot)); for each cost matrix its optimal
 assignment and total cost.
 """
 import json
@@ -14,7 +15,7 @@ from scipy import optimize, spatial
 
 data = json.load(open(sys.argv[1]))
 coords = np.array(data["coords"])
-out = {"hungarian": [], "nearest": [], "assignments": [], "totals": []}
+out = {"hungarian": [], "nearest": [], "nearest_rotated": [], "assignments": [], "totals": []}
 for rot in data["rotations"]:
     rotated = coords @ np.array(rot)
     dist = spatial.distance_matrix(coords, rotated)
@@ -22,6 +23,8 @@ for rot in data["rotations"]:
     out["hungarian"].append(col.tolist())
     _, col = spatial.cKDTree(rotated).query(coords, 1)
     out["nearest"].append(col.tolist())
+    _, col = spatial.cKDTree(coords).query(rotated, 1)  # BrainSpace's direction
+    out["nearest_rotated"].append(col.tolist())
 for c in data["costs"]:
     c = np.array(c)
     row, col = optimize.linear_sum_assignment(c)
