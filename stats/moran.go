@@ -105,50 +105,88 @@ func (m *MoranEigenvectors) Surrogates(x []float64, n int, procedure string, see
 		return nil, fmt.Errorf("Moran surrogates: procedure %q (want singleton or pair)", procedure)
 	}
 	mean, sd := MeanSD(x)
+	r := m.correlations(x)
+	scale := sd * math.Sqrt(float64(rows-1))
+	out := make([][]float64, n)
+	for k := range out {
+		rng := rand.New(rand.NewPCG(seed, uint64(k)))
+		var coef []float64
+		if procedure == "singleton" {
+			signs := make([]float64, comps)
+			for j := range signs {
+				signs[j] = 1
+				if rng.IntN(2) == 0 {
+					signs[j] = -1
+				}
+			}
+			coef = singletonCoefficients(r, signs)
+		} else {
+			p := rng.Perm(comps)
+			odd := 1.0
+			if comps%2 == 1 && rng.IntN(2) == 0 {
+				odd = -1
+			}
+			phi := make([]float64, comps/2)
+			for q := range phi {
+				phi[q] = 2 * math.Pi * rng.Float64()
+			}
+			coef = pairCoefficients(r, p, odd, phi)
+		}
+		out[k] = m.surrogate(mean, scale, coef)
+	}
+	return out, nil
+}
+
+// correlations are r_j = corr(x, map_j) for every map.
+func (m *MoranEigenvectors) correlations(x []float64) []float64 {
+	rows, comps := m.Vectors.Dims()
 	r := make([]float64, comps)
 	col := make([]float64, rows)
 	for j := range r {
 		mat.Col(col, j, m.Vectors)
 		r[j] = Pearson(x, col)
 	}
-	scale := sd * math.Sqrt(float64(rows-1))
-	out := make([][]float64, n)
-	coef := make([]float64, comps)
-	for k := range out {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		if procedure == "singleton" {
-			for j := range coef {
-				coef[j] = r[j]
-				if rng.IntN(2) == 0 {
-					coef[j] = -r[j]
-				}
-			}
-		} else {
-			p := rng.Perm(comps)
-			pairs := comps / 2
-			if comps%2 == 1 {
-				last := p[comps-1]
-				coef[last] = r[last]
-				if rng.IntN(2) == 0 {
-					coef[last] = -r[last]
-				}
-			}
-			for q := 0; q < pairs; q++ {
-				a, b := p[q], p[pairs+q]
-				radius := math.Hypot(r[a], r[b])
-				phi := 2 * math.Pi * rng.Float64()
-				coef[a], coef[b] = radius*math.Cos(phi), radius*math.Sin(phi)
-			}
-		}
-		s := make([]float64, rows)
-		for i := range s {
-			var v float64
-			for j, c := range coef {
-				v += c * m.Vectors.At(i, j)
-			}
-			s[i] = mean + scale*v
-		}
-		out[k] = s
+	return r
+}
+
+// singletonCoefficients are r_j·sign_j (BrainSpace's singleton procedure).
+func singletonCoefficients(r, signs []float64) []float64 {
+	coef := make([]float64, len(r))
+	for j := range r {
+		coef[j] = r[j] * signs[j]
 	}
-	return out, nil
+	return coef
+}
+
+// pairCoefficients pair the maps by a permutation p (map p[q] with map p[q + len/2]) and give
+// each pair the coefficients √(r_a² + r_b²)·(cos φ_q, sin φ_q); with an odd number of maps the
+// last of p keeps r times oddSign (BrainSpace's pair procedure).
+func pairCoefficients(r []float64, p []int, oddSign float64, phi []float64) []float64 {
+	comps := len(r)
+	coef := make([]float64, comps)
+	pairs := comps / 2
+	if comps%2 == 1 {
+		last := p[comps-1]
+		coef[last] = r[last] * oddSign
+	}
+	for q := 0; q < pairs; q++ {
+		a, b := p[q], p[pairs+q]
+		radius := math.Hypot(r[a], r[b])
+		coef[a], coef[b] = radius*math.Cos(phi[q]), radius*math.Sin(phi[q])
+	}
+	return coef
+}
+
+// surrogate is mean + scale·Σ_j coef_j·map_j.
+func (m *MoranEigenvectors) surrogate(mean, scale float64, coef []float64) []float64 {
+	rows, _ := m.Vectors.Dims()
+	s := make([]float64, rows)
+	for i := range s {
+		var v float64
+		for j, c := range coef {
+			v += c * m.Vectors.At(i, j)
+		}
+		s[i] = mean + scale*v
+	}
+	return s
 }
