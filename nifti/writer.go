@@ -47,19 +47,30 @@ func NewHeader(shape []int, dt Datatype) *Header {
 }
 
 // Create starts writing the image at path; a name ending in .gz is gzip-compressed. The header is
-// copied; its vox_offset is set to follow the header directly (extensions are not written).
+// copied; its extensions (Code and Data; e.g. a CIFTI-2 XML, code 32) are written after it, each
+// padded to a multiple of 16 bytes, and vox_offset is set to follow them.
 func Create(path string, hdr *Header) (*Writer, error) {
 	h := *hdr
 	h.SingleFile = true
-	h.Extensions = nil
 	if h.ByteOrder == nil {
 		h.ByteOrder = binary.LittleEndian
 	}
+	var ext []byte
+	h.Extensions = nil
+	for _, e := range hdr.Extensions {
+		size := (8 + len(e.Data) + 15) / 16 * 16
+		block := make([]byte, size)
+		h.ByteOrder.PutUint32(block[0:], uint32(size))
+		h.ByteOrder.PutUint32(block[4:], uint32(e.Code))
+		copy(block[8:], e.Data)
+		ext = append(ext, block...)
+		h.Extensions = append(h.Extensions, Extension{Code: e.Code, Size: int32(size), Data: e.Data})
+	}
 	if h.Version != 2 {
 		h.Version = 1
-		h.VoxOffset = nifti1MinOffset
+		h.VoxOffset = nifti1MinOffset + int64(len(ext))
 	} else {
-		h.VoxOffset = nifti2MinOffset
+		h.VoxOffset = nifti2MinOffset + int64(len(ext))
 	}
 	if err := h.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -86,7 +97,10 @@ func Create(path string, hdr *Header) (*Writer, error) {
 		w.gz = gzip.NewWriter(w.buf)
 		w.out = w.gz
 	}
-	if _, err := w.out.Write(hb); err != nil {
+	if len(ext) > 0 {
+		hb[len(hb)-4] = 1 // the extension flag
+	}
+	if _, err := w.out.Write(append(hb, ext...)); err != nil {
 		f.Abort()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
