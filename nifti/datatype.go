@@ -121,7 +121,9 @@ func (d Datatype) intRange() (lo, hi float64) {
 
 // DecodeReal converts stored values of a real data type to float64 (no scaling applied), for
 // readers of data laid out otherwise than in volumes (CIFTI matrices).
-func DecodeReal(d Datatype, bo binary.ByteOrder, src []byte, dst []float64) { decodeReal(d, bo, src, dst) }
+func DecodeReal(d Datatype, bo binary.ByteOrder, src []byte, dst []float64) {
+	decodeReal(d, bo, src, dst)
+}
 
 // decodeReal converts raw voxel bytes into float64 values, without scaling. src holds len(dst)
 // voxels of type d in byte order bo.
