@@ -442,6 +442,10 @@ func (r *Reader) ReadVolume(t int, dst []float64) error {
 	return r.Next(dst)
 }
 
+// Rewind starts reading the volumes again from the first (reopening the file: gzip streams cannot
+// seek), for readers that make two passes.
+func (r *Reader) Rewind() error { return r.rewind() }
+
 func (r *Reader) rewind() error {
 	path := r.Path
 	opts := r.opts
