@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/painmark/painmark/internal/optimize"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -104,7 +105,7 @@ func FitGARCH(x []float64) (GARCH, float64) {
 	start := GARCH{Omega: (1 - 0.15 - 0.75) * v, Alpha: 0.15, Beta: 0.75}
 	u0 := []float64{math.Log(start.Omega), logit((start.Alpha + start.Beta) / maxPersist), logit(start.Alpha / (start.Alpha + start.Beta))}
 	f := func(u []float64) float64 { return GarchLLF(x, decode(u)) }
-	u, fu := minimizeRestarts(f, u0)
+	u, fu := optimize.MinimizeRestarts(f, u0)
 	return decode(u), fu
 }
 
@@ -303,7 +304,7 @@ func FitDCCStage(z [][]float64) (DCCParams, float64) {
 	start := DCCParams{0.01, 0.97}
 	s0 := start.A + start.B
 	u0 := []float64{logit((s0 - 2*lo) / (hi - 2*lo)), logit((start.A - lo) / (s0 - 2*lo))}
-	u, f := minimizeRestarts(func(u []float64) float64 { return DCCLogL(z, qbar, decode(u)) }, u0)
+	u, f := optimize.MinimizeRestarts(func(u []float64) float64 { return DCCLogL(z, qbar, decode(u)) }, u0)
 	return decode(u), f
 }
 
@@ -392,7 +393,7 @@ func jointRefine(x [][]float64, g []GARCH, p DCCParams) ([]GARCH, DCCParams) {
 		return out.FullLogL
 	}
 	start := f(u0)
-	u, fu := minimizeRestarts(f, u0)
+	u, fu := optimize.MinimizeRestarts(f, u0)
 	if fu >= start {
 		return g, p
 	}

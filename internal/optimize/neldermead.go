@@ -1,14 +1,16 @@
-package connectome
+// Package optimize holds derivative-free minimisers shared by the workflows (DCC's GARCH
+// likelihoods, Gaussian-process hyperparameters).
+package optimize
 
 import (
 	"math"
 	"sort"
 )
 
-// nelderMead minimises f from x0 with the standard Nelder-Mead simplex (reflection 1, expansion 2,
+// NelderMead minimises f from x0 with the standard Nelder-Mead simplex (reflection 1, expansion 2,
 // contraction 0.5, shrink 0.5), stopping when the simplex's function values span less than ftol
 // (absolute) and its vertices less than xtol, or after maxEval evaluations.
-func nelderMead(f func([]float64) float64, x0 []float64, step, ftol, xtol float64, maxEval int) ([]float64, float64) {
+func NelderMead(f func([]float64) float64, x0 []float64, step, ftol, xtol float64, maxEval int) ([]float64, float64) {
 	n := len(x0)
 	type vertex struct {
 		x []float64
@@ -91,13 +93,13 @@ func nelderMead(f func([]float64) float64, x0 []float64, step, ftol, xtol float6
 	return simplex[0].x, simplex[0].f
 }
 
-// minimizeRestarts runs Nelder-Mead, restarting from the best point with a fresh simplex until a
+// MinimizeRestarts runs Nelder-Mead, restarting from the best point with a fresh simplex until a
 // restart improves the objective by less than 1e-12 (simplex methods can stall on flat ridges,
 // which GARCH likelihoods have).
-func minimizeRestarts(f func([]float64) float64, x0 []float64) ([]float64, float64) {
-	x, fx := nelderMead(f, x0, 0.5, 1e-12, 1e-9, 4000)
+func MinimizeRestarts(f func([]float64) float64, x0 []float64) ([]float64, float64) {
+	x, fx := NelderMead(f, x0, 0.5, 1e-12, 1e-9, 4000)
 	for r := 0; r < 8; r++ {
-		x2, f2 := nelderMead(f, x, 0.1, 1e-13, 1e-10, 4000)
+		x2, f2 := NelderMead(f, x, 0.1, 1e-13, 1e-10, 4000)
 		improved := fx - f2
 		if f2 < fx {
 			x, fx = x2, f2
