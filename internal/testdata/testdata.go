@@ -90,3 +90,13 @@ func PythonFloats(t testing.TB, script string) []float64 {
 	}
 	return v
 }
+
+// RunPythonInline is RunPython for a script given as text (written to a temporary file).
+func RunPythonInline(t testing.TB, script string, in, out any) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "peer.py")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	RunPython(t, path, in, out)
+}
