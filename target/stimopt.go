@@ -294,6 +294,19 @@ func (s *State) Model() (*learn.FittedGP, error) {
 	return learn.GaussianProcess{Restarts: 2}.Fit(x, y)
 }
 
+// Predict is the model's predicted outcome at a setting and its uncertainty (latent SD).
+func (s *State) Predict(gp *learn.FittedGP, params map[string]any) (mean, sd float64, err error) {
+	x, err := s.encode(params)
+	if err != nil {
+		return 0, 0, err
+	}
+	m, sd, _ := gp.Predict(x)
+	if s.Minimize {
+		m = -m
+	}
+	return m, sd, nil
+}
+
 // Suggest proposes the next setting: a random one during the initial design, then the candidate
 // (random settings and perturbations of the best trials, re-encoded after rounding) that
 // maximises the acquisition. Suggestion k draws from PCG(seed, k), so a state file always gives
@@ -455,9 +468,18 @@ func LoadState(path string) (*State, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i, t := range s.Trials {
-		if _, err := s.encode(t.Params); err != nil {
+		x, err := s.encode(t.Params)
+		if err != nil {
 			return nil, fmt.Errorf("%s: trial %d: %w", path, i+1, err)
 		}
+		s.Trials[i].Params = s.decode(x) // numbers as float64, as recorded
+	}
+	if s.Pending != nil {
+		x, err := s.encode(s.Pending.Params)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the pending suggestion: %w", path, err)
+		}
+		s.Pending.Params = s.decode(x)
 	}
 	return &s, nil
 }
