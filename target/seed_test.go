@@ -141,3 +141,49 @@ func TestLiveSeedMapNumpy(t *testing.T) {
 		t.Error("a seed outside the data was accepted")
 	}
 }
+
+// TestLiveTemplateMatchNumpy: the template-matching similarities (computed through the T x T Gram
+// matrix) equal numpy's spatial correlations of the full N x N connectivity profiles with each
+// template, and the assignments are the same.
+func TestLiveTemplateMatchNumpy(t *testing.T) {
+	dir := t.TempDir()
+	run, mask := smallRun(t, dir)
+	d, err := FromNIfTI(run, mask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := make([][]float64, 3)
+	for _, c := range d.Coords {
+		templates[0] = append(templates[0], math.Exp(-((c[0]+15)*(c[0]+15)+(c[1]-9)*(c[1]-9)+(c[2]-6)*(c[2]-6))/72))
+		templates[1] = append(templates[1], math.Exp(-((c[0]-12)*(c[0]-12)+(c[1]-12)*(c[1]-12)+(c[2]+3)*(c[2]+3))/72))
+		slab := 0.0
+		if c[2] > 9 {
+			slab = 1
+		}
+		templates[2] = append(templates[2], slab)
+	}
+	nm, err := TemplateMatch(d, []string{"a", "b", "slab"}, templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Similarity [][]float64
+		Assign     []int
+	}
+	testdata.RunPython(t, "testdata/numpy_template_match.py", map[string]any{"path": run, "mask": mask, "templates": templates}, &want)
+	worst, differ := 0.0, 0
+	for k := range want.Similarity {
+		for i, v := range want.Similarity[k] {
+			worst = math.Max(worst, math.Abs(nm.Similarity[k][i]-v))
+		}
+	}
+	for i, a := range want.Assign {
+		if nm.Assign[i] != a {
+			differ++
+		}
+	}
+	t.Logf("%d voxels, 3 templates: similarities within %.2g of numpy's full profiles, %d assignments differ", d.Len(), worst, differ)
+	if worst > 1e-10 || differ > 0 {
+		t.Fatalf("template matching differs from numpy: %g, %d assignments", worst, differ)
+	}
+}

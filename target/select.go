@@ -41,8 +41,10 @@ type SelectOptions struct {
 	Avoid       []bool
 	AvoidMargin float64
 	// Score ranks the clusters by their mean (e.g. the similarity to the target network, or a seed
-	// map's z); NaN scores are not targetable.
-	Score []float64
+	// map's z); NaN scores and scores below MinScore are not targetable (a winner-take-all map
+	// assigns noise too: the threshold keeps the network's cores apart).
+	Score    []float64
+	MinScore float64
 	// Neighbour is the distance (mm) within which two brainordinates belong to one cluster: 1.01 x
 	// the voxel diagonal joins voxels by faces, edges and corners (26-connectivity).
 	Neighbour    float64
@@ -66,7 +68,7 @@ func SelectTargets(d *Dataset, o SelectOptions) ([]Target, error) {
 	var idx []int
 	for i := 0; i < N; i++ {
 		c := d.Coords[i]
-		if o.In[i] && !math.IsNaN(o.Score[i]) && !math.IsNaN(c[0]) {
+		if o.In[i] && !math.IsNaN(o.Score[i]) && o.Score[i] >= o.MinScore && !math.IsNaN(c[0]) {
 			ok[i] = true
 		}
 	}

@@ -1,0 +1,137 @@
+package target
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/painmark/painmark/space"
+)
+
+// Simulated participant for target planning: resting-state data on a 3 mm grid in which the
+// somato-cognitive action network (SCAN: inter-effector nodes along the left and right precentral
+// gyri, with SMA, putamen and thalamus nodes), the action-mode network (AMN: dACC, insulae,
+// dlPFC) and three effector networks (foot, hand, mouth: precentral regions between the SCAN nodes
+// and their own cerebellar nodes) each share a time course. The person's precentral nodes sit
+// 10 mm from the group's positions (the person-specific layout the review describes); their other
+// nodes within 3 mm. Group templates are the networks at the group positions.
+
+// Node is one planted network node.
+type Node struct {
+	Network string
+	Group   [3]float64 // group (template) position, mm
+	Person  [3]float64 // this person's position, mm
+	// Precentral marks the inter-effector / effector nodes of the precentral gyri.
+	Precentral bool
+}
+
+// Simulation is a simulated participant.
+type Simulation struct {
+	Data      *Dataset
+	Networks  []string
+	Templates [][]float64 // group templates on the brainordinates, by network
+	Nodes     []Node
+	// SearchSpace marks the left precentral strip (the M1 path of both the group and the person).
+	SearchSpace []bool
+}
+
+// SimulateParticipant draws the participant (seed), with T time points.
+func SimulateParticipant(seed uint64, timepoints int) *Simulation {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	shape := [3]int{32, 40, 40}
+	aff := space.Affine{{3, 0, 0, -48}, {0, 3, 0, -72}, {0, 0, 3, -36}, {0, 0, 0, 1}}
+	networks := []string{"SCAN", "AMN", "foot", "hand", "mouth"}
+	// The precentral line runs from z = 5 to z = 65 mm at x = ±36, y = −18; the person's line is
+	// shifted by (0, 6, 8) mm (10 mm).
+	shift := [3]float64{0, 6, 8}
+	var nodes []Node
+	add := func(net string, g [3]float64, precentral bool) {
+		var p [3]float64
+		if precentral {
+			p = [3]float64{g[0] + shift[0], g[1] + shift[1], g[2] + shift[2]}
+		} else { // a small person-specific jitter of the other nodes
+			for a := 0; a < 3; a++ {
+				p[a] = g[a] + 1.5*rng.NormFloat64()
+			}
+		}
+		nodes = append(nodes, Node{Network: net, Group: g, Person: p, Precentral: precentral})
+	}
+	for _, x := range []float64{-36, 36} {
+		add("foot", [3]float64{x, -18, 65}, true)
+		add("SCAN", [3]float64{x, -18, 53}, true)
+		add("hand", [3]float64{x, -18, 41}, true)
+		add("SCAN", [3]float64{x, -18, 29}, true)
+		add("mouth", [3]float64{x, -18, 17}, true)
+		add("SCAN", [3]float64{x, -18, 5}, true)
+	}
+	add("SCAN", [3]float64{0, -6, 50}, false)  // SMA
+	add("SCAN", [3]float64{-24, 0, 0}, false)  // posterior putamen
+	add("SCAN", [3]float64{24, 0, 0}, false)   //
+	add("SCAN", [3]float64{-9, -18, 6}, false) // centromedian thalamus
+	add("SCAN", [3]float64{9, -18, 6}, false)
+	add("AMN", [3]float64{0, 24, 30}, false) // dACC
+	add("AMN", [3]float64{-36, 15, 0}, false)
+	add("AMN", [3]float64{36, 15, 0}, false)
+	add("AMN", [3]float64{-39, 39, 24}, false)
+	add("AMN", [3]float64{39, 39, 24}, false)
+	add("foot", [3]float64{-12, -60, -30}, false) // cerebellar effector nodes
+	add("foot", [3]float64{12, -60, -30}, false)
+	add("hand", [3]float64{-27, -54, -21}, false)
+	add("hand", [3]float64{27, -54, -21}, false)
+	add("mouth", [3]float64{-36, -45, -27}, false)
+	add("mouth", [3]float64{36, -45, -27}, false)
+
+	signals := make([][]float64, len(networks))
+	for k := range signals {
+		signals[k] = make([]float64, timepoints)
+		for t := range signals[k] {
+			signals[k][t] = rng.NormFloat64()
+		}
+	}
+	netIndex := map[string]int{}
+	for k, n := range networks {
+		netIndex[n] = k
+	}
+	blob := func(c, at [3]float64, sigma float64) float64 {
+		d2 := (c[0]-at[0])*(c[0]-at[0]) + (c[1]-at[1])*(c[1]-at[1]) + (c[2]-at[2])*(c[2]-at[2])
+		return math.Exp(-d2 / (2 * sigma * sigma))
+	}
+	sim := &Simulation{Networks: networks, Nodes: nodes}
+	d := &Dataset{Source: "simulated participant", Timepoints: timepoints, Shape: shape, Affine: aff}
+	sim.Templates = make([][]float64, len(networks))
+	for k := 0; k < shape[2]; k++ {
+		for j := 0; j < shape[1]; j++ {
+			for i := 0; i < shape[0]; i++ {
+				x, y, z := aff.Apply(float64(i), float64(j), float64(k))
+				c := [3]float64{x, y, z}
+				w := make([]float64, len(networks))
+				for _, n := range nodes {
+					w[netIndex[n.Network]] += blob(c, n.Person, 4)
+				}
+				series := make([]float32, timepoints)
+				for t := range series {
+					v := 100 + rng.NormFloat64()
+					for q := range w {
+						v += 1.5 * w[q] * signals[q][t]
+					}
+					series[t] = float32(v)
+				}
+				d.Series = append(d.Series, series)
+				d.Voxels = append(d.Voxels, [3]int{i, j, k})
+				d.Coords = append(d.Coords, c)
+				for q := range networks {
+					var g float64
+					for _, n := range nodes {
+						if netIndex[n.Network] == q {
+							g += blob(c, n.Group, 6) // group maps are blurrier
+						}
+					}
+					sim.Templates[q] = append(sim.Templates[q], g)
+				}
+				in := x >= -48 && x <= -24 && y >= -30 && y <= 0 && z >= -6 && z <= 80
+				sim.SearchSpace = append(sim.SearchSpace, in)
+			}
+		}
+	}
+	sim.Data = d
+	return sim
+}
