@@ -3,8 +3,13 @@ package target
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 
+	"github.com/painmark/painmark/cifti"
 	"github.com/painmark/painmark/space"
+	"github.com/painmark/painmark/table"
 )
 
 // Simulated participant for target planning: resting-state data on a 3 mm grid in which the
@@ -127,11 +132,86 @@ func SimulateParticipant(seed uint64, timepoints int) *Simulation {
 					}
 					sim.Templates[q] = append(sim.Templates[q], g)
 				}
-				in := x >= -48 && x <= -24 && y >= -30 && y <= 0 && z >= -6 && z <= 80
+				in := x >= -48 && x <= -27 && y >= -30 && y <= -3 && z >= -6 && z <= 80
 				sim.SearchSpace = append(sim.SearchSpace, in)
 			}
 		}
 	}
 	sim.Data = d
 	return sim
+}
+
+// Write writes the participant for painmark target: bold.nii.gz (4D), mask.nii.gz,
+// templates.nii.gz (one volume per network, in Networks order), precentral.nii.gz (the search
+// space) and planted_nodes.tsv (network, group and person positions); with asCIFTI also
+// bold.dtseries.nii, templates.dscalar.nii and precentral.dscalar.nii (voxel brain models).
+func (s *Simulation) Write(dir string, asCIFTI bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	d := s.Data
+	series := make([][]float64, d.Timepoints)
+	for t := range series {
+		series[t] = make([]float64, d.Len())
+		for i := range d.Series {
+			series[t][i] = float64(d.Series[i][t])
+		}
+	}
+	ones := make([]float64, d.Len())
+	for i := range ones {
+		ones[i] = 1
+	}
+	space := make([]float64, d.Len())
+	for i, in := range s.SearchSpace {
+		if in {
+			space[i] = 1
+		}
+	}
+	names := make([]string, d.Timepoints)
+	for t := range names {
+		names[t] = strconv.Itoa(t)
+	}
+	for _, w := range []struct {
+		name  string
+		names []string
+		maps  [][]float64
+	}{{"bold.nii.gz", names, series}, {"mask.nii.gz", []string{"mask"}, [][]float64{ones}},
+		{"templates.nii.gz", s.Networks, s.Templates}, {"precentral.nii.gz", []string{"search space"}, [][]float64{space}}} {
+		if err := WriteMaps(d, filepath.Join(dir, w.name), w.names, w.maps); err != nil {
+			return err
+		}
+	}
+	if asCIFTI {
+		cd := &Dataset{Source: d.Source, Timepoints: d.Timepoints, Series: d.Series, Coords: d.Coords, Shape: d.Shape, Affine: d.Affine,
+			Models: &cifti.Axis{Type: cifti.BrainModels, Len: d.Len(), Volume: &cifti.Volume{Dims: d.Shape, Affine: d.Affine},
+				Models: []cifti.BrainModel{{Structure: "CIFTI_STRUCTURE_CORTEX_LEFT", Type: cifti.VoxelModel, Count: d.Len(), Voxels: d.Voxels}}}}
+		data := make([]float64, 0, d.Timepoints*d.Len())
+		for _, row := range series {
+			data = append(data, row...)
+		}
+		if err := cifti.Write(filepath.Join(dir, "bold.dtseries.nii"), [2]*cifti.Axis{{Type: cifti.Series, Len: d.Timepoints, SeriesStep: 0.8, SeriesUnit: "SECOND"}, cd.Models}, data); err != nil {
+			return err
+		}
+		if err := WriteMaps(cd, filepath.Join(dir, "templates.dscalar.nii"), s.Networks, s.Templates); err != nil {
+			return err
+		}
+		if err := WriteMaps(cd, filepath.Join(dir, "precentral.dscalar.nii"), []string{"search space"}, [][]float64{space}); err != nil {
+			return err
+		}
+	}
+	var nets []string
+	var cols [7][]float64
+	var pre []string
+	for _, n := range s.Nodes {
+		nets = append(nets, n.Network)
+		for a := 0; a < 3; a++ {
+			cols[a] = append(cols[a], n.Group[a])
+			cols[3+a] = append(cols[3+a], n.Person[a])
+		}
+		pre = append(pre, strconv.FormatBool(n.Precentral))
+	}
+	return table.Write(filepath.Join(dir, "planted_nodes.tsv"), &table.Table{Columns: []*table.Column{
+		table.TextColumn("network", nets), table.TextColumn("precentral", pre),
+		table.NumericColumn("group_x", cols[0]), table.NumericColumn("group_y", cols[1]), table.NumericColumn("group_z", cols[2]),
+		table.NumericColumn("person_x", cols[3]), table.NumericColumn("person_y", cols[4]), table.NumericColumn("person_z", cols[5])}})
 }

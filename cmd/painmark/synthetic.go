@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/painmark/painmark/synthetic"
+	"github.com/painmark/painmark/target"
 	"github.com/spf13/cobra"
 )
 
@@ -11,9 +12,9 @@ import (
 func newSyntheticCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "synthetic",
-		Short: "Write synthetic studies with a known answer (a corticospinal study, a densely sampled participant)",
+		Short: "Write synthetic studies with a known answer (a corticospinal study, a densely sampled participant, a target-planning participant)",
 	}
-	cmd.AddCommand(newSyntheticCSpsCmd(), newSyntheticParticipantCmd())
+	cmd.AddCommand(newSyntheticCSpsCmd(), newSyntheticParticipantCmd(), newSyntheticTargetCmd())
 	return cmd
 }
 
@@ -98,5 +99,38 @@ synthetic.`,
 	f.IntVar(&o.Clinical1, "clinical1", 30, "first clinical cohort")
 	f.IntVar(&o.Clinical2, "clinical2", 25, "second clinical cohort")
 	f.IntVar(&o.PrePost, "prepost", 40, "pre/post intervention subjects")
+	return cmd
+}
+
+func newSyntheticTargetCmd() *cobra.Command {
+	var seed uint64
+	var timepoints int
+	var asCIFTI bool
+	cmd := &cobra.Command{
+		Use:   "target-participant OUT",
+		Short: "Write a simulated resting-state participant with planted SCAN, AMN and effector networks for painmark target",
+		Long: `target-participant writes one simulated person (3 mm grid): resting-state data in which the
+somato-cognitive action network (SCAN), the action-mode network (AMN) and foot, hand and mouth
+networks each share a time course; the person's precentral nodes lie 10 mm from the group's.
+templates.nii.gz holds the group maps (SCAN, AMN, foot, hand, mouth), precentral.nii.gz the search
+space, planted_nodes.tsv the group and person positions; --cifti adds the CIFTI-2 versions.`,
+		Example: `  painmark synthetic target-participant sim/ --cifti`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if timepoints < 20 {
+				return usageError{fmt.Errorf("--timepoints %d: at least 20", timepoints)}
+			}
+			sim := target.SimulateParticipant(seed, timepoints)
+			if err := sim.Write(args[0], asCIFTI); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote a %d-voxel, %d-volume participant with %d planted nodes to %s\n", sim.Data.Len(), timepoints, len(sim.Nodes), args[0])
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.IntVar(&timepoints, "timepoints", 150, "volumes")
+	f.BoolVar(&asCIFTI, "cifti", false, "also write the CIFTI-2 files")
 	return cmd
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/painmark/painmark/internal/browsercheck"
+	"github.com/painmark/painmark/table"
+)
+
+// painmark synthetic target-participant, then painmark target on its NIfTI and CIFTI files: the
+// three ranked targets are the person's left precentral SCAN nodes (within 6 mm of each), the
+// outputs are written, and the report loads in Chromium.
+func TestTargetCommand(t *testing.T) {
+	dir := t.TempDir()
+	sim := filepath.Join(dir, "sim")
+	if out, errOut, code := runCLI(t, "synthetic", "target-participant", sim, "--cifti", "--timepoints", "120"); code != 0 {
+		t.Fatalf("synthetic: %d %s %s", code, out, errOut)
+	}
+	nodes, err := table.Read(filepath.Join(sim, "planted_nodes.tsv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, _ := nodes.Column("network")
+	pre, _ := nodes.Column("precentral")
+	var px [3][]float64
+	for k, c := range []string{"person_x", "person_y", "person_z"} {
+		px[k], _ = nodes.Floats(c)
+	}
+	for _, run := range []struct {
+		name string
+		args []string
+	}{
+		{"nifti", []string{"--bold", filepath.Join(sim, "bold.nii.gz"), "--mask", filepath.Join(sim, "mask.nii.gz"), "--templates", filepath.Join(sim, "templates.nii.gz"),
+			"--names", "SCAN,AMN,foot,hand,mouth", "--search-space", filepath.Join(sim, "precentral.nii.gz")}},
+		{"cifti", []string{"--dtseries", filepath.Join(sim, "bold.dtseries.nii"), "--templates", filepath.Join(sim, "templates.dscalar.nii"),
+			"--search-space", filepath.Join(sim, "precentral.dscalar.nii")}},
+	} {
+		out := filepath.Join(dir, run.name)
+		args := append([]string{"target"}, run.args...)
+		args = append(args, "--network", "SCAN", "--avoid", "foot,hand,mouth", "--min-score", "0.15", "-o", out)
+		stdout, errOut, code := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%s: %d %s %s", run.name, code, stdout, errOut)
+		}
+		tg, err := table.Read(filepath.Join(out, "targets.tsv"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := tg.Floats("x_mm")
+		y, _ := tg.Floats("y_mm")
+		z, _ := tg.Floats("z_mm")
+		found := 0
+		for i := range net.Raw {
+			if net.Raw[i] != "SCAN" || pre.Raw[i] != "true" || px[0][i] > 0 {
+				continue
+			}
+			best := math.Inf(1)
+			for k := range x {
+				best = math.Min(best, math.Sqrt((x[k]-px[0][i])*(x[k]-px[0][i])+(y[k]-px[1][i])*(y[k]-px[1][i])+(z[k]-px[2][i])*(z[k]-px[2][i])))
+			}
+			if best > 6 {
+				t.Errorf("%s: the planted node at (%v, %v, %v) is %.1f mm from the nearest target", run.name, px[0][i], px[1][i], px[2][i], best)
+			}
+			found++
+		}
+		if found != 3 || tg.NumRows() != 3 {
+			t.Errorf("%s: %d targets for %d planted nodes:\n%s", run.name, tg.NumRows(), found, stdout)
+		}
+		ext := ".nii.gz"
+		if run.name == "cifti" {
+			ext = ".dscalar.nii"
+		}
+		for _, f := range []string{"maps" + ext, "markers" + ext, "targets.json"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Error(err)
+			}
+		}
+		if run.name == "nifti" && os.Getenv("PAINMARK_CHROMIUM") != "" {
+			browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(out, "targets.report.html"), "target-report.png", 1)
+		}
+	}
+	if _, errOut, code := runCLI(t, "target", "--bold", filepath.Join(sim, "bold.nii.gz"), "--search-space", filepath.Join(sim, "precentral.nii.gz"), "-o", filepath.Join(dir, "x")); code != 2 {
+		t.Errorf("no templates and no seed: %d %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "target", "--dtseries", filepath.Join(sim, "bold.dtseries.nii"), "--templates", filepath.Join(sim, "templates.nii.gz"),
+		"--network", "SCAN", "--search-space", filepath.Join(sim, "precentral.dscalar.nii"), "-o", filepath.Join(dir, "x")); code == 0 {
+		t.Errorf("NIfTI templates for CIFTI data accepted: %s", errOut)
+	}
+}
