@@ -1,6 +1,7 @@
 package target
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -14,12 +15,12 @@ import (
 
 // smallRun writes a 4D image on a 12 x 14 x 10 grid of 3 mm voxels (80 volumes) in which the
 // voxels near (−15, 9, 6) mm share a signal with a distant node, and its brain mask.
-func smallRun(t *testing.T, dir string) (string, string) {
+func smallRun(t *testing.T, dir string, seed uint64) (string, string) {
 	t.Helper()
 	shape := [3]int{12, 14, 10}
 	aff := space.Affine{{-3, 0, 0, 18}, {0, 3, 0, -21}, {0, 0, 3, -12}, {0, 0, 0, 1}}
 	const nt = 80
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(seed, 2))
 	signal := make([]float64, nt)
 	for t := range signal {
 		signal[t] = rng.NormFloat64()
@@ -45,7 +46,7 @@ func smallRun(t *testing.T, dir string) (string, string) {
 	}
 	hdr := nifti.NewHeader([]int{shape[0], shape[1], shape[2], nt}, nifti.Float32)
 	hdr.SetAffine(aff, nifti.XformScannerAnat)
-	run := filepath.Join(dir, "run_bold.nii.gz")
+	run := filepath.Join(dir, fmt.Sprintf("run%d_bold.nii.gz", seed))
 	if err := nifti.Write(run, hdr, data); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func smallRun(t *testing.T, dir string) (string, string) {
 // CIFTI-2 dtseries of the same voxels; the distant node that shares the signal stands out.
 func TestLiveSeedMapNumpy(t *testing.T) {
 	dir := t.TempDir()
-	run, mask := smallRun(t, dir)
+	run, mask := smallRun(t, dir, 1)
 	d, err := FromNIfTI(run, mask)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +148,7 @@ func TestLiveSeedMapNumpy(t *testing.T) {
 // template, and the assignments are the same.
 func TestLiveTemplateMatchNumpy(t *testing.T) {
 	dir := t.TempDir()
-	run, mask := smallRun(t, dir)
+	run, mask := smallRun(t, dir, 1)
 	d, err := FromNIfTI(run, mask)
 	if err != nil {
 		t.Fatal(err)
