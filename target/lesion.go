@@ -66,9 +66,6 @@ func LesionNetworkMap(runs []RunLoader, seed func(d *Dataset) (Seed, error)) (*L
 			sum[i] += v
 			sumSq[i] += v * v
 		}
-		if r > 0 {
-			d.Series = nil // only the first run's geometry is kept
-		}
 	}
 	n := float64(len(runs))
 	ln.MeanZ, ln.T, ln.P = make([]float64, len(sum)), make([]float64, len(sum)), make([]float64, len(sum))

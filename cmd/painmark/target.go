@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -105,13 +106,13 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 				if err != nil {
 					return err
 				}
-				k := indexOf(tplNames, network)
+				k := slices.Index(tplNames, network)
 				if k < 0 {
 					return usageError{fmt.Errorf("--network %q is not among the templates' networks %v", network, tplNames)}
 				}
 				avoidSet := map[int]bool{}
 				for _, a := range avoid {
-					j := indexOf(tplNames, a)
+					j := slices.Index(tplNames, a)
 					if j < 0 {
 						return usageError{fmt.Errorf("--avoid %q is not among the templates' networks %v", a, tplNames)}
 					}
@@ -284,15 +285,6 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 		return nil
 	}
 	return cmd
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // defaultNeighbour joins voxels that share a face, an edge or a corner: 1.01 x the voxel diagonal
