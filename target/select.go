@@ -12,15 +12,17 @@ import (
 // the search space, its size, its mean and peak score, and the point to aim at (the cluster's
 // brainordinate nearest the score-weighted centroid, so the target always lies in the cluster).
 type Target struct {
-	Rank      int        `json:"rank"`
-	Index     int        `json:"index"` // brainordinate of the target point
-	MM        [3]float64 `json:"mm"`    // its position in the data's space (mm)
-	Voxel     *[3]int    `json:"voxel,omitempty"`
-	Centroid  [3]float64 `json:"centroid_mm"`
-	Size      int        `json:"size"`
-	MeanScore float64    `json:"mean_score"`
-	PeakScore float64    `json:"peak_score"`
-	Members   []int      `json:"-"`
+	Rank  int        `json:"rank"`
+	Index int        `json:"index"` // brainordinate of the target point
+	MM    [3]float64 `json:"mm"`    // its position in the data's space (mm)
+	// TemplateMM is the position in a template space, when a native-to-template affine is given.
+	TemplateMM *[3]float64 `json:"template_mm,omitempty"`
+	Voxel      *[3]int     `json:"voxel,omitempty"`
+	Centroid   [3]float64  `json:"centroid_mm"`
+	Size       int         `json:"size"`
+	MeanScore  float64     `json:"mean_score"`
+	PeakScore  float64     `json:"peak_score"`
+	Members    []int       `json:"-"`
 	// Tolerability: the scalp site nearest the target (when scalp positions are given) and its
 	// mean ratings; Weighted is the score after the tolerability weighting.
 	ScalpSite  string  `json:"scalp_site,omitempty"`

@@ -14,6 +14,7 @@ import (
 	"github.com/painmark/painmark/gifti"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/space"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
 	"github.com/painmark/painmark/version"
@@ -21,7 +22,7 @@ import (
 )
 
 func newTargetCmd() *cobra.Command {
-	var bold, mask, dtseries, templates, network, searchSpace, seedMask, scalp, ratings, out, reportFlag string
+	var bold, mask, dtseries, templates, network, searchSpace, seedMask, scalp, ratings, toTemplate, out, reportFlag string
 	var surfaces, names, avoid []string
 	var seedMM []float64
 	var radius, minScore, neighbour, margin, tolWeight float64
@@ -180,6 +181,17 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 			if err != nil {
 				return err
 			}
+			if toTemplate != "" {
+				aff, err := readAffine(toTemplate)
+				if err != nil {
+					return err
+				}
+				for k := range targets {
+					m := targets[k].MM
+					x, y, z := aff.Apply(m[0], m[1], m[2])
+					targets[k].TemplateMM = &[3]float64{x, y, z}
+				}
+			}
 			if err := target.WriteMaps(d, filepath.Join(out, "maps"+ext), mapNames, maps); err != nil {
 				return err
 			}
@@ -267,6 +279,7 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 	f.StringVar(&scalp, "scalp", "", "scalp positions table (name, x, y, z) for tolerability weighting")
 	f.StringVar(&ratings, "ratings", "", "Meteyard & Holmes TMS-SMART table (HomLocation, Pain, Annoyance)")
 	f.Float64Var(&tolWeight, "tolerability-weight", 0.5, "weight of the scalp site's pain rating: score x (1 − weight·pain/10)")
+	f.StringVar(&toTemplate, "to-template", "", "a 4x4 affine (16 numbers, row by row) from the data's mm to a template's mm, for template coordinates")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	addReportFlag(cmd, &reportFlag)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
@@ -401,6 +414,31 @@ func brainordinateMaps(d *target.Dataset, path string, names []string) ([][]floa
 	return maps, names, nil
 }
 
+// readAffine reads a 4x4 affine written as 16 numbers, row by row (whitespace or commas), whose
+// last row must be 0 0 0 1.
+func readAffine(path string) (space.Affine, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return space.Affine{}, err
+	}
+	f := strings.FieldsFunc(string(b), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+	if len(f) != 16 {
+		return space.Affine{}, fmt.Errorf("%s: %d numbers; a 4x4 affine has 16", path, len(f))
+	}
+	var a space.Affine
+	for k, s := range f {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return space.Affine{}, fmt.Errorf("%s: %q is not a number", path, s)
+		}
+		a[k/4][k%4] = v
+	}
+	if a[3] != [4]float64{0, 0, 0, 1} {
+		return space.Affine{}, fmt.Errorf("%s: the last row is %v, an affine's is 0 0 0 1", path, a[3])
+	}
+	return a, nil
+}
+
 // readTolerability reads scalp positions (name, x, y, z) and the TMS-SMART ratings.
 func readTolerability(scalp, ratings string, weight float64) (*target.Tolerability, error) {
 	tb, err := table.Read(scalp, nil)
@@ -431,6 +469,14 @@ func readTolerability(scalp, ratings string, weight float64) (*target.Tolerabili
 // writeTargets writes the ranked targets as a table.
 func writeTargets(path string, ts []target.Target) error {
 	n := len(ts)
+	tmpl := func(a int) func(t target.Target) float64 {
+		return func(t target.Target) float64 {
+			if t.TemplateMM == nil {
+				return math.NaN()
+			}
+			return t.TemplateMM[a]
+		}
+	}
 	col := func(name string, f func(t target.Target) float64) *table.Column {
 		v := make([]float64, n)
 		for i, t := range ts {
@@ -455,6 +501,7 @@ func writeTargets(path string, ts []target.Target) error {
 		col("x_mm", func(t target.Target) float64 { return t.MM[0] }), col("y_mm", func(t target.Target) float64 { return t.MM[1] }),
 		col("z_mm", func(t target.Target) float64 { return t.MM[2] }),
 		col("i", vox(0)), col("j", vox(1)), col("k", vox(2)),
+		col("template_x_mm", tmpl(0)), col("template_y_mm", tmpl(1)), col("template_z_mm", tmpl(2)),
 		col("size", func(t target.Target) float64 { return float64(t.Size) }),
 		col("mean_score", func(t target.Target) float64 { return t.MeanScore }), col("peak_score", func(t target.Target) float64 { return t.PeakScore }),
 		table.TextColumn("scalp_site", sites),

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
@@ -29,6 +30,8 @@ func TestTargetCommand(t *testing.T) {
 	for k, c := range []string{"person_x", "person_y", "person_z"} {
 		px[k], _ = nodes.Floats(c)
 	}
+	shift := filepath.Join(dir, "to_template.txt") // native -> template: 2 mm along x
+	os.WriteFile(shift, []byte("1 0 0 2\n0 1 0 0\n0 0 1 0\n0 0 0 1\n"), 0o644)
 	for _, run := range []struct {
 		name string
 		args []string
@@ -40,7 +43,7 @@ func TestTargetCommand(t *testing.T) {
 	} {
 		out := filepath.Join(dir, run.name)
 		args := append([]string{"target"}, run.args...)
-		args = append(args, "--network", "SCAN", "--avoid", "foot,hand,mouth", "--min-score", "0.15", "-o", out)
+		args = append(args, "--network", "SCAN", "--avoid", "foot,hand,mouth", "--min-score", "0.15", "-o", out, "--to-template", shift)
 		stdout, errOut, code := runCLI(t, args...)
 		if code != 0 {
 			t.Fatalf("%s: %d %s %s", run.name, code, stdout, errOut)
@@ -50,6 +53,10 @@ func TestTargetCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		x, _ := tg.Floats("x_mm")
+		tx, _ := tg.Floats("template_x_mm")
+		if tx[0] != x[0]+2 {
+			t.Errorf("%s: template x %v for native x %v (a 2 mm shift)", run.name, tx[0], x[0])
+		}
 		y, _ := tg.Floats("y_mm")
 		z, _ := tg.Floats("z_mm")
 		found := 0
@@ -88,5 +95,28 @@ func TestTargetCommand(t *testing.T) {
 	if _, errOut, code := runCLI(t, "target", "--dtseries", filepath.Join(sim, "bold.dtseries.nii"), "--templates", filepath.Join(sim, "templates.nii.gz"),
 		"--network", "SCAN", "--search-space", filepath.Join(sim, "precentral.dscalar.nii"), "-o", filepath.Join(dir, "x")); code == 0 {
 		t.Errorf("NIfTI templates for CIFTI data accepted: %s", errOut)
+	}
+}
+
+// painmark seedmap on a simulated participant: the SMA seed's map is written as NIfTI (smoothed)
+// and as a CIFTI dscalar, and a region seed of a label image works.
+func TestSeedmapCommand(t *testing.T) {
+	dir := t.TempDir()
+	sim := filepath.Join(dir, "sim")
+	if out, errOut, code := runCLI(t, "synthetic", "target-participant", sim, "--cifti", "--timepoints", "40"); code != 0 {
+		t.Fatalf("synthetic: %d %s %s", code, out, errOut)
+	}
+	for _, args := range [][]string{
+		{"--bold", filepath.Join(sim, "bold.nii.gz"), "--mask", filepath.Join(sim, "mask.nii.gz"), "--seed-mm", "0,-6,50", "--smooth", "6", "-o", filepath.Join(dir, "sma.nii.gz")},
+		{"--dtseries", filepath.Join(sim, "bold.dtseries.nii"), "--seed-mm", "0,-6,50", "-o", filepath.Join(dir, "sma.dscalar.nii")},
+		{"--bold", filepath.Join(sim, "bold.nii.gz"), "--seed-region", filepath.Join(sim, "precentral.nii.gz") + ":1", "-o", filepath.Join(dir, "pc.nii.gz")},
+	} {
+		out, errOut, code := runCLI(t, append([]string{"seedmap"}, args...)...)
+		if code != 0 || !strings.Contains(out, "r and z of 51200") {
+			t.Errorf("%v: %d %s %s", args, code, out, errOut)
+		}
+	}
+	if _, errOut, code := runCLI(t, "seedmap", "--bold", filepath.Join(sim, "bold.nii.gz"), "--seed-mm", "500,0,0", "-o", filepath.Join(dir, "x.nii.gz")); code == 0 || !strings.Contains(errOut, "within 6 mm") {
+		t.Errorf("a seed outside the brain: %d %s", code, errOut)
 	}
 }
