@@ -10,7 +10,8 @@ import (
 
 // Target is one candidate stimulation site: a cluster of brainordinates of the target network in
 // the search space, its size, its mean and peak score, and the point to aim at (the cluster's
-// brainordinate nearest the score-weighted centroid, so the target always lies in the cluster).
+// brainordinate nearest the score-weighted centroid, so the target always lies in the cluster, or
+// its peak).
 type Target struct {
 	Rank  int        `json:"rank"`
 	Index int        `json:"index"` // brainordinate of the target point
@@ -26,8 +27,8 @@ type Target struct {
 	// Tolerability: the scalp site nearest the target (when scalp positions are given) and its
 	// mean ratings; Weighted is the score after the tolerability weighting.
 	ScalpSite  string  `json:"scalp_site,omitempty"`
-	Pain       float64 `json:"pain,omitempty"`
-	Annoyance  float64 `json:"annoyance,omitempty"`
+	Pain       Number  `json:"pain"`      // NaN (null) without a rating
+	Annoyance  Number  `json:"annoyance"` //
 	Weighted   float64 `json:"weighted_score"`
 	ScalpDist  float64 `json:"scalp_distance_mm,omitempty"`
 	Candidates int     `json:"-"`
@@ -49,9 +50,12 @@ type SelectOptions struct {
 	MinScore float64
 	// Neighbour is the distance (mm) within which two brainordinates belong to one cluster: 1.01 x
 	// the voxel diagonal joins voxels by faces, edges and corners (26-connectivity).
-	Neighbour    float64
-	MinSize      int
-	MaxTargets   int
+	Neighbour  float64
+	MinSize    int
+	MaxTargets int
+	// Peak aims at each cluster's highest-scoring brainordinate instead of the one nearest its
+	// score-weighted centroid.
+	Peak         bool
 	Tolerability *Tolerability
 }
 
@@ -177,6 +181,9 @@ func SelectTargets(d *Dataset, o SelectOptions) ([]Target, error) {
 		for _, k := range members {
 			p := pts[k]
 			dd := (p[0]-t.Centroid[0])*(p[0]-t.Centroid[0]) + (p[1]-t.Centroid[1])*(p[1]-t.Centroid[1]) + (p[2]-t.Centroid[2])*(p[2]-t.Centroid[2])
+			if o.Peak {
+				dd = -o.Score[idx[k]]
+			}
 			if dd < best {
 				best, t.Index = dd, idx[k]
 			}
@@ -194,6 +201,7 @@ func SelectTargets(d *Dataset, o SelectOptions) ([]Target, error) {
 			}
 		}
 		t.Weighted = t.MeanScore
+		t.Pain, t.Annoyance = Number(math.NaN()), Number(math.NaN())
 		if o.Tolerability != nil {
 			o.Tolerability.apply(&t)
 		}

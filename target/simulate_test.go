@@ -119,3 +119,41 @@ func TestSimulatedParticipantCIFTI(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedBasedSCANNodes: the SCAN nodes found as Gordon et al. and DEIPP do, by the connectivity
+// of an SMA seed along the precentral strip, lie within 6 mm of the planted nodes (centroid and
+// peak aiming), and the effector regions between them are not targets.
+func TestSeedBasedSCANNodes(t *testing.T) {
+	sim := SimulateParticipant(3, 150)
+	d := sim.Data
+	seed, err := SphereSeed(d, "SMA", [3]float64{0, -6, 50}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, z, err := SeedMap(d, SeedSeries(d, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, peak := range []bool{false, true} {
+		targets, err := SelectTargets(d, SelectOptions{In: sim.SearchSpace, Score: z, MinScore: 0.3, Neighbour: 5.3, MinSize: 4, Peak: peak})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range sim.Nodes {
+			if !n.Precentral || n.Person[0] > 0 {
+				continue
+			}
+			near := math.Inf(1)
+			for _, tg := range targets {
+				near = math.Min(near, dist(tg.MM, n.Person))
+			}
+			if n.Network == "SCAN" && near > 6 {
+				t.Errorf("peak %v: the SCAN node at %v is %.1f mm from the nearest seed-based target", peak, n.Person, near)
+			}
+			if n.Network != "SCAN" && near < 6 {
+				t.Errorf("peak %v: a target lies on the %s region at %v (%.1f mm)", peak, n.Network, n.Person, near)
+			}
+		}
+		t.Logf("peak %v: %d targets from the SMA seed", peak, len(targets))
+	}
+}

@@ -37,6 +37,7 @@ func ReadMeteyardHolmes(path string) (map[string][2]float64, error) {
 	r := csv.NewReader(f)
 	r.Comma = '\t'
 	r.LazyQuotes = true
+	r.FieldsPerRecord = -1 // R writes row names: a data row may have one field more than the header
 	head, err := r.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -59,9 +60,13 @@ func ReadMeteyardHolmes(path string) (map[string][2]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", path, line, err)
 		}
-		site := strings.Trim(rec[col["HomLocation"]], `"`)
-		p, err1 := strconv.ParseFloat(strings.Trim(rec[col["Pain"]], `"`), 64)
-		a, err2 := strconv.ParseFloat(strings.Trim(rec[col["Annoyance"]], `"`), 64)
+		off := len(rec) - len(head)
+		if off != 0 && off != 1 {
+			return nil, fmt.Errorf("%s: line %d has %d fields, the header %d", path, line, len(rec), len(head))
+		}
+		site := strings.Trim(rec[col["HomLocation"]+off], `"`)
+		p, err1 := strconv.ParseFloat(strings.Trim(rec[col["Pain"]+off], `"`), 64)
+		a, err2 := strconv.ParseFloat(strings.Trim(rec[col["Annoyance"]+off], `"`), 64)
 		if err1 != nil || err2 != nil || site == "" {
 			continue // missing ratings ("NA") are left out of the means
 		}
@@ -94,6 +99,9 @@ func HomologousSite(name string) string {
 	}
 	letters, digits := n[:i], n[i:]
 	if digits == "" {
+		if strings.HasSuffix(n, "Z") && len(n) <= 3 { // midline: Cz, Fz, Pz, Oz
+			return n
+		}
 		return strings.TrimSpace(name)
 	}
 	d, _ := strconv.Atoi(digits)
@@ -121,7 +129,7 @@ func (tol *Tolerability) apply(t *Target) {
 	if !ok {
 		return
 	}
-	t.Pain, t.Annoyance = r[0], r[1]
+	t.Pain, t.Annoyance = Number(r[0]), Number(r[1])
 	t.Weighted = t.MeanScore * (1 - tol.Weight*r[0]/10)
 }
 

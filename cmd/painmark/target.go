@@ -27,6 +27,7 @@ func newTargetCmd() *cobra.Command {
 	var seedMM []float64
 	var radius, minScore, neighbour, margin, tolWeight float64
 	var minSize, maxTargets int
+	var peak bool
 	cmd := &cobra.Command{
 		Use:   "target",
 		Short: "Plan stimulation targets from a person's resting-state fMRI (individual networks, search space, ranked sites)",
@@ -90,7 +91,7 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 				ext = ".dscalar.nii"
 			}
 			w := cmd.OutOrStdout()
-			opts := target.SelectOptions{In: in, MinScore: minScore, MinSize: minSize, MaxTargets: maxTargets, AvoidMargin: margin, Neighbour: neighbour}
+			opts := target.SelectOptions{In: in, MinScore: minScore, MinSize: minSize, MaxTargets: maxTargets, AvoidMargin: margin, Neighbour: neighbour, Peak: peak}
 			if opts.Neighbour == 0 {
 				opts.Neighbour = defaultNeighbour(d)
 			}
@@ -224,7 +225,10 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 				}
 				site := "-"
 				if t.ScalpSite != "" {
-					site = fmt.Sprintf("%s (pain %.1f)", t.ScalpSite, t.Pain)
+					site = t.ScalpSite + " (no rating)"
+					if p := float64(t.Pain); !math.IsNaN(p) {
+						site = fmt.Sprintf("%s (pain %.1f)", t.ScalpSite, p)
+					}
 				}
 				row := []string{strconv.Itoa(t.Rank), fmt.Sprintf("%.1f, %.1f, %.1f", t.MM[0], t.MM[1], t.MM[2]), vox, strconv.Itoa(t.Size),
 					fmt.Sprintf("%.3f", t.MeanScore), fmt.Sprintf("%.3f", t.PeakScore), site, fmt.Sprintf("%.3f", t.Weighted)}
@@ -275,6 +279,7 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 	f.Float64Var(&minScore, "min-score", 0, "the lowest score a targetable brainordinate may have (similarity, or z)")
 	f.IntVar(&minSize, "min-size", 5, "the smallest cluster (brainordinates)")
 	f.IntVar(&maxTargets, "max-targets", 10, "ranked targets to keep")
+	f.BoolVar(&peak, "peak", false, "aim at each cluster's peak instead of its score-weighted centroid")
 	f.Float64Var(&neighbour, "neighbour", 0, "distance (mm) joining brainordinates into one cluster (default: 1.01 x the voxel diagonal)")
 	f.StringVar(&scalp, "scalp", "", "scalp positions table (name, x, y, z) for tolerability weighting")
 	f.StringVar(&ratings, "ratings", "", "Meteyard & Holmes TMS-SMART table (HomLocation, Pain, Annoyance)")
@@ -505,7 +510,7 @@ func writeTargets(path string, ts []target.Target) error {
 		col("size", func(t target.Target) float64 { return float64(t.Size) }),
 		col("mean_score", func(t target.Target) float64 { return t.MeanScore }), col("peak_score", func(t target.Target) float64 { return t.PeakScore }),
 		table.TextColumn("scalp_site", sites),
-		col("pain", func(t target.Target) float64 { return t.Pain }), col("annoyance", func(t target.Target) float64 { return t.Annoyance }),
+		col("pain", func(t target.Target) float64 { return float64(t.Pain) }), col("annoyance", func(t target.Target) float64 { return float64(t.Annoyance) }),
 		col("weighted_score", func(t target.Target) float64 { return t.Weighted }),
 	}})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
+	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/table"
 )
 
@@ -88,6 +89,22 @@ func TestTargetCommand(t *testing.T) {
 		if run.name == "nifti" && os.Getenv("PAINMARK_CHROMIUM") != "" {
 			browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(out, "targets.report.html"), "target-report.png", 1)
 		}
+	}
+	// Tolerability: scalp positions above the precentral strip and the real TMS-SMART ratings.
+	scalp := filepath.Join(dir, "scalp.tsv")
+	os.WriteFile(scalp, []byte("name\tx\ty\tz\nC3\t-60\t-12\t45\nFC5\t-70\t-12\t10\nC5\t-90\t-40\t-20\n"), 0o644)
+	tolOut := filepath.Join(dir, "tol")
+	stdout, errOut, code := runCLI(t, "target", "--bold", filepath.Join(sim, "bold.nii.gz"), "--mask", filepath.Join(sim, "mask.nii.gz"), "--templates", filepath.Join(sim, "templates.nii.gz"),
+		"--names", "SCAN,AMN,foot,hand,mouth", "--search-space", filepath.Join(sim, "precentral.nii.gz"), "--network", "SCAN", "--min-score", "0.15",
+		"--scalp", scalp, "--ratings", testdata.Shared(t, "tms", "meteyard-l_holmes-2018_TMS-SMART_data.txt"), "-o", tolOut)
+	if code != 0 {
+		t.Fatalf("tolerability: %d %s %s", code, stdout, errOut)
+	}
+	tt, _ := table.Read(filepath.Join(tolOut, "targets.tsv"), nil)
+	site, _ := tt.Column("scalp_site")
+	pain, _ := tt.Floats("pain")
+	if site.Raw[0] == "" || !(pain[0] > 0) || !strings.Contains(stdout, "(pain ") {
+		t.Errorf("no tolerability in the targets:\n%s", stdout)
 	}
 	if _, errOut, code := runCLI(t, "target", "--bold", filepath.Join(sim, "bold.nii.gz"), "--search-space", filepath.Join(sim, "precentral.nii.gz"), "-o", filepath.Join(dir, "x")); code != 2 {
 		t.Errorf("no templates and no seed: %d %s", code, errOut)
