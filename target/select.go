@@ -72,11 +72,19 @@ func SelectTargets(d *Dataset, o SelectOptions) ([]Target, error) {
 	ok := make([]bool, N)
 	var pts [][3]float64
 	var idx []int
+	noCoords := 0
 	for i := 0; i < N; i++ {
 		c := d.Coords[i]
-		if o.In[i] && !math.IsNaN(o.Score[i]) && o.Score[i] >= o.MinScore && !math.IsNaN(c[0]) {
+		if o.In[i] && !math.IsNaN(o.Score[i]) && o.Score[i] >= o.MinScore {
+			if math.IsNaN(c[0]) {
+				noCoords++
+				continue
+			}
 			ok[i] = true
 		}
+	}
+	if noCoords > 0 {
+		return nil, fmt.Errorf("target selection: %d targetable surface vertices of %s have no position: give the surfaces (midthickness) of the CIFTI file's cortex", noCoords, d.Source)
 	}
 	if o.Avoid != nil && o.AvoidMargin >= 0 {
 		var avoid [][3]float64

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/cifti"
 	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/target"
 )
 
 // painmark synthetic target-participant, then painmark target on its NIfTI and CIFTI files: the
@@ -136,4 +138,45 @@ func TestSeedmapCommand(t *testing.T) {
 	if _, errOut, code := runCLI(t, "seedmap", "--bold", filepath.Join(sim, "bold.nii.gz"), "--seed-mm", "500,0,0", "-o", filepath.Join(dir, "x.nii.gz")); code == 0 || !strings.Contains(errOut, "within 6 mm") {
 		t.Errorf("a seed outside the brain: %d %s", code, errOut)
 	}
+}
+
+// The real lateral-prefrontal search spaces of ../shared/data/tms (fs_LR 32k CIFTI masks) serve as
+// --search-space for data on the same grayordinates: the in-mask vertices are the mask's nonzero
+// ones, matched by brain model; data of other brain models are refused.
+func TestRealLPFCSearchSpace(t *testing.T) {
+	path := testdata.Shared(t, "tms", "LPFC_LH+RH.dtseries.nii")
+	f, err := cifti.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.Matrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonzero := 0
+	for _, v := range m {
+		if v != 0 {
+			nonzero++
+		}
+	}
+	d := &target.Dataset{Source: "fs_LR data", Timepoints: 3, Models: f.Axes[1], Series: make([][]float32, f.Cols()), Coords: make([][3]float64, f.Cols())}
+	maps, names, err := brainordinateMaps(d, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := 0
+	for _, v := range maps[0] {
+		if v > 0 {
+			in++
+		}
+	}
+	if in != nonzero || in == 0 || len(names) != 1 {
+		t.Errorf("%d in-mask vertices, the file has %d nonzero", in, nonzero)
+	}
+	other := &target.Dataset{Source: "other", Timepoints: 3, Models: &cifti.Axis{Type: cifti.BrainModels, Len: f.Cols(), Models: []cifti.BrainModel{{Structure: "CIFTI_STRUCTURE_CORTEX_LEFT", Type: cifti.SurfaceModel, Count: f.Cols(), SurfaceVertices: 60000}}},
+		Series: make([][]float32, f.Cols())}
+	if _, _, err := brainordinateMaps(other, path, nil); err == nil {
+		t.Error("a mask of other brain models was accepted")
+	}
+	t.Logf("LPFC left+right: %d of %d grayordinates in the search space", in, f.Cols())
 }
