@@ -166,12 +166,19 @@ func WriteMaps(d *Dataset, path string, names []string, maps [][]float64) error 
 	if len(hdr.Descrip) > 79 {
 		hdr.Descrip = hdr.Descrip[:79]
 	}
-	nvox := d.Shape[0] * d.Shape[1] * d.Shape[2]
-	data := make([]float64, nvox*len(maps))
-	for k, m := range maps {
-		for i, v := range d.Voxels {
-			data[k*nvox+v[0]+d.Shape[0]*(v[1]+d.Shape[1]*v[2])] = m[i]
-		}
+	var data []float64
+	for _, m := range maps {
+		data = append(data, d.Volume(m)...)
 	}
 	return nifti.Write(path, hdr, data)
+}
+
+// Volume places values of a volume dataset's brainordinates on its full grid (x fastest), zero
+// elsewhere.
+func (d *Dataset) Volume(values []float64) []float64 {
+	vol := make([]float64, d.Shape[0]*d.Shape[1]*d.Shape[2])
+	for i, v := range d.Voxels {
+		vol[v[0]+d.Shape[0]*(v[1]+d.Shape[1]*v[2])] = values[i]
+	}
+	return vol
 }

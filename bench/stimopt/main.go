@@ -15,9 +15,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"time"
 
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/target"
 )
 
@@ -126,29 +126,12 @@ func main() {
 			if suggestions > 0 {
 				per = fmt.Sprintf("%.3f", suggestTime.Seconds()/float64(suggestions))
 			}
-			fmt.Printf("  %-16s %9.1f %9.1f %5d/%-2d %10.4f %10.4f %10.4f %12s\n", method, mean(hits), median(hits), reached, *seeds,
-				mean(regret[10]), mean(regret[20]), mean(regret[40]), per)
+			fmt.Printf("  %-16s %9.1f %9.1f %5d/%-2d %10.4f %10.4f %10.4f %12s\n", method, stats.Mean(hits), stats.Median(hits), reached, *seeds,
+				stats.Mean(regret[10]), stats.Mean(regret[20]), stats.Mean(regret[40]), per)
 		}
 		fmt.Println("  (mean and median trials to reach the tolerance; a run that never does counts as trials + 1)")
 		fmt.Println()
 	}
-}
-
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
 }
 
 func must(err error) {

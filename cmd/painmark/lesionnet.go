@@ -139,16 +139,14 @@ the lesion left out) inside each network. Runs are read one at a time.`,
 				sec.Figure(report.Bars("Lesion network vs networks", "spatial r", netNames, corr, 0), "Spatial correlation of the lesion network's t map with each network map.")
 			}
 			if d.Voxels != nil {
-				vol := make([]float64, d.Shape[0]*d.Shape[1]*d.Shape[2])
-				under := make([]float64, len(vol))
-				for i, v := range d.Voxels {
-					at := v[0] + d.Shape[0]*(v[1]+d.Shape[1]*v[2])
-					under[at] = 1
+				shown := make([]float64, d.Len())
+				for i, t := range ln.T {
 					// The lesion itself (t far above the rest) is the marker, not part of the scale.
-					if !math.IsNaN(ln.T[i]) && !math.IsInf(ln.T[i], 0) && math.Abs(ln.T[i]) >= threshold && !slices.Contains(lesionMembers, i) {
-						vol[at] = ln.T[i]
+					if !math.IsNaN(t) && !math.IsInf(t, 0) && math.Abs(t) >= threshold && !slices.Contains(lesionMembers, i) {
+						shown[i] = t
 					}
 				}
+				vol, under := d.Volume(shown), d.Volume(ones(d.Len()))
 				var marks []report.Marker
 				if len(lesionMembers) > 0 {
 					var c [3]float64

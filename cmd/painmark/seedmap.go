@@ -13,6 +13,7 @@ import (
 func newSeedmapCmd() *cobra.Command {
 	var bold, mask, dtseries, seedMask, seedRegion, out string
 	var seedMM []float64
+	var surfaces []string
 	var radius, smooth float64
 	cmd := &cobra.Command{
 		Use:   "seedmap",
@@ -26,16 +27,7 @@ dscalar (two maps).`,
 		Example: `  painmark seedmap --bold run.nii.gz --mask mask.nii.gz --seed-mm 0,-6,50 --radius 6 -o sma_seed.nii.gz`,
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var d *target.Dataset
-			var err error
-			switch {
-			case bold != "" && dtseries == "":
-				d, err = target.FromNIfTI(bold, mask)
-			case dtseries != "" && bold == "":
-				d, err = target.FromCIFTI(dtseries, nil)
-			default:
-				return usageError{fmt.Errorf("give --bold (with --mask) or --dtseries")}
-			}
+			d, err := loadDataset(bold, mask, dtseries, surfaces)
 			if err != nil {
 				return err
 			}
@@ -94,6 +86,7 @@ dscalar (two maps).`,
 	f.StringVar(&bold, "bold", "", "resting-state 4D NIfTI")
 	f.StringVar(&mask, "mask", "", "brain mask of --bold (default: every voxel that varies)")
 	f.StringVar(&dtseries, "dtseries", "", "resting-state CIFTI-2 dtseries")
+	f.StringSliceVar(&surfaces, "surfaces", nil, "left,right GIFTI surfaces (midthickness) giving the dtseries' vertices mm coordinates")
 	f.Float64SliceVar(&seedMM, "seed-mm", nil, "seed coordinate x,y,z (mm)")
 	f.Float64Var(&radius, "radius", 6, "seed sphere radius (mm)")
 	f.StringVar(&seedMask, "seed-mask", "", "seed mask on the data's grid")

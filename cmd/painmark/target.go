@@ -54,24 +54,7 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
       --search-space sim/precentral.nii.gz --min-score 0.15 -o sim-targets/`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var d *target.Dataset
-			var err error
-			switch {
-			case bold != "" && dtseries == "":
-				d, err = target.FromNIfTI(bold, mask)
-			case dtseries != "" && bold == "":
-				surf := map[string][][3]float64{}
-				for k, p := range surfaces {
-					m, err := gifti.ReadSurface(p)
-					if err != nil {
-						return err
-					}
-					surf[[]string{"CIFTI_STRUCTURE_CORTEX_LEFT", "CIFTI_STRUCTURE_CORTEX_RIGHT"}[k]] = m.Vertices
-				}
-				d, err = target.FromCIFTI(dtseries, surf)
-			default:
-				return usageError{fmt.Errorf("give --bold (with --mask) or --dtseries")}
-			}
+			d, err := loadDataset(bold, mask, dtseries, surfaces)
 			if err != nil {
 				return err
 			}
@@ -245,15 +228,13 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 			sec.Table(fmt.Sprintf("Clusters of at least %d brainordinates in the search space, ranked by %s (weighted by tolerability when scalp positions are given); the point is the cluster's brainordinate nearest its score-weighted centroid. markers%s holds a 3 mm sphere per target valued by rank.", max(minSize, 1), scoreName, ext),
 				[]string{"rank", "mm (x, y, z)", "voxel", "size", "mean score", "peak score", "scalp site", "weighted"}, rows)
 			if d.Voxels != nil {
-				vol := make([]float64, d.Shape[0]*d.Shape[1]*d.Shape[2])
-				under := make([]float64, len(vol))
-				for i, v := range d.Voxels {
-					at := v[0] + d.Shape[0]*(v[1]+d.Shape[1]*v[2])
-					under[at] = 1
-					if opts.In[i] && opts.Score[i] >= minScore {
-						vol[at] = opts.Score[i]
+				shown := make([]float64, d.Len())
+				for i, in := range opts.In {
+					if in && opts.Score[i] >= minScore {
+						shown[i] = opts.Score[i]
 					}
 				}
+				vol, under := d.Volume(shown), d.Volume(ones(d.Len()))
 				fig, err := report.Slices("Targetable brainordinates and targets", scoreName, d.Shape, d.Affine, vol, under, marks)
 				if err == nil {
 					sec.Figure(fig, "Score of the brainordinates that may be targeted (search space, target network, above the threshold) through the first target; circles: targets by rank.")
@@ -303,6 +284,38 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 		return nil
 	}
 	return cmd
+}
+
+// loadDataset reads the resting-state run of --bold (with --mask) or --dtseries (with the left
+// and right --surfaces giving vertex positions).
+func loadDataset(bold, mask, dtseries string, surfaces []string) (*target.Dataset, error) {
+	switch {
+	case bold != "" && dtseries == "":
+		return target.FromNIfTI(bold, mask)
+	case dtseries != "" && bold == "":
+		if len(surfaces) > 2 {
+			return nil, usageError{fmt.Errorf("--surfaces: left,right")}
+		}
+		surf := map[string][][3]float64{}
+		for k, p := range surfaces {
+			m, err := gifti.ReadSurface(p)
+			if err != nil {
+				return nil, err
+			}
+			surf[[]string{"CIFTI_STRUCTURE_CORTEX_LEFT", "CIFTI_STRUCTURE_CORTEX_RIGHT"}[k]] = m.Vertices
+		}
+		return target.FromCIFTI(dtseries, surf)
+	}
+	return nil, usageError{fmt.Errorf("give --bold (with --mask) or --dtseries")}
+}
+
+// ones is a vector of n ones.
+func ones(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 1
+	}
+	return v
 }
 
 // defaultNeighbour joins voxels that share a face, an edge or a corner: 1.01 x the voxel diagonal
