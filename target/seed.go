@@ -182,3 +182,37 @@ func (d *Dataset) Volume(values []float64) []float64 {
 	}
 	return vol
 }
+
+// labelColours are the label table's colours (Okabe-Ito), by network.
+var labelColours = [][3]float64{{0, 0.447, 0.698}, {0.902, 0.624, 0}, {0, 0.620, 0.451}, {0.800, 0.475, 0.655}, {0.337, 0.706, 0.914}, {0.835, 0.369, 0}, {0.6, 0.6, 0.2}, {0, 0, 0}}
+
+// WriteLabels writes a network assignment (index into names, −1 for none) as a label map: a
+// CIFTI-2 dlabel with a label table (key k+1 = names[k], 0 = unassigned) for CIFTI data, an
+// integer NIfTI (the same keys) for volume data.
+func WriteLabels(d *Dataset, path string, names []string, assign []int) error {
+	if len(assign) != d.Len() {
+		return fmt.Errorf("%s: %d labels for %d brainordinates", path, len(assign), d.Len())
+	}
+	keys := make([]float64, len(assign))
+	for i, a := range assign {
+		keys[i] = float64(a + 1)
+	}
+	if d.Models != nil {
+		if !strings.HasSuffix(path, ".dlabel.nii") {
+			return fmt.Errorf("%s: labels of CIFTI data are written as .dlabel.nii", path)
+		}
+		m := cifti.NamedMap{Name: "networks", Labels: []cifti.Label{{Key: 0, Name: "???", Alpha: 0}}}
+		for k, n := range names {
+			c := labelColours[k%len(labelColours)]
+			m.Labels = append(m.Labels, cifti.Label{Key: k + 1, Name: n, Red: c[0], Green: c[1], Blue: c[2], Alpha: 1})
+		}
+		return cifti.Write(path, [2]*cifti.Axis{{Type: cifti.Labels, Len: 1, Maps: []cifti.NamedMap{m}}, d.Models}, keys)
+	}
+	hdr := nifti.NewHeader([]int{d.Shape[0], d.Shape[1], d.Shape[2]}, nifti.Int16)
+	hdr.SetAffine(d.Affine, nifti.XformScannerAnat)
+	hdr.Descrip = strings.Join(names, ",")
+	if len(hdr.Descrip) > 79 {
+		hdr.Descrip = hdr.Descrip[:79]
+	}
+	return nifti.Write(path, hdr, d.Volume(keys))
+}

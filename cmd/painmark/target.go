@@ -45,8 +45,9 @@ Optional tolerability weighting: --scalp (a table of 10-10 positions: name, x, y
 space) and --ratings (Meteyard & Holmes' TMS-SMART table) give each target its nearest scalp site's
 mean pain and annoyance, and the ranking uses score x (1 − weight·pain/10).
 
-Writes OUT/targets.tsv and targets.json (voxel, mm, cluster size, scores), the maps (network map
-and similarity, or seed r and z) and a marker image with a 3 mm sphere per target valued by rank
+Writes OUT/targets.tsv and targets.json (voxel, mm, cluster size, scores), the individual network
+map as labels (networks.nii.gz or networks.dlabel.nii), the maps (network index, similarity and
+confidence, or seed r and z) and a marker image with a 3 mm sphere per target valued by rank
 (NIfTI or CIFTI dscalar, for neuronavigation), and a report with slice views.`,
 		Example: `  painmark synthetic target-participant sim/
   painmark target --bold sim/bold.nii.gz --mask sim/mask.nii.gz --templates sim/templates.nii.gz \
@@ -112,6 +113,13 @@ and similarity, or seed r and z) and a marker image with a 3 mm sphere per targe
 				}
 				opts.Score = nm.Similarity[k]
 				scoreName = "similarity to " + network
+				labelExt := ".nii.gz"
+				if d.Models != nil {
+					labelExt = ".dlabel.nii"
+				}
+				if err := target.WriteLabels(d, filepath.Join(out, "networks"+labelExt), tplNames, nm.Assign); err != nil {
+					return err
+				}
 				mapNames = []string{"network (1 = " + tplNames[0] + ")", "similarity to " + network, "confidence"}
 				maps = [][]float64{assign, nm.Similarity[k], nm.Confidence}
 				counts := make([]int, len(tplNames))

@@ -83,7 +83,11 @@ func TestTargetCommand(t *testing.T) {
 		if run.name == "cifti" {
 			ext = ".dscalar.nii"
 		}
-		for _, f := range []string{"maps" + ext, "markers" + ext, "targets.json"} {
+		labels := "networks.nii.gz"
+		if run.name == "cifti" {
+			labels = "networks.dlabel.nii"
+		}
+		for _, f := range []string{"maps" + ext, "markers" + ext, "targets.json", labels} {
 			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 				t.Error(err)
 			}
