@@ -186,7 +186,7 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 
 // Paired draws two conditions per subject as dots joined by a line (a forced choice, pre/post):
 // each subject's line is vermillion when A scores above B (a hit) and blue otherwise, with the
-// condition means as black bars.
+// condition means as black bars and a box plot of each condition beside its dots.
 func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
 	lo, hi := minMax(a, b)
 	f := newFrame(title, "", yLabel, 0, 1, lo, hi)
@@ -201,11 +201,29 @@ func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
 		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="3" fill="%s"/><circle class="point" cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, xa, f.py(a[i]), c, xb, f.py(b[i]), c)
 	}
 	for _, m := range []struct {
-		x float64
-		v []float64
-	}{{xa, a}, {xb, b}} {
+		x, box float64 // the box sits outside the paired lines
+		v      []float64
+	}{{xa, xa - 40, a}, {xb, xb + 40, b}} {
 		y := f.py(stats.Mean(m.v))
 		s.add(`<line class="mean" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000" stroke-width="3"/>`, m.x-22, y, m.x+22, y)
+		// Box plot: quartiles (numpy's linear interpolation), median, whiskers to the furthest
+		// values within 1.5 IQR (Tukey).
+		sorted := append([]float64(nil), m.v...)
+		sort.Float64s(sorted)
+		q1, med, q3 := stats.Percentile(sorted, 25), stats.Percentile(sorted, 50), stats.Percentile(sorted, 75)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range m.v {
+			if v >= q1-1.5*(q3-q1) {
+				lo = math.Min(lo, v)
+			}
+			if v <= q3+1.5*(q3-q1) {
+				hi = math.Max(hi, v)
+			}
+		}
+		s.add(`<rect class="box" x="%.1f" y="%.1f" width="16" height="%.1f" fill="#e5e7eb" stroke="#374151"/>`, m.box-8, f.py(q3), f.py(q1)-f.py(q3))
+		s.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#111827" stroke-width="2"/>`, m.box-8, f.py(med), m.box+8, f.py(med))
+		s.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#374151"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#374151"/>`,
+			m.box, f.py(q3), m.box, f.py(hi), m.box, f.py(q1), m.box, f.py(lo))
 	}
 	// Condition names replace the numeric x axis.
 	f.xTicks = nil

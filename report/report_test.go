@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/painmark/painmark/space"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -29,6 +31,21 @@ func TestUserTextIsEscaped(t *testing.T) {
 	s.Figure(Lines("lines "+evil, "x "+evil, "y "+evil, []float64{0, 1, 2}, []string{evil, "b"}, [][]float64{{1, 0.5, 0}, {1, 0.8, 0.6}}), evil)
 	s.Figure(ROC("roc "+evil, []float64{0.1, 0.4, 0.35, 0.8}, []float64{0, 0, 1, 1}), evil)
 	s.Figure(Chord("chord "+evil, []string{evil, "b", "c"}, []string{"g " + evil, "g " + evil, "h"}, []Edge{{0, 1, 0.5}, {1, 2, -0.2}}), evil)
+	heat, err := Heatmap("heat "+evil, "v "+evil, []string{evil, "b", "c"}, []float64{1, 0.5, -0.2, 0.5, 1, 0.3, -0.2, 0.3, 1}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Figure(heat, evil)
+	sl, err := Slices("slices "+evil, "z "+evil, [3]int{4, 4, 4}, space.Affine{{2, 0, 0, 0}, {0, 2, 0, 0}, {0, 0, 2, 0}, {0, 0, 0, 1}}, make([]float64, 64), nil, []Marker{{evil, [3]float64{2, 2, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Figure(sl, evil)
+	cm, err := CorticalMap("cortex "+evil, "d "+evil, []string{"L_precentral", evil}, []float64{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Figure(cm, evil)
 	page := string(d.HTML())
 	escapedPage = d
 	for _, bad := range []string{"<script", "<img"} {
@@ -36,10 +53,10 @@ func TestUserTextIsEscaped(t *testing.T) {
 			t.Errorf("page contains %q: user text became markup", bad)
 		}
 	}
-	if n := strings.Count(page, "&lt;script&gt;"); n < 20 {
+	if n := strings.Count(page, "&lt;script&gt;"); n < 26 {
 		t.Errorf("escaped text appears %d times, want every place it was given", n)
 	}
-	for _, tag := range []string{"<svg", `class="edge"`, `class="ci-band"`, `class="observed"`, `class="bar"`, `class="curve"`} {
+	for _, tag := range []string{"<svg", `class="edge"`, `class="ci-band"`, `class="observed"`, `class="bar"`, `class="curve"`, `class="box"`, "data:image/png;base64,"} {
 		if !strings.Contains(page, tag) {
 			t.Errorf("page lacks %s", tag)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
@@ -21,10 +22,10 @@ import (
 
 func newConnectomeCmd() *cobra.Command {
 	var (
-		kind, estimator, scaling, out, idFrom string
-		tagsPath                              string
-		drop                                  []string
-		keepDiagonal, fisherZ, noMatrices     bool
+		kind, estimator, scaling, out, idFrom, reportFlag string
+		tagsPath                                          string
+		drop                                              []string
+		keepDiagonal, fisherZ, noMatrices                 bool
 	)
 	cmd := &cobra.Command{
 		Use:   "connectome TSV...|FOLDER",
@@ -132,10 +133,29 @@ cross-validation fit it on training subjects only (the learn command does).`,
 			if err := atomicfile.WriteFile(filepath.Join(out, "connectome.json"), append(b, '\n')); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d subjects x %d regions -> %d features (%s) in %s\n", len(names), len(regions), ne, kind, out)
-			return nil
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d subjects x %d regions -> %d features (%s) in %s\n", len(names), len(regions), ne, kind, out)
+			// Report: the cohort's mean matrix as a heat map, and the shrinkage per subject.
+			nr := len(regions)
+			mean := make([]float64, nr*nr)
+			for _, mat := range res.Matrices {
+				for i, v := range mat.Data {
+					mean[i] += v / float64(len(res.Matrices))
+				}
+			}
+			doc := newCommandReport("Connectomes", files...)
+			doc.Numbers["subjects"], doc.Numbers["regions"], doc.Numbers["mean_matrix"], doc.Numbers["shrinkage"] = names, regions, mean, shrink
+			sec := doc.Section("Mean connectivity matrix")
+			if fig, err := report.Heatmap(fmt.Sprintf("Mean %s over %d subjects", kind, len(names)), kind, regions, mean, !keepDiagonal); err == nil {
+				sec.Figure(fig, fmt.Sprintf("Each cell the mean over subjects of one region pair's %s (%s estimator, %s scaling); the diagonal is left blank when discarded.", kind, estimator, scaling))
+			}
+			if estimator == string(connectome.LedoitWolfEstimator) {
+				sec.Figure(report.Bars("Ledoit-Wolf shrinkage per subject", "shrinkage", names, shrink, 40), "scikit-learn's Ledoit-Wolf shrinkage intensity of each subject's covariance.")
+			}
+			return writeReport(w, doc, reportPath(reportFlag, filepath.Join(out, "connectome.json")))
 		},
 	}
+	addReportFlag(cmd, &reportFlag)
 	f := cmd.Flags()
 	f.StringVar(&kind, "kind", "partial correlation", "covariance, correlation, partial correlation, precision, tangent")
 	f.StringVar(&estimator, "estimator", "ledoit_wolf", "ledoit_wolf or empirical")

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/painmark/painmark/internal/browsercheck"
+
 	"encoding/json"
 	"math"
 	"os"
@@ -70,6 +72,13 @@ func TestConnectomeAfterExtract(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "connectome.json"))
 	if json.Unmarshal(b, &side) != nil || side["Kind"] != "partial correlation" || len(side["Shrinkage"].([]any)) != 2 {
 		t.Errorf("sidecar %v", side)
+	}
+	// The report shows the mean matrix as a heat map (and the shrinkage), and loads in Chromium.
+	if !strings.Contains(stdout, "report: ") {
+		t.Errorf("no report: %s", stdout)
+	}
+	if os.Getenv("PAINMARK_CHROMIUM") != "" {
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(out, "connectome.report.html"), "connectome-report.png", 2)
 	}
 	// Fisher z needs the diagonal discarded; a tangent cohort works on two subjects.
 	if _, stderr, code := runCLI(t, "connectome", roi, "--kind", "correlation", "--fisher-z", "--keep-diagonal", "-o", t.TempDir()); code == 0 || !strings.Contains(stderr, "diagonal") {
