@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"html"
 	"io"
@@ -42,8 +43,21 @@ type Document struct {
 
 // Section is a headed part of the page; blocks appear in the order they are added.
 type Section struct {
-	Heading string
-	blocks  []string // HTML, already escaped
+	Heading string  `json:"heading"`
+	Blocks  []Block `json:"blocks"`
+}
+
+// Block is one element of a section, kept as data (not HTML) so that the page can be rebuilt from
+// its JSON: a paragraph, a list of facts, a table, or a figure (its SVG and caption).
+type Block struct {
+	Kind    string      `json:"kind"` // text, facts, table, figure
+	Text    string      `json:"text,omitempty"`
+	Pairs   [][2]string `json:"pairs,omitempty"`
+	Caption string      `json:"caption,omitempty"`
+	Header  []string    `json:"header,omitempty"`
+	Rows    [][]string  `json:"rows,omitempty"`
+	Title   string      `json:"title,omitempty"`
+	SVG     string      `json:"svg,omitempty"`
 }
 
 // New starts a report with the run's title and command line.
@@ -75,46 +89,59 @@ func (d *Document) Section(heading string) *Section {
 
 // Text adds a paragraph (plain text, escaped).
 func (s *Section) Text(format string, args ...any) {
-	s.blocks = append(s.blocks, "<p>"+html.EscapeString(fmt.Sprintf(format, args...))+"</p>")
+	s.Blocks = append(s.Blocks, Block{Kind: "text", Text: fmt.Sprintf(format, args...)})
 }
 
 // Facts adds a two-column list of names and values.
 func (s *Section) Facts(pairs ...[2]string) {
-	var b strings.Builder
-	b.WriteString(`<table class="facts">`)
-	for _, p := range pairs {
-		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td></tr>", html.EscapeString(p[0]), html.EscapeString(p[1]))
-	}
-	b.WriteString("</table>")
-	s.blocks = append(s.blocks, b.String())
+	s.Blocks = append(s.Blocks, Block{Kind: "facts", Pairs: pairs})
 }
 
 // Table adds a table with a header row.
 func (s *Section) Table(caption string, header []string, rows [][]string) {
-	var b strings.Builder
-	b.WriteString(`<table class="data">`)
-	if caption != "" {
-		fmt.Fprintf(&b, "<caption>%s</caption>", html.EscapeString(caption))
-	}
-	b.WriteString("<thead><tr>")
-	for _, h := range header {
-		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead><tbody>")
-	for _, r := range rows {
-		b.WriteString("<tr>")
-		for _, c := range r {
-			fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(c))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</tbody></table>")
-	s.blocks = append(s.blocks, b.String())
+	s.Blocks = append(s.Blocks, Block{Kind: "table", Caption: caption, Header: header, Rows: rows})
 }
 
 // Figure adds a figure (an SVG from this package's plots) with a caption.
 func (s *Section) Figure(fig *SVG, caption string) {
-	s.blocks = append(s.blocks, `<figure>`+fig.String()+"<figcaption>"+html.EscapeString(caption)+"</figcaption></figure>")
+	s.Blocks = append(s.Blocks, Block{Kind: "figure", Title: fig.Title, SVG: fig.String(), Caption: caption})
+}
+
+// html renders a block; every text is escaped (figures are this package's SVG).
+func (b Block) html() string {
+	esc := html.EscapeString
+	var w strings.Builder
+	switch b.Kind {
+	case "text":
+		w.WriteString("<p>" + esc(b.Text) + "</p>")
+	case "facts":
+		w.WriteString(`<table class="facts">`)
+		for _, p := range b.Pairs {
+			fmt.Fprintf(&w, "<tr><th>%s</th><td>%s</td></tr>", esc(p[0]), esc(p[1]))
+		}
+		w.WriteString("</table>")
+	case "table":
+		w.WriteString(`<table class="data">`)
+		if b.Caption != "" {
+			fmt.Fprintf(&w, "<caption>%s</caption>", esc(b.Caption))
+		}
+		w.WriteString("<thead><tr>")
+		for _, h := range b.Header {
+			fmt.Fprintf(&w, "<th>%s</th>", esc(h))
+		}
+		w.WriteString("</tr></thead><tbody>")
+		for _, r := range b.Rows {
+			w.WriteString("<tr>")
+			for _, c := range r {
+				fmt.Fprintf(&w, "<td>%s</td>", esc(c))
+			}
+			w.WriteString("</tr>")
+		}
+		w.WriteString("</tbody></table>")
+	case "figure":
+		w.WriteString("<figure>" + b.SVG + "<figcaption>" + esc(b.Caption) + "</figcaption></figure>")
+	}
+	return w.String()
 }
 
 // HTML renders the page.
@@ -146,8 +173,8 @@ func (d *Document) HTML() []byte {
 	b.WriteString("</table></header><main>")
 	for i, s := range d.sections {
 		fmt.Fprintf(&b, "<section id=\"s%d\"><h2>%s</h2>", i+1, esc(s.Heading))
-		for _, blk := range s.blocks {
-			b.WriteString(blk)
+		for _, blk := range s.Blocks {
+			b.WriteString(blk.html())
 		}
 		b.WriteString("</section>")
 	}
@@ -155,16 +182,112 @@ func (d *Document) HTML() []byte {
 	return b.Bytes()
 }
 
-// JSON is the machine-readable companion: the header and Numbers.
+// JSON is the machine-readable companion: the header, Numbers and the page's sections (so that
+// painmark report can rebuild the page from it).
 func (d *Document) JSON() ([]byte, error) {
 	inputs := d.Inputs
 	if inputs == nil {
 		inputs = []Input{}
 	}
+	sections := d.sections
+	if sections == nil {
+		sections = []*Section{}
+	}
 	return json.MarshalIndent(map[string]any{
 		"title": d.Title, "command": d.Command, "software_version": version.String(),
 		"date": d.Date.Format(time.RFC3339), "seed": d.Seed, "inputs": inputs, "numbers": d.Numbers,
+		"sections": sections,
 	}, "", "  ")
+}
+
+// checkSVG parses a figure as XML and refuses what this package's figures never contain and what
+// could act in a browser: script, foreignObject and embedded documents, event-handler attributes,
+// javascript: links (the page's Content-Security-Policy blocks scripts anyway).
+func checkSVG(svg string) error {
+	if !strings.HasPrefix(svg, "<svg") {
+		return fmt.Errorf("not an <svg> element")
+	}
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not well-formed SVG: %w", err)
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(el.Name.Local) {
+		case "script", "foreignobject", "iframe", "object", "embed":
+			return fmt.Errorf("a <%s> element", el.Name.Local)
+		}
+		seen := map[string]bool{}
+		for _, a := range el.Attr {
+			name, val := strings.ToLower(a.Name.Local), strings.ToLower(strings.TrimSpace(a.Value))
+			if seen[a.Name.Space+":"+name] {
+				return fmt.Errorf("<%s> repeats the attribute %s", el.Name.Local, a.Name.Local)
+			}
+			seen[a.Name.Space+":"+name] = true
+			if strings.HasPrefix(name, "on") || strings.HasPrefix(val, "javascript:") {
+				return fmt.Errorf("attribute %s=%q", a.Name.Local, a.Value)
+			}
+		}
+	}
+}
+
+// Read loads a report from its JSON (written by Write) for rebuilding. Figures must be SVG
+// without scripts, event handlers or embedded documents.
+func Read(path string) (*Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var raw struct {
+		Title, Command, Date string
+		Seed                 *uint64
+		Inputs               []Input
+		Numbers              map[string]any
+		Sections             []*Section
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%s: not a painmark report JSON: %w", path, err)
+	}
+	if raw.Title == "" || raw.Sections == nil {
+		return nil, fmt.Errorf("%s: no title or sections: not a report JSON written by this painmark version", path)
+	}
+	d := &Document{Title: raw.Title, Command: raw.Command, Inputs: raw.Inputs, Seed: raw.Seed, Numbers: raw.Numbers, sections: raw.Sections}
+	if d.Date, err = time.Parse(time.RFC3339, raw.Date); err != nil {
+		return nil, fmt.Errorf("%s: date %q: %w", path, raw.Date, err)
+	}
+	for _, s := range d.sections {
+		for k, blk := range s.Blocks {
+			switch blk.Kind {
+			case "text", "facts", "table":
+			case "figure":
+				if err := checkSVG(blk.SVG); err != nil {
+					return nil, fmt.Errorf("%s: section %q, block %d is not a plain SVG figure: %w", path, s.Heading, k+1, err)
+				}
+			default:
+				return nil, fmt.Errorf("%s: section %q, block %d has kind %q", path, s.Heading, k+1, blk.Kind)
+			}
+		}
+	}
+	return d, nil
+}
+
+// Figures lists the page's figures in order: their titles and SVG documents.
+func (d *Document) Figures() (titles, svgs []string) {
+	for _, s := range d.sections {
+		for _, blk := range s.Blocks {
+			if blk.Kind == "figure" {
+				titles, svgs = append(titles, blk.Title), append(svgs, blk.SVG)
+			}
+		}
+	}
+	return titles, svgs
 }
 
 // Write writes the page to path and its JSON beside it (path with .json for .html), each under its

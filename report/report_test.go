@@ -111,3 +111,45 @@ func TestROCAUCText(t *testing.T) {
 		t.Errorf("tied ROC: %s", svg)
 	}
 }
+
+// A page rebuilt from its JSON is the page that was written; a figure with a script or an event
+// handler in the JSON is refused.
+func TestRebuildFromJSON(t *testing.T) {
+	if escapedPage == nil {
+		TestUserTextIsEscaped(t)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "page.report.html")
+	if err := escapedPage.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Read(filepath.Join(dir, "page.report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(d.HTML()) != string(escapedPage.HTML()) {
+		t.Error("the rebuilt page differs from the written one")
+	}
+	titles, svgs := d.Figures()
+	if len(titles) != 12 || !strings.HasPrefix(svgs[0], "<svg") {
+		t.Errorf("%d figures", len(titles))
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "page.report.json"))
+	for _, bad := range []string{`<svg onload="alert(1)"></svg>`, `<svg><script>alert(1)</script></svg>`, `<svg><a href=" javascript:alert(1)">x</a></svg>`, `<div>x</div>`} {
+		var doc map[string]any
+		json.Unmarshal(b, &doc)
+		sec := doc["sections"].([]any)[0].(map[string]any)
+		for _, blk := range sec["blocks"].([]any) {
+			if m := blk.(map[string]any); m["kind"] == "figure" {
+				m["svg"] = bad
+				break
+			}
+		}
+		tampered, _ := json.Marshal(doc)
+		p := filepath.Join(dir, "bad.report.json")
+		os.WriteFile(p, tampered, 0o644)
+		if _, err := Read(p); err == nil || !strings.Contains(err.Error(), "not a plain SVG") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -42,7 +42,11 @@ func (s *SVG) String() string {
 func (s *SVG) add(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
 
 func (s *SVG) text(x, y float64, anchor, extra, str string) {
-	s.add(`<text x="%.1f" y="%.1f" text-anchor="%s" font-size="11" %s>%s</text>`, x, y, anchor, extra, html.EscapeString(str))
+	size := ` font-size="11"`
+	if strings.Contains(extra, "font-size") { // one font-size attribute: the SVG must be well-formed XML
+		size = ""
+	}
+	s.add(`<text x="%.1f" y="%.1f" text-anchor="%s"%s %s>%s</text>`, x, y, anchor, size, extra, html.EscapeString(str))
 }
 
 // frame is a plot area with linear scales.

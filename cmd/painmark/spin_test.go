@@ -127,3 +127,33 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 		t.Errorf("missing region: %d %s", code, errOut)
 	}
 }
+
+// painmark report rebuilds a results folder's report pages from their JSON and exports each
+// figure as a standalone SVG; a folder without reports is an error.
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
+	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	if out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords, "--n", "200", "-o", filepath.Join(dir, "spin.json")); code != 0 {
+		t.Fatalf("spin: %d %s %s", code, out, errOut)
+	}
+	page := filepath.Join(dir, "spin.report.html")
+	before, _ := os.ReadFile(page)
+	os.Remove(page)
+	figs := filepath.Join(dir, "figures")
+	out, errOut, code := runCLI(t, "report", dir, "--figures", figs)
+	if code != 0 || !strings.Contains(out, "4 figures") {
+		t.Fatalf("report: %d %s %s", code, out, errOut)
+	}
+	after, err := os.ReadFile(page)
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the rebuilt page differs from the one spin wrote (%v)", err)
+	}
+	svgs, _ := filepath.Glob(filepath.Join(figs, "spin-*.svg"))
+	if len(svgs) != 4 {
+		t.Errorf("%d SVG files: %v", len(svgs), svgs)
+	}
+	if _, errOut, code := runCLI(t, "report", figs); code == 0 || !strings.Contains(errOut, "no *.report.json") {
+		t.Errorf("a folder without reports: %d %s", code, errOut)
+	}
+}
