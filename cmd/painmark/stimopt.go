@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/target"
 	"github.com/spf13/cobra"
 )
@@ -178,7 +179,7 @@ func newStimoptRecordCmd() *cobra.Command {
 }
 
 func newStimoptStatusCmd() *cobra.Command {
-	var jsonOut string
+	var jsonOut, reportFlag string
 	cmd := &cobra.Command{
 		Use:   "status STATE",
 		Short: "Show the trials, the best setting and the model's prediction there",
@@ -232,11 +233,41 @@ func newStimoptStatusCmd() *cobra.Command {
 				}
 			}
 			if jsonOut != "" {
-				return writeJSON(jsonOut, result)
+				if err := writeJSON(jsonOut, result); err != nil {
+					return err
+				}
 			}
-			return nil
+			if reportFlag == "" || reportFlag == "none" || len(st.Trials) == 0 {
+				return nil
+			}
+			doc := newCommandReport("Stimulation search", args[0])
+			doc.Seed = &st.Seed
+			doc.Numbers["results"] = result
+			trialNo, outcome, best := make([]float64, len(st.Trials)), make([]float64, len(st.Trials)), make([]float64, len(st.Trials))
+			var rows [][]string
+			for i, t := range st.Trials {
+				trialNo[i], outcome[i] = float64(i+1), t.Outcome
+				best[i] = t.Outcome
+				if i > 0 && ((!st.Minimize && best[i-1] > best[i]) || (st.Minimize && best[i-1] < best[i])) {
+					best[i] = best[i-1]
+				}
+				vals := make([]string, len(names))
+				for k, n := range names {
+					vals[k] = fmt.Sprint(t.Params[n])
+					if f, ok := t.Params[n].(float64); ok {
+						vals[k] = strconv.FormatFloat(f, 'g', 4, 64)
+					}
+				}
+				rows = append(rows, append(append([]string{strconv.Itoa(i + 1)}, vals...), strconv.FormatFloat(t.Outcome, 'g', 4, 64)))
+			}
+			sec := doc.Section("Trials")
+			sec.Figure(report.Lines("Outcome by trial", "trial", "outcome", trialNo, []string{"outcome", "best so far"}, [][]float64{outcome, best}),
+				fmt.Sprintf("The first %d trials are random (initial design); then each setting maximises the %s of a Matérn 5/2 Gaussian process fitted to the trials before it.", st.InitialTrials, map[string]string{"ei": "expected improvement", "ucb": "upper confidence bound"}[st.Acquisition]))
+			sec.Table("Every trial, in order.", append(append([]string{"trial"}, names...), "outcome"), rows)
+			return writeReport(w, doc, reportFlag)
 		},
 	}
 	cmd.Flags().StringVar(&jsonOut, "json", "", "also write the summary as JSON")
+	cmd.Flags().StringVar(&reportFlag, "report", "", "write an HTML report of the search (trials and outcomes) to this file")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/target"
 )
 
@@ -47,7 +48,7 @@ func TestStimoptCommands(t *testing.T) {
 			t.Fatalf("record %d: %d %s %s", i, code, out, errOut)
 		}
 	}
-	out, errOut, code := runCLI(t, "stimopt", "status", state, "--json", filepath.Join(dir, "status.json"))
+	out, errOut, code := runCLI(t, "stimopt", "status", state, "--json", filepath.Join(dir, "status.json"), "--report", filepath.Join(dir, "stimopt.report.html"))
 	if code != 0 {
 		t.Fatalf("status: %d %s %s", code, out, errOut)
 	}
@@ -58,6 +59,9 @@ func TestStimoptCommands(t *testing.T) {
 	}
 	if !strings.Contains(out, "the model's best tried setting") {
 		t.Errorf("status:\n%s", out)
+	}
+	if os.Getenv("PAINMARK_CHROMIUM") != "" {
+		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "stimopt.report.html"), "stimopt-report.png", 1)
 	}
 	for _, c := range []struct {
 		args []string
