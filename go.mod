@@ -3,6 +3,7 @@ module github.com/painmark/painmark
 go 1.25.0
 
 require (
+	github.com/BurntSushi/toml v1.4.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/klauspost/compress v1.20.3

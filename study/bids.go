@@ -173,3 +173,24 @@ func RepetitionTime(path string) (float64, error) {
 	}
 	return m.RepetitionTime, nil
 }
+
+// RunName names a run's file for tables: its sub, ses, task and run entities
+// ("sub-01_ses-1_task-rest") when the name is BIDS and bids is true, else the file name without
+// its .tsv extension.
+func RunName(path string, bids bool) string {
+	base := strings.TrimSuffix(filepath.Base(path), ".tsv")
+	if bids {
+		if f, err := ParseName(path); err == nil {
+			var parts []string
+			for _, k := range []string{"sub", "ses", "task", "run"} {
+				if v := f.Entities[k]; v != "" {
+					parts = append(parts, k+"-"+v)
+				}
+			}
+			if len(parts) > 0 {
+				return strings.Join(parts, "_")
+			}
+		}
+	}
+	return base
+}

@@ -270,18 +270,4 @@ func timeseriesFiles(args []string) ([]string, error) {
 }
 
 // subjectName names a row of the cohort table.
-func subjectName(path, idFrom string) string {
-	base := strings.TrimSuffix(filepath.Base(path), ".tsv")
-	if idFrom == "bids" {
-		if f, err := study.ParseName(path); err == nil {
-			var parts []string
-			for _, k := range []string{"sub", "ses", "task", "run"} {
-				if v := f.Entities[k]; v != "" {
-					parts = append(parts, k+"-"+v)
-				}
-			}
-			return strings.Join(parts, "_")
-		}
-	}
-	return base
-}
+func subjectName(path, idFrom string) string { return study.RunName(path, idFrom == "bids") }

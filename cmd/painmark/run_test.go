@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/table"
+)
+
+// TestMain lets tests run this test binary as the painmark command (PAINMARK_TEST_AS_CLI=1): a
+// separate process that can be killed, or a Slurm task.
+func TestMain(m *testing.M) {
+	if os.Getenv("PAINMARK_TEST_AS_CLI") == "1" {
+		os.Exit(run(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// writeRuns writes n synthetic ROI time-series tables (frames x regions, BIDS names).
+func writeRuns(t testing.TB, dir string, n, regions, frames int, seed uint64) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for s := 0; s < n; s++ {
+		cols := make([]*table.Column, regions)
+		shared := make([]float64, frames)
+		for f := range shared {
+			shared[f] = rng.NormFloat64()
+		}
+		for r := range cols {
+			v := make([]float64, frames)
+			for f := range v {
+				v[f] = rng.NormFloat64() + 0.5*shared[f]*float64(r%3)
+			}
+			cols[r] = table.NumericColumn(fmt.Sprintf("R%02d", r), v)
+		}
+		if err := table.Write(filepath.Join(dir, fmt.Sprintf("sub-%04d_task-rest_timeseries.tsv", s)), &table.Table{Columns: cols}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func writeStudy(t testing.TB, dir, executor string) string {
+	t.Helper()
+	path := filepath.Join(dir, "study.toml")
+	text := fmt.Sprintf(`name = "test"
+output = "out"
+[inputs]
+timeseries = "roi"
+[connectivity]
+kind = "partial correlation"
+scaling = "zscore"
+[executor]
+type = %q
+retries = 1
+`, executor)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var computedRe = regexp.MustCompile(`\((\d+) computed, (\d+) cached\)`)
+
+// TestRunStudyLocal: a study's cohort table equals the library's connectivity of each run; a
+// re-run computes nothing; changing one run recomputes that run and the table only; bad study
+// files name the problem; a second run waits for the lock.
+func TestRunStudyLocal(t *testing.T) {
+	dir := t.TempDir()
+	writeRuns(t, filepath.Join(dir, "roi"), 12, 10, 80, 1)
+	st := writeStudy(t, dir, "local")
+	out, errOut, code := runCLI(t, "run", st)
+	if code != 0 {
+		t.Fatalf("run: %d %s %s", code, out, errOut)
+	}
+	if m := computedRe.FindStringSubmatch(out); m == nil || m[1] != "13" {
+		t.Fatalf("first run: %s", out)
+	}
+	arr, err := npy.Read(filepath.Join(dir, "out", "features.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "roi", "*_timeseries.tsv"))
+	for s, f := range files {
+		tb, _ := table.Read(f, nil)
+		cols := make([]int, len(tb.Columns))
+		for i := range cols {
+			cols[i] = i
+		}
+		data, _ := tb.Matrix(cols, false)
+		m, _, err := connectome.RPNMeasure.Matrix(signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := connectome.Vectorize(m, true)
+		for k, v := range want {
+			if arr.Data[s*len(want)+k] != v {
+				t.Fatalf("run %d feature %d: %v, library %v", s, k, arr.Data[s*len(want)+k], v)
+			}
+		}
+	}
+	out, _, _ = runCLI(t, "run", st)
+	if m := computedRe.FindStringSubmatch(out); m == nil || m[1] != "0" {
+		t.Errorf("re-run: %s", out)
+	}
+	// One run changes: it and the cohort table are recomputed.
+	writeRuns(t, filepath.Join(dir, "other"), 1, 10, 80, 9)
+	b, _ := os.ReadFile(filepath.Join(dir, "other", "sub-0000_task-rest_timeseries.tsv"))
+	os.WriteFile(files[3], b, 0o644)
+	out, _, _ = runCLI(t, "run", st)
+	if m := computedRe.FindStringSubmatch(out); m == nil || m[1] != "2" {
+		t.Errorf("after one input changed: %s", out)
+	}
+	out, _, _ = runCLI(t, "status", st)
+	if !strings.Contains(out, "connectivity       12 of     12 built") || !strings.Contains(out, "complete") {
+		t.Errorf("status: %s", out)
+	}
+	for _, c := range []struct{ text, want string }{
+		{"output = \"o\"\n[inputs]\ntimeseries = \"roi\"\n[connectivity]\nkind = \"tangent\"\n", "tangent"},
+		{"output = \"o\"\n[inputs]\ntimeseries = \"roi\"\n[connectivity]\nkindd = \"correlation\"\n", "unknown key connectivity.kindd"},
+		{"output = \"o\"\n[inputs]\ntimeseries = \"nowhere\"\n", "no time-series table"},
+		{"[inputs]\ntimeseries = \"roi\"\n", "output is required"},
+		{"output = \"o\"\n[inputs]\ntimeseries = \"roi\"\n[executor]\ntype = \"cloud\"\n", "local or slurm"},
+	} {
+		bad := filepath.Join(dir, "bad.toml")
+		os.WriteFile(bad, []byte(c.text), 0o644)
+		if _, errOut, code := runCLI(t, "run", bad); code == 0 || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "bad.toml") {
+			t.Errorf("%q: %d %s", c.want, code, errOut)
+		}
+	}
+}
+
+// TestRunStudyKilled kills a study run (kill -9) at random points several times, then lets it
+// finish: the cohort table is byte-identical to an uninterrupted run's, no file under a final
+// name is ever partial, and the finishing run computes exactly the units that were missing.
+func TestRunStudyKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs painmark processes")
+	}
+	ref := t.TempDir()
+	writeRuns(t, filepath.Join(ref, "roi"), 150, 40, 300, 2)
+	refStudy := writeStudy(t, ref, "local")
+	start := time.Now()
+	if out, errOut, code := runCLI(t, "run", refStudy); code != 0 {
+		t.Fatalf("reference run: %d %s %s", code, out, errOut)
+	}
+	full := time.Since(start)
+	want, _ := os.ReadFile(filepath.Join(ref, "out", "features.tsv"))
+	dir := t.TempDir()
+	os.Symlink(filepath.Join(ref, "roi"), filepath.Join(dir, "roi"))
+	st := writeStudy(t, dir, "local")
+	rng := rand.New(rand.NewPCG(7, 7))
+	kills := 0
+	var progress []int
+	for attempt := 0; attempt < 4; attempt++ {
+		cmd := exec.Command(os.Args[0], "run", st)
+		cmd.Env = append(os.Environ(), "PAINMARK_TEST_AS_CLI=1")
+		var o bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &o
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Each attempt dies a little later than a tenth of a full run: some units are built
+		// each time, never all.
+		time.Sleep(time.Duration((0.08 + 0.04*rng.Float64()) * float64(full)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil {
+			kills++
+		}
+		checkNoPartial(t, filepath.Join(dir, "out"))
+		progress = append(progress, countBuilt(t, filepath.Join(dir, "out", ".cache")))
+	}
+	if kills < 3 || progress[len(progress)-1] >= 151 || progress[len(progress)-1] == 0 {
+		t.Fatalf("the kills did not interrupt the run midway (%d kills, units built after each: %v)", kills, progress)
+	}
+	// What is built now must not be built again.
+	built := countBuilt(t, filepath.Join(dir, "out", ".cache"))
+	out, errOut, code := runCLI(t, "run", st)
+	if code != 0 {
+		t.Fatalf("finishing run: %d %s %s", code, out, errOut)
+	}
+	m := computedRe.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("finishing run: %s", out)
+	}
+	computed, _ := strconv.Atoi(m[1])
+	if computed != 151-built {
+		t.Errorf("the finishing run computed %d units; %d of 151 were built before it", computed, built)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "out", "features.tsv"))
+	if !bytes.Equal(got, want) {
+		t.Error("the cohort table after the kills differs from the uninterrupted run's")
+	}
+	t.Logf("%d kills at random points of a %.2f s run (units built after each: %v); the finishing run computed the %d missing", kills, full.Seconds(), progress, computed)
+}
+
+// checkNoPartial: every cached unit folder is complete and every published file is whole.
+func checkNoPartial(t *testing.T, out string) {
+	t.Helper()
+	units, _ := filepath.Glob(filepath.Join(out, ".cache", "connectivity", "*"))
+	for _, u := range units {
+		if strings.HasPrefix(filepath.Base(u), ".tmp-") {
+			continue
+		}
+		st, err := os.Stat(filepath.Join(u, "vector.bin"))
+		if err != nil || st.Size() != 8*40*39/2 {
+			t.Fatalf("unit %s is partial: %v", u, err)
+		}
+		if b, err := os.ReadFile(filepath.Join(u, "regions.txt")); err != nil || strings.Count(string(b), "\n") != 40 {
+			t.Fatalf("unit %s has a partial regions.txt", u)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "features.tsv")); err == nil {
+		if strings.Count(string(b), "\n") != 151 {
+			t.Fatalf("a partial features.tsv under its final name (%d lines)", strings.Count(string(b), "\n"))
+		}
+	}
+}
+
+func countBuilt(t *testing.T, cache string) int {
+	n := 0
+	for _, step := range []string{"connectivity", "features"} {
+		units, _ := filepath.Glob(filepath.Join(cache, step, "*"))
+		for _, u := range units {
+			if !strings.HasPrefix(filepath.Base(u), ".tmp-") {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,178 @@
+package study
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SlurmOptions configure the Slurm executor.
+type SlurmOptions struct {
+	// Painmark is the painmark binary the tasks run (its absolute path on the cluster's shared
+	// file system).
+	Painmark  string
+	Partition string
+	Time      string // e.g. "00:30:00"
+	Mem       string // e.g. "2G"
+	CPUs      int
+	// Retries is how many times the units of failed tasks are submitted again.
+	Retries int
+	// Poll is the interval between queue checks.
+	Poll time.Duration
+	// Name prefixes the job names (painmark-<name>-<step>).
+	Name string
+}
+
+// ShellQuote quotes a value for a POSIX shell: single quotes, with embedded single quotes closed,
+// escaped and reopened, so no user-provided value is ever interpreted by the shell.
+func ShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// batchScript is a job-array script: task k builds unit units[k] of the plan.
+func batchScript(painmark, plan string, units []int) string {
+	var b strings.Builder
+	b.WriteString("#!/bin/bash\nset -euo pipefail\nunits=(")
+	for k, u := range units {
+		if k > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(strconv.Itoa(u))
+	}
+	b.WriteString(")\n")
+	fmt.Fprintf(&b, "exec %s run-task %s \"${units[$SLURM_ARRAY_TASK_ID]}\"\n", ShellQuote(painmark), ShellQuote(plan))
+	return b.String()
+}
+
+// sbatch submits a script with options given as arguments (no shell parses them) and returns the
+// job id.
+func sbatch(args []string) (string, error) {
+	cmd := exec.Command("sbatch", append([]string{"--parsable"}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("sbatch %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	}
+	id := strings.TrimSpace(out.String())
+	if i := strings.Index(id, ";"); i >= 0 { // "jobid;cluster"
+		id = id[:i]
+	}
+	if id == "" {
+		return "", fmt.Errorf("sbatch printed no job id")
+	}
+	return id, nil
+}
+
+// queued reports whether any of the jobs is still pending or running.
+func queued(ids []string) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	out, err := exec.Command("squeue", "-h", "-o", "%i %T", "-j", strings.Join(ids, ",")).CombinedOutput()
+	if err != nil {
+		if strings.Contains(string(out), "Invalid job id") { // purged: finished
+			return false, nil
+		}
+		return false, fmt.Errorf("squeue: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(string(out)) != "", nil
+}
+
+// RunSlurm builds the missing units on a Slurm cluster: per step, one job array over its missing
+// units (each task runs `painmark run-task PLAN UNIT`), each array depending on the previous one
+// (afterok; killed when that fails), then waits for the queue to drain and submits the units that
+// are still missing again, up to Retries times. The plan must live on a file system the nodes
+// share. It returns the number of units built by the cluster.
+func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
+	planPath, err := p.WritePlan()
+	if err != nil {
+		return 0, err
+	}
+	if o.Poll <= 0 {
+		o.Poll = 2 * time.Second
+	}
+	logs := filepath.Join(p.Cache, "slurm")
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		return 0, err
+	}
+	before := 0
+	for _, u := range p.Units {
+		if p.Done(u) {
+			before++
+		}
+	}
+	for attempt := 0; attempt <= o.Retries; attempt++ {
+		missing := p.Missing()
+		if len(missing) == 0 {
+			break
+		}
+		var ids []string
+		prev := ""
+		for _, step := range p.Steps() {
+			units := missing[step]
+			if len(units) == 0 {
+				continue
+			}
+			script := filepath.Join(logs, fmt.Sprintf("%s-%d.sh", step, attempt))
+			if err := os.WriteFile(script, []byte(batchScript(o.Painmark, planPath, units)), 0o755); err != nil {
+				return 0, err
+			}
+			args := []string{"--job-name=painmark-" + o.Name + "-" + step, fmt.Sprintf("--array=0-%d", len(units)-1),
+				"--output=" + filepath.Join(logs, step+"-%A_%a.out"), "--kill-on-invalid-dep=yes"}
+			if o.Partition != "" {
+				args = append(args, "--partition="+o.Partition)
+			}
+			if o.Time != "" {
+				args = append(args, "--time="+o.Time)
+			}
+			if o.Mem != "" {
+				args = append(args, "--mem="+o.Mem)
+			}
+			if o.CPUs > 0 {
+				args = append(args, fmt.Sprintf("--cpus-per-task=%d", o.CPUs))
+			}
+			if prev != "" {
+				args = append(args, "--dependency=afterok:"+prev)
+			}
+			id, err := sbatch(append(args, script))
+			if err != nil {
+				return 0, err
+			}
+			if logger != nil {
+				logger.Info("study: submitted", "step", step, "job", id, "tasks", len(units), "attempt", attempt+1)
+			}
+			ids = append(ids, id)
+			prev = id
+		}
+		for {
+			q, err := queued(ids)
+			if err != nil {
+				return 0, err
+			}
+			if !q {
+				break
+			}
+			time.Sleep(o.Poll)
+		}
+	}
+	after := 0
+	for _, u := range p.Units {
+		if p.Done(u) {
+			after++
+		}
+	}
+	if missing := p.Missing(); len(missing) > 0 {
+		var parts []string
+		for s, u := range missing {
+			parts = append(parts, fmt.Sprintf("%s: %d", s, len(u)))
+		}
+		return after - before, fmt.Errorf("units still missing after %d attempts (%s); the task logs are in %s", o.Retries+1, strings.Join(parts, ", "), logs)
+	}
+	return after - before, nil
+}
