@@ -176,9 +176,9 @@ func RepetitionTime(path string) (float64, error) {
 
 // RunName names a run's file for tables: its sub, ses, task and run entities
 // ("sub-01_ses-1_task-rest") when the name is BIDS and bids is true, else the file name without
-// its .tsv extension.
+// its .tsv (.tsv.gz) extension.
 func RunName(path string, bids bool) string {
-	base := strings.TrimSuffix(filepath.Base(path), ".tsv")
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".tsv")
 	if bids {
 		if f, err := ParseName(path); err == nil {
 			var parts []string

@@ -111,7 +111,7 @@ func newRunTaskCmd() *cobra.Command {
 				return err
 			}
 			if p.Version != version.String() {
-				return fmt.Errorf("%s was planned by painmark %s; this is %s: the cache keys would differ", args[0], p.Version, version.String())
+				return fmt.Errorf("%s was planned by painmark %q; this is %q: the cache keys would differ", args[0], p.Version, version.String())
 			}
 			for _, a := range args[1:] {
 				i, err := strconv.Atoi(a)
