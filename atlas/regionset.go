@@ -3,6 +3,9 @@ package atlas
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/painmark/painmark/nifti"
 )
@@ -274,4 +277,50 @@ func Corticospinal(spec CorticospinalSpec) (*RegionSet, error) {
 		return nil, err
 	}
 	return set, nil
+}
+
+// LoadSet loads a one-part region set for extraction: a built-in atlas by name (e.g. mist122),
+// or a label image with an optional region table (regions label_001... without one). It returns
+// the set, the atlas's short name (for file names) and its source.
+func LoadSet(arg, tablePath string) (*RegionSet, string, string, error) {
+	if t, err := Builtin(arg); err == nil {
+		dir, err := os.MkdirTemp("", "painmark-atlas-")
+		if err != nil {
+			return nil, "", "", err
+		}
+		defer os.RemoveAll(dir)
+		img, err := BuiltinImage(arg, dir)
+		if err != nil {
+			return nil, "", "", err
+		}
+		img.Path = "builtin:" + arg
+		var src string
+		for _, b := range Builtins() {
+			if b.Name == arg {
+				src = b.Source
+			}
+		}
+		return &RegionSet{Name: arg, Parts: []Part{{Space: "data", Labels: img, Table: t}}}, arg, src, nil
+	}
+	img, err := LoadLabelImage(arg)
+	if err != nil {
+		return nil, "", "", err
+	}
+	var t *Table
+	if tablePath != "" {
+		if t, err = ReadTable(tablePath); err != nil {
+			return nil, "", "", err
+		}
+	} else {
+		t = &Table{Name: arg}
+		for _, v := range img.LabelValues() {
+			t.Regions = append(t.Regions, Region{Index: int(v), Name: fmt.Sprintf("label_%03d", v), System: Brain})
+		}
+	}
+	name := filepath.Base(arg)
+	for _, e := range []string{".nii.gz", ".nii"} {
+		name = strings.TrimSuffix(name, e)
+	}
+	name = strings.NewReplacer("_", "", "-", "").Replace(name)
+	return &RegionSet{Name: name, Parts: []Part{{Space: "data", Labels: img, Table: t}}}, name, arg, nil
 }

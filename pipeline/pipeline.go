@@ -16,7 +16,10 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/confounds"
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/extract"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/signal"
@@ -32,6 +35,21 @@ type Connectivity struct {
 	FisherZ      bool     `toml:"fisher_z" json:"fisher_z"`
 	KeepDiagonal bool     `toml:"keep_diagonal" json:"keep_diagonal"`
 	Drop         []string `toml:"drop" json:"drop"`
+}
+
+// Extract are the options of the per-run extraction from fMRIPrep outputs (as painmark extract's
+// flags).
+type Extract struct {
+	Atlas       string  `toml:"atlas" json:"atlas"`             // built-in name or label image
+	AtlasTable  string  `toml:"atlas_table" json:"atlas_table"` // region table of a label image
+	Strategy    string  `toml:"strategy" json:"strategy"`
+	Confounds   string  `toml:"confounds" json:"confounds"` // none, simple, scrubbing, compcor, ica_aroma
+	Detrend     bool    `toml:"detrend" json:"detrend"`
+	Standardize string  `toml:"standardize" json:"standardize"`
+	Filter      string  `toml:"filter" json:"filter"`
+	HighPass    float64 `toml:"high_pass" json:"high_pass"`
+	LowPass     float64 `toml:"low_pass" json:"low_pass"`
+	TR          float64 `toml:"tr" json:"tr"`
 }
 
 // Executor says where the units are built.
@@ -52,9 +70,18 @@ type Study struct {
 	Inputs struct {
 		// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
 		Timeseries string `toml:"timeseries"`
+		// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
+		// entity filters are extracted first ([extract]).
+		Fmriprep string   `toml:"fmriprep"`
+		Subjects []string `toml:"subjects"`
+		Sessions []string `toml:"sessions"`
+		Tasks    []string `toml:"tasks"`
+		Runs     []string `toml:"runs"`
+		Spaces   []string `toml:"spaces"`
 		// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
 		IDs string `toml:"ids"`
 	} `toml:"inputs"`
+	Extract      Extract      `toml:"extract"`
 	Connectivity Connectivity `toml:"connectivity"`
 	Executor     Executor     `toml:"executor"`
 }
@@ -72,7 +99,7 @@ func Load(path string) (*Study, error) {
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries/ids, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [executor] type/partition/time/mem/cpus/retries)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [executor] type/partition/time/mem/cpus/retries)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -88,10 +115,42 @@ func Load(path string) (*Study, error) {
 		return nil, fmt.Errorf("%s: output is required (the results folder)", path)
 	}
 	s.Output = abs(s.Output)
-	if s.Inputs.Timeseries == "" {
-		return nil, fmt.Errorf("%s: [inputs] timeseries is required (a folder of *_timeseries.tsv or a glob)", path)
+	if (s.Inputs.Timeseries == "") == (s.Inputs.Fmriprep == "") {
+		return nil, fmt.Errorf("%s: [inputs] needs one of timeseries (ROI time-series tables) or fmriprep (a derivatives folder)", path)
 	}
-	s.Inputs.Timeseries = abs(s.Inputs.Timeseries)
+	s.Inputs.Timeseries, s.Inputs.Fmriprep = abs(s.Inputs.Timeseries), abs(s.Inputs.Fmriprep)
+	if s.Inputs.Fmriprep != "" {
+		e := &s.Extract
+		if e.Atlas == "" {
+			e.Atlas = "mist122"
+		}
+		if _, err := atlas.Builtin(e.Atlas); err != nil { // a label image: relative to the study file
+			e.Atlas = abs(e.Atlas)
+		}
+		e.AtlasTable = abs(e.AtlasTable)
+		if e.Strategy == "" {
+			e.Strategy = "mean"
+		}
+		if e.Confounds == "" {
+			e.Confounds = "none"
+		}
+		if e.Confounds != "none" {
+			if _, err := confounds.Preset(e.Confounds); err != nil {
+				return nil, fmt.Errorf("%s: [extract] confounds = %q: %w", path, e.Confounds, err)
+			}
+		}
+		if e.Standardize == "" {
+			e.Standardize = "none"
+		}
+		if e.Filter == "" {
+			e.Filter = "butterworth"
+		}
+		if e.HighPass < 0 || e.LowPass < 0 || e.TR < 0 {
+			return nil, fmt.Errorf("%s: [extract] high_pass, low_pass and tr cannot be negative", path)
+		}
+	} else if s.Extract != (Extract{}) {
+		return nil, fmt.Errorf("%s: [extract] applies to fmriprep inputs; these inputs are time series", path)
+	}
 	switch s.Inputs.IDs {
 	case "":
 		s.Inputs.IDs = "bids"
@@ -176,28 +235,80 @@ func (s *Study) InputFiles() ([]string, error) {
 // Plan builds the study's plan: one "connectivity" unit per run, and the "features" unit that
 // assembles the cohort table from them.
 func (s *Study) Plan(version string) (*study.Plan, error) {
-	files, err := s.InputFiles()
-	if err != nil {
-		return nil, err
-	}
 	cache := filepath.Join(s.Output, ".cache")
 	hashes := study.LoadFileHashes(cache)
 	p := &study.Plan{Study: s.Path, Version: version, Cache: cache}
-	names := make([]string, len(files))
-	seen := map[string]string{}
+	var names []string
 	var deps []int
-	for i, f := range files {
-		names[i] = study.RunName(f, s.Inputs.IDs == "bids")
-		if prev, dup := seen[names[i]]; dup {
-			return nil, fmt.Errorf("%s: %s and %s both name run %q: give ids = \"file\"", s.Path, prev, f, names[i])
+	seen := map[string]string{}
+	name := func(path string) (string, error) {
+		n := study.RunName(path, s.Inputs.IDs == "bids")
+		if prev, dup := seen[n]; dup {
+			return "", fmt.Errorf("%s: %s and %s both name run %q: give ids = \"file\"", s.Path, prev, path, n)
 		}
-		seen[names[i]] = f
-		u, err := study.NewUnit("connectivity", names[i], s.Connectivity, version, []string{f}, hashes, nil, nil)
+		seen[n] = path
+		return n, nil
+	}
+	if s.Inputs.Fmriprep != "" {
+		bolds, err := s.Runs()
 		if err != nil {
 			return nil, err
 		}
-		deps = append(deps, len(p.Units))
-		p.Units = append(p.Units, u)
+		var atlasInputs []string
+		if _, err := atlas.Builtin(s.Extract.Atlas); err != nil {
+			atlasInputs = append(atlasInputs, s.Extract.Atlas)
+			if s.Extract.AtlasTable != "" {
+				atlasInputs = append(atlasInputs, s.Extract.AtlasTable)
+			}
+		}
+		for _, b := range bolds {
+			n, err := name(b.Path)
+			if err != nil {
+				return nil, err
+			}
+			inputs := append([]string{b.Path}, atlasInputs...)
+			opt := extractOptions{Extract: s.Extract, Bold: b.Path}
+			if s.Extract.Confounds != "none" {
+				if opt.ConfoundsFile, err = study.ConfoundsFor(b); err != nil {
+					return nil, fmt.Errorf("%s: %w", s.Path, err)
+				}
+				inputs = append(inputs, opt.ConfoundsFile)
+			}
+			if sc := study.Sidecar(b); sc != "" {
+				opt.Sidecar = sc
+				inputs = append(inputs, sc)
+			}
+			ex, err := study.NewUnit("extract", n, opt, version, inputs, hashes, nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			p.Units = append(p.Units, ex)
+			u, err := study.NewUnit("connectivity", n, s.Connectivity, version, nil, hashes, []int{len(p.Units) - 1}, p.Units)
+			if err != nil {
+				return nil, err
+			}
+			deps = append(deps, len(p.Units))
+			p.Units = append(p.Units, u)
+			names = append(names, n)
+		}
+	} else {
+		files, err := s.InputFiles()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			n, err := name(f)
+			if err != nil {
+				return nil, err
+			}
+			u, err := study.NewUnit("connectivity", n, s.Connectivity, version, []string{f}, hashes, nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			deps = append(deps, len(p.Units))
+			p.Units = append(p.Units, u)
+			names = append(names, n)
+		}
 	}
 	u, err := study.NewUnit("features", "cohort", map[string]any{"runs": names, "keep_diagonal": s.Connectivity.KeepDiagonal}, version, nil, hashes, deps, p.Units)
 	if err != nil {
@@ -207,15 +318,63 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	return p, hashes.Save()
 }
 
+// extractOptions are an extract unit's options: the study's [extract] and the run's files.
+type extractOptions struct {
+	Extract
+	Bold          string `json:"bold"`
+	ConfoundsFile string `json:"confounds_file,omitempty"`
+	Sidecar       string `json:"sidecar,omitempty"`
+}
+
+// Runs lists the fMRIPrep runs of the study, and refuses a subject named in the filters that has
+// none (a clear report of what is missing, per subject).
+func (s *Study) Runs() ([]*study.File, error) {
+	flt := study.Filter{"sub": s.Inputs.Subjects, "ses": s.Inputs.Sessions, "task": s.Inputs.Tasks, "run": s.Inputs.Runs, "space": s.Inputs.Spaces}
+	bolds, err := study.FindPreprocBold(s.Inputs.Fmriprep, flt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	found := map[string]bool{}
+	for _, b := range bolds {
+		found[b.Entities["sub"]] = true
+	}
+	var missing []string
+	for _, sub := range s.Inputs.Subjects {
+		if !found[strings.TrimPrefix(sub, "sub-")] {
+			missing = append(missing, "sub-"+strings.TrimPrefix(sub, "sub-"))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: no *_desc-preproc_bold run matching the filters (tasks %v, sessions %v, runs %v, spaces %v) for %s in %s",
+			s.Path, s.Inputs.Tasks, s.Inputs.Sessions, s.Inputs.Runs, s.Inputs.Spaces, strings.Join(missing, ", "), s.Inputs.Fmriprep)
+	}
+	if len(bolds) == 0 {
+		return nil, fmt.Errorf("%s: no *_desc-preproc_bold run in %s matches the filters", s.Path, s.Inputs.Fmriprep)
+	}
+	return bolds, nil
+}
+
 // Build builds one unit of a cohort plan (the study.Builder of every executor).
 func Build(u study.Unit, dir string, deps []string) error {
 	switch u.Step {
+	case "extract":
+		var o extractOptions
+		if err := json.Unmarshal(u.Options, &o); err != nil {
+			return err
+		}
+		return buildExtract(o, dir)
 	case "connectivity":
 		var c Connectivity
 		if err := json.Unmarshal(u.Options, &c); err != nil {
 			return err
 		}
-		return buildConnectivity(c, u.Inputs[0], dir)
+		in := ""
+		if len(u.Inputs) > 0 {
+			in = u.Inputs[0]
+		} else {
+			in = filepath.Join(deps[0], "timeseries.tsv")
+		}
+		return buildConnectivity(c, in, dir)
 	case "features":
 		var o struct {
 			Runs         []string `json:"runs"`
@@ -227,6 +386,39 @@ func Build(u study.Unit, dir string, deps []string) error {
 		return buildFeatures(o.Runs, o.KeepDiagonal, deps, dir)
 	}
 	return fmt.Errorf("unknown step %q", u.Step)
+}
+
+// buildExtract extracts one run's ROI time series (timeseries.tsv with its JSON sidecar), as
+// painmark extract does.
+func buildExtract(o extractOptions, dir string) error {
+	set, name, source, err := atlas.LoadSet(o.Atlas, o.AtlasTable)
+	if err != nil {
+		return err
+	}
+	spec := extract.RunSpec{Images: map[string]string{"data": o.Bold}, Set: set, AtlasName: name, AtlasSource: source,
+		Labels: extract.LabelOptions{Strategy: extract.Strategy(o.Strategy), Missing: extract.MissingPolicy("error")}, TR: o.TR, ConfoundsPath: o.ConfoundsFile}
+	if o.Confounds != "none" {
+		c, err := confounds.Preset(o.Confounds)
+		if err != nil {
+			return err
+		}
+		spec.ConfoundSpec = &c
+	}
+	if spec.TR == 0 && o.Sidecar != "" {
+		if tr, err := study.RepetitionTime(o.Sidecar); err == nil {
+			spec.TR = tr
+		}
+	}
+	if o.Detrend || o.Standardize != "none" || o.HighPass > 0 || o.LowPass > 0 || o.Filter == "cosine" {
+		c := signal.DefaultCleanOptions()
+		c.Detrend, c.Standardize, c.HighPass, c.LowPass, c.Filter = o.Detrend, signal.Standardization(o.Standardize), o.HighPass, o.LowPass, signal.Filter(o.Filter)
+		spec.Clean = &c
+	}
+	res, err := extract.ExtractRun(spec)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.Bold, err)
+	}
+	return res.Write(filepath.Join(dir, "timeseries.tsv"))
 }
 
 // buildConnectivity writes one run's connectivity vector (vector.bin, float64 little-endian) and

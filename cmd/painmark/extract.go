@@ -51,7 +51,7 @@ outputs keep the BIDS entities: OUT/sub-01/func/sub-01_task-rest_run-1_space-...
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			set, atlasName, atlasSource, err := loadAtlasSet(atlasArg, atlasTable)
+			set, atlasName, atlasSource, err := atlas.LoadSet(atlasArg, atlasTable)
 			if err != nil {
 				return err
 			}
@@ -176,51 +176,6 @@ outputs keep the BIDS entities: OUT/sub-01/func/sub-01_task-rest_run-1_space-...
 	f.StringSliceVar(&spaces, "space", nil, "output spaces, e.g. MNI152NLin2009cAsym (folder mode)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	return cmd
-}
-
-// loadAtlasSet opens a built-in atlas or a label image (with an optional region table) as a
-// one-part region set.
-func loadAtlasSet(arg, tablePath string) (*atlas.RegionSet, string, string, error) {
-	if t, err := atlas.Builtin(arg); err == nil {
-		dir, err := os.MkdirTemp("", "painmark-atlas-")
-		if err != nil {
-			return nil, "", "", err
-		}
-		defer os.RemoveAll(dir)
-		img, err := atlas.BuiltinImage(arg, dir)
-		if err != nil {
-			return nil, "", "", err
-		}
-		img.Path = "builtin:" + arg
-		var src string
-		for _, b := range atlas.Builtins() {
-			if b.Name == arg {
-				src = b.Source
-			}
-		}
-		return &atlas.RegionSet{Name: arg, Parts: []atlas.Part{{Space: "data", Labels: img, Table: t}}}, arg, src, nil
-	}
-	img, err := atlas.LoadLabelImage(arg)
-	if err != nil {
-		return nil, "", "", err
-	}
-	var t *atlas.Table
-	if tablePath != "" {
-		if t, err = atlas.ReadTable(tablePath); err != nil {
-			return nil, "", "", err
-		}
-	} else {
-		t = &atlas.Table{Name: arg}
-		for _, v := range img.LabelValues() {
-			t.Regions = append(t.Regions, atlas.Region{Index: int(v), Name: fmt.Sprintf("label_%03d", v), System: atlas.Brain})
-		}
-	}
-	name := filepath.Base(arg)
-	for _, e := range []string{".nii.gz", ".nii"} {
-		name = strings.TrimSuffix(name, e)
-	}
-	name = strings.NewReplacer("_", "", "-", "").Replace(name)
-	return &atlas.RegionSet{Name: name, Parts: []atlas.Part{{Space: "data", Labels: img, Table: t}}}, name, arg, nil
 }
 
 // sidecarTR reads RepetitionTime from a BIDS JSON sidecar (0 when absent or unreadable: the

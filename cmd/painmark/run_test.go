@@ -307,3 +307,49 @@ func TestSlurmStudy(t *testing.T) {
 	}
 	t.Logf("21 units on Slurm in %.1f s, one task crashed and was resubmitted; cohort tables byte-identical", time.Since(start).Seconds())
 }
+
+// TestRunStudyFmriprep: a study from fMRIPrep outputs (extraction with confounds and cleaning,
+// then connectivity) gives the cohort table that painmark extract then painmark connectome give
+// with the same options; a subject the filters name without runs is reported by name.
+func TestRunStudyFmriprep(t *testing.T) {
+	root := fmriprepTree(t, 40)
+	dir := t.TempDir()
+	st := filepath.Join(dir, "study.toml")
+	os.WriteFile(st, []byte(`output = "out"
+[inputs]
+fmriprep = "`+root+`"
+[extract]
+atlas = "mist122"
+confounds = "simple"
+high_pass = 0.01
+detrend = true
+standardize = "zscore_sample"
+[connectivity]
+kind = "correlation"
+`), 0o644)
+	out, errOut, code := runCLI(t, "run", st)
+	if code != 0 {
+		t.Fatalf("run: %d %s %s", code, out, errOut)
+	}
+	if m := computedRe.FindStringSubmatch(out); m == nil || m[1] != "5" {
+		t.Errorf("fmriprep study: %s", out)
+	}
+	roi := t.TempDir()
+	if _, e, c := runCLI(t, "extract", root, "--atlas", "mist122", "--confounds", "simple", "--high-pass", "0.01", "--detrend", "--standardize", "zscore_sample", "-o", roi); c != 0 {
+		t.Fatal(e)
+	}
+	conn := t.TempDir()
+	if _, e, c := runCLI(t, "connectome", roi, "--kind", "correlation", "-o", conn); c != 0 {
+		t.Fatal(e)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "out", "features.tsv"))
+	b, _ := os.ReadFile(filepath.Join(conn, "features.tsv"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the study's cohort table differs from extract + connectome's")
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("output = \"o\"\n[inputs]\nfmriprep = \""+root+"\"\nsubjects = [\"01\", \"99\"]\n"), 0o644)
+	if _, errOut, code := runCLI(t, "run", bad); code == 0 || !strings.Contains(errOut, "sub-99") || strings.Contains(errOut, "sub-01,") {
+		t.Errorf("a missing subject: %d %s", code, errOut)
+	}
+}
