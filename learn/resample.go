@@ -26,8 +26,11 @@ const (
 
 // PermutationOptions set a permutation test.
 type PermutationOptions struct {
-	N          int    // permutations (the CSps study used 10,000)
-	Seed       uint64 // permutation k is drawn from PCG(Seed, k): the same for any number of workers
+	N    int    // permutations (the CSps study used 10,000)
+	Seed uint64 // permutation k is drawn from PCG(Seed, k): the same for any number of workers
+	// First shifts the permutations to First+1 .. First+N: a shard of a larger test, whose
+	// concatenated nulls equal one run's (the study runner's shards, local or on Slurm).
+	First      int
 	Mode       PermutationMode
 	Convention stats.PermutationConvention
 }
@@ -36,9 +39,11 @@ type PermutationOptions struct {
 // metrics, their null distributions and p-values (MAE: smaller is better; r and R²: larger).
 type PermutationResult struct {
 	Observed Metrics
-	Null     []Metrics
-	P        Metrics
-	Options  PermutationOptions
+	// Predictions are the observed leave-one-out predictions the Observed metrics come from.
+	Predictions []float64
+	Null        []Metrics
+	P           Metrics
+	Options     PermutationOptions
 	// NotConverged counts the ElasticNet fits that reached MaxIter (refit mode).
 	NotConverged int
 }
@@ -88,7 +93,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	targets := make([][]float64, o.N+1) // 0: observed, k: permutation k
 	targets[0] = y
 	for k := 1; k <= o.N; k++ {
-		perm := stats.Permutation(o.Seed, uint64(k), n)
+		perm := stats.Permutation(o.Seed, uint64(o.First+k), n)
 		targets[k] = make([]float64, n)
 		for i, j := range perm {
 			targets[k][i] = y[j]
@@ -105,7 +110,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 					return nil, err
 				}
 				if k == 0 {
-					res.Observed = PooledMetrics(pred, target)
+					res.Observed, res.Predictions = PooledMetrics(pred, target), pred
 				} else {
 					res.Null = append(res.Null, PooledMetrics(pred, target))
 				}
@@ -117,7 +122,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 			return nil, err
 		}
 		res.NotConverged = notConv
-		res.Observed = PooledMetrics(preds[0], y)
+		res.Observed, res.Predictions = PooledMetrics(preds[0], y), preds[0]
 		for k := 1; k <= o.N; k++ {
 			res.Null[k-1] = PooledMetrics(preds[k], targets[k])
 		}
@@ -126,7 +131,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 		if err != nil {
 			return nil, err
 		}
-		res.Observed = PooledMetrics(pred, y)
+		res.Observed, res.Predictions = PooledMetrics(pred, y), pred
 		for k := 1; k <= o.N; k++ {
 			res.Null[k-1] = PooledMetrics(pred, targets[k])
 		}

@@ -21,8 +21,10 @@ import (
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/extract"
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 )
@@ -83,7 +85,25 @@ type Study struct {
 	} `toml:"inputs"`
 	Extract      Extract      `toml:"extract"`
 	Connectivity Connectivity `toml:"connectivity"`
+	Model        *Model       `toml:"model"`
 	Executor     Executor     `toml:"executor"`
+}
+
+// Model is the optional prediction step on the cohort table: painmark learn's ElasticNet pipeline
+// (scaler, SelectKBest, ElasticNet) with fixed hyperparameters, its leave-one-out predictions and
+// a permutation test split into shards of Shard permutations (permutation k drawn from
+// PCG(Seed, k) whichever shard computes it, so the merged null is the one of a single run).
+type Model struct {
+	Target       string  `toml:"target" json:"target"` // TABLE:COLUMN, joined on the run names
+	Scaler       string  `toml:"scaler" json:"scaler"`
+	K            int     `toml:"k" json:"k"`
+	Alpha        float64 `toml:"alpha" json:"alpha"`
+	L1Ratio      float64 `toml:"l1_ratio" json:"l1_ratio"`
+	MaxIter      int     `toml:"max_iter" json:"max_iter"`
+	Tol          float64 `toml:"tol" json:"tol"`
+	Permutations int     `toml:"permutations" json:"permutations"`
+	Shard        int     `toml:"shard" json:"shard"`
+	Seed         uint64  `toml:"seed" json:"seed"`
 }
 
 // Load reads and validates a study file: unknown keys, missing inputs and invalid options are
@@ -99,7 +119,7 @@ func Load(path string) (*Study, error) {
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [executor] type/partition/time/mem/cpus/retries)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/max_iter/tol/permutations/shard/seed, [executor] type/partition/time/mem/cpus/retries)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -187,6 +207,34 @@ func Load(path string) (*Study, error) {
 	}
 	if c.FisherZ && c.KeepDiagonal {
 		return nil, fmt.Errorf("%s: [connectivity] fisher_z with keep_diagonal: atanh(1) is infinite", path)
+	}
+	if m := s.Model; m != nil {
+		i := strings.LastIndex(m.Target, ":")
+		if i <= 0 {
+			return nil, fmt.Errorf("%s: [model] target = %q: give TABLE:COLUMN (a participants table joined on the run names)", path, m.Target)
+		}
+		m.Target = abs(m.Target[:i]) + m.Target[i:]
+		if m.Scaler == "" {
+			m.Scaler = "robust"
+		}
+		if m.Alpha == 0 {
+			m.Alpha = 0.005
+		}
+		if m.L1Ratio == 0 {
+			m.L1Ratio = 0.999
+		}
+		if m.MaxIter == 0 {
+			m.MaxIter = 100000
+		}
+		if m.Tol == 0 {
+			m.Tol = 1e-4
+		}
+		if m.Shard == 0 {
+			m.Shard = 1000
+		}
+		if m.Permutations < 0 || m.Shard < 0 || m.K < 0 || m.Alpha < 0 || m.L1Ratio < 0 || m.L1Ratio > 1 {
+			return nil, fmt.Errorf("%s: [model] permutations, shard, k and alpha must be non-negative and l1_ratio in [0, 1]", path)
+		}
 	}
 	switch s.Executor.Type {
 	case "":
@@ -315,7 +363,33 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 		return nil, err
 	}
 	p.Units = append(p.Units, u)
+	if m := s.Model; m != nil {
+		feat := len(p.Units) - 1
+		targetTable := []string{m.Target[:strings.LastIndex(m.Target, ":")]}
+		modelDeps := []int{feat}
+		for first := 0; first < m.Permutations; first += m.Shard {
+			opt := shardOptions{Model: *m, First: first, N: min(m.Shard, m.Permutations-first)}
+			sh, err := study.NewUnit("permutations", fmt.Sprintf("%d-%d", first+1, first+opt.N), opt, version, targetTable, hashes, []int{feat}, p.Units)
+			if err != nil {
+				return nil, err
+			}
+			modelDeps = append(modelDeps, len(p.Units))
+			p.Units = append(p.Units, sh)
+		}
+		mu, err := study.NewUnit("model", "cohort", m, version, targetTable, hashes, modelDeps, p.Units)
+		if err != nil {
+			return nil, err
+		}
+		p.Units = append(p.Units, mu)
+	}
 	return p, hashes.Save()
+}
+
+// shardOptions are a permutation shard's options.
+type shardOptions struct {
+	Model
+	First int `json:"first"`
+	N     int `json:"n"`
 }
 
 // extractOptions are an extract unit's options: the study's [extract] and the run's files.
@@ -384,6 +458,18 @@ func Build(u study.Unit, dir string, deps []string) error {
 			return err
 		}
 		return buildFeatures(o.Runs, o.KeepDiagonal, deps, dir)
+	case "permutations":
+		var o shardOptions
+		if err := json.Unmarshal(u.Options, &o); err != nil {
+			return err
+		}
+		return buildShard(o, deps[0], dir)
+	case "model":
+		var m Model
+		if err := json.Unmarshal(u.Options, &m); err != nil {
+			return err
+		}
+		return buildModel(m, deps[0], deps[1:], dir)
 	}
 	return fmt.Errorf("unknown step %q", u.Step)
 }
@@ -513,12 +599,155 @@ func buildFeatures(runs []string, keepDiagonal bool, deps []string, dir string) 
 		table.TextColumn("region_i", eri), table.TextColumn("region_j", erj)}})
 }
 
+// modelData reads the cohort table of a features unit and the target joined on its run names.
+func modelData(m Model, features string) (learn.Matrix, []float64, []string, error) {
+	arr, err := npy.Read(filepath.Join(features, "features.npy"))
+	if err != nil {
+		return learn.Matrix{}, nil, nil, err
+	}
+	tb, err := table.Read(filepath.Join(features, "features.tsv"), nil)
+	if err != nil {
+		return learn.Matrix{}, nil, nil, err
+	}
+	ids := tb.Columns[0].Raw
+	i := strings.LastIndex(m.Target, ":")
+	pt, err := table.ReadParticipants(m.Target[:i], "", nil)
+	if err != nil {
+		return learn.Matrix{}, nil, nil, err
+	}
+	y, err := pt.Values(ids, m.Target[i+1:])
+	if err != nil {
+		return learn.Matrix{}, nil, nil, fmt.Errorf("[model] target %s: %w", m.Target, err)
+	}
+	return learn.Matrix{Rows: arr.Shape[0], Cols: arr.Shape[1], Data: arr.Data}, y, ids, nil
+}
+
+func (m Model) pipeline() learn.Pipeline {
+	return learn.Pipeline{Scaler: m.Scaler, K: m.K, Model: learn.ElasticNet{Alpha: m.Alpha, L1Ratio: m.L1Ratio, MaxIter: m.MaxIter, Tol: m.Tol}}
+}
+
+// buildShard computes the null metrics of permutations First+1 .. First+N (null.json).
+func buildShard(o shardOptions, features, dir string) error {
+	x, y, _, err := modelData(o.Model, features)
+	if err != nil {
+		return err
+	}
+	res, err := learn.PermutationTest(o.Model.pipeline(), x, y, learn.PermutationOptions{N: o.N, Seed: o.Seed, First: o.First, Mode: learn.PermuteRefit, Convention: stats.PermSklearn})
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(res.Null)
+	if err != nil {
+		return err
+	}
+	if o.First == 0 { // the first shard also keeps the observed predictions, computed alongside
+		ob, err := json.Marshal(map[string]any{"predictions": res.Predictions, "observed": res.Observed})
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "observed.json"), ob, 0o644); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "null.json"), b, 0o644)
+}
+
+// buildModel writes model.json: the leave-one-out predictions and metrics, and the permutation
+// p-values of the merged shards (scikit-learn's (C + 1)/(n + 1)).
+func buildModel(m Model, features string, shards []string, dir string) error {
+	x, y, ids, err := modelData(m, features)
+	if err != nil {
+		return err
+	}
+	// The observed predictions: as the permutation test computes them (its first shard), so that
+	// the p-values are those of one run; without permutations, leave-one-out itself.
+	var pred []float64
+	var obs learn.Metrics
+	if len(shards) > 0 {
+		b, err := os.ReadFile(filepath.Join(shards[0], "observed.json"))
+		if err != nil {
+			return err
+		}
+		var o struct {
+			Predictions []float64
+			Observed    learn.Metrics
+		}
+		if err := json.Unmarshal(b, &o); err != nil {
+			return err
+		}
+		pred, obs = o.Predictions, o.Observed
+	} else {
+		if pred, err = learn.LeaveOneOut(m.pipeline(), x, y); err != nil {
+			return err
+		}
+		obs = learn.PooledMetrics(pred, y)
+	}
+	var null []learn.Metrics
+	for _, s := range shards {
+		b, err := os.ReadFile(filepath.Join(s, "null.json"))
+		if err != nil {
+			return err
+		}
+		var part []learn.Metrics
+		if err := json.Unmarshal(b, &part); err != nil {
+			return err
+		}
+		null = append(null, part...)
+	}
+	out := map[string]any{"target": m.Target, "pipeline": m, "subjects": ids, "predictions": pred, "observed": obs, "permutations": len(null)}
+	if len(null) > 0 {
+		var p learn.Metrics
+		for _, q := range []struct {
+			get    func(learn.Metrics) float64
+			set    func(float64)
+			higher bool
+		}{
+			{func(v learn.Metrics) float64 { return v.R }, func(v float64) { p.R = v }, true},
+			{func(v learn.Metrics) float64 { return v.MAE }, func(v float64) { p.MAE = v }, false},
+			{func(v learn.Metrics) float64 { return v.R2 }, func(v float64) { p.R2 = v }, true},
+		} {
+			vals := make([]float64, len(null))
+			for k, n := range null {
+				vals[k] = q.get(n)
+			}
+			pv, err := stats.PermutationP(q.get(obs), vals, stats.PermSklearn, q.higher)
+			if err != nil {
+				return err
+			}
+			q.set(pv)
+		}
+		out["p"], out["null"] = p, null
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "model.json"), append(b, '\n'), 0o644)
+}
+
 // Publish copies the cohort table from the cache to the output folder (each file atomically) and
 // writes study.json (the plan's units and keys).
 func (s *Study) Publish(p *study.Plan) error {
-	last := p.Units[len(p.Units)-1]
-	if !p.Done(last) {
-		return fmt.Errorf("the cohort table is not built")
+	var last, model study.Unit
+	for _, u := range p.Units {
+		switch u.Step {
+		case "features":
+			last = u
+		case "model":
+			model = u
+		}
+	}
+	if !p.Done(last) || (model.Key != "" && !p.Done(model)) {
+		return fmt.Errorf("the cohort table or the model is not built")
+	}
+	if model.Key != "" {
+		b, err := os.ReadFile(filepath.Join(p.Dir(model), "model.json"))
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(filepath.Join(s.Output, "model.json"), b); err != nil {
+			return err
+		}
 	}
 	for _, f := range []string{"features.tsv", "features.npy", "edges.tsv"} {
 		b, err := os.ReadFile(filepath.Join(p.Dir(last), f))
