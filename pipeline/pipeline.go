@@ -62,6 +62,8 @@ type Executor struct {
 	Mem       string `toml:"mem"`
 	CPUs      int    `toml:"cpus"`
 	Retries   int    `toml:"retries"`
+	// Chunk is the number of units per array task.
+	Chunk int `toml:"chunk"`
 }
 
 // Study is a parsed, validated study file.
@@ -119,7 +121,7 @@ func Load(path string) (*Study, error) {
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/max_iter/tol/permutations/shard/seed, [executor] type/partition/time/mem/cpus/retries)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/max_iter/tol/permutations/shard/seed, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -243,8 +245,8 @@ func Load(path string) (*Study, error) {
 	default:
 		return nil, fmt.Errorf("%s: [executor] type = %q: local or slurm", path, s.Executor.Type)
 	}
-	if s.Executor.Retries < 0 || s.Executor.CPUs < 0 {
-		return nil, fmt.Errorf("%s: [executor] retries and cpus cannot be negative", path)
+	if s.Executor.Retries < 0 || s.Executor.CPUs < 0 || s.Executor.Chunk < 0 {
+		return nil, fmt.Errorf("%s: [executor] retries, cpus and chunk cannot be negative", path)
 	}
 	return s, nil
 }

@@ -27,6 +27,9 @@ type SlurmOptions struct {
 	Poll time.Duration
 	// Name prefixes the job names (painmark-<name>-<step>).
 	Name string
+	// Chunk is the number of units each array task builds (default 1): larger chunks spread the
+	// scheduler's per-task overhead over more work on big cohorts.
+	Chunk int
 }
 
 // ShellQuote quotes a value for a POSIX shell: single quotes, with embedded single quotes closed,
@@ -35,19 +38,36 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// batchScript is a job-array script: task k builds unit units[k] of the plan.
-func batchScript(painmark, plan string, units []int) string {
+// batchScript is a job-array script: task k builds the units of chunk k of the plan (unit
+// indices are integers: the only values not quoted).
+func batchScript(painmark, plan string, chunks [][]int) string {
 	var b strings.Builder
-	b.WriteString("#!/bin/bash\nset -euo pipefail\nunits=(")
-	for k, u := range units {
+	b.WriteString("#!/bin/bash\nset -euo pipefail\nchunks=(")
+	for k, c := range chunks {
 		if k > 0 {
 			b.WriteString(" ")
 		}
-		b.WriteString(strconv.Itoa(u))
+		parts := make([]string, len(c))
+		for i, u := range c {
+			parts[i] = strconv.Itoa(u)
+		}
+		b.WriteString(`"` + strings.Join(parts, " ") + `"`)
 	}
 	b.WriteString(")\n")
-	fmt.Fprintf(&b, "exec %s run-task %s \"${units[$SLURM_ARRAY_TASK_ID]}\"\n", ShellQuote(painmark), ShellQuote(plan))
+	fmt.Fprintf(&b, "exec %s run-task %s ${chunks[$SLURM_ARRAY_TASK_ID]}\n", ShellQuote(painmark), ShellQuote(plan))
 	return b.String()
+}
+
+// chunked splits units into groups of size (the last one shorter).
+func chunked(units []int, size int) [][]int {
+	if size < 1 {
+		size = 1
+	}
+	var out [][]int
+	for i := 0; i < len(units); i += size {
+		out = append(out, units[i:min(i+size, len(units))])
+	}
+	return out
 }
 
 // sbatch submits a script with options given as arguments (no shell parses them) and returns the
@@ -120,10 +140,11 @@ func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
 				continue
 			}
 			script := filepath.Join(logs, fmt.Sprintf("%s-%d.sh", step, attempt))
-			if err := os.WriteFile(script, []byte(batchScript(o.Painmark, planPath, units)), 0o755); err != nil {
+			chunks := chunked(units, o.Chunk)
+			if err := os.WriteFile(script, []byte(batchScript(o.Painmark, planPath, chunks)), 0o755); err != nil {
 				return 0, err
 			}
-			args := []string{"--job-name=painmark-" + o.Name + "-" + step, fmt.Sprintf("--array=0-%d", len(units)-1),
+			args := []string{"--job-name=painmark-" + o.Name + "-" + step, fmt.Sprintf("--array=0-%d", len(chunks)-1),
 				"--output=" + filepath.Join(logs, step+"-%A_%a.out"), "--kill-on-invalid-dep=yes"}
 			if o.Partition != "" {
 				args = append(args, "--partition="+o.Partition)
@@ -145,7 +166,7 @@ func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
 				return 0, err
 			}
 			if logger != nil {
-				logger.Info("study: submitted", "step", step, "job", id, "tasks", len(units), "attempt", attempt+1)
+				logger.Info("study: submitted", "step", step, "job", id, "units", len(units), "tasks", len(chunks), "attempt", attempt+1)
 			}
 			ids = append(ids, id)
 			prev = id

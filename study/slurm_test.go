@@ -21,7 +21,7 @@ func TestBatchScriptQuoting(t *testing.T) {
 	os.WriteFile(bin, []byte("#!/bin/bash\nprintf '%s\\n' \"$@\" > "+ShellQuote(out)+"\n"), 0o755)
 	plan := filepath.Join(dir, "plan $(touch pwned4).json")
 	script := filepath.Join(t.TempDir(), "task.sh")
-	os.WriteFile(script, []byte(batchScript(bin, plan, []int{3, 7, 11})), 0o755)
+	os.WriteFile(script, []byte(batchScript(bin, plan, [][]int{{3}, {7, 8}, {11}})), 0o755)
 	cmd := exec.Command("bash", script)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "SLURM_ARRAY_TASK_ID=1")
@@ -29,7 +29,7 @@ func TestBatchScriptQuoting(t *testing.T) {
 		t.Fatalf("%v: %s", err, b)
 	}
 	got, _ := os.ReadFile(out)
-	if want := "run-task\n" + plan + "\n7\n"; string(got) != want {
+	if want := "run-task\n" + plan + "\n7\n8\n"; string(got) != want {
 		t.Errorf("arguments %q, want %q", got, want)
 	}
 	for _, d := range []string{cmd.Dir, dir} {
@@ -39,5 +39,8 @@ func TestBatchScriptQuoting(t *testing.T) {
 	}
 	if q := ShellQuote("a'b"); q != `'a'\''b'` || !strings.HasPrefix(ShellQuote(""), "'") {
 		t.Errorf("ShellQuote: %s", q)
+	}
+	if c := chunked([]int{1, 2, 3, 4, 5}, 2); len(c) != 3 || len(c[2]) != 1 || c[1][1] != 4 {
+		t.Errorf("chunks %v", c)
 	}
 }

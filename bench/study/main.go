@@ -85,6 +85,16 @@ func main() {
 		tasks := len(p.Units)
 		fmt.Printf("\nSlurm (local one-node cluster): %d units in %.1f s vs %.2f s with the local pool: overhead %.2f s per task (%d tasks, 2 job arrays)\n",
 			tasks, cluster, local, (cluster-local)/float64(tasks), tasks)
+		// The same with 10 units per array task.
+		os.RemoveAll(filepath.Join(root, "out"))
+		p, err = s.Plan(version.String())
+		must(err)
+		start = time.Now()
+		_, err = p.RunSlurm(study.SlurmOptions{Painmark: abs, Name: "bench", Poll: 200 * time.Millisecond, Chunk: 10}, nil)
+		must(err)
+		chunked := time.Since(start).Seconds()
+		ntasks := (tasks-1+9)/10 + 1
+		fmt.Printf("Slurm with 10 units per task (chunk = 10): %.1f s, %d tasks: overhead %.2f s per task, %.3f s per unit\n", chunked, ntasks, (chunked-local)/float64(ntasks), (chunked-local)/float64(tasks))
 	}
 }
 

@@ -41,7 +41,7 @@ Example study file:
   estimator = "ledoit_wolf"
   scaling = "zscore"
   [executor]
-  type = "local"                     # or "slurm": partition, time, mem, cpus, retries`,
+  type = "local"                     # or "slurm": partition, time, mem, cpus, retries, chunk`,
 		Example: `  painmark run study.toml
   painmark run study.toml --executor slurm`,
 		Args: exactArgs(1),
@@ -78,7 +78,7 @@ Example study file:
 					}
 				}
 				e := s.Executor
-				computed, err = plan.RunSlurm(study.SlurmOptions{Painmark: painmark, Partition: e.Partition, Time: e.Time, Mem: e.Mem, CPUs: e.CPUs, Retries: e.Retries, Name: s.Name}, logger)
+				computed, err = plan.RunSlurm(study.SlurmOptions{Painmark: painmark, Partition: e.Partition, Time: e.Time, Mem: e.Mem, CPUs: e.CPUs, Retries: e.Retries, Chunk: e.Chunk, Name: s.Name}, logger)
 			default:
 				return usageError{fmt.Errorf("--executor %q: local or slurm", s.Executor.Type)}
 			}

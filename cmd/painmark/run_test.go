@@ -302,7 +302,7 @@ func TestSlurmStudy(t *testing.T) {
 		t.Errorf("%d batch scripts, want 4 (two steps, two attempts)", len(scripts))
 	}
 	b, _ := os.ReadFile(filepath.Join(cluster, "out", ".cache", "slurm", "connectivity-1.sh"))
-	if !strings.Contains(string(b), "units=(5)") || !strings.Contains(string(b), "exec '") {
+	if !strings.Contains(string(b), `chunks=("5")`) || !strings.Contains(string(b), "exec '") {
 		t.Errorf("retry script:\n%s", b)
 	}
 	t.Logf("21 units on Slurm in %.1f s, one task crashed and was resubmitted; cohort tables byte-identical", time.Since(start).Seconds())
