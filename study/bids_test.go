@@ -1,6 +1,7 @@
 package study
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,5 +48,53 @@ func TestParseNameAndDiscovery(t *testing.T) {
 	}
 	if _, err := ConfoundsFor(all[1]); err == nil {
 		t.Error("missing confounds not reported")
+	}
+}
+
+// TestIndexSummary: a BIDS dataset with derivatives, a SUBJECTS_DIR and a ciftify folder are
+// indexed by subject, and what a subject lacks is reported by name.
+func TestIndexSummary(t *testing.T) {
+	root := t.TempDir()
+	touch := func(rel string) {
+		p := filepath.Join(root, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	touch("bids/sub-01/func/sub-01_task-rest_run-1_bold.nii.gz")
+	touch("bids/sub-01/func/sub-01_task-rest_run-2_bold.nii.gz")
+	touch("bids/sub-02/ses-1/func/sub-02_ses-1_task-rest_bold.nii.gz")
+	fp := "bids/derivatives/fmriprep/"
+	touch(fp + "sub-01/func/sub-01_task-rest_run-1_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz")
+	touch(fp + "sub-01/func/sub-01_task-rest_run-1_desc-confounds_timeseries.tsv")
+	touch(fp + "sub-02/ses-1/func/sub-02_ses-1_task-rest_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz")
+	touch("freesurfer/sub-01/stats/lh.aparc.stats")
+	touch("freesurfer/sub-01/stats/rh.aparc.stats")
+	touch("ciftify/sub-02/MNINonLinear/Results/rest/rest_Atlas_s0.dtseries.nii")
+	ix, err := BuildIndex(filepath.Join(root, "bids"), filepath.Join(root, "freesurfer"), filepath.Join(root, "ciftify"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.Raw) != 3 || len(ix.Preproc) != 2 || len(ix.FreeSurfer) != 1 || len(ix.Ciftify["02"]) != 1 {
+		t.Fatalf("raw %d, preproc %d, freesurfer %v, ciftify %v", len(ix.Raw), len(ix.Preproc), ix.FreeSurfer, ix.Ciftify)
+	}
+	sum := ix.Summary(Filter{"sub": {"01", "02", "03"}})
+	if len(sum) != 3 {
+		t.Fatalf("%d subjects: %v", len(sum), sum)
+	}
+	text := fmt.Sprint(sum)
+	for _, want := range []string{
+		"preprocessed run of sub-01_task-rest_run-2_bold.nii.gz",
+		"confounds of sub-02_ses-1_task-rest_space-MNI152NLin2009cAsym_desc-preproc_bold.nii.gz",
+		"any BOLD run matching the filters",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary does not report %q:\n%s", want, text)
+		}
+	}
+	if sum[0].Raw != 2 || sum[0].Preproc != 1 || sum[0].Confounds != 1 || !sum[0].FreeSurfer || sum[1].Ciftify != 1 || sum[1].FreeSurfer {
+		t.Errorf("%+v", sum)
+	}
+	if !strings.Contains(sum[1].String(), "FreeSurfer stats") || !strings.Contains(sum[0].String(), "ciftify") {
+		t.Errorf("cross-subject gaps not reported:\n%s", text)
 	}
 }

@@ -54,7 +54,7 @@ biomarkers, with the definitions of nilearn, scikit-learn and the reference MATL
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(), newInspectCmd(), newAtlasCmd(), newConfoundsCmd(), newExtractCmd(), newConnectomeCmd(), newLearnCmd(), newSignatureCmd(), newDecodeCmd(), newMorphCmd(), newSpinCmd(), newGenesCmd(), newStimoptCmd(), newSeedmapCmd(), newTargetCmd(), newLesionnetCmd(), newReportCmd(), newRunCmd(), newRunTaskCmd(), newStatusCmd(), newSyntheticCmd(), newDemoCmd())
+	root.AddCommand(newVersionCmd(), newInspectCmd(), newAtlasCmd(), newConfoundsCmd(), newExtractCmd(), newConnectomeCmd(), newLearnCmd(), newSignatureCmd(), newDecodeCmd(), newMorphCmd(), newSpinCmd(), newGenesCmd(), newStimoptCmd(), newSeedmapCmd(), newTargetCmd(), newLesionnetCmd(), newReportCmd(), newIndexCmd(), newRunCmd(), newRunTaskCmd(), newStatusCmd(), newSyntheticCmd(), newDemoCmd())
 	return root
 }
 

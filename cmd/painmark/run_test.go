@@ -353,3 +353,16 @@ kind = "correlation"
 		t.Errorf("a missing subject: %d %s", code, errOut)
 	}
 }
+
+// painmark index on the example fMRIPrep tree: the subject is complete; a subject named without
+// data is reported, and --strict makes it an error.
+func TestIndexCommand(t *testing.T) {
+	out, errOut, code := runCLI(t, "index", "../../testdata/example-fmriprep")
+	if code != 0 || !strings.Contains(out, "sub-01") || !strings.Contains(out, "0 with something missing") {
+		t.Fatalf("index: %d %s %s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "index", "../../testdata/example-fmriprep", "--subject", "01,07", "--strict")
+	if code != 1 || !strings.Contains(out, "sub-07") || !strings.Contains(out, "any BOLD run") || !strings.Contains(errOut, "1 of 2 subjects are incomplete") {
+		t.Errorf("strict: %d %s %s", code, out, errOut)
+	}
+}
