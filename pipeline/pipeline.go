@@ -173,12 +173,8 @@ func Load(path string) (*Study, error) {
 	} else if s.Extract != (Extract{}) {
 		return nil, fmt.Errorf("%s: [extract] applies to fmriprep inputs; these inputs are time series", path)
 	}
-	switch s.Inputs.IDs {
-	case "":
-		s.Inputs.IDs = "bids"
-	case "bids", "file":
-	default:
-		return nil, fmt.Errorf("%s: [inputs] ids = %q: bids or file", path, s.Inputs.IDs)
+	if err := choose(path, "[inputs] ids", &s.Inputs.IDs, "bids", "file"); err != nil {
+		return nil, err
 	}
 	c := &s.Connectivity
 	if c.Kind == "" {
@@ -187,9 +183,7 @@ func Load(path string) (*Study, error) {
 	if c.Estimator == "" {
 		c.Estimator = string(connectome.LedoitWolfEstimator)
 	}
-	if c.Scaling == "" {
-		c.Scaling = "nilearn"
-	}
+
 	switch connectome.Kind(c.Kind) {
 	case connectome.Covariance, connectome.Correlation, connectome.PartialCorrelation, connectome.Precision:
 	case connectome.Tangent:
@@ -202,10 +196,8 @@ func Load(path string) (*Study, error) {
 	default:
 		return nil, fmt.Errorf("%s: [connectivity] estimator = %q: ledoit_wolf or empirical", path, c.Estimator)
 	}
-	switch c.Scaling {
-	case "nilearn", "zscore", "none":
-	default:
-		return nil, fmt.Errorf("%s: [connectivity] scaling = %q: nilearn, zscore or none", path, c.Scaling)
+	if err := choose(path, "[connectivity] scaling", &c.Scaling, "nilearn", "zscore", "none"); err != nil {
+		return nil, err
 	}
 	if c.FisherZ && c.KeepDiagonal {
 		return nil, fmt.Errorf("%s: [connectivity] fisher_z with keep_diagonal: atanh(1) is infinite", path)
@@ -238,17 +230,28 @@ func Load(path string) (*Study, error) {
 			return nil, fmt.Errorf("%s: [model] permutations, shard, k and alpha must be non-negative and l1_ratio in [0, 1]", path)
 		}
 	}
-	switch s.Executor.Type {
-	case "":
-		s.Executor.Type = "local"
-	case "local", "slurm":
-	default:
-		return nil, fmt.Errorf("%s: [executor] type = %q: local or slurm", path, s.Executor.Type)
+	if err := choose(path, "[executor] type", &s.Executor.Type, "local", "slurm"); err != nil {
+		return nil, err
 	}
 	if s.Executor.Retries < 0 || s.Executor.CPUs < 0 || s.Executor.Chunk < 0 {
 		return nil, fmt.Errorf("%s: [executor] retries, cpus and chunk cannot be negative", path)
 	}
 	return s, nil
+}
+
+// choose sets an empty option to its default (the first allowed value) or checks that it is one of
+// the allowed values.
+func choose(path, key string, v *string, allowed ...string) error {
+	if *v == "" {
+		*v = allowed[0]
+		return nil
+	}
+	for _, a := range allowed {
+		if *v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %s = %q: want %s or %s", path, key, *v, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
 }
 
 // InputFiles lists the study's time-series files, sorted.
