@@ -88,6 +88,7 @@ type Study struct {
 	Extract      Extract      `toml:"extract"`
 	Connectivity Connectivity `toml:"connectivity"`
 	Model        *Model       `toml:"model"`
+	Validation   []Validation `toml:"validation"`
 	Executor     Executor     `toml:"executor"`
 }
 
@@ -96,16 +97,85 @@ type Study struct {
 // a permutation test split into shards of Shard permutations (permutation k drawn from
 // PCG(Seed, k) whichever shard computes it, so the merged null is the one of a single run).
 type Model struct {
-	Target       string  `toml:"target" json:"target"` // TABLE:COLUMN, joined on the run names
-	Scaler       string  `toml:"scaler" json:"scaler"`
-	K            int     `toml:"k" json:"k"`
-	Alpha        float64 `toml:"alpha" json:"alpha"`
-	L1Ratio      float64 `toml:"l1_ratio" json:"l1_ratio"`
+	Target  string `toml:"target" json:"target"` // TABLE:COLUMN, joined on the run names
+	Scaler  string `toml:"scaler" json:"scaler"`
+	K       Ints   `toml:"k" json:"k"`
+	Alpha   Floats `toml:"alpha" json:"alpha"`
+	L1Ratio Floats `toml:"l1_ratio" json:"l1_ratio"`
+	// Scoring is the grid search's objective when K, alpha or l1_ratio list several values (a
+	// leave-one-out search, painmark learn search's scorers).
+	Scoring      string  `toml:"scoring" json:"scoring"`
 	MaxIter      int     `toml:"max_iter" json:"max_iter"`
 	Tol          float64 `toml:"tol" json:"tol"`
 	Permutations int     `toml:"permutations" json:"permutations"`
 	Shard        int     `toml:"shard" json:"shard"`
 	Seed         uint64  `toml:"seed" json:"seed"`
+}
+
+// Ints is one integer or a list of them in a study file (k = 25 or k = [20, 25, 30]).
+type Ints []int
+
+// UnmarshalTOML reads a number or an array of numbers.
+func (v *Ints) UnmarshalTOML(data any) error {
+	switch d := data.(type) {
+	case int64:
+		*v = Ints{int(d)}
+	case []any:
+		for _, x := range d {
+			n, ok := x.(int64)
+			if !ok {
+				return fmt.Errorf("%v is not an integer", x)
+			}
+			*v = append(*v, int(n))
+		}
+	default:
+		return fmt.Errorf("%v: want an integer or a list of integers", data)
+	}
+	return nil
+}
+
+// Floats is one number or a list of them in a study file.
+type Floats []float64
+
+// UnmarshalTOML reads a number or an array of numbers.
+func (v *Floats) UnmarshalTOML(data any) error {
+	num := func(x any) (float64, error) {
+		switch n := x.(type) {
+		case float64:
+			return n, nil
+		case int64:
+			return float64(n), nil
+		}
+		return 0, fmt.Errorf("%v is not a number", x)
+	}
+	if d, ok := data.([]any); ok {
+		for _, x := range d {
+			f, err := num(x)
+			if err != nil {
+				return err
+			}
+			*v = append(*v, f)
+		}
+		return nil
+	}
+	f, err := num(data)
+	if err != nil {
+		return fmt.Errorf("%v: want a number or a list of numbers", data)
+	}
+	*v = Floats{f}
+	return nil
+}
+
+// grid is the model's hyperparameter grid.
+func (m Model) grid() learn.Grid { return learn.Grid{K: m.K, Alpha: m.Alpha, L1Ratio: m.L1Ratio} }
+
+// Validation is an independent cohort: its time series go through the same connectivity recipe,
+// and the model fitted on the whole training cohort predicts its target.
+type Validation struct {
+	Name       string `toml:"name" json:"name"`
+	Timeseries string `toml:"timeseries" json:"timeseries"`
+	IDs        string `toml:"ids" json:"ids"`
+	Target     string `toml:"target" json:"target"` // TABLE:COLUMN
 }
 
 // Load reads and validates a study file: unknown keys, missing inputs and invalid options are
@@ -121,7 +191,7 @@ func Load(path string) (*Study, error) {
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/max_iter/tol/permutations/shard/seed, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -211,11 +281,17 @@ func Load(path string) (*Study, error) {
 		if m.Scaler == "" {
 			m.Scaler = "robust"
 		}
-		if m.Alpha == 0 {
-			m.Alpha = 0.005
+		if len(m.K) == 0 {
+			m.K = Ints{0}
 		}
-		if m.L1Ratio == 0 {
-			m.L1Ratio = 0.999
+		if len(m.Alpha) == 0 {
+			m.Alpha = Floats{0.005}
+		}
+		if len(m.L1Ratio) == 0 {
+			m.L1Ratio = Floats{0.999}
+		}
+		if err := choose(path, "[model] scoring", &m.Scoring, string(learn.NegMSE), string(learn.NegMAE), string(learn.PooledR), string(learn.PooledR2)); err != nil {
+			return nil, err
 		}
 		if m.MaxIter == 0 {
 			m.MaxIter = 100000
@@ -226,8 +302,38 @@ func Load(path string) (*Study, error) {
 		if m.Shard == 0 {
 			m.Shard = 1000
 		}
-		if m.Permutations < 0 || m.Shard < 0 || m.K < 0 || m.Alpha < 0 || m.L1Ratio < 0 || m.L1Ratio > 1 {
+		bad := m.Permutations < 0 || m.Shard < 0
+		for _, k := range m.K {
+			bad = bad || k < 0
+		}
+		for _, a := range m.Alpha {
+			bad = bad || a < 0
+		}
+		for _, r := range m.L1Ratio {
+			bad = bad || r < 0 || r > 1
+		}
+		if bad {
 			return nil, fmt.Errorf("%s: [model] permutations, shard, k and alpha must be non-negative and l1_ratio in [0, 1]", path)
+		}
+	}
+	seenVal := map[string]bool{}
+	for k := range s.Validation {
+		v := &s.Validation[k]
+		if s.Model == nil {
+			return nil, fmt.Errorf("%s: [[validation]] needs a [model] to validate", path)
+		}
+		if v.Name == "" || v.Name == "cohort" || seenVal[v.Name] || strings.ContainsAny(v.Name, "/\\") {
+			return nil, fmt.Errorf("%s: [[validation]] %d: a unique name without slashes (not \"cohort\") is required", path, k+1)
+		}
+		seenVal[v.Name] = true
+		if v.Timeseries == "" || strings.LastIndex(v.Target, ":") <= 0 {
+			return nil, fmt.Errorf("%s: [[validation]] %s: timeseries and target (TABLE:COLUMN) are required", path, v.Name)
+		}
+		v.Timeseries = abs(v.Timeseries)
+		i := strings.LastIndex(v.Target, ":")
+		v.Target = abs(v.Target[:i]) + v.Target[i:]
+		if err := choose(path, "[[validation]] ids", &v.IDs, "bids", "file"); err != nil {
+			return nil, err
 		}
 	}
 	if err := choose(path, "[executor] type", &s.Executor.Type, "local", "slurm"); err != nil {
@@ -255,10 +361,14 @@ func choose(path, key string, v *string, allowed ...string) error {
 }
 
 // InputFiles lists the study's time-series files, sorted.
-func (s *Study) InputFiles() ([]string, error) {
+func (s *Study) InputFiles() ([]string, error) { return timeSeriesFiles(s.Path, s.Inputs.Timeseries) }
+
+// timeSeriesFiles lists the ROI time-series tables of a folder (*_timeseries.tsv, symlinks
+// followed) or a glob, sorted.
+func timeSeriesFiles(studyPath, spec string) ([]string, error) {
 	var files []string
-	if st, err := os.Stat(s.Inputs.Timeseries); err == nil && st.IsDir() {
-		root, err := filepath.EvalSymlinks(s.Inputs.Timeseries) // WalkDir does not enter a symlinked root
+	if st, err := os.Stat(spec); err == nil && st.IsDir() {
+		root, err := filepath.EvalSymlinks(spec) // WalkDir does not enter a symlinked root
 		if err != nil {
 			return nil, err
 		}
@@ -272,14 +382,14 @@ func (s *Study) InputFiles() ([]string, error) {
 			return nil, err
 		}
 	} else {
-		m, err := filepath.Glob(s.Inputs.Timeseries)
+		m, err := filepath.Glob(spec)
 		if err != nil {
-			return nil, fmt.Errorf("%s: [inputs] timeseries %q: %w", s.Path, s.Inputs.Timeseries, err)
+			return nil, fmt.Errorf("%s: time series %q: %w", studyPath, spec, err)
 		}
 		files = m
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no time-series table in %s", s.Path, s.Inputs.Timeseries)
+		return nil, fmt.Errorf("%s: no time-series table in %s", studyPath, spec)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -371,30 +481,89 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	if m := s.Model; m != nil {
 		feat := len(p.Units) - 1
 		targetTable := []string{m.Target[:strings.LastIndex(m.Target, ":")]}
-		modelDeps := []int{feat}
-		for first := 0; first < m.Permutations; first += m.Shard {
-			opt := shardOptions{Model: *m, First: first, N: min(m.Shard, m.Permutations-first)}
-			sh, err := study.NewUnit("permutations", fmt.Sprintf("%d-%d", first+1, first+opt.N), opt, version, targetTable, hashes, []int{feat}, p.Units)
+		search := -1 // the grid search's unit, when the grid has several candidates
+		if len(m.grid().Candidates()) > 1 {
+			su, err := study.NewUnit("search", "cohort", m, version, targetTable, hashes, []int{feat}, p.Units)
 			if err != nil {
 				return nil, err
 			}
-			modelDeps = append(modelDeps, len(p.Units))
+			search = len(p.Units)
+			p.Units = append(p.Units, su)
+		}
+		withSearch := func(d ...int) []int {
+			out := []int{feat}
+			if search >= 0 {
+				out = append(out, search)
+			}
+			return append(out, d...)
+		}
+		var shards []int
+		for first := 0; first < m.Permutations; first += m.Shard {
+			opt := shardOptions{Model: *m, First: first, N: min(m.Shard, m.Permutations-first), Search: search >= 0}
+			sh, err := study.NewUnit("permutations", fmt.Sprintf("%d-%d", first+1, first+opt.N), opt, version, targetTable, hashes, withSearch(), p.Units)
+			if err != nil {
+				return nil, err
+			}
+			shards = append(shards, len(p.Units))
 			p.Units = append(p.Units, sh)
 		}
-		mu, err := study.NewUnit("model", "cohort", m, version, targetTable, hashes, modelDeps, p.Units)
+		mu, err := study.NewUnit("model", "cohort", modelOptions{Model: *m, Search: search >= 0}, version, targetTable, hashes, withSearch(shards...), p.Units)
 		if err != nil {
 			return nil, err
 		}
 		p.Units = append(p.Units, mu)
+		for _, v := range s.Validation {
+			files, err := timeSeriesFiles(s.Path, v.Timeseries)
+			if err != nil {
+				return nil, err
+			}
+			var vdeps []int
+			var vnames []string
+			for _, f := range files {
+				n := study.RunName(f, v.IDs == "bids")
+				u, err := study.NewUnit("connectivity", v.Name+"/"+n, s.Connectivity, version, []string{f}, hashes, nil, nil)
+				if err != nil {
+					return nil, err
+				}
+				vdeps, vnames = append(vdeps, len(p.Units)), append(vnames, n)
+				p.Units = append(p.Units, u)
+			}
+			fu, err := study.NewUnit("features", v.Name, map[string]any{"runs": vnames, "keep_diagonal": s.Connectivity.KeepDiagonal}, version, nil, hashes, vdeps, p.Units)
+			if err != nil {
+				return nil, err
+			}
+			p.Units = append(p.Units, fu)
+			vt := []string{v.Target[:strings.LastIndex(v.Target, ":")]}
+			vu, err := study.NewUnit("validate", v.Name, validateOptions{Model: *m, Search: search >= 0, Validation: v}, version, append(targetTable, vt...), hashes, withSearch(len(p.Units)-1), p.Units)
+			if err != nil {
+				return nil, err
+			}
+			p.Units = append(p.Units, vu)
+		}
 	}
 	return p, hashes.Save()
+}
+
+// modelOptions are the model unit's options; Search says whether its second dependency is the
+// grid search (whose choice it uses).
+type modelOptions struct {
+	Model
+	Search bool `json:"search"`
+}
+
+// validateOptions are a validation unit's options.
+type validateOptions struct {
+	Model
+	Search     bool       `json:"search"`
+	Validation Validation `json:"validation"`
 }
 
 // shardOptions are a permutation shard's options.
 type shardOptions struct {
 	Model
-	First int `json:"first"`
-	N     int `json:"n"`
+	First  int  `json:"first"`
+	N      int  `json:"n"`
+	Search bool `json:"search"`
 }
 
 // extractOptions are an extract unit's options: the study's [extract] and the run's files.
@@ -463,18 +632,46 @@ func Build(u study.Unit, dir string, deps []string) error {
 			return err
 		}
 		return buildFeatures(o.Runs, o.KeepDiagonal, deps, dir)
+	case "search":
+		var m Model
+		if err := json.Unmarshal(u.Options, &m); err != nil {
+			return err
+		}
+		return buildSearch(m, deps[0], dir)
 	case "permutations":
 		var o shardOptions
 		if err := json.Unmarshal(u.Options, &o); err != nil {
 			return err
 		}
-		return buildShard(o, deps[0], dir)
-	case "model":
-		var m Model
-		if err := json.Unmarshal(u.Options, &m); err != nil {
+		c, err := chosen(o.Model, o.Search, deps)
+		if err != nil {
 			return err
 		}
-		return buildModel(m, deps[0], deps[1:], dir)
+		return buildShard(o, c, deps[0], dir)
+	case "model":
+		var o modelOptions
+		if err := json.Unmarshal(u.Options, &o); err != nil {
+			return err
+		}
+		c, err := chosen(o.Model, o.Search, deps)
+		if err != nil {
+			return err
+		}
+		shards := deps[1:]
+		if o.Search {
+			shards = deps[2:]
+		}
+		return buildModel(o.Model, c, deps[0], shards, dir)
+	case "validate":
+		var o validateOptions
+		if err := json.Unmarshal(u.Options, &o); err != nil {
+			return err
+		}
+		c, err := chosen(o.Model, o.Search, deps)
+		if err != nil {
+			return err
+		}
+		return buildValidate(o.Model, c, o.Validation, deps[0], deps[len(deps)-1], dir)
 	}
 	return fmt.Errorf("unknown step %q", u.Step)
 }
@@ -605,7 +802,7 @@ func buildFeatures(runs []string, keepDiagonal bool, deps []string, dir string) 
 }
 
 // modelData reads the cohort table of a features unit and the target joined on its run names.
-func modelData(m Model, features string) (learn.Matrix, []float64, []string, error) {
+func modelData(target, features string) (learn.Matrix, []float64, []string, error) {
 	arr, err := npy.Read(filepath.Join(features, "features.npy"))
 	if err != nil {
 		return learn.Matrix{}, nil, nil, err
@@ -615,29 +812,88 @@ func modelData(m Model, features string) (learn.Matrix, []float64, []string, err
 		return learn.Matrix{}, nil, nil, err
 	}
 	ids := tb.Columns[0].Raw
-	i := strings.LastIndex(m.Target, ":")
-	pt, err := table.ReadParticipants(m.Target[:i], "", nil)
+	i := strings.LastIndex(target, ":")
+	pt, err := table.ReadParticipants(target[:i], "", nil)
 	if err != nil {
 		return learn.Matrix{}, nil, nil, err
 	}
-	y, err := pt.Values(ids, m.Target[i+1:])
+	y, err := pt.Values(ids, target[i+1:])
 	if err != nil {
-		return learn.Matrix{}, nil, nil, fmt.Errorf("[model] target %s: %w", m.Target, err)
+		return learn.Matrix{}, nil, nil, fmt.Errorf("target %s: %w", target, err)
 	}
 	return learn.Matrix{Rows: arr.Shape[0], Cols: arr.Shape[1], Data: arr.Data}, y, ids, nil
 }
 
-func (m Model) pipeline() learn.Pipeline {
-	return learn.Pipeline{Scaler: m.Scaler, K: m.K, Model: learn.ElasticNet{Alpha: m.Alpha, L1Ratio: m.L1Ratio, MaxIter: m.MaxIter, Tol: m.Tol}}
+func (m Model) pipeline(c learn.Candidate) learn.Pipeline {
+	return learn.Pipeline{Scaler: m.Scaler, K: c.K, Model: learn.ElasticNet{Alpha: c.Alpha, L1Ratio: c.L1Ratio, MaxIter: m.MaxIter, Tol: m.Tol}}
 }
 
-// buildShard computes the null metrics of permutations First+1 .. First+N (null.json).
-func buildShard(o shardOptions, features, dir string) error {
-	x, y, _, err := modelData(o.Model, features)
+// chosen is the hyperparameter candidate the model uses: the grid search's choice (deps[1]'s
+// chosen.json) or the single candidate of the grid.
+func chosen(m Model, search bool, deps []string) (learn.Candidate, error) {
+	if !search {
+		return m.grid().Candidates()[0], nil
+	}
+	b, err := os.ReadFile(filepath.Join(deps[1], "chosen.json"))
+	if err != nil {
+		return learn.Candidate{}, err
+	}
+	var out struct{ Best learn.Candidate }
+	err = json.Unmarshal(b, &out)
+	return out.Best, err
+}
+
+// buildSearch runs the leave-one-out grid search (path solver) and writes chosen.json.
+func buildSearch(m Model, features, dir string) error {
+	x, y, _, err := modelData(m.Target, features)
 	if err != nil {
 		return err
 	}
-	res, err := learn.PermutationTest(o.Model.pipeline(), x, y, learn.PermutationOptions{N: o.N, Seed: o.Seed, First: o.First, Mode: learn.PermuteRefit, Convention: stats.PermSklearn})
+	base := m.pipeline(m.grid().Candidates()[0])
+	res, err := learn.Search(learn.SolverPath, base, m.grid(), learn.Scoring(m.Scoring), x, y, learn.LeaveOneOutSplits(x.Rows))
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(map[string]any{"best": res.Candidates[res.Best], "candidates": res.Candidates, "mean_score": res.MeanScore, "scoring": m.Scoring})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "chosen.json"), b, 0o644)
+}
+
+// buildValidate fits the model on the whole training cohort and predicts the validation cohort:
+// validation.json with the predictions and r, MAE, R² against the validation target.
+func buildValidate(m Model, c learn.Candidate, v Validation, train, val, dir string) error {
+	x, y, _, err := modelData(m.Target, train)
+	if err != nil {
+		return err
+	}
+	fit, err := m.pipeline(c).Fit(x, y)
+	if err != nil {
+		return err
+	}
+	vx, vy, ids, err := modelData(v.Target, val)
+	if err != nil {
+		return err
+	}
+	if vx.Cols != x.Cols {
+		return fmt.Errorf("validation cohort %s has %d features per run, the training cohort %d: the same regions are needed", v.Name, vx.Cols, x.Cols)
+	}
+	pred := fit.Predict(vx)
+	b, err := json.MarshalIndent(map[string]any{"cohort": v.Name, "target": v.Target, "hyperparameters": c, "subjects": ids, "predictions": pred, "metrics": learn.PooledMetrics(pred, vy)}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "validation.json"), append(b, '\n'), 0o644)
+}
+
+// buildShard computes the null metrics of permutations First+1 .. First+N (null.json).
+func buildShard(o shardOptions, c learn.Candidate, features, dir string) error {
+	x, y, _, err := modelData(o.Target, features)
+	if err != nil {
+		return err
+	}
+	res, err := learn.PermutationTest(o.Model.pipeline(c), x, y, learn.PermutationOptions{N: o.N, Seed: o.Seed, First: o.First, Mode: learn.PermuteRefit, Convention: stats.PermSklearn})
 	if err != nil {
 		return err
 	}
@@ -659,8 +915,8 @@ func buildShard(o shardOptions, features, dir string) error {
 
 // buildModel writes model.json: the leave-one-out predictions and metrics, and the permutation
 // p-values of the merged shards (scikit-learn's (C + 1)/(n + 1)).
-func buildModel(m Model, features string, shards []string, dir string) error {
-	x, y, ids, err := modelData(m, features)
+func buildModel(m Model, c learn.Candidate, features string, shards []string, dir string) error {
+	x, y, ids, err := modelData(m.Target, features)
 	if err != nil {
 		return err
 	}
@@ -682,7 +938,7 @@ func buildModel(m Model, features string, shards []string, dir string) error {
 		}
 		pred, obs = o.Predictions, o.Observed
 	} else {
-		if pred, err = learn.LeaveOneOut(m.pipeline(), x, y); err != nil {
+		if pred, err = learn.LeaveOneOut(m.pipeline(c), x, y); err != nil {
 			return err
 		}
 		obs = learn.PooledMetrics(pred, y)
@@ -699,7 +955,7 @@ func buildModel(m Model, features string, shards []string, dir string) error {
 		}
 		null = append(null, part...)
 	}
-	out := map[string]any{"target": m.Target, "pipeline": m, "subjects": ids, "predictions": pred, "observed": obs, "permutations": len(null)}
+	out := map[string]any{"target": m.Target, "pipeline": m, "hyperparameters": c, "subjects": ids, "predictions": pred, "observed": obs, "permutations": len(null)}
 	if len(null) > 0 {
 		var p learn.Metrics
 		for _, q := range []struct {
@@ -734,12 +990,27 @@ func buildModel(m Model, features string, shards []string, dir string) error {
 // writes study.json (the plan's units and keys).
 func (s *Study) Publish(p *study.Plan) error {
 	var last, model study.Unit
+	var validations []study.Unit
 	for _, u := range p.Units {
-		switch u.Step {
-		case "features":
+		switch {
+		case u.Step == "features" && u.Name == "cohort":
 			last = u
-		case "model":
+		case u.Step == "model":
 			model = u
+		case u.Step == "validate":
+			validations = append(validations, u)
+		}
+	}
+	for _, v := range validations {
+		b, err := os.ReadFile(filepath.Join(p.Dir(v), "validation.json"))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(s.Output, "validation"), 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(filepath.Join(s.Output, "validation", v.Name+".json"), b); err != nil {
+			return err
 		}
 	}
 	if !p.Done(last) || (model.Key != "" && !p.Done(model)) {

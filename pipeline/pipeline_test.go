@@ -19,33 +19,7 @@ import (
 // permutations, and its predictions are learn.LeaveOneOut's.
 func TestPermutationShardsEqualOneRun(t *testing.T) {
 	dir := t.TempDir()
-	roi := filepath.Join(dir, "roi")
-	os.MkdirAll(roi, 0o755)
-	rng := rand.New(rand.NewPCG(4, 4))
-	var ids []string
-	var target []float64
-	for s := 0; s < 16; s++ {
-		cols := make([]*table.Column, 8)
-		pain := rng.NormFloat64()
-		shared := make([]float64, 90)
-		for f := range shared {
-			shared[f] = rng.NormFloat64()
-		}
-		for r := range cols {
-			v := make([]float64, 90)
-			for f := range v {
-				v[f] = rng.NormFloat64()
-				if r < 2 {
-					v[f] += pain * shared[f]
-				}
-			}
-			cols[r] = table.NumericColumn(fmt.Sprintf("R%d", r), v)
-		}
-		id := fmt.Sprintf("sub-%02d_task-rest", s)
-		table.Write(filepath.Join(roi, id+"_timeseries.tsv"), &table.Table{Columns: cols})
-		ids, target = append(ids, id), append(target, pain)
-	}
-	table.Write(filepath.Join(dir, "participants.tsv"), &table.Table{Columns: []*table.Column{table.TextColumn("subject", ids), table.NumericColumn("pain", target)}})
+	target := writeCohort(t, dir, "roi", "participants.tsv", 16, 4)
 	st := filepath.Join(dir, "study.toml")
 	os.WriteFile(st, []byte(`output = "out"
 [inputs]
@@ -113,4 +87,130 @@ seed = 3
 		t.Errorf("p %+v observed %+v; one run %+v %+v", got.P, got.Observed, want.P, want.Observed)
 	}
 	t.Logf("30 permutations in 5 shards: nulls and p-values equal one run's (r = %.3f, p = %.3f)", got.Observed.R, got.P.R)
+}
+
+// writeCohort writes n runs of 8 regions in which two regions couple by the planted pain score,
+// and the participants table; it returns the scores.
+func writeCohort(t *testing.T, dir, roiName, participants string, n int, seed uint64) []float64 {
+	t.Helper()
+	roi := filepath.Join(dir, roiName)
+	os.MkdirAll(roi, 0o755)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	var ids []string
+	var target []float64
+	for s := 0; s < n; s++ {
+		cols := make([]*table.Column, 8)
+		pain := rng.NormFloat64()
+		shared := make([]float64, 90)
+		for f := range shared {
+			shared[f] = rng.NormFloat64()
+		}
+		for r := range cols {
+			v := make([]float64, 90)
+			for f := range v {
+				v[f] = rng.NormFloat64()
+				if r < 2 {
+					v[f] += pain * shared[f]
+				}
+			}
+			cols[r] = table.NumericColumn(fmt.Sprintf("R%d", r), v)
+		}
+		id := fmt.Sprintf("sub-%02d_task-rest", s)
+		table.Write(filepath.Join(roi, id+"_timeseries.tsv"), &table.Table{Columns: cols})
+		ids, target = append(ids, id), append(target, pain)
+	}
+	table.Write(filepath.Join(dir, participants), &table.Table{Columns: []*table.Column{table.TextColumn("subject", ids), table.NumericColumn("pain", target)}})
+	return target
+}
+
+// TestGridAndValidation: a [model] grid is searched by leave-one-out inside the plan (the choice of
+// learn.Search), and a validation cohort through the same recipe is predicted by the model fitted
+// on the whole training cohort (the predictions of learn's fit and predict).
+func TestGridAndValidation(t *testing.T) {
+	dir := t.TempDir()
+	target := writeCohort(t, dir, "roi", "participants.tsv", 18, 5)
+	vtarget := writeCohort(t, dir, "retest", "retest.tsv", 12, 6)
+	st := filepath.Join(dir, "study.toml")
+	os.WriteFile(st, []byte(`output = "out"
+[inputs]
+timeseries = "roi"
+[connectivity]
+kind = "correlation"
+[model]
+target = "participants.tsv:pain"
+k = [5, 10]
+alpha = [0.01, 0.05]
+l1_ratio = 0.5
+scoring = "neg_mean_absolute_error"
+permutations = 6
+shard = 4
+[[validation]]
+name = "retest"
+timeseries = "retest"
+target = "retest.tsv:pain"
+`), 0o644)
+	s, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Plan("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RunLocal(Build, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(p); err != nil {
+		t.Fatal(err)
+	}
+	arr, _ := npy.Read(filepath.Join(dir, "out", "features.npy"))
+	x := learn.Matrix{Rows: arr.Shape[0], Cols: arr.Shape[1], Data: arr.Data}
+	base := learn.Pipeline{Scaler: "robust", K: 5, Model: learn.ElasticNet{Alpha: 0.01, L1Ratio: 0.5, MaxIter: 100000, Tol: 1e-4}}
+	res, err := learn.Search(learn.SolverPath, base, learn.Grid{K: []int{5, 10}, Alpha: []float64{0.01, 0.05}, L1Ratio: []float64{0.5}}, learn.NegMAE, x, target, learn.LeaveOneOutSplits(x.Rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := res.Candidates[res.Best]
+	var model struct {
+		Hyperparameters learn.Candidate
+		Permutations    int
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "out", "model.json"))
+	json.Unmarshal(b, &model)
+	if model.Hyperparameters != best || model.Permutations != 6 {
+		t.Errorf("model %+v, learn.Search's best %+v", model, best)
+	}
+	var val struct {
+		Predictions []float64
+		Metrics     learn.Metrics
+	}
+	b, err = os.ReadFile(filepath.Join(dir, "out", "validation", "retest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(b, &val)
+	pl := base
+	pl.K, pl.Model.Alpha, pl.Model.L1Ratio = best.K, best.Alpha, best.L1Ratio
+	fit, err := pl.Fit(x, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := s.Plan("test")
+	var vdir string
+	for _, u := range vs.Units {
+		if u.Step == "features" && u.Name == "retest" {
+			vdir = vs.Dir(u)
+		}
+	}
+	varr, _ := npy.Read(filepath.Join(vdir, "features.npy"))
+	want := fit.Predict(learn.Matrix{Rows: varr.Shape[0], Cols: varr.Shape[1], Data: varr.Data})
+	for i := range want {
+		if val.Predictions[i] != want[i] {
+			t.Fatalf("validation prediction %d: %v, learn %v", i, val.Predictions[i], want[i])
+		}
+	}
+	if m := learn.PooledMetrics(want, vtarget); m != val.Metrics {
+		t.Errorf("validation metrics %+v, learn %+v", val.Metrics, m)
+	}
+	t.Logf("grid of 4: chose %+v; validation cohort of 12: r = %.3f", best, val.Metrics.R)
 }
