@@ -27,6 +27,7 @@ import (
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/target"
 )
 
 // Connectivity are the options of the per-run connectivity step (as painmark connectome's flags).
@@ -45,6 +46,7 @@ type Extract struct {
 	Atlas       string  `toml:"atlas" json:"atlas"`             // built-in name or label image
 	AtlasTable  string  `toml:"atlas_table" json:"atlas_table"` // region table of a label image
 	Strategy    string  `toml:"strategy" json:"strategy"`
+	Missing     string  `toml:"missing" json:"missing"` // regions without voxels: error, drop or nan
 	Confounds   string  `toml:"confounds" json:"confounds"` // none, simple, scrubbing, compcor, ica_aroma
 	Detrend     bool    `toml:"detrend" json:"detrend"`
 	Standardize string  `toml:"standardize" json:"standardize"`
@@ -85,11 +87,12 @@ type Study struct {
 		// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
 		IDs string `toml:"ids"`
 	} `toml:"inputs"`
-	Extract      Extract      `toml:"extract"`
-	Connectivity Connectivity `toml:"connectivity"`
-	Model        *Model       `toml:"model"`
-	Validation   []Validation `toml:"validation"`
-	Executor     Executor     `toml:"executor"`
+	Extract      Extract       `toml:"extract"`
+	Connectivity Connectivity  `toml:"connectivity"`
+	Model        *Model        `toml:"model"`
+	Validation   []Validation  `toml:"validation"`
+	Target       *TargetRecipe `toml:"target"`
+	Executor     Executor      `toml:"executor"`
 }
 
 // Model is the optional prediction step on the cohort table: painmark learn's ElasticNet pipeline
@@ -169,6 +172,22 @@ func (v *Floats) UnmarshalTOML(data any) error {
 // grid is the model's hyperparameter grid.
 func (m Model) grid() learn.Grid { return learn.Grid{K: m.K, Alpha: m.Alpha, L1Ratio: m.L1Ratio} }
 
+// TargetRecipe plans stimulation targets for every fMRIPrep run, as painmark target does with
+// templates: the individual network map by template matching and the ranked clusters of the target
+// network in the search space (templates and search space on the runs' grid; the run's own
+// fMRIPrep brain mask when present).
+type TargetRecipe struct {
+	Templates   string   `toml:"templates" json:"templates"`
+	Names       []string `toml:"names" json:"names"`
+	Network     string   `toml:"network" json:"network"`
+	Avoid       []string `toml:"avoid" json:"avoid"`
+	SearchSpace string   `toml:"search_space" json:"search_space"`
+	MinScore    float64  `toml:"min_score" json:"min_score"`
+	MinSize     int      `toml:"min_size" json:"min_size"`
+	MaxTargets  int      `toml:"max_targets" json:"max_targets"`
+	AvoidMargin float64  `toml:"avoid_margin" json:"avoid_margin"`
+}
+
 // Validation is an independent cohort: its time series go through the same connectivity recipe,
 // and the model fitted on the whole training cohort predicts its target.
 type Validation struct {
@@ -191,7 +210,7 @@ func Load(path string) (*Study, error) {
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/missing/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [target] templates/names/network/avoid/search_space/min_score/min_size/max_targets/avoid_margin, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -222,6 +241,9 @@ func Load(path string) (*Study, error) {
 		e.AtlasTable = abs(e.AtlasTable)
 		if e.Strategy == "" {
 			e.Strategy = "mean"
+		}
+		if err := choose(path, "[extract] missing", &e.Missing, "error", "drop", "nan"); err != nil {
+			return nil, err
 		}
 		if e.Confounds == "" {
 			e.Confounds = "none"
@@ -334,6 +356,21 @@ func Load(path string) (*Study, error) {
 		v.Target = abs(v.Target[:i]) + v.Target[i:]
 		if err := choose(path, "[[validation]] ids", &v.IDs, "bids", "file"); err != nil {
 			return nil, err
+		}
+	}
+	if tr := s.Target; tr != nil {
+		if s.Inputs.Fmriprep == "" {
+			return nil, fmt.Errorf("%s: [target] plans from fMRIPrep runs: give [inputs] fmriprep", path)
+		}
+		if tr.Templates == "" || tr.SearchSpace == "" || tr.Network == "" {
+			return nil, fmt.Errorf("%s: [target] needs templates, search_space and network", path)
+		}
+		tr.Templates, tr.SearchSpace = abs(tr.Templates), abs(tr.SearchSpace)
+		if tr.MinSize == 0 {
+			tr.MinSize = 5
+		}
+		if tr.MaxTargets == 0 {
+			tr.MaxTargets = 10
 		}
 	}
 	if err := choose(path, "[executor] type", &s.Executor.Type, "local", "slurm"); err != nil {
@@ -453,6 +490,19 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			deps = append(deps, len(p.Units))
 			p.Units = append(p.Units, u)
 			names = append(names, n)
+			if tr := s.Target; tr != nil {
+				opt := targetOptions{TargetRecipe: *tr, Bold: b.Path}
+				inputs := []string{b.Path, tr.Templates, tr.SearchSpace}
+				if m := filepath.Join(filepath.Dir(b.Path), b.Prefix("desc")+"_desc-brain_mask.nii.gz"); fileExists(m) {
+					opt.Mask = m
+					inputs = append(inputs, m)
+				}
+				tu, err := study.NewUnit("targets", n, opt, version, inputs, hashes, nil, nil)
+				if err != nil {
+					return nil, err
+				}
+				p.Units = append(p.Units, tu)
+			}
 		}
 	} else {
 		files, err := s.InputFiles()
@@ -544,6 +594,18 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	return p, hashes.Save()
 }
 
+// targetOptions are a targets unit's options.
+type targetOptions struct {
+	TargetRecipe
+	Bold string `json:"bold"`
+	Mask string `json:"mask,omitempty"`
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
 // modelOptions are the model unit's options; Search says whether its second dependency is the
 // grid search (whose choice it uses).
 type modelOptions struct {
@@ -632,6 +694,12 @@ func Build(u study.Unit, dir string, deps []string) error {
 			return err
 		}
 		return buildFeatures(o.Runs, o.KeepDiagonal, deps, dir)
+	case "targets":
+		var o targetOptions
+		if err := json.Unmarshal(u.Options, &o); err != nil {
+			return err
+		}
+		return buildTargets(o, dir)
 	case "search":
 		var m Model
 		if err := json.Unmarshal(u.Options, &m); err != nil {
@@ -684,7 +752,7 @@ func buildExtract(o extractOptions, dir string) error {
 		return err
 	}
 	spec := extract.RunSpec{Images: map[string]string{"data": o.Bold}, Set: set, AtlasName: name, AtlasSource: source,
-		Labels: extract.LabelOptions{Strategy: extract.Strategy(o.Strategy), Missing: extract.MissingPolicy("error")}, TR: o.TR, ConfoundsPath: o.ConfoundsFile}
+		Labels: extract.LabelOptions{Strategy: extract.Strategy(o.Strategy), Missing: extract.MissingPolicy(o.Missing)}, TR: o.TR, ConfoundsPath: o.ConfoundsFile}
 	if o.Confounds != "none" {
 		c, err := confounds.Preset(o.Confounds)
 		if err != nil {
@@ -707,6 +775,53 @@ func buildExtract(o extractOptions, dir string) error {
 		return fmt.Errorf("%s: %w", o.Bold, err)
 	}
 	return res.Write(filepath.Join(dir, "timeseries.tsv"))
+}
+
+// buildTargets plans one run's targets (targets.tsv), as painmark target with templates.
+func buildTargets(o targetOptions, dir string) error {
+	d, err := target.FromNIfTI(o.Bold, o.Mask)
+	if err != nil {
+		return err
+	}
+	tpl, names, err := target.ReadMaps(d, o.Templates, o.Names)
+	if err != nil {
+		return err
+	}
+	space, _, err := target.ReadMaps(d, o.SearchSpace, nil)
+	if err != nil {
+		return err
+	}
+	nm, err := target.TemplateMatch(d, names, tpl)
+	if err != nil {
+		return err
+	}
+	k := -1
+	avoid := map[int]bool{}
+	for i, n := range names {
+		if n == o.Network {
+			k = i
+		}
+		for _, a := range o.Avoid {
+			if a == n {
+				avoid[i] = true
+			}
+		}
+	}
+	if k < 0 {
+		return fmt.Errorf("[target] network %q is not among the templates' networks %v", o.Network, names)
+	}
+	in, av := make([]bool, d.Len()), make([]bool, d.Len())
+	for i, a := range nm.Assign {
+		in[i] = space[0][i] > 0 && a == k
+		av[i] = avoid[a]
+	}
+	vs := d.Affine.VoxelSizes()
+	targets, err := target.SelectTargets(d, target.SelectOptions{In: in, Avoid: av, AvoidMargin: o.AvoidMargin, Score: nm.Similarity[k], MinScore: o.MinScore,
+		Neighbour: 1.01 * math.Sqrt(vs[0]*vs[0]+vs[1]*vs[1]+vs[2]*vs[2]), MinSize: o.MinSize, MaxTargets: o.MaxTargets})
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.Bold, err)
+	}
+	return target.WriteTable(filepath.Join(dir, "targets.tsv"), targets)
 }
 
 // buildConnectivity writes one run's connectivity vector (vector.bin, float64 little-endian) and
@@ -999,6 +1114,21 @@ func (s *Study) Publish(p *study.Plan) error {
 			model = u
 		case u.Step == "validate":
 			validations = append(validations, u)
+		}
+	}
+	for _, u := range p.Units {
+		if u.Step != "targets" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(p.Dir(u), "targets.tsv"))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(s.Output, "targets"), 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(filepath.Join(s.Output, "targets", u.Name+"_targets.tsv"), b); err != nil {
+			return err
 		}
 	}
 	for _, v := range validations {

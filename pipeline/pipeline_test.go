@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/target"
 )
 
 // TestPermutationShardsEqualOneRun: a study whose permutation test is split into shards of 7
@@ -213,4 +215,81 @@ target = "retest.tsv:pain"
 		t.Errorf("validation metrics %+v, learn %+v", val.Metrics, m)
 	}
 	t.Logf("grid of 4: chose %+v; validation cohort of 12: r = %.3f", best, val.Metrics.R)
+}
+
+// TestTargetRecipe: a study with a [target] recipe plans each fMRIPrep run's targets as painmark
+// target does: on two simulated participants whose precentral SCAN nodes lie 10 mm from the
+// group's, every planted left SCAN node has a target within 6 mm.
+func TestTargetRecipe(t *testing.T) {
+	dir := t.TempDir()
+	fp := filepath.Join(dir, "fmriprep")
+	var sims []*target.Simulation
+	for k, sub := range []string{"01", "02"} {
+		sim := target.SimulateParticipant(uint64(k+1), 70)
+		sims = append(sims, sim)
+		tmp := filepath.Join(dir, "sim"+sub)
+		if err := sim.Write(tmp, false); err != nil {
+			t.Fatal(err)
+		}
+		fdir := filepath.Join(fp, "sub-"+sub, "func")
+		os.MkdirAll(fdir, 0o755)
+		prefix := filepath.Join(fdir, "sub-"+sub+"_task-rest_space-MNI152NLin2009cAsym")
+		os.Rename(filepath.Join(tmp, "bold.nii.gz"), prefix+"_desc-preproc_bold.nii.gz")
+		os.Rename(filepath.Join(tmp, "mask.nii.gz"), prefix+"_desc-brain_mask.nii.gz")
+		if k == 0 {
+			os.Rename(filepath.Join(tmp, "templates.nii.gz"), filepath.Join(dir, "templates.nii.gz"))
+			os.Rename(filepath.Join(tmp, "precentral.nii.gz"), filepath.Join(dir, "precentral.nii.gz"))
+		}
+	}
+	st := filepath.Join(dir, "study.toml")
+	os.WriteFile(st, []byte(`output = "out"
+[inputs]
+fmriprep = "fmriprep"
+[extract]
+missing = "drop"
+[connectivity]
+kind = "correlation"
+[target]
+templates = "templates.nii.gz"
+names = ["SCAN", "AMN", "foot", "hand", "mouth"]
+network = "SCAN"
+avoid = ["foot", "hand", "mouth"]
+search_space = "precentral.nii.gz"
+min_score = 0.15
+`), 0o644)
+	s, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Plan("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RunLocal(Build, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(p); err != nil {
+		t.Fatal(err)
+	}
+	for k, sub := range []string{"01", "02"} {
+		tb, err := table.Read(filepath.Join(dir, "out", "targets", "sub-"+sub+"_task-rest_targets.tsv"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := tb.Floats("x_mm")
+		y, _ := tb.Floats("y_mm")
+		z, _ := tb.Floats("z_mm")
+		for _, n := range sims[k].Nodes {
+			if n.Network != "SCAN" || !n.Precentral || n.Person[0] > 0 {
+				continue
+			}
+			best := math.Inf(1)
+			for i := range x {
+				best = math.Min(best, math.Sqrt((x[i]-n.Person[0])*(x[i]-n.Person[0])+(y[i]-n.Person[1])*(y[i]-n.Person[1])+(z[i]-n.Person[2])*(z[i]-n.Person[2])))
+			}
+			if best > 6 {
+				t.Errorf("sub-%s: the node at %v is %.1f mm from the nearest target", sub, n.Person, best)
+			}
+		}
+	}
 }

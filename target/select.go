@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
+
+	"github.com/painmark/painmark/cifti"
+	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/table"
 
 	"github.com/painmark/painmark/internal/kdtree"
 )
@@ -226,4 +231,151 @@ func SelectTargets(d *Dataset, o SelectOptions) ([]Target, error) {
 		out[k].Rank = k + 1
 	}
 	return out, nil
+}
+
+// ReadMaps reads maps on the dataset's brainordinates: a NIfTI on its grid (a 4D image:
+// one map per volume; a 3D image of integer labels with names: one binary map per label 1..K;
+// otherwise the one map) or a CIFTI file with the same brain models (dscalar/dtseries rows, or a
+// dlabel's labels as binary maps).
+func ReadMaps(d *Dataset, path string, names []string) ([][]float64, []string, error) {
+	if strings.HasSuffix(path, ".dscalar.nii") || strings.HasSuffix(path, ".dtseries.nii") || strings.HasSuffix(path, ".dlabel.nii") {
+		f, err := cifti.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if d.Models == nil || f.Cols() != d.Len() || f.Axes[1].Type != cifti.BrainModels || len(f.Axes[1].Models) != len(d.Models.Models) {
+			return nil, nil, fmt.Errorf("%s: its brainordinates are not the data's (%d columns, data %d)", path, f.Cols(), d.Len())
+		}
+		for k, m := range f.Axes[1].Models {
+			if m.Structure != d.Models.Models[k].Structure || m.Count != d.Models.Models[k].Count {
+				return nil, nil, fmt.Errorf("%s: brain model %d is %s (%d), the data's %s (%d)", path, k, m.Structure, m.Count, d.Models.Models[k].Structure, d.Models.Models[k].Count)
+			}
+		}
+		m, err := f.Matrix()
+		if err != nil {
+			return nil, nil, err
+		}
+		var maps [][]float64
+		var got []string
+		if f.Axes[0].Type == cifti.Labels {
+			for _, l := range f.Axes[0].Maps[0].Labels {
+				if l.Key == 0 {
+					continue
+				}
+				b := make([]float64, f.Cols())
+				for i := range b {
+					if m[i] == float64(l.Key) {
+						b[i] = 1
+					}
+				}
+				maps, got = append(maps, b), append(got, l.Name)
+			}
+		} else {
+			for r := 0; r < f.Rows(); r++ {
+				maps = append(maps, m[r*f.Cols():(r+1)*f.Cols()])
+				name := fmt.Sprintf("map %d", r+1)
+				if r < len(f.Axes[0].Maps) && f.Axes[0].Maps[r].Name != "" {
+					name = f.Axes[0].Maps[r].Name
+				}
+				got = append(got, name)
+			}
+		}
+		if names != nil {
+			if len(names) != len(maps) {
+				return nil, nil, fmt.Errorf("%s holds %d maps, --names gives %d", path, len(maps), len(names))
+			}
+			got = names
+		}
+		return maps, got, nil
+	}
+	if d.Voxels == nil {
+		return nil, nil, fmt.Errorf("%s: a NIfTI map for CIFTI data; give a CIFTI file with the data's brain models", path)
+	}
+	im, err := nifti.Load(path, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	aff, _, err := im.Header.Affine()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if im.Header.VolumeShape() != d.Shape || aff.MaxAbsDiff(d.Affine) > 1e-3 {
+		return nil, nil, fmt.Errorf("%s: grid %v differs from the data's %v: resample it first", path, im.Header.VolumeShape(), d.Shape)
+	}
+	nvox, nvol := d.Shape[0]*d.Shape[1]*d.Shape[2], im.Header.NumVolumes()
+	var maps [][]float64
+	for v := 0; v < nvol; v++ {
+		m := make([]float64, d.Len())
+		for i, vox := range d.Voxels {
+			m[i] = im.Data[v*nvox+vox[0]+d.Shape[0]*(vox[1]+d.Shape[1]*vox[2])]
+		}
+		maps = append(maps, m)
+	}
+	if nvol == 1 && len(names) > 1 { // a label image: one binary map per label 1..K
+		labels := maps[0]
+		maps = nil
+		for k := range names {
+			b := make([]float64, d.Len())
+			for i, l := range labels {
+				if l == float64(k+1) {
+					b[i] = 1
+				}
+			}
+			maps = append(maps, b)
+		}
+		return maps, names, nil
+	}
+	if names == nil {
+		for v := 0; v < nvol; v++ {
+			names = append(names, fmt.Sprintf("map %d", v+1))
+		}
+	}
+	if len(names) != nvol {
+		return nil, nil, fmt.Errorf("%s holds %d volumes, --names gives %d", path, nvol, len(names))
+	}
+	return maps, names, nil
+}
+
+// WriteTable writes ranked targets as a table (TSV or CSV by the name).
+func WriteTable(path string, ts []Target) error {
+	n := len(ts)
+	tmpl := func(a int) func(t Target) float64 {
+		return func(t Target) float64 {
+			if t.TemplateMM == nil {
+				return math.NaN()
+			}
+			return t.TemplateMM[a]
+		}
+	}
+	col := func(name string, f func(t Target) float64) *table.Column {
+		v := make([]float64, n)
+		for i, t := range ts {
+			v[i] = f(t)
+		}
+		return table.NumericColumn(name, v)
+	}
+	vox := func(a int) func(t Target) float64 {
+		return func(t Target) float64 {
+			if t.Voxel == nil {
+				return math.NaN()
+			}
+			return float64(t.Voxel[a])
+		}
+	}
+	sites := make([]string, n)
+	for i, t := range ts {
+		sites[i] = t.ScalpSite
+	}
+	return table.Write(path, &table.Table{Columns: []*table.Column{
+		col("rank", func(t Target) float64 { return float64(t.Rank) }),
+		col("x_mm", func(t Target) float64 { return t.MM[0] }), col("y_mm", func(t Target) float64 { return t.MM[1] }),
+		col("z_mm", func(t Target) float64 { return t.MM[2] }),
+		col("i", vox(0)), col("j", vox(1)), col("k", vox(2)),
+		col("template_x_mm", tmpl(0)), col("template_y_mm", tmpl(1)), col("template_z_mm", tmpl(2)),
+		col("size", func(t Target) float64 { return float64(t.Size) }),
+		col("mean_score", func(t Target) float64 { return t.MeanScore }), col("peak_score", func(t Target) float64 { return t.PeakScore }),
+		table.TextColumn("scalp_site", sites),
+		col("pain", func(t Target) float64 { return float64(t.Pain) }), col("annoyance", func(t Target) float64 { return float64(t.Annoyance) }),
+		col("weighted_score", func(t Target) float64 { return t.Weighted }),
+	}})
 }

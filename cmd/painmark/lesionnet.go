@@ -104,7 +104,7 @@ the lesion left out) inside each network. Runs are read one at a time.`,
 			doc := newCommandReport("Lesion network", append([]string{lesion, mask, networks}, runs...)...)
 			sec := doc.Section("Lesion network")
 			if networks != "" {
-				maps, netNames, err := brainordinateMaps(d, networks, names)
+				maps, netNames, err := target.ReadMaps(d, networks, names)
 				if err != nil {
 					return err
 				}

@@ -10,9 +10,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/cifti"
 	"github.com/painmark/painmark/gifti"
-	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/space"
 	"github.com/painmark/painmark/table"
@@ -59,7 +57,7 @@ confidence, or seed r and z) and a marker image with a 3 mm sphere per target va
 			if err != nil {
 				return err
 			}
-			space, _, err := brainordinateMaps(d, searchSpace, nil)
+			space, _, err := target.ReadMaps(d, searchSpace, nil)
 			if err != nil {
 				return err
 			}
@@ -84,7 +82,7 @@ confidence, or seed r and z) and a marker image with a 3 mm sphere per target va
 			var maps [][]float64
 			switch {
 			case templates != "":
-				tpl, tplNames, err := brainordinateMaps(d, templates, names)
+				tpl, tplNames, err := target.ReadMaps(d, templates, names)
 				if err != nil {
 					return err
 				}
@@ -199,7 +197,7 @@ confidence, or seed r and z) and a marker image with a 3 mm sphere per target va
 			if err := target.WriteMaps(d, filepath.Join(out, "markers"+ext), []string{"target rank"}, [][]float64{markers}); err != nil {
 				return err
 			}
-			if err := writeTargets(filepath.Join(out, "targets.tsv"), targets); err != nil {
+			if err := target.WriteTable(filepath.Join(out, "targets.tsv"), targets); err != nil {
 				return err
 			}
 			result := map[string]any{"score": scoreName, "targets": targets, "software_version": version.String()}
@@ -337,109 +335,6 @@ func defaultNeighbour(d *target.Dataset) float64 {
 	return 1.01 * diag
 }
 
-// brainordinateMaps reads maps on the dataset's brainordinates: a NIfTI on its grid (a 4D image:
-// one map per volume; a 3D image of integer labels with names: one binary map per label 1..K;
-// otherwise the one map) or a CIFTI file with the same brain models (dscalar/dtseries rows, or a
-// dlabel's labels as binary maps).
-func brainordinateMaps(d *target.Dataset, path string, names []string) ([][]float64, []string, error) {
-	if strings.HasSuffix(path, ".dscalar.nii") || strings.HasSuffix(path, ".dtseries.nii") || strings.HasSuffix(path, ".dlabel.nii") {
-		f, err := cifti.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		if d.Models == nil || f.Cols() != d.Len() || f.Axes[1].Type != cifti.BrainModels || len(f.Axes[1].Models) != len(d.Models.Models) {
-			return nil, nil, fmt.Errorf("%s: its brainordinates are not the data's (%d columns, data %d)", path, f.Cols(), d.Len())
-		}
-		for k, m := range f.Axes[1].Models {
-			if m.Structure != d.Models.Models[k].Structure || m.Count != d.Models.Models[k].Count {
-				return nil, nil, fmt.Errorf("%s: brain model %d is %s (%d), the data's %s (%d)", path, k, m.Structure, m.Count, d.Models.Models[k].Structure, d.Models.Models[k].Count)
-			}
-		}
-		m, err := f.Matrix()
-		if err != nil {
-			return nil, nil, err
-		}
-		var maps [][]float64
-		var got []string
-		if f.Axes[0].Type == cifti.Labels {
-			for _, l := range f.Axes[0].Maps[0].Labels {
-				if l.Key == 0 {
-					continue
-				}
-				b := make([]float64, f.Cols())
-				for i := range b {
-					if m[i] == float64(l.Key) {
-						b[i] = 1
-					}
-				}
-				maps, got = append(maps, b), append(got, l.Name)
-			}
-		} else {
-			for r := 0; r < f.Rows(); r++ {
-				maps = append(maps, m[r*f.Cols():(r+1)*f.Cols()])
-				name := fmt.Sprintf("map %d", r+1)
-				if r < len(f.Axes[0].Maps) && f.Axes[0].Maps[r].Name != "" {
-					name = f.Axes[0].Maps[r].Name
-				}
-				got = append(got, name)
-			}
-		}
-		if names != nil {
-			if len(names) != len(maps) {
-				return nil, nil, fmt.Errorf("%s holds %d maps, --names gives %d", path, len(maps), len(names))
-			}
-			got = names
-		}
-		return maps, got, nil
-	}
-	if d.Voxels == nil {
-		return nil, nil, fmt.Errorf("%s: a NIfTI map for CIFTI data; give a CIFTI file with the data's brain models", path)
-	}
-	im, err := nifti.Load(path, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	aff, _, err := im.Header.Affine()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if im.Header.VolumeShape() != d.Shape || aff.MaxAbsDiff(d.Affine) > 1e-3 {
-		return nil, nil, fmt.Errorf("%s: grid %v differs from the data's %v: resample it first", path, im.Header.VolumeShape(), d.Shape)
-	}
-	nvox, nvol := d.Shape[0]*d.Shape[1]*d.Shape[2], im.Header.NumVolumes()
-	var maps [][]float64
-	for v := 0; v < nvol; v++ {
-		m := make([]float64, d.Len())
-		for i, vox := range d.Voxels {
-			m[i] = im.Data[v*nvox+vox[0]+d.Shape[0]*(vox[1]+d.Shape[1]*vox[2])]
-		}
-		maps = append(maps, m)
-	}
-	if nvol == 1 && len(names) > 1 { // a label image: one binary map per label 1..K
-		labels := maps[0]
-		maps = nil
-		for k := range names {
-			b := make([]float64, d.Len())
-			for i, l := range labels {
-				if l == float64(k+1) {
-					b[i] = 1
-				}
-			}
-			maps = append(maps, b)
-		}
-		return maps, names, nil
-	}
-	if names == nil {
-		for v := 0; v < nvol; v++ {
-			names = append(names, fmt.Sprintf("map %d", v+1))
-		}
-	}
-	if len(names) != nvol {
-		return nil, nil, fmt.Errorf("%s holds %d volumes, --names gives %d", path, nvol, len(names))
-	}
-	return maps, names, nil
-}
-
 // readAffine reads a 4x4 affine written as 16 numbers, row by row (whitespace or commas), whose
 // last row must be 0 0 0 1.
 func readAffine(path string) (space.Affine, error) {
@@ -490,48 +385,4 @@ func readTolerability(scalp, ratings string, weight float64) (*target.Tolerabili
 		tol.Sites = append(tol.Sites, target.ScalpSite{Name: n, MM: [3]float64{xyz[0][i], xyz[1][i], xyz[2][i]}})
 	}
 	return tol, nil
-}
-
-// writeTargets writes the ranked targets as a table.
-func writeTargets(path string, ts []target.Target) error {
-	n := len(ts)
-	tmpl := func(a int) func(t target.Target) float64 {
-		return func(t target.Target) float64 {
-			if t.TemplateMM == nil {
-				return math.NaN()
-			}
-			return t.TemplateMM[a]
-		}
-	}
-	col := func(name string, f func(t target.Target) float64) *table.Column {
-		v := make([]float64, n)
-		for i, t := range ts {
-			v[i] = f(t)
-		}
-		return table.NumericColumn(name, v)
-	}
-	vox := func(a int) func(t target.Target) float64 {
-		return func(t target.Target) float64 {
-			if t.Voxel == nil {
-				return math.NaN()
-			}
-			return float64(t.Voxel[a])
-		}
-	}
-	sites := make([]string, n)
-	for i, t := range ts {
-		sites[i] = t.ScalpSite
-	}
-	return table.Write(path, &table.Table{Columns: []*table.Column{
-		col("rank", func(t target.Target) float64 { return float64(t.Rank) }),
-		col("x_mm", func(t target.Target) float64 { return t.MM[0] }), col("y_mm", func(t target.Target) float64 { return t.MM[1] }),
-		col("z_mm", func(t target.Target) float64 { return t.MM[2] }),
-		col("i", vox(0)), col("j", vox(1)), col("k", vox(2)),
-		col("template_x_mm", tmpl(0)), col("template_y_mm", tmpl(1)), col("template_z_mm", tmpl(2)),
-		col("size", func(t target.Target) float64 { return float64(t.Size) }),
-		col("mean_score", func(t target.Target) float64 { return t.MeanScore }), col("peak_score", func(t target.Target) float64 { return t.PeakScore }),
-		table.TextColumn("scalp_site", sites),
-		col("pain", func(t target.Target) float64 { return float64(t.Pain) }), col("annoyance", func(t target.Target) float64 { return float64(t.Annoyance) }),
-		col("weighted_score", func(t target.Target) float64 { return t.Weighted }),
-	}})
 }

@@ -164,7 +164,7 @@ func TestRealLPFCSearchSpace(t *testing.T) {
 		}
 	}
 	d := &target.Dataset{Source: "fs_LR data", Timepoints: 3, Models: f.Axes[1], Series: make([][]float32, f.Cols()), Coords: make([][3]float64, f.Cols())}
-	maps, names, err := brainordinateMaps(d, path, nil)
+	maps, names, err := target.ReadMaps(d, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestRealLPFCSearchSpace(t *testing.T) {
 	}
 	other := &target.Dataset{Source: "other", Timepoints: 3, Models: &cifti.Axis{Type: cifti.BrainModels, Len: f.Cols(), Models: []cifti.BrainModel{{Structure: "CIFTI_STRUCTURE_CORTEX_LEFT", Type: cifti.SurfaceModel, Count: f.Cols(), SurfaceVertices: 60000}}},
 		Series: make([][]float32, f.Cols())}
-	if _, _, err := brainordinateMaps(other, path, nil); err == nil {
+	if _, _, err := target.ReadMaps(other, path, nil); err == nil {
 		t.Error("a mask of other brain models was accepted")
 	}
 	t.Logf("LPFC left+right: %d of %d grayordinates in the search space", in, f.Cols())
