@@ -46,7 +46,7 @@ type Extract struct {
 	Atlas       string  `toml:"atlas" json:"atlas"`             // built-in name or label image
 	AtlasTable  string  `toml:"atlas_table" json:"atlas_table"` // region table of a label image
 	Strategy    string  `toml:"strategy" json:"strategy"`
-	Missing     string  `toml:"missing" json:"missing"` // regions without voxels: error, drop or nan
+	Missing     string  `toml:"missing" json:"missing"`     // regions without voxels: error, drop or nan
 	Confounds   string  `toml:"confounds" json:"confounds"` // none, simple, scrubbing, compcor, ica_aroma
 	Detrend     bool    `toml:"detrend" json:"detrend"`
 	Standardize string  `toml:"standardize" json:"standardize"`
