@@ -12,6 +12,7 @@ import (
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
 )
@@ -151,20 +152,7 @@ name = "retest"
 timeseries = "retest"
 target = "retest.tsv:pain"
 `), 0o644)
-	s, err := Load(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.Plan("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.RunLocal(Build, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Publish(p); err != nil {
-		t.Fatal(err)
-	}
+	_, p := runStudy(t, st)
 	arr, _ := npy.Read(filepath.Join(dir, "out", "features.npy"))
 	x := learn.Matrix{Rows: arr.Shape[0], Cols: arr.Shape[1], Data: arr.Data}
 	base := learn.Pipeline{Scaler: "robust", K: 5, Model: learn.ElasticNet{Alpha: 0.01, L1Ratio: 0.5, MaxIter: 100000, Tol: 1e-4}}
@@ -197,11 +185,10 @@ target = "retest.tsv:pain"
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, _ := s.Plan("test")
 	var vdir string
-	for _, u := range vs.Units {
+	for _, u := range p.Units {
 		if u.Step == "features" && u.Name == "retest" {
-			vdir = vs.Dir(u)
+			vdir = p.Dir(u)
 		}
 	}
 	varr, _ := npy.Read(filepath.Join(vdir, "features.npy"))
@@ -257,20 +244,7 @@ avoid = ["foot", "hand", "mouth"]
 search_space = "precentral.nii.gz"
 min_score = 0.15
 `), 0o644)
-	s, err := Load(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.Plan("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.RunLocal(Build, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Publish(p); err != nil {
-		t.Fatal(err)
-	}
+	runStudy(t, st)
 	for k, sub := range []string{"01", "02"} {
 		tb, err := table.Read(filepath.Join(dir, "out", "targets", "sub-"+sub+"_task-rest_targets.tsv"), nil)
 		if err != nil {
@@ -292,4 +266,24 @@ min_score = 0.15
 			}
 		}
 	}
+}
+
+// runStudy loads, plans, builds locally and publishes a study.
+func runStudy(t *testing.T, path string) (*Study, *study.Plan) {
+	t.Helper()
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Plan("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RunLocal(Build, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Publish(p); err != nil {
+		t.Fatal(err)
+	}
+	return s, p
 }

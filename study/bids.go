@@ -1,5 +1,7 @@
-// Package study finds the inputs of a study: BIDS raw data and derivatives (fMRIPrep) indexed by
-// their entities (subject, session, task, run, space, ...).
+// Package study finds the inputs of a study and runs it: BIDS raw data and derivatives (fMRIPrep,
+// ciftify, FreeSurfer) indexed by their entities (subject, session, task, run, space, ...), and
+// plans of content-addressed, cached units built atomically on a local worker pool or as Slurm job
+// arrays (engine.go, slurm.go).
 package study
 
 import (
