@@ -54,23 +54,14 @@ func Write(path string, axes [2]*Axis, data []float64) error {
 		hdr.IntentCode, hdr.IntentName = 3000, "ConnUnknown"
 	}
 	hdr.Extensions = []nifti.Extension{{Code: 32, Data: []byte(xmlText)}}
-	w, err := nifti.Create(path, hdr)
-	if err != nil {
-		return err
-	}
-	// The writer takes "volumes" of dims 1-3 (one value each here); NIfTI order makes the rows of
-	// each column contiguous.
-	one := []float64{0}
-	for c := 0; c < cols; c++ {
-		for r := 0; r < rows; r++ {
-			one[0] = data[r*cols+c]
-			if err := w.WriteVolume(one); err != nil {
-				w.Abort()
-				return err
-			}
+	// NIfTI order: dim 5 (the rows) varies fastest, so each column's rows are contiguous.
+	stored := make([]float64, len(data))
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			stored[c*rows+r] = data[r*cols+c]
 		}
 	}
-	return w.Close()
+	return nifti.Write(path, hdr, stored)
 }
 
 func joinInts(v []int) string {

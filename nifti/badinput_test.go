@@ -285,6 +285,12 @@ func TestWriterRefusesOutOfRangeAndLeavesNothing(t *testing.T) {
 	if err := w.WriteVolume([]float64{1, 2, 3, 4}); err != nil {
 		t.Fatal(err)
 	}
+	if err := w.WriteVolumes(make([]float64, 12)); err == nil || !strings.Contains(err.Error(), "2 of 3 left") {
+		t.Errorf("too many volumes at once: %v", err)
+	}
+	if err := w.WriteVolumes(make([]float64, 6)); err == nil || !strings.Contains(err.Error(), "whole volumes") {
+		t.Errorf("a partial volume: %v", err)
+	}
 	if err := w.Close(); err == nil {
 		t.Fatal("closing after 1 of 3 volumes should fail")
 	}

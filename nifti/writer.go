@@ -111,32 +111,55 @@ func Create(path string, hdr *Header) (*Writer, error) {
 // WriteVolume appends the next volume (len VoxelsPerVolume, x fastest). Values are stored as
 // (v - scl_inter)/scl_slope; integer types round half to even and refuse values out of range.
 func (w *Writer) WriteVolume(v []float64) error {
-	if w.file == nil {
-		return fmt.Errorf("%s: writer is closed", w.Path)
-	}
 	if len(v) != w.Header.VoxelsPerVolume() {
 		return fmt.Errorf("%s: volume has %d values, expected %d", w.Path, len(v), w.Header.VoxelsPerVolume())
 	}
-	if w.next >= w.Header.NumVolumes() {
-		return fmt.Errorf("%s: all %d volumes already written", w.Path, w.Header.NumVolumes())
+	return w.WriteVolumes(v)
+}
+
+// WriteVolumes appends the next len(v)/VoxelsPerVolume volumes at once, as WriteVolume each, in
+// blocks of about a million values: images whose volumes are tiny (a CIFTI matrix stores one value
+// per "volume") are written without a call per value.
+func (w *Writer) WriteVolumes(v []float64) error {
+	if w.file == nil {
+		return fmt.Errorf("%s: writer is closed", w.Path)
 	}
-	src := v
-	if w.slope != 1 || w.inter != 0 {
-		if w.tmp == nil {
-			w.tmp = make([]float64, len(v))
+	per := w.Header.VoxelsPerVolume()
+	if per == 0 || len(v)%per != 0 {
+		return fmt.Errorf("%s: %d values are not whole volumes of %d", w.Path, len(v), per)
+	}
+	n := len(v) / per
+	if w.next+n > w.Header.NumVolumes() {
+		return fmt.Errorf("%s: %d volumes given, %d of %d left to write", w.Path, n, w.Header.NumVolumes()-w.next, w.Header.NumVolumes())
+	}
+	block := max(1, (1<<20)/per) // volumes per block
+	for first := 0; first < n; first += block {
+		chunk := v[first*per : min(first+block, n)*per]
+		src := chunk
+		if w.slope != 1 || w.inter != 0 {
+			if len(w.tmp) < len(chunk) {
+				w.tmp = make([]float64, len(chunk))
+			}
+			for i, x := range chunk {
+				w.tmp[i] = (x - w.inter) / w.slope
+			}
+			src = w.tmp[:len(chunk)]
 		}
-		for i, x := range v {
-			w.tmp[i] = (x - w.inter) / w.slope
+		size := len(chunk) * w.Header.Datatype.Size()
+		if len(w.raw) < size {
+			w.raw = make([]byte, size)
 		}
-		src = w.tmp
+		if err := encodeReal(w.Header.Datatype, w.Header.ByteOrder, src, w.raw[:size]); err != nil {
+			if len(chunk) == per {
+				return fmt.Errorf("%s: volume %d: %w", w.Path, w.next+first, err)
+			}
+			return fmt.Errorf("%s: volumes %d-%d: %w", w.Path, w.next+first, w.next+first+len(chunk)/per-1, err)
+		}
+		if _, err := w.out.Write(w.raw[:size]); err != nil {
+			return fmt.Errorf("%s: %w", w.Path, err)
+		}
 	}
-	if err := encodeReal(w.Header.Datatype, w.Header.ByteOrder, src, w.raw); err != nil {
-		return fmt.Errorf("%s: volume %d: %w", w.Path, w.next, err)
-	}
-	if _, err := w.out.Write(w.raw); err != nil {
-		return fmt.Errorf("%s: %w", w.Path, err)
-	}
-	w.next++
+	w.next += n
 	return nil
 }
 
@@ -182,10 +205,8 @@ func Write(path string, hdr *Header, data []float64) error {
 	if len(data) != n*w.Header.NumVolumes() {
 		return fmt.Errorf("%s: %d values given, the header's shape %v holds %d", path, len(data), w.Header.Shape(), n*w.Header.NumVolumes())
 	}
-	for t := 0; t < w.Header.NumVolumes(); t++ {
-		if err := w.WriteVolume(data[t*n : (t+1)*n]); err != nil {
-			return err
-		}
+	if err := w.WriteVolumes(data); err != nil {
+		return err
 	}
 	return w.Close()
 }
