@@ -153,17 +153,7 @@ func CorticalMap(title, valueLabel string, regions []string, values []float64) (
 		s.add(`<image x="%.0f" y="%.0f" width="%.0f" height="%.0f" href="data:image/png;base64,%s"/>`, x, y, vw, vh, base64.StdEncoding.EncodeToString(b.Bytes()))
 		s.text(x+vw/2, y+vh+10, "middle", `fill="#4b5563"`, v.label)
 	}
-	// Colour bar.
-	y0, x0, w := 2*vh+76, 2*vw/2-110+10, 220.0
-	for i := 0; i < 44; i++ {
-		t := -1 + 2*(float64(i)+0.5)/44
-		c := diverging(t)
-		s.add(`<rect x="%.1f" y="%.0f" width="%.1f" height="10" fill="rgb(%d,%d,%d)"/>`, x0+float64(i)*w/44, y0, w/44+0.3, c.R, c.G, c.B)
-	}
-	s.text(x0, y0+22, "middle", "", formatTick(-vmax))
-	s.text(x0+w/2, y0+22, "middle", "", "0")
-	s.text(x0+w, y0+22, "middle", "", formatTick(vmax))
-	s.text(x0+w/2, y0-4, "middle", "", valueLabel)
+	s.colourBar(vw-100, 2*vh+76, vmax, valueLabel)
 	return s, nil
 }
 

@@ -65,15 +65,6 @@ func Heatmap(title, valueLabel string, labels []string, m []float64, skipDiagona
 		}
 		bottom += 100
 	}
-	y := bottom + 16
-	for i := 0; i < 44; i++ {
-		t := -1 + 2*(float64(i)+0.5)/44
-		c := diverging(t)
-		s.add(`<rect x="%.1f" y="%.0f" width="5.3" height="10" fill="rgb(%d,%d,%d)"/>`, left+float64(i)*5, y, c.R, c.G, c.B)
-	}
-	s.text(left, y+22, "middle", "", formatTick(-vmax))
-	s.text(left+110, y+22, "middle", "", "0")
-	s.text(left+220, y+22, "middle", "", formatTick(vmax))
-	s.text(left+110, y-4, "middle", "", valueLabel)
+	s.colourBar(left, bottom+16, vmax, valueLabel)
 	return s, nil
 }

@@ -112,16 +112,6 @@ func Slices(title, valueLabel string, shape [3]int, affine space.Affine, values,
 		}
 		x0 += float64(w)*px + 16
 	}
-	// Colour bar.
-	y := height + 62
-	for i := 0; i < 44; i++ {
-		t := -1 + 2*(float64(i)+0.5)/44
-		c := diverging(t)
-		s.add(`<rect x="%.1f" y="%.0f" width="5.3" height="10" fill="rgb(%d,%d,%d)"/>`, 40+float64(i)*5, y, c.R, c.G, c.B)
-	}
-	s.text(40, y+22, "middle", "", formatTick(-vmax))
-	s.text(150, y+22, "middle", "", "0")
-	s.text(260, y+22, "middle", "", formatTick(vmax))
-	s.text(150, y-4, "middle", "", valueLabel)
+	s.colourBar(40, height+62, vmax, valueLabel)
 	return s, nil
 }

@@ -144,3 +144,17 @@ func minMax(vs ...[]float64) (float64, float64) {
 	}
 	return lo, hi
 }
+
+// colourBar draws the diverging scale of the maps (blue −vmax, white 0, vermillion +vmax) as a
+// 220-pixel bar at (x, y), with its three ticks and the value's label above it.
+func (s *SVG) colourBar(x, y, vmax float64, label string) {
+	const steps, width = 44, 220.0
+	for i := 0; i < steps; i++ {
+		c := diverging(-1 + 2*(float64(i)+0.5)/steps)
+		s.add(`<rect x="%.1f" y="%.0f" width="%.1f" height="10" fill="rgb(%d,%d,%d)"/>`, x+float64(i)*width/steps, y, width/steps+0.3, c.R, c.G, c.B)
+	}
+	s.text(x, y+22, "middle", "", formatTick(-vmax))
+	s.text(x+width/2, y+22, "middle", "", "0")
+	s.text(x+width, y+22, "middle", "", formatTick(vmax))
+	s.text(x+width/2, y-4, "middle", "", label)
+}
