@@ -260,33 +260,42 @@ func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinM
 	if err := checkSpin(left, right, method); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out [][]int
-	// Draws are computed in parallel batches and accepted in draw order: the same set for any
-	// number of workers.
-	const batch = 256
-	type draw struct {
-		perm     []int
+	return distinctDraws(n, 256, "spins", func(k uint64) ([]int, string, bool) {
+		perm, identity := spinPermutation(left, right, DrawRotation(seed, k), method)
+		return perm, fmt.Sprint(perm), identity
+	})
+}
+
+// distinctDraws collects n draws of a spin null, rejecting identity draws and duplicates (by key),
+// as neuromaps does. Draw k (0, 1, 2, ...) is computed by draw(k) in parallel batches and accepted
+// in draw order, so the set does not depend on the number of workers; after 100·n + 1000 draws
+// without n distinct ones it gives up.
+func distinctDraws[T any, K comparable](n, batch int, what string, draw func(k uint64) (T, K, bool)) ([]T, error) {
+	type result struct {
+		v        T
+		key      K
 		identity bool
 	}
-	for k0 := uint64(0); len(out) < n; k0 += batch {
+	seen := map[K]bool{}
+	var out []T
+	for k0 := uint64(0); len(out) < n; k0 += uint64(batch) {
 		if k0 > uint64(100*n+1000) {
-			return nil, fmt.Errorf("only %d distinct non-identity spins in %d draws: too few parcels", len(out), k0)
+			return nil, fmt.Errorf("only %d distinct non-identity %s in %d draws: too few parcels", len(out), what, k0)
 		}
-		draws := make([]draw, batch)
+		draws := make([]result, batch)
 		parallel.For(batch, func(b int) {
-			draws[b].perm, draws[b].identity = spinPermutation(left, right, DrawRotation(seed, k0+uint64(b)), method)
+			d := &draws[b]
+			d.v, d.key, d.identity = draw(k0 + uint64(b))
 		})
 		for _, d := range draws {
 			if len(out) == n {
 				break
 			}
-			key := fmt.Sprint(d.perm)
-			if d.identity || seen[key] {
+			if d.identity || seen[d.key] {
 				continue
 			}
-			seen[key] = true
-			out = append(out, d.perm)
+			seen[d.key] = true
+			out = append(out, d.v)
 		}
 	}
 	return out, nil

@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/painmark/painmark/internal/kdtree"
-	"github.com/painmark/painmark/internal/parallel"
 )
 
 // Vertex-level spin nulls for parcellated maps, as neuromaps defines them (Markello & Misic
@@ -155,67 +154,42 @@ func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, erro
 		return nil, err
 	}
 	trees := [2]*kdtree.Tree{kdtree.New(p.Left), kdtree.New(p.Right)}
-	type draw struct {
-		spin     SurfaceSpin
-		key      uint64
-		identity bool
-	}
-	seen := map[uint64]bool{}
-	var out []SurfaceSpin
-	const batch = 64
-	for k0 := uint64(0); len(out) < n; k0 += batch {
-		if k0 > uint64(100*n+1000) {
-			return nil, fmt.Errorf("only %d distinct non-identity surface spins in %d draws", len(out), k0)
-		}
-		draws := make([]draw, batch)
-		parallel.For(batch, func(b int) {
-			rot := DrawRotation(seed, k0+uint64(b))
-			counts := make([]map[int]int, p.Parcels)
-			h := fnv.New64a()
-			identity := true
-			var buf [4]byte
-			for hemi, side := range []struct {
-				c [][3]float64
-				l []int
-				t [3][3]float64
-			}{{p.Left, p.LabelsLeft, rot.TL}, {p.Right, p.LabelsRight, rot.TR}} {
-				src := make([]int, len(side.c))
-				VertexSpin(trees[hemi], side.c, side.t, src)
-				for i, j := range src {
-					if i != j {
-						identity = false
-					}
-					buf[0], buf[1], buf[2], buf[3] = byte(j), byte(j>>8), byte(j>>16), byte(j>>24)
-					h.Write(buf[:])
-					ti, si := side.l[i], side.l[j]
-					if ti < 0 || si < 0 {
-						continue
-					}
-					if counts[ti] == nil {
-						counts[ti] = map[int]int{}
-					}
-					counts[ti][si]++
+	return distinctDraws(n, 64, "surface spins", func(k uint64) (SurfaceSpin, uint64, bool) {
+		rot := DrawRotation(seed, k)
+		counts := make([]map[int]int, p.Parcels)
+		h := fnv.New64a() // the vertex matching's fingerprint, for duplicates
+		identity := true
+		var buf [4]byte
+		for hemi, side := range []struct {
+			c [][3]float64
+			l []int
+			t [3][3]float64
+		}{{p.Left, p.LabelsLeft, rot.TL}, {p.Right, p.LabelsRight, rot.TR}} {
+			src := make([]int, len(side.c))
+			VertexSpin(trees[hemi], side.c, side.t, src)
+			for i, j := range src {
+				if i != j {
+					identity = false
 				}
-			}
-			spin := SurfaceSpin{Sources: make([][]ParcelCount, p.Parcels)}
-			for i, c := range counts {
-				for parcel, v := range c {
-					spin.Sources[i] = append(spin.Sources[i], ParcelCount{parcel, v})
+				buf[0], buf[1], buf[2], buf[3] = byte(j), byte(j>>8), byte(j>>16), byte(j>>24)
+				h.Write(buf[:])
+				ti, si := side.l[i], side.l[j]
+				if ti < 0 || si < 0 {
+					continue
 				}
-				sort.Slice(spin.Sources[i], func(a, b int) bool { return spin.Sources[i][a].Parcel < spin.Sources[i][b].Parcel })
+				if counts[ti] == nil {
+					counts[ti] = map[int]int{}
+				}
+				counts[ti][si]++
 			}
-			draws[b] = draw{spin: spin, key: h.Sum64(), identity: identity}
-		})
-		for _, d := range draws {
-			if len(out) == n {
-				break
-			}
-			if d.identity || seen[d.key] {
-				continue
-			}
-			seen[d.key] = true
-			out = append(out, d.spin)
 		}
-	}
-	return out, nil
+		spin := SurfaceSpin{Sources: make([][]ParcelCount, p.Parcels)}
+		for i, c := range counts {
+			for parcel, v := range c {
+				spin.Sources[i] = append(spin.Sources[i], ParcelCount{parcel, v})
+			}
+			sort.Slice(spin.Sources[i], func(a, b int) bool { return spin.Sources[i][a].Parcel < spin.Sources[i][b].Parcel })
+		}
+		return spin, h.Sum64(), identity
+	})
 }
