@@ -344,7 +344,7 @@ func SurfaceSpinTest(x, y []float64, spins []SurfaceSpin, null SurfaceNull, kind
 	if len(x) != len(y) {
 		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
 	}
-	if _, err := null.Apply(SurfaceSpin{}, nil); err != nil {
+	if err := null.check(); err != nil {
 		return nil, err
 	}
 	for k, s := range spins {

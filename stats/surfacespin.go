@@ -121,15 +121,22 @@ const (
 	NullCornblath SurfaceNull = "cornblath"
 )
 
+func (m SurfaceNull) check() error {
+	if m != NullBaum && m != NullCornblath {
+		return fmt.Errorf("surface null %q: want baum or cornblath", m)
+	}
+	return nil
+}
+
 // Apply returns the null map of y under the spin.
 func (m SurfaceNull) Apply(s SurfaceSpin, y []float64) ([]float64, error) {
-	switch m {
-	case NullBaum:
-		return s.Baum(y), nil
-	case NullCornblath:
-		return s.Cornblath(y), nil
+	if err := m.check(); err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("surface null %q: want baum or cornblath", m)
+	if m == NullBaum {
+		return s.Baum(y), nil
+	}
+	return s.Cornblath(y), nil
 }
 
 // VertexSpin returns, for each original vertex of one hemisphere, the rotated vertex nearest it
