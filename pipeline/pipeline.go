@@ -831,18 +831,7 @@ func buildConnectivity(c Connectivity, path, dir string) error {
 	if err != nil {
 		return err
 	}
-	var cols []int
-	var regions []string
-	for i, col := range tb.Columns {
-		drop := false
-		for _, d := range c.Drop {
-			drop = drop || d == col.Name
-		}
-		if !drop {
-			cols = append(cols, i)
-			regions = append(regions, col.Name)
-		}
-	}
+	cols, regions := tb.ColumnsExcept(c.Drop)
 	data, err := tb.Matrix(cols, false)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -70,6 +70,21 @@ func (t *Table) Names() []string {
 	return out
 }
 
+// ColumnsExcept lists the indices and names of the columns not named in drop (e.g. a global
+// signal column left out of ROI time series).
+func (t *Table) ColumnsExcept(drop []string) (cols []int, names []string) {
+	skip := map[string]bool{}
+	for _, d := range drop {
+		skip[d] = true
+	}
+	for i, c := range t.Columns {
+		if !skip[c.Name] {
+			cols, names = append(cols, i), append(names, c.Name)
+		}
+	}
+	return cols, names
+}
+
 // Indices returns the positions of every column with the given name.
 func (t *Table) Indices(name string) []int {
 	var idx []int

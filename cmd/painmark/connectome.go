@@ -179,15 +179,7 @@ func readSeries(files, drop []string, idFrom string) (series []signal.Matrix, na
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		var cols []int
-		var rn []string
-		for i, c := range tb.Columns {
-			if contains(drop, c.Name) {
-				continue
-			}
-			cols = append(cols, i)
-			rn = append(rn, c.Name)
-		}
+		cols, rn := tb.ColumnsExcept(drop)
 		if regions == nil {
 			regions = rn
 		} else if strings.Join(regions, "\t") != strings.Join(rn, "\t") {
@@ -230,15 +222,6 @@ func readRegionTags(path string, regions []string) ([]string, error) {
 		out[i] = t
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // timeseriesFiles expands folders into their *_timeseries.tsv files (sorted) and keeps files.
