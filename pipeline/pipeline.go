@@ -12,7 +12,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -400,35 +399,13 @@ func choose(path, key string, v *string, allowed ...string) error {
 // InputFiles lists the study's time-series files, sorted.
 func (s *Study) InputFiles() ([]string, error) { return timeSeriesFiles(s.Path, s.Inputs.Timeseries) }
 
-// timeSeriesFiles lists the ROI time-series tables of a folder (*_timeseries.tsv, symlinks
-// followed) or a glob, sorted.
+// timeSeriesFiles lists the ROI time-series tables of a study input (study.TimeSeriesFiles),
+// errors naming the study file.
 func timeSeriesFiles(studyPath, spec string) ([]string, error) {
-	var files []string
-	if st, err := os.Stat(spec); err == nil && st.IsDir() {
-		root, err := filepath.EvalSymlinks(spec) // WalkDir does not enter a symlinked root
-		if err != nil {
-			return nil, err
-		}
-		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, "_timeseries.tsv") {
-				files = append(files, p)
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		m, err := filepath.Glob(spec)
-		if err != nil {
-			return nil, fmt.Errorf("%s: time series %q: %w", studyPath, spec, err)
-		}
-		files = m
+	files, err := study.TimeSeriesFiles(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", studyPath, err)
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no time-series table in %s", studyPath, spec)
-	}
-	sort.Strings(files)
 	return files, nil
 }
 

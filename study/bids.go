@@ -196,3 +196,45 @@ func RunName(path string, bids bool) string {
 	}
 	return base
 }
+
+// TimeSeriesFiles expands ROI time-series inputs: a folder gives its *_timeseries.tsv files
+// (searched recursively, a symlinked folder followed, sorted), a file itself, and anything else is
+// a glob pattern (its matches, sorted). A folder or pattern without a table is an error.
+func TimeSeriesFiles(paths ...string) ([]string, error) {
+	var out []string
+	for _, a := range paths {
+		st, err := os.Stat(a)
+		switch {
+		case err == nil && !st.IsDir():
+			out = append(out, a)
+		case err == nil:
+			root, err := filepath.EvalSymlinks(a) // WalkDir does not enter a symlinked root
+			if err != nil {
+				return nil, err
+			}
+			var found []string
+			err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() && strings.HasSuffix(p, "_timeseries.tsv") {
+					found = append(found, p)
+				}
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			if len(found) == 0 {
+				return nil, fmt.Errorf("%s: no *_timeseries.tsv inside", a)
+			}
+			sort.Strings(found)
+			out = append(out, found...)
+		default:
+			m, gerr := filepath.Glob(a)
+			if gerr != nil || len(m) == 0 {
+				return nil, fmt.Errorf("%s: no such file or folder, and no time-series table matches it as a pattern", a)
+			}
+			sort.Strings(m)
+			out = append(out, m...)
+		}
+	}
+	return out, nil
+}

@@ -98,3 +98,31 @@ func TestIndexSummary(t *testing.T) {
 		t.Errorf("cross-subject gaps not reported:\n%s", text)
 	}
 }
+
+// TestTimeSeriesFiles: folders (also through a symlink), files and patterns expand to sorted
+// tables; a folder or pattern without one is an error naming it.
+func TestTimeSeriesFiles(t *testing.T) {
+	dir := t.TempDir()
+	roi := filepath.Join(dir, "roi")
+	os.MkdirAll(filepath.Join(roi, "sub-02"), 0o755)
+	for _, f := range []string{"sub-02/sub-02_timeseries.tsv", "sub-01_timeseries.tsv", "notes.txt"} {
+		os.WriteFile(filepath.Join(roi, f), []byte("a\n1\n"), 0o644)
+	}
+	os.Symlink(roi, filepath.Join(dir, "link"))
+	for _, in := range []string{roi, filepath.Join(dir, "link")} {
+		got, err := TimeSeriesFiles(in)
+		if err != nil || len(got) != 2 || !strings.HasSuffix(got[0], "sub-01_timeseries.tsv") {
+			t.Errorf("%s: %v %v", in, got, err)
+		}
+	}
+	if got, err := TimeSeriesFiles(filepath.Join(roi, "*.txt"), filepath.Join(roi, "sub-01_timeseries.tsv")); err != nil || len(got) != 2 {
+		t.Errorf("pattern and file: %v %v", got, err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.MkdirAll(empty, 0o755)
+	for _, bad := range []string{empty, filepath.Join(dir, "nowhere*")} {
+		if _, err := TimeSeriesFiles(bad); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/signature"
+	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 )
@@ -50,7 +51,7 @@ Compare them with the full signature trained by painmark signature train on the 
 			}
 			var blocks *learn.Matrix
 			if series != "" {
-				files, err := timeseriesFiles([]string{series})
+				files, err := study.TimeSeriesFiles(series)
 				if err != nil {
 					return err
 				}

@@ -3,10 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/painmark/painmark/connectome"
@@ -49,7 +47,7 @@ cross-validation fit it on training subjects only (the learn command does).`,
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			files, err := timeseriesFiles(args)
+			files, err := study.TimeSeriesFiles(args...)
 			if err != nil {
 				return err
 			}
@@ -220,34 +218,6 @@ func readRegionTags(path string, regions []string) ([]string, error) {
 			return nil, fmt.Errorf("%s: no tag for region %q", path, r)
 		}
 		out[i] = t
-	}
-	return out, nil
-}
-
-// timeseriesFiles expands folders into their *_timeseries.tsv files (sorted) and keeps files.
-func timeseriesFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		var found []string
-		filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, "_timeseries.tsv") {
-				found = append(found, p)
-			}
-			return nil
-		})
-		if len(found) == 0 {
-			return nil, fmt.Errorf("%s: no *_timeseries.tsv inside", a)
-		}
-		sort.Strings(found)
-		out = append(out, found...)
 	}
 	return out, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
@@ -818,7 +819,7 @@ func edgeRegions(s *signature.Signature, f int, column string) string {
 // dynamicResponses scores every run in a folder (or file) of ROI time series with the signature's
 // DCC-based dynamic response; the runs' regions must be the signature's.
 func dynamicResponses(s *signature.Signature, path string) ([]string, []float64, error) {
-	files, err := timeseriesFiles([]string{path})
+	files, err := study.TimeSeriesFiles(path)
 	if err != nil {
 		return nil, nil, err
 	}
