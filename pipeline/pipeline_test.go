@@ -259,7 +259,7 @@ min_score = 0.15
 			}
 			best := math.Inf(1)
 			for i := range x {
-				best = math.Min(best, math.Sqrt((x[i]-n.Person[0])*(x[i]-n.Person[0])+(y[i]-n.Person[1])*(y[i]-n.Person[1])+(z[i]-n.Person[2])*(z[i]-n.Person[2])))
+				best = math.Min(best, target.Distance([3]float64{x[i], y[i], z[i]}, n.Person))
 			}
 			if best > 6 {
 				t.Errorf("sub-%s: the node at %v is %.1f mm from the nearest target", sub, n.Person, best)

@@ -32,6 +32,11 @@ type Dataset struct {
 	Models *cifti.Axis
 }
 
+// Distance is the Euclidean distance between two positions (mm).
+func Distance(a, b [3]float64) float64 {
+	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+}
+
 // Len is the number of brainordinates.
 func (d *Dataset) Len() int { return len(d.Series) }
 

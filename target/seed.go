@@ -23,7 +23,7 @@ func SphereSeed(d *Dataset, name string, centre [3]float64, radius float64) (See
 	s := Seed{Name: name}
 	best, bestD := -1, math.Inf(1)
 	for i, c := range d.Coords {
-		dist := math.Sqrt((c[0]-centre[0])*(c[0]-centre[0]) + (c[1]-centre[1])*(c[1]-centre[1]) + (c[2]-centre[2])*(c[2]-centre[2]))
+		dist := Distance(c, centre)
 		if math.IsNaN(dist) {
 			continue
 		}

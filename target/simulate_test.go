@@ -8,10 +8,6 @@ import (
 	"github.com/painmark/painmark/cifti"
 )
 
-func dist(a, b [3]float64) float64 {
-	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
-}
-
 // scanTargets plans SCAN targets in the left precentral strip from a network map.
 func scanTargets(t *testing.T, sim *Simulation, nm *NetworkMap, minScore float64) []Target {
 	t.Helper()
@@ -59,10 +55,10 @@ func TestSimulatedParticipantTargets(t *testing.T) {
 		}
 		near, groupNear := math.Inf(1), math.Inf(1)
 		for _, tg := range targets {
-			near = math.Min(near, dist(tg.MM, n.Person))
+			near = math.Min(near, Distance(tg.MM, n.Person))
 		}
 		for _, tg := range groupTargets {
-			groupNear = math.Min(groupNear, dist(tg.MM, n.Person))
+			groupNear = math.Min(groupNear, Distance(tg.MM, n.Person))
 		}
 		t.Logf("SCAN node at %v: nearest individual target %.1f mm, nearest group-template target %.1f mm", n.Person, near, groupNear)
 		if near > 6 {
@@ -111,7 +107,7 @@ func TestSimulatedParticipantCIFTI(t *testing.T) {
 		}
 		near := math.Inf(1)
 		for _, tg := range targets {
-			near = math.Min(near, dist(tg.MM, n.Person))
+			near = math.Min(near, Distance(tg.MM, n.Person))
 		}
 		t.Logf("CIFTI: SCAN node at %v: nearest target %.1f mm (voxel %v)", n.Person, near, targets[0].Voxel)
 		if near > 6 {
@@ -145,7 +141,7 @@ func TestSeedBasedSCANNodes(t *testing.T) {
 			}
 			near := math.Inf(1)
 			for _, tg := range targets {
-				near = math.Min(near, dist(tg.MM, n.Person))
+				near = math.Min(near, Distance(tg.MM, n.Person))
 			}
 			if n.Network == "SCAN" && near > 6 {
 				t.Errorf("peak %v: the SCAN node at %v is %.1f mm from the nearest seed-based target", peak, n.Person, near)

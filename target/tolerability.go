@@ -115,7 +115,7 @@ func HomologousSite(name string) string {
 func (tol *Tolerability) apply(t *Target) {
 	best, bestD := -1, math.Inf(1)
 	for k, s := range tol.Sites {
-		d := math.Sqrt((s.MM[0]-t.MM[0])*(s.MM[0]-t.MM[0]) + (s.MM[1]-t.MM[1])*(s.MM[1]-t.MM[1]) + (s.MM[2]-t.MM[2])*(s.MM[2]-t.MM[2]))
+		d := Distance(s.MM, t.MM)
 		if d < bestD {
 			best, bestD = k, d
 		}

@@ -188,8 +188,7 @@ confidence, or seed r and z) and a marker image with a 3 mm sphere per target va
 			markers := make([]float64, d.Len())
 			for _, t := range targets {
 				for i, c := range d.Coords {
-					dd := math.Sqrt((c[0]-t.MM[0])*(c[0]-t.MM[0]) + (c[1]-t.MM[1])*(c[1]-t.MM[1]) + (c[2]-t.MM[2])*(c[2]-t.MM[2]))
-					if dd <= 3 && markers[i] == 0 {
+					if target.Distance(c, t.MM) <= 3 && markers[i] == 0 {
 						markers[i] = float64(t.Rank)
 					}
 				}

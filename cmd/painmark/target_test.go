@@ -69,7 +69,7 @@ func TestTargetCommand(t *testing.T) {
 			}
 			best := math.Inf(1)
 			for k := range x {
-				best = math.Min(best, math.Sqrt((x[k]-px[0][i])*(x[k]-px[0][i])+(y[k]-px[1][i])*(y[k]-px[1][i])+(z[k]-px[2][i])*(z[k]-px[2][i])))
+				best = math.Min(best, target.Distance([3]float64{x[k], y[k], z[k]}, [3]float64{px[0][i], px[1][i], px[2][i]}))
 			}
 			if best > 6 {
 				t.Errorf("%s: the planted node at (%v, %v, %v) is %.1f mm from the nearest target", run.name, px[0][i], px[1][i], px[2][i], best)
