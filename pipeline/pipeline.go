@@ -1070,63 +1070,38 @@ func buildModel(m Model, c learn.Candidate, features string, shards []string, di
 // Publish copies the cohort table from the cache to the output folder (each file atomically) and
 // writes study.json (the plan's units and keys).
 func (s *Study) Publish(p *study.Plan) error {
-	var last, model study.Unit
-	var validations []study.Unit
+	// publish copies a built unit's file to its place in the output folder, atomically.
+	publish := func(u study.Unit, file string, to ...string) error {
+		if !p.Done(u) {
+			return fmt.Errorf("%s %s is not built", u.Step, u.Name)
+		}
+		b, err := os.ReadFile(filepath.Join(p.Dir(u), file))
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(append([]string{s.Output}, to...)...)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return atomicfile.WriteFile(dst, b)
+	}
 	for _, u := range p.Units {
+		var err error
 		switch {
-		case u.Step == "features" && u.Name == "cohort":
-			last = u
-		case u.Step == "model":
-			model = u
+		case u.Step == "targets":
+			err = publish(u, "targets.tsv", "targets", u.Name+"_targets.tsv")
 		case u.Step == "validate":
-			validations = append(validations, u)
+			err = publish(u, "validation.json", "validation", u.Name+".json")
+		case u.Step == "model":
+			err = publish(u, "model.json", "model.json")
+		case u.Step == "features" && u.Name == "cohort":
+			for _, f := range []string{"features.tsv", "features.npy", "edges.tsv"} {
+				if err = publish(u, f, f); err != nil {
+					break
+				}
+			}
 		}
-	}
-	for _, u := range p.Units {
-		if u.Step != "targets" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(p.Dir(u), "targets.tsv"))
 		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(s.Output, "targets"), 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(s.Output, "targets", u.Name+"_targets.tsv"), b); err != nil {
-			return err
-		}
-	}
-	for _, v := range validations {
-		b, err := os.ReadFile(filepath.Join(p.Dir(v), "validation.json"))
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(s.Output, "validation"), 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(s.Output, "validation", v.Name+".json"), b); err != nil {
-			return err
-		}
-	}
-	if !p.Done(last) || (model.Key != "" && !p.Done(model)) {
-		return fmt.Errorf("the cohort table or the model is not built")
-	}
-	if model.Key != "" {
-		b, err := os.ReadFile(filepath.Join(p.Dir(model), "model.json"))
-		if err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(s.Output, "model.json"), b); err != nil {
-			return err
-		}
-	}
-	for _, f := range []string{"features.tsv", "features.npy", "edges.tsv"} {
-		b, err := os.ReadFile(filepath.Join(p.Dir(last), f))
-		if err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(filepath.Join(s.Output, f), b); err != nil {
 			return err
 		}
 	}
