@@ -103,6 +103,18 @@ func printSetting(w io.Writer, params []target.Parameter, setting map[string]any
 	}
 }
 
+// settingValues are a setting's values in the parameters' order, numbers to 4 significant digits.
+func settingValues(names []string, setting map[string]any) []string {
+	vals := make([]string, len(names))
+	for k, n := range names {
+		vals[k] = fmt.Sprint(setting[n])
+		if f, ok := setting[n].(float64); ok {
+			vals[k] = strconv.FormatFloat(f, 'g', 4, 64)
+		}
+	}
+	return vals
+}
+
 func newStimoptSuggestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "suggest STATE",
@@ -201,13 +213,7 @@ func newStimoptStatusCmd() *cobra.Command {
 			}
 			fmt.Fprintf(w, "  %-5s %-40s %s\n", "trial", strings.Join(names, ", "), "outcome")
 			for i, t := range st.Trials {
-				vals := make([]string, len(names))
-				for k, n := range names {
-					vals[k] = fmt.Sprint(t.Params[n])
-					if f, ok := t.Params[n].(float64); ok {
-						vals[k] = strconv.FormatFloat(f, 'g', 4, 64)
-					}
-				}
+				vals := settingValues(names, t.Params)
 				fmt.Fprintf(w, "  %-5d %-40s %g\n", i+1, strings.Join(vals, ", "), t.Outcome)
 			}
 			result := map[string]any{"trials": len(st.Trials)}
@@ -251,13 +257,7 @@ func newStimoptStatusCmd() *cobra.Command {
 				if i > 0 && ((!st.Minimize && best[i-1] > best[i]) || (st.Minimize && best[i-1] < best[i])) {
 					best[i] = best[i-1]
 				}
-				vals := make([]string, len(names))
-				for k, n := range names {
-					vals[k] = fmt.Sprint(t.Params[n])
-					if f, ok := t.Params[n].(float64); ok {
-						vals[k] = strconv.FormatFloat(f, 'g', 4, 64)
-					}
-				}
+				vals := settingValues(names, t.Params)
 				rows = append(rows, append(append([]string{strconv.Itoa(i + 1)}, vals...), strconv.FormatFloat(t.Outcome, 'g', 4, 64)))
 			}
 			sec := doc.Section("Trials")
