@@ -38,57 +38,63 @@ func TemplateMatch(d *Dataset, names []string, templates [][]float64) (*NetworkM
 			return nil, fmt.Errorf("template %s has %d values for %d brainordinates", names[k], len(tpl), N)
 		}
 	}
-	// Standardised series (zero mean, unit norm); constant series are left out (zero).
-	z := make([][]float64, N)
+	// Standardised series z_n (zero mean, unit norm) are recomputed from the float32 series when
+	// needed (an N x T float64 copy would double the data's memory); constant series are left out.
+	mean, scale := make([]float64, N), make([]float64, N)
 	valid := make([]bool, N)
 	parallel.For(N, func(i int) {
-		v := make([]float64, T)
 		var m float64
-		for t, x := range d.Series[i] {
-			v[t] = float64(x)
-			m += v[t]
+		for _, x := range d.Series[i] {
+			m += float64(x)
 		}
 		m /= float64(T)
 		var ss float64
-		for t := range v {
-			v[t] -= m
-			ss += v[t] * v[t]
+		for _, x := range d.Series[i] {
+			ss += (float64(x) - m) * (float64(x) - m)
 		}
 		if ss > 0 {
-			s := 1 / math.Sqrt(ss)
-			for t := range v {
-				v[t] *= s
-			}
-			valid[i] = true
+			mean[i], scale[i], valid[i] = m, 1/math.Sqrt(ss), true
 		}
-		z[i] = v
 	})
-	// G = Σ z_n z_nᵀ (upper triangle accumulated per worker block, then summed in block order),
-	// A_k = Σ z_n T_k[n], S = Σ z_n.
-	const block = 512
+	standardise := func(i int, z []float64) {
+		for t, x := range d.Series[i] {
+			z[t] = (float64(x) - mean[i]) * scale[i]
+		}
+	}
+	// G = Σ z_n z_nᵀ: the upper triangle of each block of brainordinates is accumulated in
+	// parallel, a fixed number of blocks at a time (memory O(T²) per block), and the blocks are
+	// added in block order, so G does not depend on the number of workers.
+	const block, inFlight = 512, 8
 	nb := (N + block - 1) / block
-	parts := make([][]float64, nb)
-	parallel.For(nb, func(b int) {
-		g := make([]float64, T*T)
-		for i := b * block; i < min((b+1)*block, N); i++ {
-			if !valid[i] {
-				continue
+	G := make([]float64, T*T)
+	parts := make([][]float64, inFlight)
+	for b0 := 0; b0 < nb; b0 += inFlight {
+		nbatch := min(inFlight, nb-b0)
+		parallel.For(nbatch, func(j int) {
+			if parts[j] == nil {
+				parts[j] = make([]float64, T*T)
 			}
-			zi := z[i]
-			for s := 0; s < T; s++ {
-				a := zi[s]
-				row := g[s*T : (s+1)*T]
-				for u := s; u < T; u++ {
-					row[u] += a * zi[u]
+			g := parts[j]
+			clear(g)
+			zi := make([]float64, T)
+			for i := (b0 + j) * block; i < min((b0+j+1)*block, N); i++ {
+				if !valid[i] {
+					continue
+				}
+				standardise(i, zi)
+				for s := 0; s < T; s++ {
+					a := zi[s]
+					row := g[s*T : (s+1)*T]
+					for u := s; u < T; u++ {
+						row[u] += a * zi[u]
+					}
 				}
 			}
-		}
-		parts[b] = g
-	})
-	G := make([]float64, T*T)
-	for _, g := range parts {
-		for i, v := range g {
-			G[i] += v
+		})
+		for j := 0; j < nbatch; j++ {
+			for i, v := range parts[j] {
+				G[i] += v
+			}
 		}
 	}
 	for s := 0; s < T; s++ {
@@ -103,17 +109,19 @@ func TemplateMatch(d *Dataset, names []string, templates [][]float64) (*NetworkM
 		A[k] = make([]float64, T)
 	}
 	nValid := 0
+	zi := make([]float64, T)
 	for i := 0; i < N; i++ {
 		if !valid[i] {
 			continue
 		}
 		nValid++
-		for t, v := range z[i] {
+		standardise(i, zi)
+		for t, v := range zi {
 			S[t] += v
 		}
 		for k := range templates {
 			if w := templates[k][i]; w != 0 {
-				for t, v := range z[i] {
+				for t, v := range zi {
 					A[k][t] += w * v
 				}
 			}
@@ -140,7 +148,8 @@ func TemplateMatch(d *Dataset, names []string, templates [][]float64) (*NetworkM
 		nm.Similarity[k] = make([]float64, N)
 	}
 	fn := float64(nValid)
-	parallel.For(N, func(i int) {
+	// matchOne compares brainordinate i's profile with every template (zi: a buffer of T values).
+	matchOne := func(i int, zi []float64) {
 		nm.Assign[i] = -1
 		if !valid[i] {
 			for k := range templates {
@@ -149,7 +158,7 @@ func TemplateMatch(d *Dataset, names []string, templates [][]float64) (*NetworkM
 			nm.Confidence[i] = math.NaN()
 			return
 		}
-		zi := z[i]
+		standardise(i, zi)
 		var sc, scc float64
 		for s := 0; s < T; s++ {
 			sc += zi[s] * S[s]
@@ -178,6 +187,12 @@ func TemplateMatch(d *Dataset, names []string, templates [][]float64) (*NetworkM
 			}
 		}
 		nm.Confidence[i] = best - second
+	}
+	parallel.For(nb, func(b int) {
+		zi := make([]float64, T)
+		for i := b * block; i < min((b+1)*block, N); i++ {
+			matchOne(i, zi)
+		}
 	})
 	return nm, nil
 }
