@@ -163,19 +163,29 @@ func VariogramFalsePositiveRate(maps [][]float64, left, right [][3]float64, surr
 // nLeft values of each map are the left one's) and joined.
 func hemisphereFalsePositiveRate(maps [][]float64, nLeft int, alpha float64, null func(h, k int, x []float64) ([][]float64, error)) (float64, error) {
 	return falsePositiveRate(maps, alpha, func(k int, x []float64) ([][]float64, error) {
-		sl, err := null(0, k, x[:nLeft])
-		if err != nil {
-			return nil, err
-		}
-		sr, err := null(1, k, x[nLeft:])
-		if err != nil {
-			return nil, err
-		}
-		for s := range sl {
-			sl[s] = append(sl[s], sr[s]...)
-		}
-		return sl, nil
+		return HemisphereSurrogates(x, nLeft, func(h int, part []float64) ([][]float64, error) { return null(h, k, part) })
 	})
+}
+
+// HemisphereSurrogates draws surrogate maps of x (its first nLeft values the left hemisphere's)
+// hemisphere by hemisphere (surrogates(h, part): h = 0 left, 1 right, as many for each) and joins
+// each pair into a whole-brain surrogate.
+func HemisphereSurrogates(x []float64, nLeft int, surrogates func(h int, part []float64) ([][]float64, error)) ([][]float64, error) {
+	sl, err := surrogates(0, x[:nLeft])
+	if err != nil {
+		return nil, err
+	}
+	sr, err := surrogates(1, x[nLeft:])
+	if err != nil {
+		return nil, err
+	}
+	if len(sl) != len(sr) {
+		return nil, fmt.Errorf("%d left and %d right surrogates", len(sl), len(sr))
+	}
+	for s := range sl {
+		sl[s] = append(sl[s], sr[s]...)
+	}
+	return sl, nil
 }
 
 // SurfaceFalsePositiveRate is SpinFalsePositiveRates for a vertex-level null (Baum or

@@ -169,33 +169,21 @@ maps of each map per hemisphere from the parcels' positions instead of rotating 
 // procedure, as neuromaps' moran null) or variogram matching (Euclidean distances, BrainSMASH's
 // defaults).
 func hemisphereSurrogates(method string, x []float64, left, right [][3]float64, n int, seed uint64) ([][]float64, error) {
-	out := make([][]float64, n)
-	for h, coords := range [][][3]float64{left, right} {
-		part := x[:len(left)]
-		if h == 1 {
-			part = x[len(left):]
-		}
-		var surr [][]float64
+	return stats.HemisphereSurrogates(x, len(left), func(h int, part []float64) ([][]float64, error) {
+		coords := [][][3]float64{left, right}[h]
 		if method == "moran" {
 			m, err := stats.NewMoranEigenvectors(stats.InverseDistanceWeights(coords), len(coords), 1e-6)
 			if err != nil {
 				return nil, err
 			}
-			if surr, err = m.Surrogates(part, n, "singleton", 2*seed+uint64(h)); err != nil {
-				return nil, err
-			}
-		} else {
-			g, err := stats.NewVariogramSurrogates(part, stats.EuclideanDistances(coords), stats.VariogramOptions{})
-			if err != nil {
-				return nil, err
-			}
-			surr = g.Generate(n, 2*seed+uint64(h))
+			return m.Surrogates(part, n, "singleton", 2*seed+uint64(h))
 		}
-		for k := range out {
-			out[k] = append(out[k], surr[k]...)
+		g, err := stats.NewVariogramSurrogates(part, stats.EuclideanDistances(coords), stats.VariogramOptions{})
+		if err != nil {
+			return nil, err
 		}
-	}
-	return out, nil
+		return g.Generate(n, 2*seed+uint64(h)), nil
+	})
 }
 
 // methodNames describe the spin methods in reports.
