@@ -36,21 +36,15 @@ func run(args []string) int {
 func newRoot() *cobra.Command {
 	var logLevel, logFormat string
 	root := &cobra.Command{
-		Use:   "painmark",
-		Short: "Pain neuroimaging biomarkers: connectivity signatures, decoders, morphometry, targets",
-		Long: `painmark takes pain-imaging studies from preprocessed images to validated, shareable
-biomarkers, with the definitions of nilearn, scikit-learn and the reference MATLAB codes.`,
-		Example: `  painmark demo                          # run the built-in example on real data
-  painmark inspect sub-01_bold.nii.gz    # what is in an image (like nib-ls / fslinfo)
-  painmark inspect --json features.npy   # machine-readable summary
-  painmark atlas list                    # built-in atlases
-  painmark confounds --preset scrubbing sub-01_task-rest_desc-confounds_timeseries.tsv -o conf.tsv`,
+		Use:           "painmark",
+		Short:         "Pain neuroimaging biomarkers: connectivity signatures, decoders, morphometry, targets",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return setupLogging(logLevel, logFormat)
 		},
 	}
+	withHelp(root, "painmark")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })

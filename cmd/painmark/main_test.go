@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // runCLI runs painmark in-process and returns stdout, stderr and the exit code.
@@ -200,5 +202,29 @@ func TestConfoundsCommand(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(t, "confounds", "--preset", "nope", in, "-o", outTSV); code != 2 || !strings.Contains(errOut, "unknown confound preset") {
 		t.Errorf("bad preset: %d %s", code, errOut)
+	}
+}
+
+// TestHelpFilesUsed checks that every help/NAME.txt belongs to a command, so texts cannot linger
+// after their command is gone.
+func TestHelpFilesUsed(t *testing.T) {
+	used := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		used[strings.ReplaceAll(c.CommandPath(), " ", "-")] = true
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(newRoot())
+	entries, err := helpFiles.ReadDir("help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".txt")
+		if !used[name] && !used["painmark-"+name] {
+			t.Errorf("help/%s is not the help of any command", e.Name())
+		}
 	}
 }
