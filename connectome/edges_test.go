@@ -257,3 +257,15 @@ func TestVectorizeFollowsEdges(t *testing.T) {
 		}
 	}
 }
+
+// EdgeIndex is the inverse of Edges' order without the diagonal, in either direction.
+func TestEdgeIndexInvertsEdges(t *testing.T) {
+	for k, e := range Edges(9, true) {
+		if got := EdgeIndex(e.I, e.J); got != k {
+			t.Fatalf("EdgeIndex(%d, %d) = %d, Edges puts it at %d", e.I, e.J, got, k)
+		}
+		if got := EdgeIndex(e.J, e.I); got != k {
+			t.Fatalf("EdgeIndex(%d, %d) = %d, want %d", e.J, e.I, got, k)
+		}
+	}
+}

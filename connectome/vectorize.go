@@ -25,6 +25,20 @@ func Edges(p int, discardDiagonal bool) []Edge {
 	return out
 }
 
+// EdgeIndex is the position of the edge between regions i and j (i != j, in either order) in a
+// connectivity vector without the diagonal (Edges(p, true), nilearn's sym_matrix_to_vec with
+// discard_diagonal=True): row max(i,j) of the lower triangle starts at max(i,j)(max(i,j)-1)/2.
+// It panics when i == j or an index is negative, which no such vector holds.
+func EdgeIndex(i, j int) int {
+	if i < j {
+		i, j = j, i
+	}
+	if i == j || j < 0 {
+		panic(fmt.Sprintf("connectome.EdgeIndex(%d, %d): not an edge between two regions", i, j))
+	}
+	return i*(i-1)/2 + j
+}
+
 // NumEdges is the length of a vector for p regions: p(p-1)/2, or p(p+1)/2 with the diagonal.
 func NumEdges(p int, discardDiagonal bool) int {
 	if discardDiagonal {

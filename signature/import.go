@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/version"
 )
@@ -59,8 +60,8 @@ func ImportRPN(path string) (*Signature, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := len(regions); n*(n-1)/2 != m.NFeatures {
-		return nil, fmt.Errorf("%s: %d features do not match the %d regions of the RPN (%d edges)", path, m.NFeatures, n, n*(n-1)/2)
+	if n := len(regions); connectome.NumEdges(n, true) != m.NFeatures {
+		return nil, fmt.Errorf("%s: %d features do not match the %d regions of the RPN (%d edges)", path, m.NFeatures, n, connectome.NumEdges(n, true))
 	}
 	s := &Signature{
 		Format: Format, Version: FormatVersion, Name: "RPN",
@@ -144,7 +145,7 @@ func ImportWeights(name string, regions []Region, fd FeatureDefinition, weights 
 		if a < b {
 			a, b = b, a
 		}
-		f := a*(a-1)/2 + b // nilearn's order: (1,0), (2,0), (2,1), ...
+		f := connectome.EdgeIndex(a, b)
 		if _, dup := pos[f]; dup {
 			return nil, fmt.Errorf("row %d: edge %s-%s appears twice", k+1, regions[a].Name, regions[b].Name)
 		}
@@ -156,7 +157,7 @@ func ImportWeights(name string, regions []Region, fd FeatureDefinition, weights 
 	s := &Signature{Format: Format, Version: FormatVersion, Name: name, Regions: regions, Features: fd, Intercept: intercept,
 		Target:     TargetDefinition{Description: "as defined by the weights' source", Standardization: StandardizeNone},
 		Provenance: Provenance{Source: "imported from the weight table " + source, SoftwareVersion: version.String()}}
-	s.Features.NumFeatures = len(regions) * (len(regions) - 1) / 2
+	s.Features.NumFeatures = connectome.NumEdges(len(regions), true)
 	for f := range pos {
 		s.Selected = append(s.Selected, f)
 	}

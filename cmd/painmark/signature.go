@@ -769,8 +769,7 @@ func edgeFeature(s *signature.Signature, a, b string) (int, error) {
 	if ia < 0 || ib < 0 || ia == ib {
 		return 0, fmt.Errorf("the edge %s-%s is not between two regions of %s", a, b, s.Name)
 	}
-	i, j := max(ia, ib), min(ia, ib)
-	return i*(i-1)/2 + j, nil
+	return connectome.EdgeIndex(ia, ib), nil
 }
 
 // readConnectomeSidecar reads the regions and feature definition painmark connectome records beside
