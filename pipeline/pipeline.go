@@ -19,14 +19,15 @@ import (
 	"github.com/painmark/painmark/confounds"
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/extract"
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
-	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
+	"github.com/painmark/painmark/version"
 )
 
 // Connectivity are the options of the per-run connectivity step (as painmark connectome's flags).
@@ -415,7 +416,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	cache := filepath.Join(s.Output, ".cache")
 	hashes := study.LoadFileHashes(cache)
 	p := &study.Plan{Study: s.Path, Version: version, Cache: cache}
-	var names []string
+	var names, runInputs []string
 	var deps []int
 	seen := map[string]string{}
 	name := func(path string) (string, error) {
@@ -466,7 +467,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			}
 			deps = append(deps, len(p.Units))
 			p.Units = append(p.Units, u)
-			names = append(names, n)
+			names, runInputs = append(names, n), append(runInputs, b.Path)
 			if tr := s.Target; tr != nil {
 				opt := targetOptions{TargetRecipe: *tr, Bold: b.Path}
 				inputs := []string{b.Path, tr.Templates, tr.SearchSpace}
@@ -497,10 +498,10 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			}
 			deps = append(deps, len(p.Units))
 			p.Units = append(p.Units, u)
-			names = append(names, n)
+			names, runInputs = append(names, n), append(runInputs, f)
 		}
 	}
-	u, err := study.NewUnit("features", "cohort", map[string]any{"runs": names, "keep_diagonal": s.Connectivity.KeepDiagonal}, version, nil, hashes, deps, p.Units)
+	u, err := study.NewUnit("features", "cohort", featuresOptions{Runs: names, Inputs: runInputs, Connectivity: s.Connectivity}, version, nil, hashes, deps, p.Units)
 	if err != nil {
 		return nil, err
 	}
@@ -545,17 +546,17 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 				return nil, err
 			}
 			var vdeps []int
-			var vnames []string
+			var vnames, vinputs []string
 			for _, f := range files {
 				n := study.RunName(f, v.IDs == "bids")
 				u, err := study.NewUnit("connectivity", v.Name+"/"+n, s.Connectivity, version, []string{f}, hashes, nil, nil)
 				if err != nil {
 					return nil, err
 				}
-				vdeps, vnames = append(vdeps, len(p.Units)), append(vnames, n)
+				vdeps, vnames, vinputs = append(vdeps, len(p.Units)), append(vnames, n), append(vinputs, f)
 				p.Units = append(p.Units, u)
 			}
-			fu, err := study.NewUnit("features", v.Name, map[string]any{"runs": vnames, "keep_diagonal": s.Connectivity.KeepDiagonal}, version, nil, hashes, vdeps, p.Units)
+			fu, err := study.NewUnit("features", v.Name, featuresOptions{Runs: vnames, Inputs: vinputs, Connectivity: s.Connectivity}, version, nil, hashes, vdeps, p.Units)
 			if err != nil {
 				return nil, err
 			}
@@ -663,14 +664,11 @@ func Build(u study.Unit, dir string, deps []string) error {
 		}
 		return buildConnectivity(c, in, dir)
 	case "features":
-		var o struct {
-			Runs         []string `json:"runs"`
-			KeepDiagonal bool     `json:"keep_diagonal"`
-		}
+		var o featuresOptions
 		if err := json.Unmarshal(u.Options, &o); err != nil {
 			return err
 		}
-		return buildFeatures(o.Runs, o.KeepDiagonal, deps, dir)
+		return buildFeatures(o, deps, dir)
 	case "targets":
 		var o targetOptions
 		if err := json.Unmarshal(u.Options, &o); err != nil {
@@ -829,11 +827,19 @@ func buildConnectivity(c Connectivity, path, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "regions.txt"), []byte(strings.Join(regions, "\n")+"\n"), 0o644)
 }
 
-// buildFeatures assembles the cohort table: features.tsv and .npy (runs x edges) and edges.tsv.
-func buildFeatures(runs []string, keepDiagonal bool, deps []string, dir string) error {
+// featuresOptions are a features unit's options: its runs (rows), in order, with their input
+// files, and the connectivity recipe recorded in the table's definition.
+type featuresOptions struct {
+	Runs         []string     `json:"runs"`
+	Inputs       []string     `json:"inputs"`
+	Connectivity Connectivity `json:"connectivity"`
+}
+
+// buildFeatures assembles the cohort table from the runs' vectors: features.tsv and .npy (runs x
+// edges), edges.tsv and the connectome.json definition, as painmark connectome writes them.
+func buildFeatures(o featuresOptions, deps []string, dir string) error {
 	var regions []string
-	var flat []float64
-	ne := -1
+	vectors := make([][]float64, len(deps))
 	for k, d := range deps {
 		r, err := os.ReadFile(filepath.Join(d, "regions.txt"))
 		if err != nil {
@@ -843,66 +849,39 @@ func buildFeatures(runs []string, keepDiagonal bool, deps []string, dir string) 
 		if regions == nil {
 			regions = rn
 		} else if strings.Join(rn, "\t") != strings.Join(regions, "\t") {
-			return fmt.Errorf("run %s has other regions than run %s: all runs need the same regions in the same order", runs[k], runs[0])
+			return fmt.Errorf("run %s has other regions than run %s: all runs need the same regions in the same order", o.Runs[k], o.Runs[0])
 		}
 		b, err := os.ReadFile(filepath.Join(d, "vector.bin"))
 		if err != nil {
 			return err
 		}
-		if ne < 0 {
-			ne = len(b) / 8
+		v := make([]float64, len(b)/8)
+		for i := range v {
+			v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
 		}
-		for i := 0; i < len(b)/8; i++ {
-			flat = append(flat, math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])))
-		}
+		vectors[k] = v
 	}
-	edges := connectome.Edges(len(regions), !keepDiagonal)
-	if len(edges) != ne {
-		return fmt.Errorf("%d edges per run for %d regions", ne, len(regions))
+	c := o.Connectivity
+	def := features.Definition{Regions: make([]features.Region, len(regions)), DiscardDiagonal: !c.KeepDiagonal,
+		Measure:    features.Measure{Kind: connectome.Kind(c.Kind), Estimator: connectome.Estimator(c.Estimator), Scaling: connectome.SeriesScaling(c.Scaling), FisherZ: c.FisherZ},
+		Provenance: features.Provenance{SoftwareVersion: version.String(), Inputs: o.Inputs}}
+	for i, r := range regions {
+		def.Regions[i].Name = r
 	}
-	if err := npy.Write(filepath.Join(dir, "features.npy"), []int{len(runs), ne}, flat, "<f8"); err != nil {
+	t, err := features.FromVectors(o.Runs, vectors, def)
+	if err != nil {
 		return err
 	}
-	cols := []*table.Column{table.TextColumn("subject", runs)}
-	ei, ej, eri, erj, labels := make([]float64, ne), make([]float64, ne), make([]string, ne), make([]string, ne), make([]string, ne)
-	for k, e := range edges {
-		ei[k], ej[k], eri[k], erj[k] = float64(e.I), float64(e.J), regions[e.I], regions[e.J]
-		labels[k] = fmt.Sprintf("e%05d", k)
-		v := make([]float64, len(runs))
-		for s := range runs {
-			v[s] = flat[s*ne+k]
-		}
-		cols = append(cols, table.NumericColumn(labels[k], v))
-	}
-	if err := table.Write(filepath.Join(dir, "features.tsv"), &table.Table{Columns: cols}); err != nil {
-		return err
-	}
-	return table.Write(filepath.Join(dir, "edges.tsv"), &table.Table{Columns: []*table.Column{
-		table.TextColumn("feature", labels), table.NumericColumn("i", ei), table.NumericColumn("j", ej),
-		table.TextColumn("region_i", eri), table.TextColumn("region_j", erj)}})
+	return t.Write(dir)
 }
 
 // modelData reads the cohort table of a features unit and the target joined on its run names.
-func modelData(target, features string) (learn.Matrix, []float64, []string, error) {
-	arr, err := npy.Read(filepath.Join(features, "features.npy"))
+func modelData(target, dir string) (learn.Matrix, []float64, []string, error) {
+	t, y, err := features.Load(dir, features.LoadOptions{Target: target})
 	if err != nil {
 		return learn.Matrix{}, nil, nil, err
 	}
-	tb, err := table.Read(filepath.Join(features, "features.tsv"), nil)
-	if err != nil {
-		return learn.Matrix{}, nil, nil, err
-	}
-	ids := tb.Columns[0].Raw
-	i := strings.LastIndex(target, ":")
-	pt, err := table.ReadParticipants(target[:i], "", nil)
-	if err != nil {
-		return learn.Matrix{}, nil, nil, err
-	}
-	y, err := pt.Values(ids, target[i+1:])
-	if err != nil {
-		return learn.Matrix{}, nil, nil, fmt.Errorf("target %s: %w", target, err)
-	}
-	return learn.Matrix{Rows: arr.Shape[0], Cols: arr.Shape[1], Data: arr.Data}, y, ids, nil
+	return learn.Matrix{Rows: t.NumSubjects(), Cols: t.NumFeatures(), Data: t.Data}, y, t.Subjects, nil
 }
 
 func (m Model) pipeline(c learn.Candidate) learn.Pipeline {
@@ -1095,7 +1074,7 @@ func (s *Study) Publish(p *study.Plan) error {
 		case u.Step == "model":
 			err = publish(u, "model.json", "model.json")
 		case u.Step == "features" && u.Name == "cohort":
-			for _, f := range []string{"features.tsv", "features.npy", "edges.tsv"} {
+			for _, f := range []string{features.TSVName, features.NPYName, features.EdgesName, features.SidecarName} {
 				if err = publish(u, f, f); err != nil {
 					break
 				}

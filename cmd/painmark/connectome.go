@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/painmark/painmark/connectome"
-	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
@@ -89,48 +88,27 @@ cross-validation fit it on training subjects only (the learn command does).`,
 					}
 				}
 			}
-			edges := connectome.Edges(len(regions), !keepDiagonal)
-			ne := len(edges)
-			flat := make([]float64, 0, len(names)*ne)
-			for _, f := range res.Features {
-				flat = append(flat, f...)
-			}
-			if err := npy.Write(filepath.Join(out, "features.npy"), []int{len(names), ne}, flat, "<f8"); err != nil {
-				return err
-			}
-			fcols := []*table.Column{table.TextColumn("subject", names)}
-			ei, ej, eri, erj, labels := make([]float64, ne), make([]float64, ne), make([]string, ne), make([]string, ne), make([]string, ne)
-			for k, e := range edges {
-				ei[k], ej[k], eri[k], erj[k] = float64(e.I), float64(e.J), regions[e.I], regions[e.J]
-				labels[k] = fmt.Sprintf("e%05d", k)
-				v := make([]float64, len(names))
-				for s := range names {
-					v[s] = res.Features[s][k]
-				}
-				fcols = append(fcols, table.NumericColumn(labels[k], v))
-			}
-			if err := table.Write(filepath.Join(out, "features.tsv"), &table.Table{Columns: fcols}); err != nil {
-				return err
-			}
-			if err := table.Write(filepath.Join(out, "edges.tsv"), &table.Table{Columns: []*table.Column{
-				table.TextColumn("feature", labels), table.NumericColumn("i", ei), table.NumericColumn("j", ej),
-				table.TextColumn("region_i", eri), table.TextColumn("region_j", erj)}}); err != nil {
-				return err
-			}
 			shrink := make([]float64, len(names))
 			for s, in := range res.Info {
 				shrink[s] = in.Shrinkage
 			}
-			side := map[string]any{
-				"Kind": kind, "Estimator": estimator, "Scaling": scaling, "FisherZ": fisherZ,
-				"DiscardDiagonal": !keepDiagonal, "VectorOrder": "nilearn sym_matrix_to_vec: lower triangle row by row (i > j)",
-				"Regions": regions, "RegionSystems": systems, "Subjects": names, "Inputs": files, "Shrinkage": shrink,
-				"SoftwareVersion": version.String(),
+			def := features.Definition{Regions: make([]features.Region, len(regions)), DiscardDiagonal: !keepDiagonal,
+				Measure:    features.Measure{Kind: m.Kind, Estimator: m.Estimator, Scaling: m.Scaling, FisherZ: fisherZ},
+				Provenance: features.Provenance{SoftwareVersion: version.String(), Inputs: files, Shrinkage: shrink}}
+			for i, r := range regions {
+				def.Regions[i].Name = r
+				if systems != nil {
+					def.Regions[i].System = systems[i]
+				}
 			}
-			b, _ := json.MarshalIndent(side, "", "  ")
-			if err := atomicfile.WriteFile(filepath.Join(out, "connectome.json"), append(b, '\n')); err != nil {
+			ft, err := features.FromVectors(names, res.Features, def)
+			if err != nil {
 				return err
 			}
+			if err := ft.Write(out); err != nil {
+				return err
+			}
+			ne := ft.NumFeatures()
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%d subjects x %d regions -> %d features (%s) in %s\n", len(names), len(regions), ne, kind, out)
 			// Report: the cohort's mean matrix as a heat map, and the shrinkage per subject.

@@ -1,0 +1,213 @@
+package features
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/npy"
+	"github.com/painmark/painmark/table"
+)
+
+// sidecar is connectome.json as painmark connectome has always written it (the keys are kept so
+// that existing files still read; the fields are in the order encoding/json wrote the former map,
+// so the bytes are unchanged too).
+type sidecar struct {
+	DiscardDiagonal bool
+	Estimator       string
+	FisherZ         bool
+	Inputs          []string
+	Kind            string
+	RegionSystems   []string
+	Regions         []string
+	Scaling         string
+	Shrinkage       []float64 `json:",omitempty"`
+	SoftwareVersion string
+	Subjects        []string
+	VectorOrder     string
+}
+
+// WriteSidecar writes a Definition and the table's subjects as connectome.json (atomically).
+func WriteSidecar(path string, d *Definition, subjects []string) error {
+	sc := sidecar{DiscardDiagonal: d.DiscardDiagonal, Estimator: string(d.Measure.Estimator), FisherZ: d.Measure.FisherZ,
+		Inputs: d.Provenance.Inputs, Kind: string(d.Measure.Kind), Regions: d.RegionNames(), Scaling: string(d.Measure.Scaling),
+		Shrinkage: d.Provenance.Shrinkage, SoftwareVersion: d.Provenance.SoftwareVersion, Subjects: subjects, VectorOrder: d.VectorOrder}
+	if sc.VectorOrder == "" {
+		sc.VectorOrder = VectorOrder
+	}
+	for i, r := range d.Regions {
+		if r.System != "" {
+			if sc.RegionSystems == nil {
+				sc.RegionSystems = make([]string, len(d.Regions))
+			}
+			sc.RegionSystems[i] = r.System
+		}
+	}
+	b, err := json.MarshalIndent(sc, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(b, '\n'))
+}
+
+// ReadSidecar reads connectome.json: the Definition and the subjects it lists. A missing file is
+// no error: it returns nil (a table without a definition).
+func ReadSidecar(path string) (*Definition, []string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var sc sidecar
+	if err := json.Unmarshal(b, &sc); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if sc.RegionSystems != nil && len(sc.RegionSystems) != len(sc.Regions) {
+		return nil, nil, fmt.Errorf("%s: %d region tags for %d regions", path, len(sc.RegionSystems), len(sc.Regions))
+	}
+	d := &Definition{Regions: make([]Region, len(sc.Regions)),
+		Measure:         Measure{Kind: connectome.Kind(sc.Kind), Estimator: connectome.Estimator(sc.Estimator), Scaling: connectome.SeriesScaling(sc.Scaling), FisherZ: sc.FisherZ},
+		DiscardDiagonal: sc.DiscardDiagonal, VectorOrder: sc.VectorOrder,
+		Provenance: Provenance{SoftwareVersion: sc.SoftwareVersion, Inputs: sc.Inputs, Shrinkage: sc.Shrinkage}}
+	for i, r := range sc.Regions {
+		d.Regions[i].Name = r
+		if sc.RegionSystems != nil {
+			d.Regions[i].System = sc.RegionSystems[i]
+		}
+	}
+	return d, sc.Subjects, nil
+}
+
+// SidecarPath is the connectome.json beside a feature table file (or in a table's folder).
+func SidecarPath(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, SidecarName)
+	}
+	return filepath.Join(filepath.Dir(path), SidecarName)
+}
+
+// Write writes the table into folder dir: features.tsv (a "subject" column, then the features),
+// features.npy (subjects x features, float64) and, for a connectivity table, edges.tsv and
+// connectome.json. Every file is written atomically.
+func (t *Table) Write(dir string) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := npy.Write(filepath.Join(dir, NPYName), []int{len(t.Subjects), len(t.Columns)}, t.Data, "<f8"); err != nil {
+		return err
+	}
+	cols := make([]*table.Column, 0, len(t.Columns)+1)
+	cols = append(cols, table.TextColumn("subject", t.Subjects))
+	for k, name := range t.Columns {
+		cols = append(cols, table.NumericColumn(name, t.Column(k)))
+	}
+	if err := table.Write(filepath.Join(dir, TSVName), &table.Table{Columns: cols}); err != nil {
+		return err
+	}
+	d := t.Definition
+	if d == nil {
+		return nil
+	}
+	edges := d.Edges()
+	ne := len(edges)
+	ei, ej, eri, erj := make([]float64, ne), make([]float64, ne), make([]string, ne), make([]string, ne)
+	for k, e := range edges {
+		ei[k], ej[k], eri[k], erj[k] = float64(e.I), float64(e.J), d.Regions[e.I].Name, d.Regions[e.J].Name
+	}
+	if err := table.Write(filepath.Join(dir, EdgesName), &table.Table{Columns: []*table.Column{
+		table.TextColumn("feature", t.Columns), table.NumericColumn("i", ei), table.NumericColumn("j", ej),
+		table.TextColumn("region_i", eri), table.TextColumn("region_j", erj)}}); err != nil {
+		return err
+	}
+	return WriteSidecar(filepath.Join(dir, SidecarName), d, t.Subjects)
+}
+
+// ReadOptions select the columns of a feature table file.
+type ReadOptions struct {
+	// IDColumn is the subject-ID column (default: the first column).
+	IDColumn string
+	// Exclude names columns that are not features (e.g. a target column in the table).
+	Exclude []string
+}
+
+// Read reads a feature table: a folder holding features.tsv, or a TSV/CSV file (subjects x
+// features, subject IDs in the first column), with the connectome.json beside it when there is
+// one (it then describes every table of its folder: one whose columns are not its edges is an
+// error). The values of a painmark features.tsv come from the features.npy beside it when its shape
+// matches (the same numbers, read faster).
+func Read(path string, o *ReadOptions) (*Table, error) {
+	t, _, err := read(path, o)
+	return t, err
+}
+
+// read is Read, also returning the table file as read.
+func read(path string, o *ReadOptions) (*Table, *table.Table, error) {
+	if o == nil {
+		o = &ReadOptions{}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, TSVName)
+	}
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	idCol := o.IDColumn
+	if idCol == "" {
+		idCol = tb.Columns[0].Name
+	}
+	idc, err := tb.Column(idCol)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t := &Table{Subjects: idc.Raw}
+	var cols []int
+	for i, c := range tb.Columns {
+		if c.Name == idCol || contains(o.Exclude, c.Name) {
+			continue
+		}
+		cols = append(cols, i)
+		t.Columns = append(t.Columns, c.Name)
+	}
+	if npyPath := strings.TrimSuffix(path, ".tsv") + ".npy"; filepath.Base(path) == TSVName && idCol == tb.Columns[0].Name && len(cols) == len(tb.Columns)-1 {
+		if arr, err := npy.Read(npyPath); err == nil && len(arr.Shape) == 2 && arr.Shape[0] == len(t.Subjects) && arr.Shape[1] == len(t.Columns) {
+			t.Data = arr.Data
+		}
+	}
+	if t.Data == nil {
+		if t.Data, err = tb.Matrix(cols, false); err != nil {
+			return nil, nil, err
+		}
+	}
+	def, _, err := ReadSidecar(SidecarPath(path))
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Definition = def
+	if def != nil {
+		if err := t.check(); err != nil {
+			return nil, nil, fmt.Errorf("%s and %s: %w", path, SidecarPath(path), err)
+		}
+	}
+	return t, tb, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
