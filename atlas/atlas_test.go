@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/space"
@@ -24,7 +24,7 @@ func TestBuiltinMISTMatchesPAINTeRTimeSeries(t *testing.T) {
 		t.Fatalf("%d regions", mist.Len())
 	}
 	// The table's order is the column order of PAINTeR's ROI time series after GlobSig.
-	ts, err := table.Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv"), nil)
+	ts, err := table.Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestBuiltinDK68(t *testing.T) {
 
 func TestReadTableFromLabelFiles(t *testing.T) {
 	// MIST's own parcel table: ".csv" with semicolons, columns roi;label;name;...;x;y;z.
-	mt, err := ReadTable(testdata.Shared(t, "painter-bochum", "atlas", "MIST", "Parcel_Information", "MIST_122.csv"))
+	mt, err := ReadTable(fixtures.Shared(t, "painter-bochum", "atlas", "MIST", "Parcel_Information", "MIST_122.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +185,8 @@ func TestLiveScipyResample(t *testing.T) {
 		{"fmri/spinal-cord/t2/t2_seg-manual.nii.gz", "fmri/spinal-cord/fmri/fmri_r.nii.gz"},
 	}
 	for _, c := range cases {
-		src := testdata.Shared(t, strings.Split(c[0], "/")...)
-		tgt := testdata.Shared(t, strings.Split(c[1], "/")...)
+		src := fixtures.Shared(t, strings.Split(c[0], "/")...)
+		tgt := fixtures.Shared(t, strings.Split(c[1], "/")...)
 		out := filepath.Join(t.TempDir(), "labels.npy")
 		if msg, err := exec.Command(py, filepath.Join("testdata", "scipy_resample.py"), src, tgt, out).CombinedOutput(); err != nil {
 			t.Fatalf("scipy: %v\n%s", err, msg)

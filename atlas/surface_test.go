@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -27,10 +27,10 @@ func TestSplitHemisphere(t *testing.T) {
 // centroid table (regions L_<name>, R_<name>), and names the problem when the sets differ.
 func TestReadSphereParcellation(t *testing.T) {
 	files := SphereParcellationFiles{
-		SphereLeft: testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii"), SphereRight: testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii"),
-		AnnotLeft: testdata.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"), AnnotRight: testdata.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot"),
+		SphereLeft: fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii"), SphereRight: fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii"),
+		AnnotLeft: fixtures.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"), AnnotRight: fixtures.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot"),
 	}
-	tb, err := table.Read(testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
+	tb, err := table.Read(fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestReadSphereParcellation(t *testing.T) {
 	}
 	bad := files
 	bad.SphereRight = files.SphereLeft
-	bad.AnnotRight = testdata.Shared(t, "enigma", "surfaces", "fsa5_rh.gii")
+	bad.AnnotRight = fixtures.Shared(t, "enigma", "surfaces", "fsa5_rh.gii")
 	if _, err := ReadSphereParcellation(bad, regions); err == nil || !strings.Contains(err.Error(), "fsa5_rh.gii") {
 		t.Errorf("a GIFTI given as annotation: %v", err)
 	}

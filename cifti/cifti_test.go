@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 type peerAxis struct {
@@ -103,7 +103,7 @@ func compareAxis(t *testing.T, where string, a *Axis, w peerAxis) {
 // dtseries of surface vertices and voxels, a dscalar, a dlabel) and files painmark writes from
 // them, and compares every axis and value with nibabel's reading.
 func TestLiveNibabel(t *testing.T) {
-	real := []string{testdata.Shared(t, "tms", "LPFC_LH.dtseries.nii"), testdata.Shared(t, "tms", "LPFC_LH+RH.dtseries.nii")}
+	real := []string{fixtures.Shared(t, "tms", "LPFC_LH.dtseries.nii"), fixtures.Shared(t, "tms", "LPFC_LH+RH.dtseries.nii")}
 	dir := t.TempDir()
 	type peerFile struct {
 		Axes  []peerAxis
@@ -111,7 +111,7 @@ func TestLiveNibabel(t *testing.T) {
 		Shape []int
 	}
 	var first map[string]peerFile
-	testdata.RunPython(t, "testdata/nibabel_cifti.py", map[string]any{"read": real, "dir": dir}, &first)
+	fixtures.RunPython(t, "testdata/nibabel_cifti.py", map[string]any{"read": real, "dir": dir}, &first)
 	if len(first) != 5 {
 		t.Fatalf("nibabel reported %d files", len(first))
 	}
@@ -153,7 +153,7 @@ func TestLiveNibabel(t *testing.T) {
 		}
 	}
 	var second map[string]peerFile
-	testdata.RunPython(t, "testdata/nibabel_cifti.py", map[string]any{"read": again, "dir": t.TempDir()}, &second)
+	fixtures.RunPython(t, "testdata/nibabel_cifti.py", map[string]any{"read": again, "dir": t.TempDir()}, &second)
 	for _, path := range again {
 		want, ok := second[path]
 		if !ok {
@@ -176,7 +176,7 @@ func TestLiveNibabel(t *testing.T) {
 // TestRealMasks: the real LPFC search-space masks are fs_LR 32k surfaces (29,696 + 29,716
 // vertices of 32,492), values 0/1.
 func TestRealMasks(t *testing.T) {
-	f, err := Open(testdata.Shared(t, "tms", "LPFC_LH.dtseries.nii"))
+	f, err := Open(fixtures.Shared(t, "tms", "LPFC_LH.dtseries.nii"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestRealMasks(t *testing.T) {
 // TestBadFiles: plain NIfTI, truncated data and broken XML name the problem.
 func TestBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	src := testdata.Shared(t, "tms", "LPFC_LH.dtseries.nii")
+	src := fixtures.Shared(t, "tms", "LPFC_LH.dtseries.nii")
 	b, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"path"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
@@ -34,7 +34,7 @@ func readMatrix(t *testing.T, p string) signal.Matrix {
 // has one value fewer than frames; the first frame counts as 0), as PAINTeR does.
 func bochumSeries(t *testing.T, tsFile, fdFile string) signal.Matrix {
 	t.Helper()
-	ts, err := table.Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", tsFile), nil)
+	ts, err := table.Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", tsFile), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func bochumSeries(t *testing.T, tsFile, fdFile string) signal.Matrix {
 		t.Fatal(err)
 	}
 	all := signal.Matrix{Rows: ts.NumRows(), Cols: len(cols), Data: data}
-	fdt, err := table.Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", fdFile), nil)
+	fdt, err := table.Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", fdFile), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,8 +83,8 @@ func maxAbsDiff(a, b []float64) float64 {
 // raw series and compares them with the published feature arrays (derived/…_7503.csv, which match
 // PAINTeR's own arrays to 5e-14), to 1e-12.
 func TestBochumFeaturesMatchPublished(t *testing.T) {
-	want := readMatrix(t, testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"))
-	parts, err := table.Read(testdata.Shared(t, "painter-bochum", "res", "bochum_sample_excl.csv"), nil)
+	want := readMatrix(t, fixtures.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"))
+	parts, err := table.Read(fixtures.Shared(t, "painter-bochum", "res", "bochum_sample_excl.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestBochumFeaturesMatchPublished(t *testing.T) {
 // subject (scrubbed standardized series, Ledoit-Wolf covariance and shrinkage, partial and Pearson
 // correlations).
 func TestBochum004Intermediates(t *testing.T) {
-	dir := testdata.Shared(t, "painter-bochum", "derived", "golden_bochum-004")
+	dir := fixtures.Shared(t, "painter-bochum", "derived", "golden_bochum-004")
 	var meta struct {
 		Shrinkage    float64 `json:"ledoitwolf_shrinkage"`
 		FramesKept   int     `json:"frames_kept"`

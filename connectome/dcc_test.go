@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
@@ -18,7 +18,7 @@ var dccPairs = [4][2]string{{"AINS_pd", "ACcor_d"}, {"THAL_d", "PINS_d"}, {"AINS
 
 func goldenTable(t *testing.T, name string) *table.Table {
 	t.Helper()
-	tb, err := table.Read(testdata.Shared(t, "golden", "dcc", name), nil)
+	tb, err := table.Read(fixtures.Shared(t, "golden", "dcc", name), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

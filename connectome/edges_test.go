@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
@@ -144,13 +144,13 @@ func TestEdgeMasksForAblations(t *testing.T) {
 // TestSlidingWindowsMatchReference compares with the Lindquist toolbox's sliding_window and
 // tapered_sliding_window outputs in ../shared/data/golden/dcc (Octave, pair 1 of a Bochum subject).
 func TestSlidingWindowsMatchReference(t *testing.T) {
-	in, err := table.Read(testdata.Shared(t, "golden", "dcc", "input_series_zscored.csv"), nil)
+	in, err := table.Read(fixtures.Shared(t, "golden", "dcc", "input_series_zscored.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	x, _ := in.Floats("AINS_pd")
 	y, _ := in.Floats("ACcor_d")
-	gold, err := table.Read(testdata.Shared(t, "golden", "dcc", "sliding_window_pair1.csv"), nil)
+	gold, err := table.Read(fixtures.Shared(t, "golden", "dcc", "sliding_window_pair1.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestSlidingWindowsMatchReference(t *testing.T) {
 		}
 	}
 	for _, w := range []int{20, 30} {
-		wt, _ := table.Read(testdata.Shared(t, "golden", "dcc", map[int]string{20: "taper_weights_w20_s3.csv", 30: "taper_weights_w30_s3.csv"}[w]), nil)
+		wt, _ := table.Read(fixtures.Shared(t, "golden", "dcc", map[int]string{20: "taper_weights_w20_s3.csv", 30: "taper_weights_w30_s3.csv"}[w]), nil)
 		want := wt.Columns[len(wt.Columns)-1].Values
 		if d := maxAbsDiff(TaperWeights(w, 3), want); !(d <= 1e-15) {
 			t.Errorf("taper weights w=%d differ by %.3g (%d vs %d values)", w, d, len(TaperWeights(w, 3)), len(want))

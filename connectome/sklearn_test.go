@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -78,7 +78,7 @@ func TestLiveSklearnConnectivity(t *testing.T) {
 		}
 	}
 	var want []skOut
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_connectivity.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_connectivity.py"), cases, &want)
 	rel := func(a, b []float64) float64 {
 		var scale float64
 		for _, v := range b {

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
@@ -468,7 +468,7 @@ func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
 			Components int
 		}
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "deipp_nested.py"), peerInput(d), &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "deipp_nested.py"), peerInput(d), &want)
 
 	o := Options{Selection: SelectDEIPP}
 	all := make([]int, d.X.Rows)
@@ -539,7 +539,7 @@ func TestLiveNestedEqualsScikitLearn(t *testing.T) {
 		Predictions []float64
 		Bins        []int
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_nested.py"), peerInput(d), &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_nested.py"), peerInput(d), &want)
 	res, err := NestedLOSO(d, Options{})
 	if err != nil {
 		t.Fatal(err)

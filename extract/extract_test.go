@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/space"
@@ -122,10 +122,10 @@ func TestLiveNumpyExtraction(t *testing.T) {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
 	images := []string{
-		testdata.Shared(t, "fmri", "nipy", "functional.nii.gz"),
-		testdata.Shared(t, "fmri", "spinal-cord", "fmri", "fmri.nii.gz"),
-		testdata.Shared(t, "fmri", "spinal-cord", "fmri", "fmri_r.nii.gz"),
-		testdata.Shared(t, "fmri", "example_nifti2.nii.gz"),
+		fixtures.Shared(t, "fmri", "nipy", "functional.nii.gz"),
+		fixtures.Shared(t, "fmri", "spinal-cord", "fmri", "fmri.nii.gz"),
+		fixtures.Shared(t, "fmri", "spinal-cord", "fmri", "fmri_r.nii.gz"),
+		fixtures.Shared(t, "fmri", "example_nifti2.nii.gz"),
 	}
 	var cases []*peerCase
 	for n, img := range images {
@@ -171,7 +171,7 @@ func TestLiveNumpyExtraction(t *testing.T) {
 		cases = append(cases, &peerCase{Data: img, Kind: "spheres", Seeds: seeds, Radius: radius, name: filepath.Base(img) + " spheres", got: res.Signals})
 	}
 	// A real atlas on another grid: PAM50 spinal levels onto the spinal-cord fMRI (resampled).
-	levels := testdata.Shared(t, "fmri", "spinal-cord", "template", "template", "PAM50_small_levels.nii.gz")
+	levels := fixtures.Shared(t, "fmri", "spinal-cord", "template", "template", "PAM50_small_levels.nii.gz")
 	li, err := atlas.LoadLabelImage(levels)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestLiveNumpyExtraction(t *testing.T) {
 	cases = append(cases, &peerCase{Data: images[1], Kind: "labels", Atlas: levels, Labels: idx, Strategy: "mean", name: "fmri.nii.gz PAM50 levels (resampled)", got: res.Signals})
 
 	var want [][][]*float64
-	testdata.RunPython(t, filepath.Join("testdata", "numpy_extract.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "numpy_extract.py"), cases, &want)
 	for i, c := range cases {
 		w := want[i]
 		if len(w) != c.got.Rows || len(w[0]) != c.got.Cols {

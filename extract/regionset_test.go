@@ -6,22 +6,22 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/nifti"
 )
 
 // loadPAM50 builds the C1-C7 horns from the full-resolution PAM50 template in ../shared/data.
 func loadPAM50(t *testing.T) (*atlas.LabelImage, *atlas.Table) {
 	t.Helper()
-	levels, err := atlas.LoadLabelImage(testdata.Shared(t, "pam50", "template", "PAM50_spinal_levels.nii.gz"))
+	levels, err := atlas.LoadLabelImage(fixtures.Shared(t, "pam50", "template", "PAM50_spinal_levels.nii.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cord, err := atlas.LoadMask(testdata.Shared(t, "pam50", "template", "PAM50_cord.nii.gz"), 0.5)
+	cord, err := atlas.LoadMask(fixtures.Shared(t, "pam50", "template", "PAM50_cord.nii.gz"), 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gm, err := nifti.Load(testdata.Shared(t, "pam50", "template", "PAM50_gm.nii.gz"), nil)
+	gm, err := nifti.Load(fixtures.Shared(t, "pam50", "template", "PAM50_gm.nii.gz"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +87,9 @@ func TestCorticospinalSetAndTwoSpaceExtraction(t *testing.T) {
 			gmMask.Labels[i] = 1
 		}
 	}
-	levels, _ := atlas.LoadLabelImage(testdata.Shared(t, "pam50", "template", "PAM50_spinal_levels.nii.gz"))
-	cord, _ := atlas.LoadMask(testdata.Shared(t, "pam50", "template", "PAM50_cord.nii.gz"), 0.5)
-	gm, _ := nifti.Load(testdata.Shared(t, "pam50", "template", "PAM50_gm.nii.gz"), nil)
+	levels, _ := atlas.LoadLabelImage(fixtures.Shared(t, "pam50", "template", "PAM50_spinal_levels.nii.gz"))
+	cord, _ := atlas.LoadMask(fixtures.Shared(t, "pam50", "template", "PAM50_cord.nii.gz"), 0.5)
+	gm, _ := nifti.Load(fixtures.Shared(t, "pam50", "template", "PAM50_gm.nii.gz"), nil)
 	set, err := atlas.Corticospinal(atlas.CorticospinalSpec{
 		BrainSpace: "MNI", Brain: mistImg, BrainTable: mist,
 		Brainstem:   []atlas.NamedMask{{Name: "PAG", Mask: pag}, {Name: "RVM", Mask: rvm}},
@@ -191,7 +191,7 @@ func TestCorticospinalSetAndTwoSpaceExtraction(t *testing.T) {
 		}
 	}
 	// The spinal-cord test fMRI is in its own subject space, not PAM50's: refused with a clear error.
-	if _, err := Set(map[string]string{"MNI": brainRun, "PAM50": testdata.Shared(t, "fmri", "spinal-cord", "fmri", "fmri.nii.gz")}, set, LabelOptions{}); err == nil {
+	if _, err := Set(map[string]string{"MNI": brainRun, "PAM50": fixtures.Shared(t, "fmri", "spinal-cord", "fmri", "fmri.nii.gz")}, set, LabelOptions{}); err == nil {
 		t.Error("an image that does not overlap the spinal horns was accepted")
 	}
 	// Images with different lengths are refused.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // The three real recons (FreeSurfer 5.3, 7.2 and 7.4.1) parse to the values in the files: header
@@ -23,7 +23,7 @@ func TestReadRealStats(t *testing.T) {
 		{"bert_fs7.2", "lh", "bankssts", math.NaN(), 3.090, 2.60273, 1520021.264474},
 	}
 	for _, c := range cases {
-		s, err := ReadStats(testdata.Shared(t, "freesurfer", c.dir, c.hemi+".aparc.stats"))
+		s, err := ReadStats(fixtures.Shared(t, "freesurfer", c.dir, c.hemi+".aparc.stats"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestReadRealStats(t *testing.T) {
 			}
 		}
 	}
-	a, err := ReadStats(testdata.Shared(t, "freesurfer", "bert_fs7.2", "aseg.stats"))
+	a, err := ReadStats(fixtures.Shared(t, "freesurfer", "bert_fs7.2", "aseg.stats"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestReadRealStats(t *testing.T) {
 	}
 	for _, dir := range []string{"hcp198451_fs7.4.1_rerun"} {
 		for _, f := range []string{"lh.aparc.stats", "rh.aparc.stats", "aseg.stats", "lh.aparc.DKTatlas.stats", "lh.aparc.pial.stats"} {
-			if _, err := ReadStats(testdata.Shared(t, "freesurfer", dir, f)); err != nil {
+			if _, err := ReadStats(fixtures.Shared(t, "freesurfer", dir, f)); err != nil {
 				t.Errorf("%s/%s: %v", dir, f, err)
 			}
 		}

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // TestLiveNibabelSurfaces compares the annotation, surface and curvature readers with nibabel's
 // read_annot, read_geometry and read_morph_data: the real fsaverage5 aparc annotations of both
 // hemispheres, and a surface and thickness file nibabel writes from the real fsaverage5 pial mesh.
 func TestLiveNibabelSurfaces(t *testing.T) {
-	annots := []string{testdata.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"), testdata.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")}
+	annots := []string{fixtures.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"), fixtures.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")}
 	var peer struct {
 		Annot map[string]struct {
 			Labels []int
@@ -32,8 +32,8 @@ func TestLiveNibabelSurfaces(t *testing.T) {
 			Values []float64
 		}
 	}
-	testdata.RunPython(t, "testdata/nibabel_surface.py", map[string]any{"annot": annots,
-		"gifti": testdata.Shared(t, "enigma", "surfaces", "fsa5_lh.gii"), "dir": t.TempDir()}, &peer)
+	fixtures.RunPython(t, "testdata/nibabel_surface.py", map[string]any{"annot": annots,
+		"gifti": fixtures.Shared(t, "enigma", "surfaces", "fsa5_lh.gii"), "dir": t.TempDir()}, &peer)
 	for _, path := range annots {
 		want := peer.Annot[path]
 		a, err := ReadAnnotation(path)
@@ -106,7 +106,7 @@ func TestLiveNibabelSurfaces(t *testing.T) {
 // TestRealAnnotation reads ENIGMA's fsaverage5 aparc annotation: 36 entries (unknown, corpus
 // callosum and the 34 Desikan-Killiany regions), every vertex labelled or -1.
 func TestRealAnnotation(t *testing.T) {
-	a, err := ReadAnnotation(testdata.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"))
+	a, err := ReadAnnotation(fixtures.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -15,11 +15,11 @@ import (
 // golden SIMPLS (the same inputs, z-scored the same way); the right-hemisphere regions without
 // expression are reported as dropped when the map covers them.
 func TestAssociateEqualsGoldenSIMPLS(t *testing.T) {
-	e, err := ReadExpression(testdata.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv"))
+	e, err := ReadExpression(fixtures.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := table.Read(testdata.Shared(t, "enigma", "summary_statistics", "scz_case-controls_CortThick.csv"), nil)
+	m, err := table.Read(fixtures.Shared(t, "enigma", "summary_statistics", "scz_case-controls_CortThick.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -53,7 +53,7 @@ func TestRankEnrichmentAndGeneSetFiles(t *testing.T) {
 	if !(p[0] < 0.001) || !(p[1] > 0.999) || med[0] != 15.5 {
 		t.Errorf("medians %v, p %v", med, p)
 	}
-	classes, err := ReadGeneClasses(testdata.Shared(t, "gene-sets", "seidlitz2020", "celltypes_PSP.csv"), "gene", "class")
+	classes, err := ReadGeneClasses(fixtures.Shared(t, "gene-sets", "seidlitz2020", "celltypes_PSP.csv"), "gene", "class")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestRankEnrichmentAndGeneSetFiles(t *testing.T) {
 	if len(classes) != 7 || total != 7159 || classes[0].Name != "Astro" { // pandas reads 7159 rows
 		t.Errorf("%d classes (%s), %d genes", len(classes), strings.Join(names, ","), total)
 	}
-	gmt, err := ReadGMT(testdata.Shared(t, "gene-sets", "imaging-transcriptomics", "geneset_Pooled.gmt"))
+	gmt, err := ReadGMT(fixtures.Shared(t, "gene-sets", "imaging-transcriptomics", "geneset_Pooled.gmt"))
 	if err != nil {
 		t.Fatal(err)
 	}

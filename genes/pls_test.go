@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -16,11 +16,11 @@ import (
 // and the ENIGMA schizophrenia thickness map, each z-scored across regions (ddof 1).
 func plsInputs(t *testing.T) ([]float64, int, int, []float64) {
 	t.Helper()
-	ex, err := table.Read(testdata.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv"), nil)
+	ex, err := table.Read(fixtures.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := table.Read(testdata.Shared(t, "golden", "pls", "octave_plsregress_regions.csv"), nil)
+	reg, err := table.Read(fixtures.Shared(t, "golden", "pls", "octave_plsregress_regions.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func plsInputs(t *testing.T) ([]float64, int, int, []float64) {
 
 func goldenColumn(t *testing.T, name, col string) []float64 {
 	t.Helper()
-	tb, err := table.Read(testdata.Shared(t, "golden", "pls", name), nil)
+	tb, err := table.Read(fixtures.Shared(t, "golden", "pls", name), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func goldenColumn(t *testing.T, name, col string) []float64 {
 
 func goldenSummary(t *testing.T, name, quantity string) []float64 {
 	t.Helper()
-	tb, err := table.Read(testdata.Shared(t, "golden", "pls", name), nil)
+	tb, err := table.Read(fixtures.Shared(t, "golden", "pls", name), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

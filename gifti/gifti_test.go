@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // TestReadRealSurface reads ENIGMA's fsaverage5 sphere: 10,242 vertices on a 100 mm sphere and
 // 20,480 faces, as fsaverage5 has.
 func TestReadRealSurface(t *testing.T) {
-	m, err := ReadSurface(testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii"))
+	m, err := ReadSurface(fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +31,8 @@ func TestReadRealSurface(t *testing.T) {
 // surfaces and on files nibabel writes in each inline encoding and byte order.
 func TestLiveNibabel(t *testing.T) {
 	real := []string{
-		testdata.Shared(t, "enigma", "surfaces", "fsa5_lh.gii"),
-		testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii"),
+		fixtures.Shared(t, "enigma", "surfaces", "fsa5_lh.gii"),
+		fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii"),
 	}
 	type array struct {
 		Intent string
@@ -44,7 +44,7 @@ func TestLiveNibabel(t *testing.T) {
 		Labels [][]any
 	}
 	dir := t.TempDir()
-	testdata.RunPython(t, "testdata/nibabel_gifti.py", map[string]any{"real": real, "dir": dir}, &peer)
+	fixtures.RunPython(t, "testdata/nibabel_gifti.py", map[string]any{"real": real, "dir": dir}, &peer)
 	if len(peer) != len(real)+5 {
 		t.Fatalf("the peer reported %d files", len(peer))
 	}

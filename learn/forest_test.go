@@ -9,7 +9,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -179,7 +179,7 @@ func TestLiveSklearnForest(t *testing.T) {
 		Impurity    []float64
 		Weighted    []float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_forest.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_forest.py"), cases, &want)
 	for i, c := range cases {
 		tree := DecisionTree{MaxDepth: c.MaxDepth, MinSamplesSplit: c.MinSamplesSplit, MinSamplesLeaf: c.MinSamplesLeaf, MaxFeatures: c.MaxFeatures, Seed: c.Seed}
 		var pred, imp []float64

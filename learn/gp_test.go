@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // TestLiveGaussianProcessSklearn compares the Gaussian process with scikit-learn's
@@ -48,7 +48,7 @@ json.dump({"lml": fixed.log_marginal_likelihood(theta), "mean": m.tolist(), "std
 		FittedLML   float64   `json:"fitted_lml"`
 		FittedTheta []float64 `json:"fitted_theta"`
 	}
-	testdata.RunPythonInline(t, script, map[string]any{"x": x, "y": y, "q": q, "theta": theta}, &want)
+	fixtures.RunPythonInline(t, script, map[string]any{"x": x, "y": y, "q": q, "theta": theta}, &want)
 	g, err := GaussianProcess{Theta: theta, Fixed: true}.Fit(x, y)
 	if err != nil {
 		t.Fatal(err)

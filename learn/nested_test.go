@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -48,7 +48,7 @@ func TestLiveSklearnNested(t *testing.T) {
 	if os.Getenv("PAINMARK_FULL_NESTED") != "" {
 		script = "sklearn_nested_shared.py" // the same procedure, each fold's scaler fitted once
 	}
-	testdata.RunPython(t, filepath.Join("testdata", script),
+	fixtures.RunPython(t, filepath.Join("testdata", script),
 		map[string]any{"x": rows, "y": y, "k": g.K, "alpha": g.Alpha, "l1_ratio": g.L1Ratio}, &want)
 	res, err := NestedLeaveOneOut(SolverExact, rpnPipeline, g, NegMSE, x, y)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestLiveSklearnNested(t *testing.T) {
 			Chosen      [][3]float64
 			Predictions []float64
 		}
-		testdata.RunPython(t, filepath.Join("testdata", "sklearn_nested_shared.py"),
+		fixtures.RunPython(t, filepath.Join("testdata", "sklearn_nested_shared.py"),
 			map[string]any{"x": rows, "y": y, "k": g.K, "alpha": g.Alpha, "l1_ratio": g.L1Ratio}, &shared)
 		for i := range want.Chosen {
 			if shared.Chosen[i] != want.Chosen[i] || math.Abs(shared.Predictions[i]-want.Predictions[i]) > 1e-12 {

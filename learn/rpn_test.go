@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/bochumdata"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -37,7 +37,7 @@ func TestRefitReproducesPublishedRPN(t *testing.T) {
 			NIter     int `json:"n_iter"`
 		}
 	}
-	b, err := os.ReadFile(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	b, err := os.ReadFile(fixtures.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/internal/linalg"
-	"github.com/painmark/painmark/internal/testdata"
 )
 
 // topK keeps exactly the last k of the stable ascending sort (featureRanking), ties and NaN
@@ -153,8 +153,8 @@ func TestLiveROCAUCEqualsSklearn(t *testing.T) {
 		scores = append(scores, math.Round((rng.NormFloat64()+0.7*y)*4)/4) // quarter steps: ties
 		truth = append(truth, y)
 	}
-	want := testdata.PythonFloats(t, "import json\nfrom sklearn.metrics import roc_auc_score\n"+
-		"print(json.dumps([roc_auc_score("+testdata.PyList(truth)+", "+testdata.PyList(scores)+")]))")
+	want := fixtures.PythonFloats(t, "import json\nfrom sklearn.metrics import roc_auc_score\n"+
+		"print(json.dumps([roc_auc_score("+fixtures.PyList(truth)+", "+fixtures.PyList(scores)+")]))")
 	got, err := ROCAUC(scores, truth)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -66,7 +66,7 @@ func TestLiveSklearnEstimators(t *testing.T) {
 			name: fmt.Sprintf("n=%d p=%d k=%d alpha=%g l1_ratio=%g", c.n, c.p, c.k, c.alpha, c.r)})
 	}
 	var want []skLearnOut
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_learn.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_learn.py"), cases, &want)
 	for i, c := range cases {
 		w := want[i]
 		rs, _ := RobustScaler{}.Fit(c.m)
@@ -159,7 +159,7 @@ func TestLiveSklearnPathSearch(t *testing.T) {
 		Intercept      float64
 		RefitConverged bool `json:"refit_converged"`
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_search.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_search.py"), cases, &want)
 	for i, c := range cases {
 		g := Grid{K: c.K, Alpha: c.Alpha, L1Ratio: c.L1Ratio}
 		base := Pipeline{Scaler: "robust", Model: ElasticNet{MaxIter: 100000, Tol: 1e-10}}
@@ -230,7 +230,7 @@ func TestLiveSklearnRidgePCA(t *testing.T) {
 		SingularValues         []float64   `json:"singular_values"`
 		Transformed            [][]float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_linear.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_linear.py"), cases, &want)
 	for i, c := range cases {
 		w := want[i]
 		r, err := Ridge{Alpha: c.Alpha}.Fit(c.m, c.Y)
@@ -315,7 +315,7 @@ func TestLiveSklearnLarsPath(t *testing.T) {
 		Active []int
 		Coefs  [][]float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_lars.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_lars.py"), cases, &want)
 	for i, c := range cases {
 		got, err := LarsPath(c.m, c.Y, 0, 0)
 		if err != nil {
@@ -390,7 +390,7 @@ func TestLiveSklearnLogistic(t *testing.T) {
 		NIter     int `json:"n_iter"`
 		Proba     []float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_logistic.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_logistic.py"), cases, &want)
 	for i, c := range cases {
 		m, err := LogisticRegression{C: c.C}.Fit(c.m, c.Y)
 		if err != nil {
@@ -459,7 +459,7 @@ func TestLiveSklearnSVR(t *testing.T) {
 		NSupport  int `json:"n_support"`
 		Coef      []float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_svr.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_svr.py"), cases, &want)
 	for i, c := range cases {
 		m, err := SVR{Kernel: c.Kernel, C: c.C, Epsilon: c.Epsilon, Tol: 1e-12}.Fit(c.m, c.Y)
 		if err != nil {
@@ -508,7 +508,7 @@ func TestLiveSklearnPCRLasso(t *testing.T) {
 		Coef      []float64
 		Intercept float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_pcr.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_pcr.py"), cases, &want)
 	for i, c := range cases {
 		got, err := PCRLasso{Components: c.K}.Fit(c.m, c.Y)
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 type splitCase struct {
@@ -60,7 +60,7 @@ func TestLiveSklearnSplitters(t *testing.T) {
 			splitCase{Kind: "stratified", N: len(binned), K: 5, Groups: binned, Shuffle: shuffle, Seed: 3})
 	}
 	var want [][][]int
-	testdata.RunPython(t, filepath.Join("testdata", "sklearn_splits.py"), cases, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "sklearn_splits.py"), cases, &want)
 	for i, c := range cases {
 		var splits []Split
 		var err error

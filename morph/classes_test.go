@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -13,7 +13,7 @@ import (
 // equal to 1 on class-1 regions and 0 elsewhere gives mean 1 there and 0 in the other classes,
 // and its class-1 deviation is rare among spun maps while a class-free map's is not.
 func TestClassSummary(t *testing.T) {
-	tb, err := table.Read(testdata.Shared(t, "enigma", "derived", "dk68_economo_koskinas_class_mode.csv"), nil)
+	tb, err := table.Read(fixtures.Shared(t, "enigma", "derived", "dk68_economo_koskinas_class_mode.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestClassSummary(t *testing.T) {
 	for i, r := range reg.Raw {
 		classOf[r] = cls.Raw[i]
 	}
-	ct, err := table.Read(testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
+	ct, err := table.Read(fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -16,7 +16,7 @@ import (
 func TestLiveCaseControlEqualsStatsmodels(t *testing.T) {
 	requirePython(t)
 	tb := enigmaTable(t)
-	cov, err := table.Read(testdata.Shared(t, "enigma", "xdata", "cov.csv"), nil)
+	cov, err := table.Read(fixtures.Shared(t, "enigma", "xdata", "cov.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestLiveCaseControlEqualsStatsmodels(t *testing.T) {
 			}
 			Q []float64
 		}
-		testdata.RunPython(t, filepath.Join("testdata", "statsmodels_glm.py"), map[string]any{"x": x, "y": y}, &want)
+		fixtures.RunPython(t, filepath.Join("testdata", "statsmodels_glm.py"), map[string]any{"x": x, "y": y}, &want)
 		var d float64
 		rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Max(1e-300, math.Abs(b)) }
 		for r, e := range eff {

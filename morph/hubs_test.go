@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -36,7 +36,7 @@ func TestQuadrants(t *testing.T) {
 // TestHubSusceptibility: a change planted on the control hubs is detected against spins of the
 // real DK-68 centroids; an independent change is not; rho is Spearman's.
 func TestHubSusceptibility(t *testing.T) {
-	ct, err := table.Read(testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
+	ct, err := table.Read(fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestHubSusceptibility(t *testing.T) {
 func TestLiveConditionPCA(t *testing.T) {
 	var maps [][]float64
 	for _, name := range []string{"mddadult_case-controls_CortThick.csv", "mddadolescent_case-controls_CortThick.csv", "adhdadult_case-controls_CortThick.csv"} {
-		tb, err := table.Read(testdata.Shared(t, "enigma", "summary_statistics", name), nil)
+		tb, err := table.Read(fixtures.Shared(t, "enigma", "summary_statistics", name), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestLeaveOneFeatureOut(t *testing.T) {
 	for subj, src := range map[string]string{"bert": "bert_fs7.2", "hcp": "hcp198451_fs5.3", "hcp2": "hcp198451_fs7.4.1_rerun"} {
 		os.MkdirAll(filepath.Join(dir, subj, "stats"), 0o755)
 		for _, h := range []string{"lh", "rh"} {
-			if err := os.Symlink(testdata.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(dir, subj, "stats", h+".aparc.stats")); err != nil {
+			if err := os.Symlink(fixtures.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(dir, subj, "stats", h+".aparc.stats")); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,12 +7,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // enigmaTable is the real ENIGMA 20-subject table, thickness and surface area (68 regions).
 func enigmaTable(t *testing.T) *Table {
-	tb, err := FromENIGMA("SubjID", testdata.Shared(t, "enigma", "xdata", "metr2_CortThick.csv"), testdata.Shared(t, "enigma", "xdata", "metr3_CortSurf.csv"))
+	tb, err := FromENIGMA("SubjID", fixtures.Shared(t, "enigma", "xdata", "metr2_CortThick.csv"), fixtures.Shared(t, "enigma", "xdata", "metr3_CortSurf.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestLiveSimilarityEqualsNumpy(t *testing.T) {
 			Regional []float64
 			Global   float64
 		}
-		testdata.RunPython(t, filepath.Join("testdata", "numpy_ms.py"), map[string]any{"data": data}, &want)
+		fixtures.RunPython(t, filepath.Join("testdata", "numpy_ms.py"), map[string]any{"data": data}, &want)
 		var d float64
 		for s := range tb.Subjects {
 			ms, err := Similarity(tb, s, nil)
@@ -102,7 +102,7 @@ func TestFromSubjectsDir(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, h := range []string{"lh", "rh"} {
-			if err := os.Symlink(testdata.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(dir, subj, "stats", h+".aparc.stats")); err != nil {
+			if err := os.Symlink(fixtures.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(dir, subj, "stats", h+".aparc.stats")); err != nil {
 				t.Fatal(err)
 			}
 		}

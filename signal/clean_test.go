@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -131,14 +131,14 @@ func cases(t *testing.T) []peerCase {
 		mk("low-pass above Nyquist (dropped)", 100, 2, 0, nil, nil, func(o *peerOptions) { o.HighPass = 0.01 }),
 	}
 	// Real ROI series: 20 regions of a Bochum subject, scrubbed at FD > 0.15 mm, band-passed.
-	if ts, err := table.Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv"), nil); err == nil {
+	if ts, err := table.Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv"), nil); err == nil {
 		cols := make([]int, 20)
 		for i := range cols {
 			cols[i] = i + 1
 		}
 		data, _ := ts.Matrix(cols, false)
 		sig := Matrix{Rows: ts.NumRows(), Cols: 20, Data: data}
-		fdT, _ := table.Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", "FD_bochum-004_pumi-0.txt"), nil)
+		fdT, _ := table.Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", "FD_bochum-004_pumi-0.txt"), nil)
 		fd, _ := fdT.Floats("FramewiseDisplacement")
 		mask := []int{0}
 		for i, v := range fd {
@@ -168,7 +168,7 @@ func TestLiveNilearnSteps(t *testing.T) {
 	}
 	cs := cases(t)
 	var want [][][]float64
-	testdata.RunPython(t, filepath.Join("testdata", "nilearn_clean.py"), cs, &want)
+	fixtures.RunPython(t, filepath.Join("testdata", "nilearn_clean.py"), cs, &want)
 	for i, c := range cs {
 		var conf *Matrix
 		if c.Confounds != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -62,7 +62,7 @@ func TestLiveEvaluateMetricsEqualSklearn(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := "from sklearn.metrics import mean_absolute_error as a, r2_score as b, explained_variance_score as c\n" +
-		"y=" + testdata.PyList(e.Outcome) + "\np=" + testdata.PyList(e.Predictions) + "\nprint(repr(a(y,p)), repr(b(y,p)), repr(c(y,p)))"
+		"y=" + fixtures.PyList(e.Outcome) + "\np=" + fixtures.PyList(e.Predictions) + "\nprint(repr(a(y,p)), repr(b(y,p)), repr(c(y,p)))"
 	out, err := exec.Command(py, "-c", script).Output()
 	if err != nil {
 		t.Fatal(err)

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // The RPN's nodal strengths: every weighted edge counts at both its regions; the image carries each
 // MIST region's strength on its voxels and reports the global signal as a region it cannot place.
 func TestNodalStrengthOfRPN(t *testing.T) {
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	s, err := ImportRPN(fixtures.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

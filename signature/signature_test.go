@@ -9,7 +9,7 @@ import (
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/internal/bochumdata"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/table"
 )
@@ -98,7 +98,7 @@ func TestTrainedSignatureRoundTrip(t *testing.T) {
 func rpnOnBochum(t *testing.T) (*Signature, learn.Matrix, []float64, *table.Table) {
 	t.Helper()
 	x, y, golden := bochumdata.Data(t)
-	s, err := ImportRPN(testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
+	s, err := ImportRPN(fixtures.Shared(t, "painter-bochum", "derived", "rpn_model.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

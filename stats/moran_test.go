@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -57,7 +57,7 @@ func TestLiveMoranBrainSpace(t *testing.T) {
 		Vectors         [][]float64
 		Singleton, Pair [][]float64
 	}
-	testdata.RunPython(t, filepath.Join("testdata", "brainspace_moran.py"), map[string]any{"w": W, "tol": 1e-6, "x": x, "mem": M,
+	fixtures.RunPython(t, filepath.Join("testdata", "brainspace_moran.py"), map[string]any{"w": W, "tol": 1e-6, "x": x, "mem": M,
 		"signs": signs, "perms": perms, "odd": odd, "phi": phis}, &want)
 	if len(want.Values) != comps {
 		t.Fatalf("%d maps, BrainSpace %d", comps, len(want.Values))

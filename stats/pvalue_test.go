@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // FDR equals statsmodels' multipletests(method="fdr_bh") on p-values with ties, zeros and ones.
@@ -27,8 +27,8 @@ func TestLiveFDREqualsStatsmodels(t *testing.T) {
 	}
 	p[5], p[6] = 0, 1
 	script := "import json\nfrom statsmodels.stats.multitest import multipletests\n" +
-		"print(json.dumps(multipletests(" + testdata.PyList(p) + ", method='fdr_bh')[1].tolist()))"
-	want := testdata.PythonFloats(t, script)
+		"print(json.dumps(multipletests(" + fixtures.PyList(p) + ", method='fdr_bh')[1].tolist()))"
+	want := fixtures.PythonFloats(t, script)
 	got, err := FDR(p)
 	if err != nil {
 		t.Fatal(err)
@@ -63,10 +63,10 @@ func TestLiveForcedChoiceEqualsScipy(t *testing.T) {
 			t.Fatal(err)
 		}
 		script := "import json, numpy as np\nfrom scipy.stats import binom, binomtest\n" +
-			"a=np.array(" + testdata.PyList(a) + "); b=np.array(" + testdata.PyList(b) + "); n=len(a); d=a-b; k=int((d>0).sum())\n" +
+			"a=np.array(" + fixtures.PyList(a) + "); b=np.array(" + fixtures.PyList(b) + "); n=len(a); d=a-b; k=int((d>0).sum())\n" +
 			"ci=binomtest(k, n).proportion_ci(confidence_level=0.95, method='exact')\n" +
 			"print(json.dumps([k, 2*min(binom.cdf(k,n,.5), 1-binom.cdf(k-1,n,.5)), ci.low, ci.high, d.mean()/d.std(ddof=1)]))"
-		want := testdata.PythonFloats(t, script)
+		want := fixtures.PythonFloats(t, script)
 		got := []float64{float64(r.Hits), r.P, r.CI[0], r.CI[1], r.D}
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-12*math.Max(1, math.Abs(want[i])) {
@@ -102,14 +102,14 @@ func TestLiveTTestEqualsScipy(t *testing.T) {
 			pyBool = "True"
 		}
 		script := "import json, numpy as np\nfrom scipy import stats\n" +
-			"a=np.array(" + testdata.PyList(a) + "); b=np.array(" + testdata.PyList(b) + ")\n" +
+			"a=np.array(" + fixtures.PyList(a) + "); b=np.array(" + fixtures.PyList(b) + ")\n" +
 			"res=stats.ttest_ind(a, b, equal_var=" + pyBool + ")\n" +
 			"na, nb, va, vb = len(a), len(b), a.var(ddof=1), b.var(ddof=1)\n" +
 			"sp=np.sqrt(((na-1)*va+(nb-1)*vb)/(na+nb-2))\n" +
 			"se, df = (sp*np.sqrt(1/na+1/nb), na+nb-2) if " + pyBool + " else (np.sqrt(va/na+vb/nb), (va/na+vb/nb)**2/((va/na)**2/(na-1)+(vb/nb)**2/(nb-1)))\n" +
 			"d=a.mean()-b.mean(); q=stats.t.ppf(0.975, df)\n" +
 			"print(json.dumps([res.statistic, res.pvalue, d-q*se, d+q*se, d/sp]))"
-		want := testdata.PythonFloats(t, script)
+		want := fixtures.PythonFloats(t, script)
 		got := []float64{r.T, r.P, r.CI[0], r.CI[1], r.CohenD}
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-10*math.Max(1, math.Abs(want[i])) {
@@ -139,7 +139,7 @@ func TestLiveFisherExactEqualsScipy(t *testing.T) {
 	script := "import json\nfrom scipy.stats import fisher_exact\nout=[]\nfor t in [" + strings.Join(rows, ",") + "]:\n" +
 		"    for alt in ('greater','less','two-sided'):\n        o,p=fisher_exact(t, alternative=alt)\n        out += [float(p), float(o) if o == o and o != float('inf') else -1.0]\n" +
 		"print(json.dumps(out))"
-	want := testdata.PythonFloats(t, script)
+	want := fixtures.PythonFloats(t, script)
 	k := 0
 	for _, tb := range tables {
 		for _, alt := range []string{"greater", "less", "two-sided"} {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -56,7 +56,7 @@ func readCoords(t *testing.T, path string) [][3]float64 {
 // goldenRotations reads the stored normal draws and rotations of the reference run.
 func goldenRotations(t *testing.T, name string) (a [][3][3]float64, tl, tr [][3][3]float64, accepted []bool) {
 	t.Helper()
-	tb, err := table.Read(testdata.Shared(t, "golden", "spin", name), nil)
+	tb, err := table.Read(fixtures.Shared(t, "golden", "spin", name), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +90,13 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 		name, coords, rotations, permID string
 		nLeft                           int
 	}{
-		{"DK-68", testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "dk68_rotations.csv", "dk68_perm_id.csv", 34},
-		{"HCP-360", testdata.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt"), "hcp360_rotations.csv", "hcp360_perm_id.csv", 180},
+		{"DK-68", fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "dk68_rotations.csv", "dk68_perm_id.csv", 34},
+		{"HCP-360", fixtures.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt"), "hcp360_rotations.csv", "hcp360_perm_id.csv", 180},
 	} {
 		coords := readCoords(t, c.coords)
 		left, right := coords[:c.nLeft], coords[c.nLeft:]
 		a, tl, tr, _ := goldenRotations(t, c.rotations)
-		want, err := table.Read(testdata.Shared(t, "golden", "spin", c.permID), nil)
+		want, err := table.Read(fixtures.Shared(t, "golden", "spin", c.permID), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 		}
 		t.Logf("%s: %d permutations identical to the reference; rotations within %.2g", c.name, len(a), dRot)
 	}
-	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	coords := readCoords(t, fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	a, _, _, accepted := goldenRotations(t, "dk68_rejected_draws.csv")
 	if _, identity, err := SpinPermutation(coords[:34], coords[34:], RotationFromNormal(a[0]), SpinVasa); err != nil || !identity || accepted[0] {
 		t.Errorf("the draw the reference rejected does not map to the identity (%v)", err)
@@ -144,11 +144,11 @@ func TestSpinPermutationsEqualReference(t *testing.T) {
 // perm_sphere_p on the stored DK-68 permutations: the empirical rho and every null correlation to
 // 1e-12, and the p-values exactly, for Spearman and Pearson.
 func TestPermSpherePEqualsReference(t *testing.T) {
-	maps, err := table.Read(testdata.Shared(t, "golden", "spin", "maps.csv"), nil)
+	maps, err := table.Read(fixtures.Shared(t, "golden", "spin", "maps.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, err := table.Read(testdata.Shared(t, "golden", "spin", "dk68_perm_id.csv"), nil)
+	pid, err := table.Read(fixtures.Shared(t, "golden", "spin", "dk68_perm_id.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,11 +161,11 @@ func TestPermSpherePEqualsReference(t *testing.T) {
 		}
 		perms = append(perms, p)
 	}
-	want, err := table.Read(testdata.Shared(t, "golden", "spin", "perm_sphere_p.csv"), nil)
+	want, err := table.Read(fixtures.Shared(t, "golden", "spin", "perm_sphere_p.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	nulls, err := table.Read(testdata.Shared(t, "golden", "spin", "perm_sphere_null.csv"), nil)
+	nulls, err := table.Read(fixtures.Shared(t, "golden", "spin", "perm_sphere_null.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestPermSpherePEqualsReference(t *testing.T) {
 // Seeded spins are reproducible, never the identity, never repeated, and do not depend on the
 // number of workers.
 func TestSpinPermutationsSeeded(t *testing.T) {
-	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	coords := readCoords(t, fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	a, err := SpinPermutations(coords[:34], coords[34:], 600, 9, SpinVasa)
 	if err != nil {
 		t.Fatal(err)
@@ -274,8 +274,8 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 		costs = append(costs, c)
 	}
 	for _, set := range []struct{ name, path string }{
-		{"DK-68", testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")},
-		{"HCP-360", testdata.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt")},
+		{"DK-68", fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")},
+		{"HCP-360", fixtures.Shared(t, "atlases", "hcp-mmp", "sphere_HCP.txt")},
 	} {
 		coords := readCoords(t, set.path)
 		left := coords[:len(coords)/2]
@@ -284,7 +284,7 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 			NearestRotated                  [][]int `json:"nearest_rotated"`
 			Totals                          []float64
 		}
-		testdata.RunPython(t, filepath.Join("testdata", "scipy_spin_matching.py"), map[string]any{"coords": left, "rotations": rots, "costs": costs}, &want)
+		fixtures.RunPython(t, filepath.Join("testdata", "scipy_spin_matching.py"), map[string]any{"coords": left, "rotations": rots, "costs": costs}, &want)
 		rotate := func(t [3][3]float64) [][3]float64 {
 			out := make([][3]float64, len(left))
 			for i, v := range left {
@@ -336,7 +336,7 @@ func TestLiveSpinMatchingsEqualScipy(t *testing.T) {
 // matching keeps its false-positive rate near alpha while the parametric test of r, blind to
 // spatial autocorrelation, is inflated (bench/spin measures all methods over 1,000 pairs).
 func TestSpinFalsePositiveRates(t *testing.T) {
-	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	coords := readCoords(t, fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	left, right := coords[:34], coords[34:]
 	maps, err := SmoothRandomMaps(left, right, 40, 800, 3)
 	if err != nil {
@@ -402,7 +402,7 @@ func farthestFrom(c [][3]float64, i int) int {
 // its surrogates keep the map's spatial structure: on smooth maps the false-positive rate of
 // the correlation test against them is far below the parametric test's.
 func TestMoranSurrogates(t *testing.T) {
-	coords := readCoords(t, testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	coords := readCoords(t, fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
 	left := coords[:34]
 	m, err := NewMoranEigenvectors(InverseDistanceWeights(left), len(left), 1e-6)
 	if err != nil {
@@ -466,10 +466,10 @@ func TestLivePearsonTestPEqualsScipy(t *testing.T) {
 	var script strings.Builder
 	script.WriteString("import json\nfrom scipy import stats\nout = []\n")
 	for k := range xs {
-		fmt.Fprintf(&script, "out.append(float(stats.pearsonr(%s, %s)[1]))\n", testdata.PyList(xs[k]), testdata.PyList(ys[k]))
+		fmt.Fprintf(&script, "out.append(float(stats.pearsonr(%s, %s)[1]))\n", fixtures.PyList(xs[k]), fixtures.PyList(ys[k]))
 	}
 	script.WriteString("print(json.dumps(out))\n")
-	want := testdata.PythonFloats(t, script.String())
+	want := fixtures.PythonFloats(t, script.String())
 	for k := range xs {
 		got := PearsonTestP(Pearson(xs[k], ys[k]), len(xs[k]))
 		if math.Abs(got-want[k]) > math.Max(1e-12, 1e-9*want[k]) {

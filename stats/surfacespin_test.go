@@ -8,7 +8,7 @@ import (
 
 	"github.com/painmark/painmark/freesurfer"
 	"github.com/painmark/painmark/gifti"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // fsaverage5DK reads the real fsaverage5 spheres and aparc annotations of ENIGMA: 68 parcels
@@ -18,11 +18,11 @@ func fsaverage5DK(t *testing.T) SphereParcellation {
 	var p SphereParcellation
 	index := map[string]int{}
 	for h, side := range []string{"lh", "rh"} {
-		m, err := gifti.ReadSurface(testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_"+side+".gii"))
+		m, err := gifti.ReadSurface(fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_"+side+".gii"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := freesurfer.ReadAnnotation(testdata.Shared(t, "enigma", "annot", "fsa5_"+side+"_aparc.annot"))
+		a, err := freesurfer.ReadAnnotation(fixtures.Shared(t, "enigma", "annot", "fsa5_"+side+"_aparc.annot"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestLiveSurfaceNullsNeuromaps(t *testing.T) {
 		return out
 	}
 	var want struct{ Baum, Cornblath [][]*float64 }
-	testdata.RunPython(t, filepath.Join("testdata", "neuromaps_surface_nulls.py"), map[string]any{
+	fixtures.RunPython(t, filepath.Join("testdata", "neuromaps_surface_nulls.py"), map[string]any{
 		"left": p.Left, "right": p.Right, "labels_left": plus1(p.LabelsLeft), "labels_right": plus1(p.LabelsRight),
 		"rotations": rots, "y": yJSON}, &want)
 	worst := 0.0

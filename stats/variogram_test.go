@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -14,7 +14,7 @@ import (
 // ENIGMA map on them (schizophrenia thickness effects, the golden spin maps).
 func leftDK(t *testing.T) ([][3]float64, []float64) {
 	t.Helper()
-	ct, err := table.Read(testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
+	ct, err := table.Read(fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func leftDK(t *testing.T) ([][3]float64, []float64) {
 	for k, c := range []string{"x", "y", "z"} {
 		xyz[k], _ = ct.Floats(c)
 	}
-	mt, err := table.Read(testdata.Shared(t, "golden", "spin", "maps.csv"), nil)
+	mt, err := table.Read(fixtures.Shared(t, "golden", "spin", "maps.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestLiveVariogramBrainSMASH(t *testing.T) {
 				Target     []float64
 				Surrogates [][]float64
 			}
-			testdata.RunPython(t, filepath.Join("testdata", "brainsmash_base.py"), map[string]any{"x": x, "D": D, "kernel": kernel, "resample": resample, "perms": perms, "noise": noise}, &want)
+			fixtures.RunPython(t, filepath.Join("testdata", "brainsmash_base.py"), map[string]any{"x": x, "D": D, "kernel": kernel, "resample": resample, "perms": perms, "noise": noise}, &want)
 			worst := 0.0
 			for k := range g.target {
 				worst = math.Max(worst, math.Abs(g.target[k]-want.Target[k])/math.Abs(want.Target[k]))

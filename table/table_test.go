@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 func write(t *testing.T, name, content string) string {
@@ -117,7 +117,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 }
 
 func TestRealTables(t *testing.T) {
-	ts := testdata.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv")
+	ts := fixtures.Shared(t, "painter-bochum", "bochum-sample", "regional_timeseries", "bochum-004_pumi-0.tsv")
 	tb, err := Read(ts, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -130,11 +130,11 @@ func TestRealTables(t *testing.T) {
 			t.Errorf("%s occurs %d times, want 2", dup, n)
 		}
 	}
-	fd, err := Read(testdata.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", "FD_bochum-004_pumi-0.txt"), nil)
+	fd, err := Read(fixtures.Shared(t, "painter-bochum", "bochum-sample", "framewise_displacement", "FD_bochum-004_pumi-0.txt"), nil)
 	if err != nil || fd.NumRows() != 199 || fd.Columns[0].Name != "FramewiseDisplacement" {
 		t.Fatalf("FD file: %v rows, %v", fd.NumRows(), err)
 	}
-	p, err := ReadParticipants(testdata.Shared(t, "painter-bochum", "bochum-sample", "bochum_sample.csv"), "ID", nil)
+	p, err := ReadParticipants(fixtures.Shared(t, "painter-bochum", "bochum-sample", "bochum_sample.csv"), "ID", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestLivePandas(t *testing.T) {
 	if py == "" {
 		t.Skip("PAINMARK_PYTHON not set (the extended suite sets it)")
 	}
-	root := testdata.Shared(t)
+	root := fixtures.Shared(t)
 	var files []string
 	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() && (strings.HasSuffix(p, ".csv") || strings.HasSuffix(p, ".tsv")) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/nifti"
 )
 
@@ -52,7 +52,7 @@ func TestLiveLesionNetworkScipy(t *testing.T) {
 		T, P   []float64
 		Lesion int
 	}
-	testdata.RunPython(t, "testdata/scipy_lesion_network.py", map[string]any{"runs": runs, "mask": mask, "lesion": lesionPath}, &want)
+	fixtures.RunPython(t, "testdata/scipy_lesion_network.py", map[string]any{"runs": runs, "mask": mask, "lesion": lesionPath}, &want)
 	if want.Lesion != ln.Lesion || len(want.Finite) != d.Len() {
 		t.Fatalf("lesion of %d voxels (scipy %d), %d brainordinates (%d)", ln.Lesion, want.Lesion, d.Len(), len(want.Finite))
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/cifti"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/space"
 )
@@ -84,7 +84,7 @@ func TestLiveSeedMapNumpy(t *testing.T) {
 			R       []float64
 			Z       []*float64
 		}
-		testdata.RunPython(t, "testdata/numpy_seedmap.py", map[string]any{"path": path, "mask": maskPath, "centre": centre, "radius": 6.0}, &want)
+		fixtures.RunPython(t, "testdata/numpy_seedmap.py", map[string]any{"path": path, "mask": maskPath, "centre": centre, "radius": 6.0}, &want)
 		if len(want.Members) != len(s.Members) || len(want.R) != d.Len() {
 			t.Fatalf("%s: %d seed members and %d brainordinates, numpy %d and %d", path, len(s.Members), d.Len(), len(want.Members), len(want.R))
 		}
@@ -171,7 +171,7 @@ func TestLiveTemplateMatchNumpy(t *testing.T) {
 		Similarity [][]float64
 		Assign     []int
 	}
-	testdata.RunPython(t, "testdata/numpy_template_match.py", map[string]any{"path": run, "mask": mask, "templates": templates}, &want)
+	fixtures.RunPython(t, "testdata/numpy_template_match.py", map[string]any{"path": run, "mask": mask, "templates": templates}, &want)
 	worst, differ := 0.0, 0
 	for k := range want.Similarity {
 		for i, v := range want.Similarity[k] {
@@ -224,7 +224,7 @@ json.dump(vol[ijk[:, 0], ijk[:, 1], ijk[:, 2]].tolist(), open(sys.argv[2], "w"))
 	}
 	vs := d.Affine.VoxelSizes()
 	var want []float64
-	testdata.RunPythonInline(t, script, map[string]any{"shape": d.Shape, "voxels": d.Voxels, "values": clean, "fwhm": 8.0, "sizes": vs}, &want)
+	fixtures.RunPythonInline(t, script, map[string]any{"shape": d.Shape, "voxels": d.Voxels, "values": clean, "fwhm": 8.0, "sizes": vs}, &want)
 	worst := 0.0
 	for i := range want {
 		worst = math.Max(worst, math.Abs(sm[i]-want[i]))

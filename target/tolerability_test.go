@@ -4,13 +4,13 @@ import (
 	"math"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // TestLiveMeteyardHolmesPandas: the mean pain and annoyance per scalp site equal pandas' groupby
 // means of the real TMS-SMART table.
 func TestLiveMeteyardHolmesPandas(t *testing.T) {
-	path := testdata.Shared(t, "tms", "meteyard-l_holmes-2018_TMS-SMART_data.txt")
+	path := fixtures.Shared(t, "tms", "meteyard-l_holmes-2018_TMS-SMART_data.txt")
 	r, err := ReadMeteyardHolmes(path)
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +23,7 @@ g = d.groupby("HomLocation")[["Pain", "Annoyance"]].mean()
 json.dump({k: [float(v["Pain"]), float(v["Annoyance"])] for k, v in g.iterrows()}, open(sys.argv[2], "w"))
 `
 	var want map[string][2]float64
-	testdata.RunPythonInline(t, script, map[string]any{"path": path}, &want)
+	fixtures.RunPythonInline(t, script, map[string]any{"path": path}, &want)
 	if len(want) != len(r) {
 		t.Fatalf("%d sites, pandas %d", len(r), len(want))
 	}

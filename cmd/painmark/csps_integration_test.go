@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/table"
 )
@@ -25,9 +26,7 @@ import (
 // group → ablation models M1-M5 → nonlinear baselines. It checks that the planted edges are
 // recovered and that the statistics are those the generative model implies.
 func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test")
-	}
+	fixtures.Long(t)
 	dir := t.TempDir()
 	st, err := synthetic.Generate(synthetic.Options{Train: 54, Independent: 30, Task: 30, Clinical1: 20, Clinical2: 20, PrePost: 24, Seed: 11})
 	if err != nil {

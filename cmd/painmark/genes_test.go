@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -18,16 +18,16 @@ import (
 // in both directions, the gene table ranks all 1645 genes, and the report loads in Chromium.
 func TestGenesCommand(t *testing.T) {
 	dir := t.TempDir()
-	expr := testdata.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv")
-	scz := testdata.Shared(t, "enigma", "summary_statistics", "scz_case-controls_CortThick.csv")
-	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
-	classes := testdata.Shared(t, "gene-sets", "seidlitz2020", "celltypes_PSP.csv")
+	expr := fixtures.Shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv")
+	scz := fixtures.Shared(t, "enigma", "summary_statistics", "scz_case-controls_CortThick.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	classes := fixtures.Shared(t, "gene-sets", "seidlitz2020", "celltypes_PSP.csv")
 	out, errOut, code := runCLI(t, "genes", expr, scz, "--y", "d_icv", "--null", "spin", "--coords", coords, "--permutations", "300",
 		"--bootstraps", "200", "--sets", classes, "--rank-permutations", "200", "-o", filepath.Join(dir, "g"))
 	if code != 0 {
 		t.Fatalf("genes: %d %s %s", code, out, errOut)
 	}
-	golden, err := table.Read(testdata.Shared(t, "golden", "pls", "octave_plsregress_summary.csv"), nil)
+	golden, err := table.Read(fixtures.Shared(t, "golden", "pls", "octave_plsregress_summary.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/spf13/cobra"
 )
 
@@ -120,6 +121,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	fixtures.Long(t)
 	dir := t.TempDir()
 	// Fewer resamples than the default keep the unit suite quick; the study is otherwise the same.
 	out, errOut, code := runCLI(t, "demo", "--out", dir, "--permutations", "100", "--bootstraps", "100")

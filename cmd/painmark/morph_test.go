@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -21,7 +21,7 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 	for subj, src := range map[string]string{"bert": "bert_fs7.2", "hcp": "hcp198451_fs5.3", "hcp2": "hcp198451_fs7.4.1_rerun"} {
 		os.MkdirAll(filepath.Join(subjects, subj, "stats"), 0o755)
 		for _, h := range []string{"lh", "rh"} {
-			if err := os.Symlink(testdata.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(subjects, subj, "stats", h+".aparc.stats")); err != nil {
+			if err := os.Symlink(fixtures.Shared(t, "freesurfer", src, h+".aparc.stats"), filepath.Join(subjects, subj, "stats", h+".aparc.stats")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -43,7 +43,7 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 	var cols []*table.Column
 	var names []string
 	for k, name := range []string{"mddadult_case-controls_CortThick.csv", "mddadolescent_case-controls_CortThick.csv", "adhdadult_case-controls_CortThick.csv"} {
-		path := testdata.Shared(t, "enigma", "summary_statistics", name)
+		path := fixtures.Shared(t, "enigma", "summary_statistics", name)
 		args = append(args, path+":d_icv")
 		tb, err := table.Read(path, nil)
 		if err != nil {
@@ -97,12 +97,12 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 // case-control table with covariates and an interaction, and a report that loads in Chromium.
 func TestMorphCommand(t *testing.T) {
 	dir := t.TempDir()
-	x := func(name string) string { return testdata.Shared(t, "enigma", "xdata", name) }
-	economo := testdata.Shared(t, "enigma", "derived", "dk68_economo_koskinas_class_mode.csv")
+	x := func(name string) string { return fixtures.Shared(t, "enigma", "xdata", name) }
+	economo := fixtures.Shared(t, "enigma", "derived", "dk68_economo_koskinas_class_mode.csv")
 	out, errOut, code := runCLI(t, "morph", "--enigma", x("metr2_CortThick.csv"), "--enigma", x("metr3_CortSurf.csv"),
 		"--participants", x("cov.csv"), "--group", "Dx", "--case", "1", "--covariates", "Age,Sex,ICV", "--interactions", "Age*Sex",
-		"--classes", economo+":economo_koskinas_class_mode", "--classes", testdata.Shared(t, "enigma", "derived", "dk68_yeo7_mode_via_schaefer400_conte69.csv")+":yeo7_mode",
-		"--coords", testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "--spins", "300", "-o", dir)
+		"--classes", economo+":economo_koskinas_class_mode", "--classes", fixtures.Shared(t, "enigma", "derived", "dk68_yeo7_mode_via_schaefer400_conte69.csv")+":yeo7_mode",
+		"--coords", fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "--spins", "300", "-o", dir)
 	if code != 0 {
 		t.Fatalf("morph: %d %s %s", code, out, errOut)
 	}

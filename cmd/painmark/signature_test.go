@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -18,7 +18,7 @@ func TestSignatureCommands(t *testing.T) {
 	feat, parts, rpnPred := bochumFeatureTable(t)
 	dir := filepath.Dir(feat)
 	sig := filepath.Join(dir, "rpn.signature.json")
-	out, stderr, code := runCLI(t, "signature", "import-rpn", testdata.Shared(t, "painter-bochum", "derived", "rpn_model.json"), "-o", sig)
+	out, stderr, code := runCLI(t, "signature", "import-rpn", fixtures.Shared(t, "painter-bochum", "derived", "rpn_model.json"), "-o", sig)
 	if code != 0 || !strings.Contains(out, "25 of 7503 features") {
 		t.Fatalf("import-rpn: %d %s %s", code, out, stderr)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -19,8 +19,8 @@ import (
 // by name, and the report loads in Chromium.
 func TestSpinCommand(t *testing.T) {
 	dir := t.TempDir()
-	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
-	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
 	out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords, "--n", "2000", "-o", filepath.Join(dir, "spin.json"))
 	if code != 0 {
 		t.Fatalf("spin: %d %s %s", code, out, errOut)
@@ -75,9 +75,9 @@ func TestSpinCommand(t *testing.T) {
 // constrained p of the same order as the reference's 0.04, and errors that name what is missing.
 func TestSpinCommandSurfaceNulls(t *testing.T) {
 	dir := t.TempDir()
-	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
-	spheres := testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii") + "," + testdata.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii")
-	annots := testdata.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot") + "," + testdata.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	spheres := fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii") + "," + fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii")
+	annots := fixtures.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot") + "," + fixtures.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")
 	for _, m := range []string{"baum", "cornblath"} {
 		out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", m,
 			"--spheres", spheres, "--annots", annots, "--n", "300", "-o", filepath.Join(dir, m+".json"))
@@ -92,7 +92,7 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 		}
 	}
 	// The surrogate methods draw from the centroids, per hemisphere.
-	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
 	for _, m := range []string{"moran", "variogram"} {
 		out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--method", m,
 			"--coords", coords, "--n", "300", "-o", filepath.Join(dir, m+".json"))
@@ -120,8 +120,8 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 // figure as a standalone SVG; a folder without reports is an error.
 func TestReportCommand(t *testing.T) {
 	dir := t.TempDir()
-	maps := testdata.Shared(t, "golden", "spin", "maps.csv")
-	coords := testdata.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
 	if out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords, "--n", "200", "-o", filepath.Join(dir, "spin.json")); code != 0 {
 		t.Fatalf("spin: %d %s %s", code, out, errOut)
 	}
@@ -150,7 +150,7 @@ func TestReportCommand(t *testing.T) {
 // thickness effects) that perm_sphere_p computed in Octave.
 func referenceRho(t *testing.T) float64 {
 	t.Helper()
-	ref, err := table.Read(testdata.Shared(t, "golden", "spin", "perm_sphere_p.csv"), nil)
+	ref, err := table.Read(fixtures.Shared(t, "golden", "spin", "perm_sphere_p.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/painmark/painmark/cifti"
 	"github.com/painmark/painmark/internal/browsercheck"
-	"github.com/painmark/painmark/internal/testdata"
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
 )
@@ -102,7 +102,7 @@ func TestTargetCommand(t *testing.T) {
 	tolOut := filepath.Join(dir, "tol")
 	stdout, errOut, code := runCLI(t, "target", "--bold", filepath.Join(sim, "bold.nii.gz"), "--mask", filepath.Join(sim, "mask.nii.gz"), "--templates", filepath.Join(sim, "templates.nii.gz"),
 		"--names", "SCAN,AMN,foot,hand,mouth", "--search-space", filepath.Join(sim, "precentral.nii.gz"), "--network", "SCAN", "--min-score", "0.15",
-		"--scalp", scalp, "--ratings", testdata.Shared(t, "tms", "meteyard-l_holmes-2018_TMS-SMART_data.txt"), "-o", tolOut)
+		"--scalp", scalp, "--ratings", fixtures.Shared(t, "tms", "meteyard-l_holmes-2018_TMS-SMART_data.txt"), "-o", tolOut)
 	if code != 0 {
 		t.Fatalf("tolerability: %d %s %s", code, stdout, errOut)
 	}
@@ -148,7 +148,7 @@ func TestSeedmapCommand(t *testing.T) {
 // --search-space for data on the same grayordinates: the in-mask vertices are the mask's nonzero
 // ones, matched by brain model; data of other brain models are refused.
 func TestRealLPFCSearchSpace(t *testing.T) {
-	path := testdata.Shared(t, "tms", "LPFC_LH+RH.dtseries.nii")
+	path := fixtures.Shared(t, "tms", "LPFC_LH+RH.dtseries.nii")
 	f, err := cifti.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -6,8 +6,8 @@ package bochumdata
 import (
 	"testing"
 
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/internal/linalg"
-	"github.com/painmark/painmark/internal/testdata"
 	"github.com/painmark/painmark/table"
 )
 
@@ -16,11 +16,11 @@ import (
 // rpn_prediction, stored_prediction, stored_nested_prediction, ...).
 func Tables(t testing.TB) (features, golden *table.Table) {
 	t.Helper()
-	features, err := table.Read(testdata.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
+	features, err := table.Read(fixtures.Shared(t, "painter-bochum", "derived", "features_bochum_partialcorr_7503.csv"), &table.Options{Delimiter: ',', NoHeader: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden, err = table.Read(testdata.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
+	golden, err = table.Read(fixtures.Shared(t, "painter-bochum", "derived", "rpn_golden_predictions_bochum.csv"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
