@@ -1,6 +1,12 @@
 // Package kdtree is a static k-d tree of 3-D points for nearest-neighbour queries (the role of
 // scipy's cKDTree in the spin tests: vertex-level rotations of a sphere mesh, nearest electrode
 // positions).
+//
+// Why not gonum's spatial/kdtree (measured by go run ./bench/gonumcheck, 10,242 points, 200,000
+// queries): gonum returns the nearest point, not its index, and leaves ties unspecified (its
+// pivots are random medians), so on a grid's equidistant neighbours 73% of its answers differ from
+// the smallest-index rule that makes spins reproducible here (0% for this tree, which matches a
+// linear scan); its queries also took 1.5x as long (185 vs 120 ms on a sphere mesh).
 package kdtree
 
 import (
