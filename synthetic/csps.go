@@ -1,19 +1,3 @@
-// Package synthetic generates corticospinal study cohorts with a known answer, for painmark's
-// integration tests, benchmarks and tutorials: resting-state ROI time series over the CSps study's
-// 139 regions (MIST-122 brain parcels, PAG and RVM, the global grey-matter signal, dorsal and
-// ventral horns of C1-C7; Lin et al. 2025) in which a planted set of mostly cross-system
-// (brain-spinal) edges couples more strongly the more pain-sensitive the subject is, with the
-// cohorts of the CSps protocol: training, retest, independent, task (heat vs innocuous cold), two
-// clinical cohorts on their own outcome scales, and a pre/post intervention with active and sham
-// groups.
-//
-// The generative model, per subject with latent pain sensitivity s: every region's series is
-// AR(1) noise (φ = 0.3) plus a weak share of three background network components (regions of one
-// MIST network, or of the cord, move together: realistic structure unrelated to pain); each planted
-// edge (a, b) with sign σ adds a shared component u with loading λ(s) to a and σ·λ(s) to b, λ(s)²
-// = Strength·Φ(s + shift), so the partial correlation of a and b grows with s (shift is +1 in the
-// heat condition of the task cohort). The thermal pain threshold is 44 − 1.5·s + N(0, 0.5) °C: the
-// CSps target −z(threshold) rises with s.
 package synthetic
 
 import (
@@ -27,6 +11,22 @@ import (
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/table"
 )
+
+// A synthetic corticospinal study (Generate, painmark synthetic csps): resting-state ROI time
+// series over the CSps study's 139 regions (MIST-122 brain parcels, PAG and RVM, the global
+// grey-matter signal, dorsal and ventral horns of C1-C7; Lin et al. 2025) in which a planted set of mostly cross-system
+// (brain-spinal) edges couples more strongly the more pain-sensitive the subject is, with the
+// cohorts of the CSps protocol: training, retest, independent, task (heat vs innocuous cold), two
+// clinical cohorts on their own outcome scales, and a pre/post intervention with active and sham
+// groups.
+//
+// The generative model, per subject with latent pain sensitivity s: every region's series is
+// AR(1) noise (φ = 0.3) plus a weak share of three background network components (regions of one
+// MIST network, or of the cord, move together: realistic structure unrelated to pain); each planted
+// edge (a, b) with sign σ adds a shared component u with loading λ(s) to a and σ·λ(s) to b, λ(s)²
+// = Strength·Φ(s + shift), so the partial correlation of a and b grows with s (shift is +1 in the
+// heat condition of the task cohort). The thermal pain threshold is 44 − 1.5·s + N(0, 0.5) °C: the
+// CSps target −z(threshold) rises with s.
 
 // Region is a region of the synthetic set with its system tag (brain, brainstem, spinal).
 type Region struct {

@@ -21,7 +21,7 @@ import (
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/extract"
 	"github.com/painmark/painmark/internal/benchkit"
-	"github.com/painmark/painmark/internal/synth"
+	"github.com/painmark/painmark/synthetic"
 )
 
 const regions = 139
@@ -64,10 +64,10 @@ func main() {
 	must(os.WriteFile(script, []byte(nilearnScript), 0o644))
 	atlasPath := filepath.Join(*dir, fmt.Sprintf("parcellation_%d.nii.gz", regions))
 	if _, err := os.Stat(atlasPath); err != nil {
-		must(synth.WriteParcellation(atlasPath, regions, 7))
+		must(synthetic.WriteParcellation(atlasPath, regions, 7))
 	}
 	versions, _ := exec.Command(*python, "-c", "import nibabel, numpy, scipy; print('nibabel', nibabel.__version__, 'numpy', numpy.__version__, 'scipy', scipy.__version__)").Output()
-	sh := synth.MNI2mmShape
+	sh := synthetic.MNI2mmShape
 	fmt.Printf("ROI extraction, %d regions, %dx%dx%d float32 .nii.gz: painmark (streaming label masker) vs the nilearn path on %s", regions, sh[0], sh[1], sh[2], versions)
 	fmt.Printf("(load the image, then scipy.ndimage.mean per volume); %d runs each, medians; peak = max RSS\n\n", *repeats)
 	fmt.Printf("%-8s %-8s %-34s %9s %9s %10s %9s\n", "volumes", "file MB", "contestant", "seconds", "vs pm", "peak MiB", "vs pm")
@@ -77,7 +77,7 @@ func main() {
 		img := filepath.Join(*dir, fmt.Sprintf("bold_%dx%dx%dx%d.nii.gz", sh[0], sh[1], sh[2], nv))
 		if _, err := os.Stat(img); err != nil {
 			fmt.Fprintf(os.Stderr, "generating %s ...\n", img)
-			must(synth.WriteBOLD(img, nv, 42))
+			must(synthetic.WriteBOLD(img, nv, 42))
 		}
 		st, _ := os.Stat(img)
 		pmSecs, pmPeak, pmRun, err := benchkit.Repeat(*repeats, func() *exec.Cmd { return exec.Command(self, "-child", img, atlasPath) })

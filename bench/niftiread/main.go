@@ -22,11 +22,11 @@ import (
 	"time"
 
 	"github.com/painmark/painmark/internal/benchkit"
-	"github.com/painmark/painmark/internal/synth"
 	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/synthetic"
 )
 
-var shape = synth.MNI2mmShape
+var shape = synthetic.MNI2mmShape
 
 const nibabelScript = `
 import json, sys, time
@@ -76,7 +76,7 @@ func main() {
 		path := filepath.Join(*dir, fmt.Sprintf("bold_%dx%dx%dx%d.nii.gz", shape[0], shape[1], shape[2], nv))
 		if _, err := os.Stat(path); err != nil {
 			fmt.Fprintf(os.Stderr, "generating %s ...\n", path)
-			if err := synth.WriteBOLD(path, nv, 42); err != nil {
+			if err := synthetic.WriteBOLD(path, nv, 42); err != nil {
 				fail(err)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/synth"
+	"github.com/painmark/painmark/synthetic"
 )
 
 // exampleDir is the tiny fMRIPrep-style run used by the README's `painmark extract` examples.
@@ -28,7 +28,7 @@ func writeExample(t *testing.T, dir string) {
 		}
 		return int(img.Labels[ii+sh[0]*(jj+sh[1]*kk)])
 	}
-	if err := synth.WriteExampleRun(dir, labelAt); err != nil {
+	if err := synthetic.WriteExampleRun(dir, labelAt); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/internal/synth"
 	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/table"
 )
 
@@ -43,7 +43,7 @@ func fmriprepTree(t *testing.T, T int) string {
 			t.Fatal(err)
 		}
 		os.WriteFile(strings.TrimSuffix(bold, ".nii.gz")+".json", []byte(`{"RepetitionTime": 2.0}`), 0o644)
-		if err := synth.WriteConfounds(filepath.Join(root, rel+"_desc-confounds_timeseries.tsv"), T, rng); err != nil {
+		if err := synthetic.WriteConfounds(filepath.Join(root, rel+"_desc-confounds_timeseries.tsv"), T, rng); err != nil {
 			t.Fatal(err)
 		}
 	}

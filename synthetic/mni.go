@@ -1,6 +1,8 @@
-// Package synth generates realistic synthetic data for benchmarks and tests: a BOLD run on the
-// 2 mm MNI grid and a parcellation of its brain.
-package synth
+package synthetic
+
+// Image simulators for benchmarks, tests and the README's examples: a BOLD run on the 2 mm MNI
+// grid and a parcellation of its brain (WriteBOLD, WriteParcellation), and a tiny fMRIPrep-style
+// run with its confounds (WriteExampleRun, WriteConfounds).
 
 import (
 	"math"
