@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -44,9 +45,10 @@ type AssociationOptions struct {
 	Components int // PLS components (default 3)
 	Bootstraps int // bootstrap refits for the gene Z-scores (default 1000)
 	Seed       uint64
-	// Nulls reorder the analysed regions (Result.Regions order) for the variance-explained
-	// permutation test: shuffles, or the spins of a spatial null. None: no test.
-	Nulls [][]int
+	// Null gives the null maps of the z-scored map (over Result.Regions, in their order) for the
+	// variance-explained test: shuffles, spins or surrogates of a spatial null (package nulls).
+	// Nil: no test.
+	Null nulls.Null
 	// ZThreshold defines the PLS+ and PLS− gene sets (|Z| above it; default 3).
 	ZThreshold float64
 }
@@ -175,8 +177,12 @@ func Associate(m *Matched, o AssociationOptions) (*Association, error) {
 	if a.PLS, err = FitSIMPLS(x, n, q, a.Map, o.Components); err != nil {
 		return nil, err
 	}
-	if o.Nulls != nil {
-		if _, a.PVar, err = VariancePermutation(x, n, q, a.Map, o.Components, o.Nulls); err != nil {
+	if o.Null != nil {
+		nullMaps, err := o.Null.Maps(a.Map, 0)
+		if err != nil {
+			return nil, err
+		}
+		if _, a.PVar, err = VarianceNull(x, n, q, a.Map, o.Components, nullMaps); err != nil {
 			return nil, err
 		}
 	}

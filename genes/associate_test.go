@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -36,7 +37,7 @@ func TestAssociateEqualsGoldenSIMPLS(t *testing.T) {
 	for i, j := 0, len(lr)-1; i < j; i, j = i+1, j-1 {
 		lr[i], lr[j], lv[i], lv[j] = lr[j], lr[i], lv[j], lv[i]
 	}
-	a, err := associate(e, lr, lv, AssociationOptions{Components: 3, Bootstraps: 50, Seed: 1, Nulls: shuffles(34, 100)})
+	a, err := associate(e, lr, lv, AssociationOptions{Components: 3, Bootstraps: 50, Seed: 1, Null: nulls.FromPermutations(shuffles(34, 100))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,18 +103,31 @@ func BootstrapWeights(x []float64, rows, p int, y []float64, ncomp, n int, seed 
 // in which the map is reordered (random shuffles, or the spins of a spatial null): p_k is the share
 // of permutations explaining at least as much (Morgan et al.'s count, no +1; NUMERICS.md).
 func VariancePermutation(x []float64, rows, p int, y []float64, ncomp int, perms [][]int) ([]float64, []float64, error) {
+	nullMaps := make([][]float64, len(perms))
+	for k, perm := range perms {
+		nullMaps[k] = make([]float64, rows)
+		for i, j := range perm {
+			nullMaps[k][i] = y[j]
+		}
+	}
+	return VarianceNull(x, rows, p, y, ncomp, nullMaps)
+}
+
+// VarianceNull is VariancePermutation with any null maps of y (reordered maps or surrogates, as
+// a nulls.Null gives them): p_k is the share of null maps explaining at least as much.
+func VarianceNull(x []float64, rows, p int, y []float64, ncomp int, nullMaps [][]float64) ([]float64, []float64, error) {
 	orig, err := FitSIMPLS(x, rows, p, y, ncomp)
 	if err != nil {
 		return nil, nil, err
 	}
-	counts := make([][]bool, len(perms))
-	errs := make([]error, len(perms))
-	parallel.For(len(perms), func(k int) {
-		py := make([]float64, rows)
-		for i, j := range perms[k] {
-			py[i] = y[j]
+	counts := make([][]bool, len(nullMaps))
+	errs := make([]error, len(nullMaps))
+	parallel.For(len(nullMaps), func(k int) {
+		if len(nullMaps[k]) != rows {
+			errs[k] = fmt.Errorf("null map %d has %d values for %d regions", k, len(nullMaps[k]), rows)
+			return
 		}
-		fit, err := FitSIMPLS(x, rows, p, py, ncomp)
+		fit, err := FitSIMPLS(x, rows, p, nullMaps[k], ncomp)
 		if err != nil {
 			errs[k] = err
 			return
@@ -138,7 +151,7 @@ func VariancePermutation(x []float64, rows, p int, y []float64, ncomp int, perms
 		}
 	}
 	for k := range pv {
-		pv[k] /= float64(len(perms))
+		pv[k] /= float64(len(nullMaps))
 	}
 	return orig.PctVarY, pv, nil
 }

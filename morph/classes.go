@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -20,10 +21,10 @@ type ClassMean struct {
 }
 
 // ClassSummary summarises values (one per region, regions named as in classOf) by class. Regions
-// without a class are left out (classes are matched by name, never by position); perms reorder
-// the regions (perm[i] = the region whose value region i takes), as stats.SpinPermutations'
-// spins of the same regions do. Classes are returned sorted by name.
-func ClassSummary(regions []string, values []float64, classOf map[string]string, perms [][]int) ([]ClassMean, error) {
+// without a class are left out (classes are matched by name, never by position); the null (a
+// spatial null model's draws over the same regions, package nulls; nil: no p) gives the null maps
+// of values. Classes are returned sorted by name.
+func ClassSummary(regions []string, values []float64, classOf map[string]string, null nulls.Null) ([]ClassMean, error) {
 	if len(regions) != len(values) {
 		return nil, fmt.Errorf("class summary: %d regions and %d values", len(regions), len(values))
 	}
@@ -52,19 +53,19 @@ func ClassSummary(regions []string, values []float64, classOf map[string]string,
 		classes = append(classes, c)
 	}
 	sort.Strings(classes)
-	// Each permutation's spun map and its mean serve every class.
-	nulls := make([][]float64, len(classes))
-	spun := make([]float64, len(values))
-	for k, perm := range perms {
-		if len(perm) != len(values) {
-			return nil, fmt.Errorf("class summary: permutation %d has %d entries for %d regions", k, len(perm), len(values))
+	// Each null map and its mean serve every class.
+	nullMeans := make([][]float64, len(classes))
+	var spun [][]float64
+	if null != nil {
+		var err error
+		if spun, err = null.Maps(values, 0); err != nil {
+			return nil, fmt.Errorf("class summary: %w", err)
 		}
-		for i, j := range perm {
-			spun[i] = values[j]
-		}
-		centre := mean(spun, all)
+	}
+	for _, m := range spun {
+		centre := mean(m, all)
 		for c, name := range classes {
-			nulls[c] = append(nulls[c], mean(spun, members[name])-centre)
+			nullMeans[c] = append(nullMeans[c], mean(m, members[name])-centre)
 		}
 	}
 	centre := mean(values, all)
@@ -72,8 +73,8 @@ func ClassSummary(regions []string, values []float64, classOf map[string]string,
 	for c, name := range classes {
 		m := mean(values, members[name])
 		out[c] = ClassMean{Class: name, Regions: len(members[name]), Mean: m, P: math.NaN()}
-		if len(perms) > 0 {
-			p, err := stats.PermutationP(m-centre, nulls[c], stats.PermAbs, true)
+		if len(spun) > 0 {
+			p, err := stats.PermutationP(m-centre, nullMeans[c], stats.PermAbs, true)
 			if err != nil {
 				return nil, fmt.Errorf("class summary, class %s: %w", name, err)
 			}

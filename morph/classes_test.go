@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -46,7 +47,7 @@ func TestClassSummary(t *testing.T) {
 			values[i] = 1
 		}
 	}
-	sum, err := ClassSummary(names.Raw, values, classOf, perms)
+	sum, err := ClassSummary(names.Raw, values, classOf, nulls.FromPermutations(perms))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestClassSummary(t *testing.T) {
 	for i := range values {
 		values[i] = xyz[1][i]
 	}
-	sum, _ = ClassSummary(names.Raw, values, classOf, perms)
+	sum, _ = ClassSummary(names.Raw, values, classOf, nulls.FromPermutations(perms))
 	for _, c := range sum {
 		if math.IsNaN(c.P) || c.P < 0.001 {
 			t.Errorf("gradient map, class %s: spin p %v", c.Class, c.P)

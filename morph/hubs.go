@@ -6,6 +6,7 @@ import (
 
 	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -18,28 +19,27 @@ type HubSusceptibility struct {
 	Spins  int
 }
 
-// HubSusceptibilityTest computes it: change and controlMS per region in one order, perms
-// reordering the regions (perm[i] = the region whose value region i takes).
-func HubSusceptibilityTest(change, controlMS []float64, perms [][]int) (HubSusceptibility, error) {
+// HubSusceptibilityTest computes it: change and controlMS per region in one order, the null (a
+// spatial null model's draws over the same regions, package nulls; nil: no p) giving the null
+// maps of change.
+func HubSusceptibilityTest(change, controlMS []float64, null nulls.Null) (HubSusceptibility, error) {
 	if len(change) != len(controlMS) || len(change) < 3 {
 		return HubSusceptibility{}, fmt.Errorf("hub susceptibility: %d changes and %d control MS values (need the same regions, at least 3)", len(change), len(controlMS))
 	}
-	h := HubSusceptibility{Rho: stats.Spearman(change, controlMS), P: math.NaN(), Spins: len(perms)}
-	if len(perms) == 0 {
+	h := HubSusceptibility{Rho: stats.Spearman(change, controlMS), P: math.NaN()}
+	if null == nil || null.Draws() == 0 {
 		return h, nil
 	}
-	null := make([]float64, len(perms))
-	spun := make([]float64, len(change))
-	for k, perm := range perms {
-		if len(perm) != len(change) {
-			return h, fmt.Errorf("hub susceptibility: permutation %d has %d entries for %d regions", k, len(perm), len(change))
-		}
-		for i, j := range perm {
-			spun[i] = change[j]
-		}
-		null[k] = stats.Spearman(spun, controlMS)
+	spun, err := null.Maps(change, 0)
+	if err != nil {
+		return h, fmt.Errorf("hub susceptibility: %w", err)
 	}
-	p, err := stats.PermutationP(h.Rho, null, stats.PermAbs, true)
+	h.Spins = len(spun)
+	rhos := make([]float64, len(spun))
+	for k, m := range spun {
+		rhos[k] = stats.Spearman(m, controlMS)
+	}
+	p, err := stats.PermutationP(h.Rho, rhos, stats.PermAbs, true)
 	h.P = p
 	return h, err
 }

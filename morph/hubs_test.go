@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -59,21 +60,21 @@ func TestHubSusceptibility(t *testing.T) {
 		planted[i] = -ms[i] + 0.05*rng.NormFloat64()
 		independent[i] = rng.NormFloat64()
 	}
-	h, err := HubSusceptibilityTest(planted, ms, perms)
+	h, err := HubSusceptibilityTest(planted, ms, nulls.FromPermutations(perms))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h.Rho != stats.Spearman(planted, ms) || h.Rho > -0.8 || h.P > 0.01 {
 		t.Errorf("planted: %+v", h)
 	}
-	h, _ = HubSusceptibilityTest(independent, ms, perms)
+	h, _ = HubSusceptibilityTest(independent, ms, nulls.FromPermutations(perms))
 	if h.P < 0.05 {
 		t.Errorf("independent change: %+v", h)
 	}
 	if h, _ := HubSusceptibilityTest(planted, ms, nil); !math.IsNaN(h.P) {
 		t.Errorf("no spins gave p %v", h.P)
 	}
-	if _, err := HubSusceptibilityTest(planted[:5], ms, perms); err == nil {
+	if _, err := HubSusceptibilityTest(planted[:5], ms, nulls.FromPermutations(perms)); err == nil {
 		t.Error("maps of different lengths accepted")
 	}
 }

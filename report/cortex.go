@@ -240,3 +240,11 @@ func renderView(m *cortexMesh, h int, camera float64, byLabel []float64, vmax fl
 	}
 	return img
 }
+
+// CorticalMap adds a cortical surface map of a regional map to the section when its regions are
+// Desikan-Killiany cortical regions (other parcellations get no surface figure).
+func (s *Section) CorticalMap(title, valueLabel string, regions []string, values []float64, caption string) {
+	if fig, err := CorticalMap(title, valueLabel, regions, values); err == nil {
+		s.Figure(fig, caption)
+	}
+}

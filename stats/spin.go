@@ -361,8 +361,9 @@ func SurfaceSpinTest(x, y []float64, spins []SurfaceSpin, null SurfaceNull, kind
 	return spinTest(x, y, len(spins), kind, apply(x), apply(y))
 }
 
-// SurrogateTest is PermSphereP with map-specific surrogates (Moran spectral randomization,
-// variogram matching): nullX are surrogates of x, nullY of y, as many of each.
+// SurrogateTest is PermSphereP with any null maps (reordered maps, vertex-level nulls,
+// Moran spectral randomization, variogram matching): nullX are the null maps of x, nullY of y, as
+// many of each; parcels a null leaves empty (NaN) are omitted from its correlation.
 func SurrogateTest(x, y []float64, nullX, nullY [][]float64, kind string) (*SpinTest, error) {
 	if len(x) != len(y) || len(nullX) != len(nullY) {
 		return nil, fmt.Errorf("maps of %d and %d parcels with %d and %d surrogates", len(x), len(y), len(nullX), len(nullY))
@@ -373,6 +374,27 @@ func SurrogateTest(x, y []float64, nullX, nullY [][]float64, kind string) (*Spin
 		}
 	}
 	return spinTest(x, y, len(nullX), kind, func(k int) []float64 { return nullX[k] }, func(k int) []float64 { return nullY[k] })
+}
+
+// ParametricCorrelationTest is the no-null baseline in SpinTest's form: rho = corr(x, y) and
+// every p the two-sided t test of r over the regions taken as independent (PearsonTestP, as
+// scipy.stats.pearsonr and, for Spearman's rho, spearmanr); no null maps.
+func ParametricCorrelationTest(x, y []float64, kind string) (*SpinTest, error) {
+	if len(x) != len(y) {
+		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
+	}
+	cx, cy := completePairs(x, y)
+	var rho float64
+	switch kind {
+	case "pearson", "":
+		rho = Pearson(cx, cy)
+	case "spearman":
+		rho = Spearman(cx, cy)
+	default:
+		return nil, fmt.Errorf("correlation %q: pearson or spearman", kind)
+	}
+	p := PearsonTestP(rho, len(cx))
+	return &SpinTest{Rho: rho, PXY: p, PYX: p, P: p, PNeuromaps: p, PNonparp: p}, nil
 }
 
 // spinTest computes perm_sphere_p's statistics from n null maps of x and of y.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -67,72 +68,86 @@ func main() {
 	}
 }
 
-// calibrate prints the false-positive rate at alpha = 0.05 of each spin method (and of the
-// parametric test) over pairs of independent spatially smooth random maps: no peer measures this;
-// a calibrated null stays within 0.03-0.07.
-// variogramPairs is how many map pairs of HCP-MMP 360 the variogram-matching surrogates are
-// tested on (all of them for DK-68).
-const variogramPairs = 200
-
-// DK-68 is also tested with the vertex-level nulls (Baum, Cornblath) on the fsaverage5 spheres.
+// calibrate prints the false-positive rate at alpha = 0.05 of each null model of package nulls
+// (the very code painmark spin, genes and morph run; and the parametric test) over pairs of
+// independent spatially smooth random maps: no peer measures this; a calibrated null stays within
+// 0.03-0.07. DK-68 is also tested with the vertex-level nulls (Baum, Cornblath) on the fsaverage5
+// spheres. Rotation nulls are drawn once per parcellation with seed 7; surrogate nulls are drawn
+// per pair with seed 0 (pair k's surrogates from nulls.StreamSeed(0, k, hemi) = 2k + hemi).
 func calibrate(sets map[string][][3]float64, surface *stats.SphereParcellation, pairs, spins int, lengths string) {
 	fmt.Printf("\nfalse-positive rate at alpha = 0.05, %d pairs of independent smooth random maps, %d spins per method (two-sided spin p, x spun)\n", pairs, spins)
 	for _, name := range []string{"DK-68", "HCP-MMP 360"} {
 		c := sets[name]
-		left, right := c[:len(c)/2], c[len(c)/2:]
-		nulls := map[stats.SpinMethod][][]int{}
-		for _, m := range stats.SpinMethods {
-			start := time.Now()
-			perms, err := stats.SpinPermutations(left, right, spins, 7, m)
+		space := nulls.SphereSpace(c[:len(c)/2], c[len(c)/2:])
+		drawn := map[string]nulls.Null{}
+		for _, m := range nulls.Names() {
+			model, err := nulls.Lookup(m)
 			must(err)
-			nulls[m] = perms
-			fmt.Printf("  %-12s %-10s %d spins in %.2f s\n", name, m, spins, time.Since(start).Seconds())
-		}
-		var surfaceSpins []stats.SurfaceSpin
-		if name == "DK-68" {
+			sp := space
+			switch model.Needs() {
+			case nulls.NeedsSurface:
+				if name != "DK-68" {
+					continue
+				}
+				sp = &nulls.Space{Regions: space.Regions, Surface: surface}
+			case nulls.NeedsNothing:
+				if m != "parametric" {
+					continue
+				}
+			}
 			start := time.Now()
-			var err error
-			surfaceSpins, err = stats.SurfaceSpins(*surface, spins, 7)
+			// Variogram matching costs O(N²) per surrogate: HCP-MMP is tested with fewer.
+			n, seed := spins, uint64(7)
+			if surrogate(m) {
+				seed = 0
+				if len(c) > 200 && m == "variogram" {
+					n = min(spins, 500)
+				}
+			}
+			null, err := model.Draw(sp, n, seed)
 			must(err)
-			fmt.Printf("  %-12s %-10s %d vertex spins (fsaverage5, 20,484 vertices) in %.2f s\n", name, "baum/cornblath", spins, time.Since(start).Seconds())
+			drawn[m] = null
+			if model.Needs() == nulls.NeedsNothing {
+				continue
+			}
+			if !surrogate(m) {
+				fmt.Printf("  %-12s %-16s %d spins in %.2f s\n", name, m, spins, time.Since(start).Seconds())
+			}
 		}
 		for _, ls := range strings.Split(lengths, ",") {
 			length, err := strconv.ParseFloat(ls, 64)
 			must(err)
-			maps, err := stats.SmoothRandomMaps(left, right, length, 2*pairs, 11)
+			maps, err := stats.SmoothRandomMaps(space.Left, space.Right, length, 2*pairs, 11)
 			must(err)
-			rates, err := stats.SpinFalsePositiveRates(maps, nulls, 0.05)
-			must(err)
-			for _, null := range []stats.SurfaceNull{stats.NullBaum, stats.NullCornblath} {
-				if surfaceSpins == nil {
+			for _, m := range nulls.Names() {
+				null, ok := drawn[m]
+				if !ok {
 					continue
 				}
-				r, err := stats.SurfaceFalsePositiveRate(maps, surfaceSpins, null, 0.05)
-				must(err)
-				rates = append(rates, r)
-			}
-			for _, proc := range []string{"singleton", "pair"} {
+				mm := maps
+				if len(c) > 200 && m == "variogram" {
+					mm = maps[:min(len(maps), 2*variogramPairs)]
+				}
 				start := time.Now()
-				r, err := stats.MoranFalsePositiveRate(maps, left, right, spins, proc, 0.05)
+				r, err := nulls.FalsePositiveRate(mm, null, 0.05)
 				must(err)
-				r.Method += fmt.Sprintf(" (%.0f s)", time.Since(start).Seconds())
-				rates = append(rates, r)
-			}
-			// Variogram matching costs O(N²) per surrogate: HCP-MMP is tested on fewer pairs.
-			vMaps, vSurr := maps, spins
-			if len(left) > 100 {
-				vMaps, vSurr = maps[:min(len(maps), 2*variogramPairs)], min(spins, 500)
-			}
-			start := time.Now()
-			r, err := stats.VariogramFalsePositiveRate(vMaps, left, right, vSurr, 0.05)
-			must(err)
-			r.Method += fmt.Sprintf(" (%d pairs, %d surr., %.0f s)", len(vMaps)/2, vSurr, time.Since(start).Seconds())
-			rates = append(rates, r)
-			for _, r := range rates {
-				fmt.Printf("  %-12s length %3.0f mm  %-52s %.3f\n", name, length, r.Method, r.Rate)
+				label := r.Method
+				if surrogate(m) {
+					label += fmt.Sprintf(" (%d pairs, %d surr., %.0f s)", r.Pairs, null.Draws(), time.Since(start).Seconds())
+				}
+				fmt.Printf("  %-12s length %3.0f mm  %-52s %.3f\n", name, length, label, r.Rate)
 			}
 		}
 	}
+}
+
+// variogramPairs is how many map pairs of HCP-MMP 360 the variogram-matching surrogates are
+// tested on (all of them for DK-68).
+const variogramPairs = 200
+
+// surrogate says whether a null model draws map-specific surrogates (Moran, variogram).
+func surrogate(name string) bool {
+	return name == "moran" || name == "moran-pair" || name == "variogram"
 }
 
 // readDKSurface reads ENIGMA's fsaverage5 spheres and aparc annotations with the parcels in the

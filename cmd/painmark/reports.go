@@ -69,11 +69,3 @@ func writeReport(w io.Writer, d *report.Document, path string) error {
 	fmt.Fprintf(w, "report: %s\n", path)
 	return nil
 }
-
-// cortexFigure adds a cortical surface map of a regional map to a section when its regions are
-// Desikan-Killiany cortical regions (other parcellations get no surface figure).
-func cortexFigure(sec *report.Section, title, valueLabel string, regions []string, values []float64, caption string) {
-	if fig, err := report.CorticalMap(title, valueLabel, regions, values); err == nil {
-		sec.Figure(fig, caption)
-	}
-}

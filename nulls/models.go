@@ -1,0 +1,264 @@
+package nulls
+
+import (
+	"fmt"
+
+	"github.com/painmark/painmark/stats"
+)
+
+// The kernels' own names for the matchings and vertex-level nulls; the registry's names are the
+// user-facing vocabulary.
+const (
+	spinVasa           = stats.SpinVasa
+	spinHungarian      = stats.SpinHungarian
+	spinNearest        = stats.SpinNearest
+	spinNearestRotated = stats.SpinNearestRotated
+	nullBaum           = stats.NullBaum
+	nullCornblath      = stats.NullCornblath
+)
+
+// rotation is the spin test of parcellated maps (Alexander-Bloch et al. 2018): random rotations
+// of the parcels' sphere centroids (rotate_parcellation's, the right hemisphere mirrored), each
+// rotated parcel matched back to a parcel by the method (stats.SpinPermutations).
+type rotation struct {
+	name, description string
+	method            stats.SpinMethod
+}
+
+func (m rotation) Name() string        { return m.name }
+func (m rotation) Description() string { return m.description }
+func (m rotation) Needs() Need         { return NeedsCentroids }
+func (m rotation) Draw(s *Space, n int, seed uint64) (Null, error) {
+	perms, err := stats.SpinPermutations(s.Left, s.Right, n, seed, m.method)
+	if err != nil {
+		return nil, err
+	}
+	return reordering{m, byRegion(perms, s.Order)}, nil
+}
+
+// byRegion turns spins of the parcels in the sphere's order into permutations of the regions' own
+// order: position order[k] takes the value of region order[perm[k]].
+func byRegion(perms [][]int, order []int) [][]int {
+	out := make([][]int, len(perms))
+	for p, perm := range perms {
+		q := make([]int, len(order))
+		for k, j := range perm {
+			q[order[k]] = order[j]
+		}
+		out[p] = q
+	}
+	return out
+}
+
+// reordering is a null of reorderings of the regions, the same for every map: perm[i] is the
+// region whose value region i takes.
+type reordering struct {
+	model Model
+	perms [][]int
+}
+
+func (r reordering) Model() Model { return r.model }
+func (r reordering) Draws() int   { return len(r.perms) }
+func (r reordering) Maps(x []float64, _ uint64) ([][]float64, error) {
+	out := make([][]float64, len(r.perms))
+	for k, perm := range r.perms {
+		if len(perm) != len(x) {
+			return nil, fmt.Errorf("null draw %d reorders %d regions, the map has %d", k, len(perm), len(x))
+		}
+		out[k] = make([]float64, len(x))
+		for i, j := range perm {
+			out[k][i] = x[j]
+		}
+	}
+	return out, nil
+}
+
+// Permutations returns the reorderings of a reordering null (rotations, shuffle) in the regions'
+// order, and false for the other models.
+func Permutations(n Null) ([][]int, bool) {
+	r, ok := n.(reordering)
+	return r.perms, ok
+}
+
+// surface is a vertex-level spin null (neuromaps' baum and cornblath, stats.SurfaceSpins): the
+// sphere meshes' vertices are rotated and the parcels rebuilt from the rotated vertices.
+type surface struct {
+	name, description string
+	null              stats.SurfaceNull
+}
+
+func (m surface) Name() string        { return m.name }
+func (m surface) Description() string { return m.description }
+func (m surface) Needs() Need         { return NeedsSurface }
+func (m surface) Draw(s *Space, n int, seed uint64) (Null, error) {
+	spins, err := stats.SurfaceSpins(*s.Surface, n, seed)
+	if err != nil {
+		return nil, err
+	}
+	return surfaceNull{m, spins}, nil
+}
+
+type surfaceNull struct {
+	model surface
+	spins []stats.SurfaceSpin
+}
+
+func (s surfaceNull) Model() Model { return s.model }
+func (s surfaceNull) Draws() int   { return len(s.spins) }
+func (s surfaceNull) Maps(x []float64, _ uint64) ([][]float64, error) {
+	out := make([][]float64, len(s.spins))
+	for k, spin := range s.spins {
+		if len(spin.Sources) != len(x) {
+			return nil, fmt.Errorf("spin %d covers %d parcels, the map %d", k, len(spin.Sources), len(x))
+		}
+		m, err := s.model.null.Apply(spin, x)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = m
+	}
+	return out, nil
+}
+
+// hemispheres is a surrogate null drawn per hemisphere from the sphere's parcels (left then right)
+// and joined, the map's values taken to the sphere's order and back.
+type hemispheres struct {
+	model Model
+	space *Space
+	n     int
+	seed  uint64
+	draw  func(h int, part []float64, seed uint64) ([][]float64, error)
+}
+
+func (h hemispheres) Model() Model { return h.model }
+func (h hemispheres) Draws() int   { return h.n }
+func (h hemispheres) Maps(x []float64, stream uint64) ([][]float64, error) {
+	if len(x) != len(h.space.Regions) {
+		return nil, fmt.Errorf("a map of %d values over %d regions", len(x), len(h.space.Regions))
+	}
+	xs := make([]float64, len(x))
+	for k, j := range h.space.Order {
+		xs[k] = x[j]
+	}
+	sur, err := HemisphereSurrogates(xs, len(h.space.Left), func(hemi int, part []float64) ([][]float64, error) {
+		return h.draw(hemi, part, StreamSeed(h.seed, stream, hemi))
+	})
+	if err != nil {
+		return nil, err
+	}
+	for s, m := range sur {
+		out := make([]float64, len(m))
+		for k, j := range h.space.Order {
+			out[j] = m[k]
+		}
+		sur[s] = out
+	}
+	return sur, nil
+}
+
+// HemisphereSurrogates draws surrogate maps of x (its first nLeft values the left hemisphere's)
+// hemisphere by hemisphere (surrogates(h, part): h = 0 left, 1 right, as many for each) and joins
+// each pair into a whole-brain surrogate.
+func HemisphereSurrogates(x []float64, nLeft int, surrogates func(h int, part []float64) ([][]float64, error)) ([][]float64, error) {
+	sl, err := surrogates(0, x[:nLeft])
+	if err != nil {
+		return nil, err
+	}
+	sr, err := surrogates(1, x[nLeft:])
+	if err != nil {
+		return nil, err
+	}
+	if len(sl) != len(sr) {
+		return nil, fmt.Errorf("%d left and %d right surrogates", len(sl), len(sr))
+	}
+	for s := range sl {
+		sl[s] = append(sl[s], sr[s]...)
+	}
+	return sl, nil
+}
+
+// moran is Moran spectral randomization (Wagner & Dadi's procedures, as BrainSpace and neuromaps'
+// moran null) on inverse-distance weights between each hemisphere's parcel centroids.
+type moran struct{ name, description, procedure string }
+
+func (m moran) Name() string        { return m.name }
+func (m moran) Description() string { return m.description }
+func (m moran) Needs() Need         { return NeedsCentroids }
+func (m moran) Draw(s *Space, n int, seed uint64) (Null, error) {
+	var mems [2]*stats.MoranEigenvectors
+	for h, c := range [][][3]float64{s.Left, s.Right} {
+		e, err := stats.NewMoranEigenvectors(stats.InverseDistanceWeights(c), len(c), 1e-6)
+		if err != nil {
+			return nil, err
+		}
+		mems[h] = e
+	}
+	return hemispheres{m, s, n, seed, func(h int, part []float64, seed uint64) ([][]float64, error) {
+		return mems[h].Surrogates(part, n, m.procedure, seed)
+	}}, nil
+}
+
+// variogram is Burt et al. (2020)'s variogram matching with BrainSMASH's defaults, on the
+// Euclidean distances between each hemisphere's parcel centroids.
+type variogram struct{}
+
+func (variogram) Name() string        { return "variogram" }
+func (variogram) Description() string { return "variogram-matching (surrogates)" }
+func (variogram) Needs() Need         { return NeedsCentroids }
+func (m variogram) Draw(s *Space, n int, seed uint64) (Null, error) {
+	dists := [2][]float64{stats.EuclideanDistances(s.Left), stats.EuclideanDistances(s.Right)}
+	return hemispheres{m, s, n, seed, func(h int, part []float64, seed uint64) ([][]float64, error) {
+		g, err := stats.NewVariogramSurrogates(part, dists[h], stats.VariogramOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return g.Generate(n, seed), nil
+	}}, nil
+}
+
+// shuffle reorders the regions uniformly at random, blind to space: draw k is
+// stats.Permutation(seed, k+1, regions).
+type shuffle struct{}
+
+func (shuffle) Name() string        { return "shuffle" }
+func (shuffle) Description() string { return "random shuffle of the regions (not spatial)" }
+func (shuffle) Needs() Need         { return NeedsNothing }
+func (m shuffle) Draw(s *Space, n int, seed uint64) (Null, error) {
+	perms := make([][]int, n)
+	for k := range perms {
+		perms[k] = stats.Permutation(seed, uint64(k+1), len(s.Regions))
+	}
+	return reordering{m, perms}, nil
+}
+
+// parametric is no null at all: the test of a correlation assuming independent regions (the
+// t test of r, as scipy.stats.pearsonr), the baseline the spatial nulls are compared with.
+type parametric struct{}
+
+func (parametric) Name() string { return "parametric" }
+func (parametric) Description() string {
+	return "parametric (t test of r; regions taken as independent)"
+}
+func (parametric) Needs() Need { return NeedsNothing }
+func (m parametric) Draw(*Space, int, uint64) (Null, error) {
+	return noNull{m}, nil
+}
+
+type noNull struct{ model Model }
+
+func (n noNull) Model() Model                                  { return n.model }
+func (noNull) Draws() int                                      { return 0 }
+func (noNull) Maps(x []float64, _ uint64) ([][]float64, error) { return nil, nil }
+
+// FromPermutations is a null of given reorderings of the regions (perm[i] = the region whose
+// value region i takes), e.g. shuffles drawn elsewhere: every map gets the same reorderings.
+func FromPermutations(perms [][]int) Null { return reordering{permutations{}, perms} }
+
+type permutations struct{}
+
+func (permutations) Name() string        { return "permutations" }
+func (permutations) Description() string { return "given reorderings of the regions" }
+func (permutations) Needs() Need         { return NeedsNothing }
+func (m permutations) Draw(*Space, int, uint64) (Null, error) {
+	return nil, fmt.Errorf("the given permutations are a null already: use FromPermutations")
+}

@@ -1,0 +1,126 @@
+package nulls
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/version"
+)
+
+// TestOptions choose the test of two maps' correlation against a null model.
+type TestOptions struct {
+	Kind  string // "spearman" (default) or "pearson"
+	Draws int    // null maps per map (rotations, surrogates)
+	Seed  uint64
+	// XName and YName label the maps in the result and the report (e.g. their columns).
+	XName, YName string
+}
+
+// DefaultTestOptions are painmark spin's defaults: Spearman's rho, 10,000 draws, seed 1.
+func DefaultTestOptions() TestOptions { return TestOptions{Kind: "spearman", Draws: 10000, Seed: 1} }
+
+// TestResult is the correlation of two maps against a null model, with perm_sphere_p's p-values
+// and the other peers' conventions (NUMERICS.md §12; stats.SpinTest). JSON keys are painmark
+// spin's result file's.
+type TestResult struct {
+	Kind   string `json:"kind"`
+	Method string `json:"method"` // the null model's name
+	N      int    `json:"n"`      // draws asked for
+	// NullXY are the correlations of x's null maps with y, NullYX of y's with x.
+	NullXY []float64 `json:"null_xy"`
+	NullYX []float64 `json:"null_yx"`
+	// P is perm_sphere_p's p: the mean of the one-sided PXY and PYX (the share of each null beyond
+	// rho on rho's side, no +1). PNeuromaps is neuromaps'/netneurotools' two-sided
+	// (1 + #|null| ≥ |rho|)/(1 + n) and PNonparp BrainSMASH's two-sided #|null| > |rho|/n, both
+	// of the x null. The parametric model gives the t test's two-sided p in all of them.
+	P               float64 `json:"p"`
+	PNeuromaps      float64 `json:"p_neuromaps"`
+	PNonparp        float64 `json:"p_nonparp"`
+	PXY             float64 `json:"p_xy"`
+	PYX             float64 `json:"p_yx"`
+	Rho             float64 `json:"rho"`
+	Seed            uint64  `json:"seed"`
+	SoftwareVersion string  `json:"software_version,omitempty"`
+	X               string  `json:"x"`
+	Y               string  `json:"y"`
+
+	// Regions, XValues and YValues are the maps as tested (in the sphere's order for models that
+	// use centroids), for the report.
+	Regions          []string  `json:"-"`
+	XValues, YValues []float64 `json:"-"`
+	model            Model
+}
+
+// Test correlates two maps over a space's regions and tests the correlation against the model's
+// null (Alexander-Bloch et al. 2018's spin test and its successors): x's null maps against y and
+// y's against x. With centroids, the maps are taken in the sphere's order (left then right, as
+// the centroid table lists them) and the space must cover the whole parcellation.
+func Test(x, y []float64, space *Space, model Model, opts TestOptions) (*TestResult, error) {
+	if len(x) != len(space.Regions) || len(y) != len(space.Regions) {
+		return nil, fmt.Errorf("maps of %d and %d values over %d regions", len(x), len(y), len(space.Regions))
+	}
+	if len(space.Unmatched) > 0 {
+		return nil, fmt.Errorf("no map values for region %q of the sphere centroids (the spin needs the whole parcellation)", space.Unmatched[0])
+	}
+	space, reorder := space.sphereOrdered()
+	x, y = reorder(x), reorder(y)
+	null, err := model.Draw(space, opts.Draws, opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	res := &TestResult{Kind: opts.Kind, Method: model.Name(), N: opts.Draws, Seed: opts.Seed, X: opts.XName, Y: opts.YName,
+		Regions: space.Regions, XValues: x, YValues: y, model: model}
+	var t *stats.SpinTest
+	if null.Draws() == 0 {
+		if t, err = stats.ParametricCorrelationTest(x, y, opts.Kind); err != nil {
+			return nil, err
+		}
+	} else {
+		nullX, err := null.Maps(x, 0)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.XName, err)
+		}
+		nullY, err := null.Maps(y, 1)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.YName, err)
+		}
+		if t, err = stats.SurrogateTest(x, y, nullX, nullY, opts.Kind); err != nil {
+			return nil, err
+		}
+	}
+	res.Rho, res.P, res.PXY, res.PYX, res.PNeuromaps, res.PNonparp = t.Rho, t.P, t.PXY, t.PYX, t.PNeuromaps, t.PNonparp
+	res.NullXY, res.NullYX = t.NullXY, t.NullYX
+	return res, nil
+}
+
+// WriteFiles writes the result JSON to path (with the software version).
+func (r *TestResult) WriteFiles(path string) error {
+	c := *r
+	c.SoftwareVersion = version.String()
+	return atomicfile.WriteJSON(path, c)
+}
+
+// Summary is the result in two lines of text, as painmark spin prints it.
+func (r *TestResult) Summary() string {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	return fmt.Sprintf("%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d null maps)\n", r.Kind, r.X, r.Y, len(r.Regions), r.Rho, g(r.P), g(r.PXY), g(r.PYX), r.N) +
+		fmt.Sprintf("  other conventions (x spun): neuromaps/netneurotools two-sided p = %s, BrainSMASH nonparp = %s\n", g(r.PNeuromaps), g(r.PNonparp))
+}
+
+// AddReport adds the result's numbers and section to a report: the maps on the cortex, their
+// scatter and the null's histogram.
+func (r *TestResult) AddReport(d *report.Document) {
+	d.Seed = &r.Seed
+	d.Numbers["results"] = r // software_version is empty, so left out
+	sec := d.Section("Spatial permutation test")
+	sec.CorticalMap(r.X, r.X, r.Regions, r.XValues, "The first map on the cortex.")
+	sec.CorticalMap(r.Y, r.Y, r.Regions, r.YValues, "The second map on the cortex.")
+	sec.Figure(report.Scatter(r.X+" vs "+r.Y, r.X, r.Y, r.XValues, r.YValues), fmt.Sprintf("Each point a region; %s r = %.3f.", r.Kind, r.Rho))
+	if len(r.NullXY) > 0 {
+		sec.Figure(report.Histogram("Spin null of the correlation", "correlation", r.NullXY, r.Rho, "spin p = "+strconv.FormatFloat(r.P, 'g', 3, 64)),
+			fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); p is perm_sphere_p's mean of the x- and y-spun one-sided p-values.", r.N, r.model.Description()))
+	}
+}
