@@ -62,9 +62,11 @@ type Definition struct {
 }
 
 // RegionNames lists the regions' names.
-func (d *Definition) RegionNames() []string {
-	out := make([]string, len(d.Regions))
-	for i, r := range d.Regions {
+func (d *Definition) RegionNames() []string { return regionNames(d.Regions) }
+
+func regionNames(regions []Region) []string {
+	out := make([]string, len(regions))
+	for i, r := range regions {
 		out[i] = r.Name
 	}
 	return out

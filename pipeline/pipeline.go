@@ -16,7 +16,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/painmark/painmark/atlas"
-	"github.com/painmark/painmark/confounds"
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/extract"
 	"github.com/painmark/painmark/features"
@@ -25,7 +24,6 @@ import (
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
-	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
 	"github.com/painmark/painmark/version"
 )
@@ -231,36 +229,22 @@ func Load(path string) (*Study, error) {
 	}
 	s.Inputs.Timeseries, s.Inputs.Fmriprep = abs(s.Inputs.Timeseries), abs(s.Inputs.Fmriprep)
 	if s.Inputs.Fmriprep != "" {
-		e := &s.Extract
-		if e.Atlas == "" {
-			e.Atlas = "mist122"
+		e, d := &s.Extract, extract.DefaultRunOptions() // painmark extract's defaults
+		for _, v := range []struct {
+			v   *string
+			def string
+		}{{&e.Atlas, d.Atlas}, {&e.Strategy, string(d.Strategy)}, {&e.Missing, string(d.Missing)},
+			{&e.Confounds, d.Confounds}, {&e.Standardize, string(d.Standardize)}, {&e.Filter, string(d.Filter)}} {
+			if *v.v == "" {
+				*v.v = v.def
+			}
 		}
 		if _, err := atlas.Builtin(e.Atlas); err != nil { // a label image: relative to the study file
 			e.Atlas = abs(e.Atlas)
 		}
 		e.AtlasTable = abs(e.AtlasTable)
-		if e.Strategy == "" {
-			e.Strategy = "mean"
-		}
-		if err := choose(path, "[extract] missing", &e.Missing, "error", "drop", "nan"); err != nil {
-			return nil, err
-		}
-		if e.Confounds == "" {
-			e.Confounds = "none"
-		}
-		if e.Confounds != "none" {
-			if _, err := confounds.Preset(e.Confounds); err != nil {
-				return nil, fmt.Errorf("%s: [extract] confounds = %q: %w", path, e.Confounds, err)
-			}
-		}
-		if e.Standardize == "" {
-			e.Standardize = "none"
-		}
-		if e.Filter == "" {
-			e.Filter = "butterworth"
-		}
-		if e.HighPass < 0 || e.LowPass < 0 || e.TR < 0 {
-			return nil, fmt.Errorf("%s: [extract] high_pass, low_pass and tr cannot be negative", path)
+		if err := e.options().Check(); err != nil {
+			return nil, fmt.Errorf("%s: [extract] %w", path, err)
 		}
 	} else if s.Extract != (Extract{}) {
 		return nil, fmt.Errorf("%s: [extract] applies to fmriprep inputs; these inputs are time series", path)
@@ -268,12 +252,15 @@ func Load(path string) (*Study, error) {
 	if err := choose(path, "[inputs] ids", &s.Inputs.IDs, "bids", "file"); err != nil {
 		return nil, err
 	}
-	c := &s.Connectivity
+	c, d := &s.Connectivity, features.DefaultConnectomeOptions() // painmark connectome's defaults
 	if c.Kind == "" {
-		c.Kind = string(connectome.PartialCorrelation)
+		c.Kind = string(d.Measure.Kind)
 	}
 	if c.Estimator == "" {
-		c.Estimator = string(connectome.LedoitWolfEstimator)
+		c.Estimator = string(d.Measure.Estimator)
+	}
+	if c.Scaling == "" {
+		c.Scaling = string(d.Measure.Scaling)
 	}
 
 	switch connectome.Kind(c.Kind) {
@@ -719,37 +706,25 @@ func Build(u study.Unit, dir string, deps []string) error {
 	return fmt.Errorf("unknown step %q", u.Step)
 }
 
+// options are the extraction options of painmark extract these study options give.
+func (e Extract) options() extract.RunOptions {
+	return extract.RunOptions{Atlas: e.Atlas, AtlasTable: e.AtlasTable, Strategy: extract.Strategy(e.Strategy), Missing: extract.MissingPolicy(e.Missing),
+		Confounds: e.Confounds, Detrend: e.Detrend, Standardize: signal.Standardization(e.Standardize), Filter: signal.Filter(e.Filter),
+		HighPass: e.HighPass, LowPass: e.LowPass, TR: e.TR}
+}
+
 // buildExtract extracts one run's ROI time series (timeseries.tsv with its JSON sidecar), as
 // painmark extract does.
 func buildExtract(o extractOptions, dir string) error {
-	set, name, source, err := atlas.LoadSet(o.Atlas, o.AtlasTable)
+	spec, err := o.Extract.options().Spec()
 	if err != nil {
 		return err
 	}
-	spec := extract.RunSpec{Images: map[string]string{"data": o.Bold}, Set: set, AtlasName: name, AtlasSource: source,
-		Labels: extract.LabelOptions{Strategy: extract.Strategy(o.Strategy), Missing: extract.MissingPolicy(o.Missing)}, TR: o.TR, ConfoundsPath: o.ConfoundsFile}
-	if o.Confounds != "none" {
-		c, err := confounds.Preset(o.Confounds)
-		if err != nil {
-			return err
-		}
-		spec.ConfoundSpec = &c
-	}
-	if spec.TR == 0 && o.Sidecar != "" {
-		if tr, err := study.RepetitionTime(o.Sidecar); err == nil {
-			spec.TR = tr
-		}
-	}
-	if o.Detrend || o.Standardize != "none" || o.HighPass > 0 || o.LowPass > 0 || o.Filter == "cosine" {
-		c := signal.DefaultCleanOptions()
-		c.Detrend, c.Standardize, c.HighPass, c.LowPass, c.Filter = o.Detrend, signal.Standardization(o.Standardize), o.HighPass, o.LowPass, signal.Filter(o.Filter)
-		spec.Clean = &c
-	}
-	res, err := extract.ExtractRun(spec)
-	if err != nil {
+	j := extract.Job{Image: o.Bold, Confounds: o.ConfoundsFile, Sidecar: o.Sidecar, Out: filepath.Join(dir, "timeseries.tsv")}
+	if _, err := j.Run(spec); err != nil {
 		return fmt.Errorf("%s: %w", o.Bold, err)
 	}
-	return res.Write(filepath.Join(dir, "timeseries.tsv"))
+	return nil
 }
 
 // buildTargets plans one run's targets (targets.tsv), as painmark target with templates.
@@ -799,20 +774,21 @@ func buildTargets(o targetOptions, dir string) error {
 	return target.WriteTable(filepath.Join(dir, "targets.tsv"), targets)
 }
 
+// options are the connectome options of painmark connectome these study options give.
+func (c Connectivity) options() features.ConnectomeOptions {
+	return features.ConnectomeOptions{Measure: connectome.Measure{Kind: connectome.Kind(c.Kind), Estimator: connectome.Estimator(c.Estimator), Scaling: connectome.SeriesScaling(c.Scaling)},
+		DiscardDiagonal: !c.KeepDiagonal, FisherZ: c.FisherZ}
+}
+
 // buildConnectivity writes one run's connectivity vector (vector.bin, float64 little-endian) and
 // its regions (regions.txt).
 func buildConnectivity(c Connectivity, path, dir string) error {
-	tb, err := table.Read(path, nil)
+	s, err := features.ReadSeries([]string{path}, c.Drop, "file")
 	if err != nil {
 		return err
 	}
-	cols, regions := tb.ColumnsExcept(c.Drop)
-	data, err := tb.Matrix(cols, false)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	m := connectome.Measure{Kind: connectome.Kind(c.Kind), Estimator: connectome.Estimator(c.Estimator), Scaling: connectome.SeriesScaling(c.Scaling)}
-	res, err := connectome.Cohort([]signal.Matrix{{Rows: tb.NumRows(), Cols: len(cols), Data: data}}, connectome.CohortOptions{Measure: m, DiscardDiagonal: !c.KeepDiagonal, FisherZ: c.FisherZ, FeaturesOnly: true})
+	o := c.options()
+	res, err := connectome.Cohort(s.Data, connectome.CohortOptions{Measure: o.Measure, DiscardDiagonal: o.DiscardDiagonal, FisherZ: o.FisherZ, FeaturesOnly: true})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -824,7 +800,7 @@ func buildConnectivity(c Connectivity, path, dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "vector.bin"), b, 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "regions.txt"), []byte(strings.Join(regions, "\n")+"\n"), 0o644)
+	return os.WriteFile(filepath.Join(dir, "regions.txt"), []byte(strings.Join(s.RegionNames(), "\n")+"\n"), 0o644)
 }
 
 // featuresOptions are a features unit's options: its runs (rows), in order, with their input
@@ -861,13 +837,11 @@ func buildFeatures(o featuresOptions, deps []string, dir string) error {
 		}
 		vectors[k] = v
 	}
-	c := o.Connectivity
-	def := features.Definition{Regions: make([]features.Region, len(regions)), DiscardDiagonal: !c.KeepDiagonal,
-		Measure:    features.Measure{Kind: connectome.Kind(c.Kind), Estimator: connectome.Estimator(c.Estimator), Scaling: connectome.SeriesScaling(c.Scaling), FisherZ: c.FisherZ},
-		Provenance: features.Provenance{SoftwareVersion: version.String(), Inputs: o.Inputs}}
+	rs := make([]features.Region, len(regions))
 	for i, r := range regions {
-		def.Regions[i].Name = r
+		rs[i].Name = r
 	}
+	def := o.Connectivity.options().Definition(rs, features.Provenance{SoftwareVersion: version.String(), Inputs: o.Inputs})
 	t, err := features.FromVectors(o.Runs, vectors, def)
 	if err != nil {
 		return err

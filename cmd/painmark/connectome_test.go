@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 )
 
@@ -72,6 +74,36 @@ func TestConnectomeAfterExtract(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "connectome.json"))
 	if json.Unmarshal(b, &side) != nil || side["Kind"] != "partial correlation" || len(side["Shrinkage"].([]any)) != 2 {
 		t.Errorf("sidecar %v", side)
+	}
+	// A Go program calling the library writes the same bytes as the command.
+	lib := t.TempDir()
+	tsvs, err := study.TimeSeriesFiles(roi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	series, err := features.ReadSeries(tsvs, nil, "bids")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := features.DefaultConnectomeOptions()
+	o.Measure.Scaling = connectome.ZScoreSeries
+	res, err := features.Connectomes(series, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteFiles(lib); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"features.tsv", "features.npy", "edges.tsv", "matrices/sub-02_ses-1_task-rest_connectome.tsv"} {
+		a, _ := os.ReadFile(filepath.Join(out, f))
+		b, _ := os.ReadFile(filepath.Join(lib, f))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s: the library's differs from the command's", f)
+		}
+	}
+	// The sidecar differs only in the input paths (the command's are as found from its argument).
+	if def, _, err := features.ReadSidecar(filepath.Join(out, "connectome.json")); err != nil || def.Measure != res.Table.Definition.Measure || len(def.Regions) != 122 {
+		t.Errorf("sidecar: %+v %v", def, err)
 	}
 	// The report shows the mean matrix as a heat map (and the shrinkage), and loads in Chromium.
 	if !strings.Contains(stdout, "report: ") {
