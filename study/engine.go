@@ -90,6 +90,28 @@ func (p *Plan) Missing() map[string][]int {
 	return out
 }
 
+// StepProgress is how far one step of a plan is: units built (cached) of all its units.
+type StepProgress struct {
+	Step         string
+	Built, Total int
+}
+
+// Progress lists every step's progress, in the order of Steps.
+func (p *Plan) Progress() []StepProgress {
+	missing := p.Missing()
+	out := make([]StepProgress, 0)
+	for _, step := range p.Steps() {
+		total := 0
+		for _, u := range p.Units {
+			if u.Step == step {
+				total++
+			}
+		}
+		out = append(out, StepProgress{Step: step, Built: total - len(missing[step]), Total: total})
+	}
+	return out
+}
+
 // Steps lists the plan's steps in order of first appearance.
 func (p *Plan) Steps() []string {
 	var out []string

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -144,7 +145,7 @@ func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
 			if err := os.WriteFile(script, []byte(batchScript(o.Painmark, planPath, chunks)), 0o755); err != nil {
 				return 0, err
 			}
-			args := []string{"--job-name=painmark-" + o.Name + "-" + step, fmt.Sprintf("--array=0-%d", len(chunks)-1),
+			args := []string{"--job-name=" + JobName(o.Name, step), fmt.Sprintf("--array=0-%d", len(chunks)-1),
 				"--output=" + filepath.Join(logs, step+"-%A_%a.out"), "--kill-on-invalid-dep=yes"}
 			if o.Partition != "" {
 				args = append(args, "--partition="+o.Partition)
@@ -196,4 +197,26 @@ func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
 		return after - before, fmt.Errorf("units still missing after %d attempts (%s); the task logs are in %s", o.Retries+1, strings.Join(parts, ", "), logs)
 	}
 	return after - before, nil
+}
+
+// JobName is the Slurm job name of a study's step: painmark-<study>-<step>.
+func JobName(study, step string) string { return "painmark-" + study + "-" + step }
+
+// SlurmJobs lists the queued and running Slurm jobs of a study's steps (squeue's id, name, state
+// and time, sorted); none when there is no squeue or no job.
+func SlurmJobs(study string, steps []string) []string {
+	if _, err := exec.LookPath("squeue"); err != nil {
+		return nil
+	}
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = JobName(study, s)
+	}
+	out, err := exec.Command("squeue", "-h", "-o", "%i %j %T %M", "--name", strings.Join(names, ",")).Output()
+	if err != nil || strings.TrimSpace(string(out)) == "" {
+		return nil
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	sort.Strings(lines)
+	return lines
 }

@@ -2,11 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,83 +13,31 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var executor, painmark string
-	cmd := &cobra.Command{
+	var o pipeline.RunOptions
+	cmd := withHelp(&cobra.Command{
 		Use:   "run STUDY.toml",
 		Short: "Run the analysis a study file declares, locally or on a Slurm cluster, cached and resumable",
-		Long: `run builds what a study file (TOML) declares: from ROI time series ([inputs] timeseries) to the
-cohort feature table ([connectivity] as painmark connectome's options), as a plan of units whose
-outputs are cached by content (inputs + options + version): an interrupted run re-run finishes the
-missing units only, and never leaves a partial file under a final name. [executor] type = "slurm"
-(or --executor slurm) submits each step as a job array (afterok between steps, failed tasks
-resubmitted [executor] retries times); the result is byte-identical to a local run. The output
-folder is locked while a run writes it.
-
-Example study file:
-
-  name = "cohort"
-  output = "results"
-  [inputs]
-  timeseries = "roi"                 # a folder of *_timeseries.tsv, or a glob
-  [connectivity]
-  kind = "partial correlation"
-  estimator = "ledoit_wolf"
-  scaling = "zscore"
-  [executor]
-  type = "local"                     # or "slurm": partition, time, mem, cpus, retries, chunk`,
-		Example: `  painmark run study.toml
-  painmark run study.toml --executor slurm`,
-		Args: exactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Executor != "" && o.Executor != "local" && o.Executor != "slurm" {
+				return usageError{fmt.Errorf("--executor %q: local or slurm", o.Executor)}
+			}
 			s, err := pipeline.Load(args[0])
 			if err != nil {
 				return err
 			}
-			if executor != "" {
-				s.Executor.Type = executor
-			}
-			lock, err := study.AcquireLock(s.Output)
+			o.Version = version.String()
+			res, err := s.Run(o)
 			if err != nil {
 				return err
 			}
-			defer lock.Release()
-			start := time.Now()
-			plan, err := s.Plan(version.String())
-			if err != nil {
-				return err
-			}
-			if err := plan.CleanTemporary(); err != nil {
-				return err
-			}
-			logger := slog.Default()
-			var computed int
-			switch s.Executor.Type {
-			case "local":
-				computed, err = plan.RunLocal(pipeline.Build, logger)
-			case "slurm":
-				if painmark == "" {
-					if painmark, err = os.Executable(); err != nil {
-						return err
-					}
-				}
-				e := s.Executor
-				computed, err = plan.RunSlurm(study.SlurmOptions{Painmark: painmark, Partition: e.Partition, Time: e.Time, Mem: e.Mem, CPUs: e.CPUs, Retries: e.Retries, Chunk: e.Chunk, Name: s.Name}, logger)
-			default:
-				return usageError{fmt.Errorf("--executor %q: local or slurm", s.Executor.Type)}
-			}
-			if err != nil {
-				return err
-			}
-			if err := s.Publish(plan); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d units (%d computed, %d cached) on %s in %s -> %s\n", s.Name, len(plan.Units), computed, len(plan.Units)-computed,
-				s.Executor.Type, time.Since(start).Round(time.Millisecond), filepath.Join(s.Output, "features.tsv"))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d units (%d computed, %d cached) on %s in %s -> %s\n", s.Name, res.Units, res.Computed, res.Units-res.Computed,
+				res.Executor, res.Elapsed.Round(time.Millisecond), res.Features)
 			return nil
 		},
-	}
-	cmd.Flags().StringVar(&executor, "executor", "", "override the study file's executor: local or slurm")
-	cmd.Flags().StringVar(&painmark, "painmark", "", "the painmark binary Slurm tasks run (default: this one)")
+	}, "run")
+	cmd.Flags().StringVar(&o.Executor, "executor", "", "override the study file's executor: local or slurm")
+	cmd.Flags().StringVar(&o.Painmark, "painmark", "", "the painmark binary Slurm tasks run (default: this one)")
 	return cmd
 }
 
@@ -143,39 +86,21 @@ func newStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plan, err := s.Plan(version.String())
+			st, err := s.Status(version.String())
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			missing := plan.Missing()
-			total := map[string]int{}
-			for _, u := range plan.Units {
-				total[u.Step]++
+			for _, p := range st.Steps {
+				fmt.Fprintf(w, "  %-14s %6d of %6d built\n", p.Step, p.Built, p.Total)
 			}
-			for _, step := range plan.Steps() {
-				fmt.Fprintf(w, "  %-14s %6d of %6d built\n", step, total[step]-len(missing[step]), total[step])
+			if len(st.SlurmJobs) > 0 {
+				fmt.Fprintf(w, "Slurm jobs:\n  %s\n", strings.Join(st.SlurmJobs, "\n  "))
 			}
-			if _, err := exec.LookPath("squeue"); err == nil {
-				out, err := exec.Command("squeue", "-h", "-o", "%i %j %T %M", "--name", jobNames(s.Name, plan.Steps())).Output()
-				if err == nil && strings.TrimSpace(string(out)) != "" {
-					lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-					sort.Strings(lines)
-					fmt.Fprintf(w, "Slurm jobs:\n  %s\n", strings.Join(lines, "\n  "))
-				}
-			}
-			if len(missing) == 0 {
-				fmt.Fprintf(w, "complete: %s\n", filepath.Join(s.Output, "features.tsv"))
+			if st.Complete {
+				fmt.Fprintf(w, "complete: %s\n", st.Features)
 			}
 			return nil
 		},
 	}
-}
-
-func jobNames(name string, steps []string) string {
-	out := make([]string, len(steps))
-	for i, s := range steps {
-		out[i] = "painmark-" + name + "-" + s
-	}
-	return strings.Join(out, ",")
 }
