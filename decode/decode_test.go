@@ -505,7 +505,7 @@ func TestLiveDEIPPSelectionEqualsScript(t *testing.T) {
 	if dp > 1e-8 {
 		t.Errorf("nested predictions differ from DEIPP's script by %.3g", dp)
 	}
-	m, err := Train(d, nil, DefaultPrepare, o, "test")
+	m, err := FitModel(d, nil, DefaultPrepare, o, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -276,10 +276,10 @@ func deippSummary(draws []float64, null float64) ([2]float64, float64, float64) 
 	return [2]float64{at(0.025), at(0.975)}, p, sum / n
 }
 
-// Importance is DEIPP's region importance: for each region, the drop in the bin-level r of the
+// ImportanceScores are DEIPP's region importance: for each region, the drop in the bin-level r of the
 // nested predictions when the region's contributions are permuted (mean and SD over permutations)
 // and DEIPP's two-tailed p: p_ot = (#drops ≤ 0 + 1)/(n + 1), p = 2·min(p_ot, 1 − p_ot).
-type Importance struct {
+type ImportanceScores struct {
 	Mean, SD, P  []float64
 	Permutations int
 }
@@ -291,7 +291,7 @@ type Importance struct {
 // runs' order within each session, then the bins within each run, as DEIPP reshapes bins x runs x
 // sessions); the drop in r is the importance. Permutation k is drawn from PCG(seed, k) and shared
 // by all regions, as DEIPP shares its permutation indices.
-func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64) (*Importance, error) {
+func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64) (*ImportanceScores, error) {
 	if permutations < 1 {
 		return nil, fmt.Errorf("need at least one permutation")
 	}
@@ -345,7 +345,7 @@ func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64)
 		}
 		perms[k] = perm
 	}
-	imp := &Importance{Mean: make([]float64, p), SD: make([]float64, p), P: make([]float64, p), Permutations: permutations}
+	imp := &ImportanceScores{Mean: make([]float64, p), SD: make([]float64, p), P: make([]float64, p), Permutations: permutations}
 	parallel.For(p, func(j int) {
 		c := contrib[j]
 		drops := make([]float64, permutations)

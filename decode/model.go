@@ -612,14 +612,19 @@ type Model struct {
 	Sessions   int            `json:"training_sessions"`
 	Bins       int            `json:"training_bins"`
 	Software   string         `json:"software_version"`
+	// Subject (the runs' sub- entity) and TrainingSessionIDs are the participant and the sessions
+	// the model was trained on; absent in decoders written before they were recorded.
+	Subject            string   `json:"subject,omitempty"`
+	TrainingSessionIDs []string `json:"training_session_ids,omitempty"`
 }
 
 // ModelFormat names the decoder file format.
 const ModelFormat = "painmark-decoder-1"
 
-// Train fits the final model on all sessions, its hyperparameter chosen by leave-one-session-out
-// over them (DEIPP's beta_best.all; each outer fold of NestedLOSO chooses the same way).
-func Train(d *Data, regions []string, p PrepareOptions, o Options, software string) (*Model, error) {
+// FitModel fits the final model on all sessions, its hyperparameter chosen by leave-one-session-out
+// over them (DEIPP's beta_best.all; each outer fold of NestedLOSO chooses the same way). The model
+// records the participant and the sessions it was trained on, so that Apply can label them.
+func FitModel(d *Data, regions []string, p PrepareOptions, o Options, software string) (*Model, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
@@ -635,7 +640,12 @@ func Train(d *Data, regions []string, p PrepareOptions, o Options, software stri
 	k := gr.components(f, c)
 	w, b := f.edgeWeights(d.X, k)
 	m := &Model{Format: ModelFormat, Regions: regions, Weights: w, Intercept: b, Components: k, Selection: SelectComponents, Prepare: p,
-		Sessions: len(uniqueInOrder(d.Session)), Bins: d.X.Rows, Software: software}
+		Sessions: len(uniqueInOrder(d.Session)), Bins: d.X.Rows, Software: software, TrainingSessionIDs: uniqueInOrder(d.Session)}
+	for _, r := range d.Runs {
+		if m.Subject == "" {
+			m.Subject = r.Subject
+		}
+	}
 	if o.deipp() {
 		m.Selection, m.Lambda = SelectDEIPP, gr.lambda[c]
 	}

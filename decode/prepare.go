@@ -19,6 +19,8 @@ import (
 
 // Run is one run of a participant: ROI series, motion censoring and the continuous rating.
 type Run struct {
+	// Subject is the sub- entity of the run's file name ("" when it has none).
+	Subject      string
 	Session, Run string
 	TR           float64
 	Series       signal.Matrix // frames x regions

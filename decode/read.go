@@ -84,7 +84,7 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 		if err != nil {
 			return nil, nil, err
 		}
-		r := Run{Session: ses, Run: run, TR: tr, Series: signal.Matrix{Rows: tb.NumRows(), Cols: len(names), Data: data}}
+		r := Run{Subject: name.Entities["sub"], Session: ses, Run: run, TR: tr, Series: signal.Matrix{Rows: tb.NumRows(), Cols: len(names), Data: data}}
 		if r.TR <= 0 {
 			if r.TR, err = study.RepetitionTime(strings.TrimSuffix(f, ".tsv") + ".json"); err != nil {
 				return nil, nil, fmt.Errorf("%s: no TR: %w (or give the TR)", f, err)
