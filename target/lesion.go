@@ -13,8 +13,8 @@ import (
 // those maps: a one-sample t test of z at every brainordinate. Runs are read one at a time; the
 // group sums are the only state (memory O(brainordinates)).
 
-// LesionNetwork is the group result.
-type LesionNetwork struct {
+// LesionMaps are the group result: the mean Fisher z, the one-sample t and its p per brainordinate.
+type LesionMaps struct {
 	Runs        int
 	MeanZ, T, P []float64 // per brainordinate; P two-sided
 	// Lesion is the seed's size in the first run (brainordinates).
@@ -24,16 +24,16 @@ type LesionNetwork struct {
 // RunLoader loads one normative run.
 type RunLoader func() (*Dataset, error)
 
-// LesionNetworkMap computes the lesion network over the runs; seed picks the lesion's
+// MapLesionNetwork computes the lesion network over the runs; seed picks the lesion's
 // brainordinates in a run (the same in every run when they share a grid). Every run must have the
 // first run's brainordinates.
-func LesionNetworkMap(runs []RunLoader, seed func(d *Dataset) (Seed, error)) (*LesionNetwork, *Dataset, error) {
+func MapLesionNetwork(runs []RunLoader, seed func(d *Dataset) (Seed, error)) (*LesionMaps, *Dataset, error) {
 	if len(runs) < 2 {
 		return nil, nil, fmt.Errorf("lesion network mapping needs at least 2 normative runs, got %d", len(runs))
 	}
 	var first *Dataset
 	var sum, sumSq []float64
-	ln := &LesionNetwork{Runs: len(runs)}
+	ln := &LesionMaps{Runs: len(runs)}
 	for r, load := range runs {
 		d, err := load()
 		if err != nil {
@@ -58,7 +58,7 @@ func LesionNetworkMap(runs []RunLoader, seed func(d *Dataset) (Seed, error)) (*L
 		if r == 0 {
 			ln.Lesion = len(s.Members)
 		}
-		_, z, err := SeedMap(d, SeedSeries(d, s))
+		_, z, err := SeedCorrelation(d, SeedSeries(d, s))
 		if err != nil {
 			return nil, nil, fmt.Errorf("run %d (%s): %w", r+1, d.Source, err)
 		}
@@ -103,7 +103,7 @@ type NetworkOverlap struct {
 
 // Overlaps computes the overlap with each network map; exclude marks brainordinates left out
 // (the lesion).
-func (ln *LesionNetwork) Overlaps(names []string, maps [][]float64, threshold float64, exclude []int) ([]NetworkOverlap, error) {
+func (ln *LesionMaps) Overlaps(names []string, maps [][]float64, threshold float64, exclude []int) ([]NetworkOverlap, error) {
 	skip := map[int]bool{}
 	for _, i := range exclude {
 		skip[i] = true

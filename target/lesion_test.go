@@ -43,7 +43,7 @@ func TestLiveLesionNetworkScipy(t *testing.T) {
 	for _, r := range runs {
 		loaders = append(loaders, func() (*Dataset, error) { return FromNIfTI(r, mask) })
 	}
-	ln, d, err := LesionNetworkMap(loaders, func(d *Dataset) (Seed, error) { return MaskSeed(d, "lesion", lesion) })
+	ln, d, err := MapLesionNetwork(loaders, func(d *Dataset) (Seed, error) { return MaskSeed(d, "lesion", lesion) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestLesionNetworkSimulated(t *testing.T) {
 		loaders = append(loaders, func() (*Dataset, error) { return sim.Data, nil })
 	}
 	var lesion Seed
-	ln, _, err := LesionNetworkMap(loaders, func(d *Dataset) (Seed, error) {
+	ln, _, err := MapLesionNetwork(loaders, func(d *Dataset) (Seed, error) {
 		s, err := SphereSeed(d, "CM thalamus", [3]float64{-9, -18, 6}, 4)
 		lesion = s
 		return s, err

@@ -89,9 +89,9 @@ func SeedSeries(d *Dataset, s Seed) []float64 {
 	return out
 }
 
-// SeedMap is the Pearson correlation of a seed time series with every brainordinate's time series
+// SeedCorrelation is the Pearson correlation of a seed time series with every brainordinate's time series
 // and its Fisher z = atanh(r) (±Inf where r = ±1, NaN for a constant series, as numpy).
-func SeedMap(d *Dataset, seed []float64) (r, z []float64, err error) {
+func SeedCorrelation(d *Dataset, seed []float64) (r, z []float64, err error) {
 	if len(seed) != d.Timepoints {
 		return nil, nil, fmt.Errorf("a seed of %d time points for data of %d", len(seed), d.Timepoints)
 	}

@@ -75,7 +75,7 @@ func TestLiveSeedMapNumpy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, z, err := SeedMap(d, SeedSeries(d, s))
+		r, z, err := SeedCorrelation(d, SeedSeries(d, s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestLiveSeedMapNumpy(t *testing.T) {
 	}
 	check(cd, cpath, "")
 	// Maps are written on the data's grid (NIfTI) or as a dscalar (CIFTI).
-	r, z, _ := SeedMap(d, SeedSeries(d, Seed{Members: []int{0, 1}}))
+	r, z, _ := SeedCorrelation(d, SeedSeries(d, Seed{Members: []int{0, 1}}))
 	if err := WriteMaps(d, filepath.Join(dir, "seed.nii.gz"), []string{"r", "z"}, [][]float64{r, z}); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestLiveSmoothScipy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, z, _ := SeedMap(d, SeedSeries(d, Seed{Members: []int{100, 101, 102}}))
+	_, z, _ := SeedCorrelation(d, SeedSeries(d, Seed{Members: []int{100, 101, 102}}))
 	sm, err := Smooth(d, z, 8)
 	if err != nil {
 		t.Fatal(err)

@@ -126,7 +126,7 @@ func TestSeedBasedSCANNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, z, err := SeedMap(d, SeedSeries(d, seed))
+	_, z, err := SeedCorrelation(d, SeedSeries(d, seed))
 	if err != nil {
 		t.Fatal(err)
 	}
