@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/painmark/painmark/decode"
+	"github.com/painmark/painmark/report"
 	"github.com/spf13/cobra"
 )
 
@@ -48,19 +49,24 @@ func (df *decodeFlags) addSeed(cmd *cobra.Command) {
 	addReportFlag(cmd, &df.report)
 }
 
-// read reads a participant's folder.
-func (df *decodeFlags) read(folder string, needRatings bool) (*decode.Participant, error) {
-	return decode.ReadParticipant(folder, df.tr, needRatings)
-}
-
 // readModelAndRuns reads a decoder and a folder of runs.
 func (df *decodeFlags) readModelAndRuns(modelPath, folder string, needRatings bool) (*decode.Model, *decode.Participant, error) {
 	m, err := decode.ReadModel(modelPath)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := df.read(folder, needRatings)
+	p, err := decode.ReadParticipant(folder, df.tr, needRatings)
 	return m, p, err
+}
+
+// finish adds a result's report sections to rep and writes it beside out, once the result files
+// were written (werr).
+func (df *decodeFlags) finish(cmd *cobra.Command, res interface{ AddReport(*report.Document) }, out string, werr error, rep *report.Document) error {
+	if werr != nil {
+		return werr
+	}
+	res.AddReport(rep)
+	return writeReport(cmd.OutOrStdout(), rep, reportPath(df.report, out))
 }
 
 func newDecodeCmd() *cobra.Command {
@@ -81,7 +87,7 @@ func newDecodeTrainCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			p, err := df.read(args[0], true)
+			p, err := decode.ReadParticipant(args[0], df.tr, true)
 			if err != nil {
 				return err
 			}
@@ -119,7 +125,7 @@ func newDecodeCurveCmd() *cobra.Command {
 		Short: "Learning curve: performance against the number of training sessions",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := df.read(args[0], true)
+			p, err := decode.ReadParticipant(args[0], df.tr, true)
 			if err != nil {
 				return err
 			}
@@ -129,12 +135,7 @@ func newDecodeCurveCmd() *cobra.Command {
 				return err
 			}
 			res.Print(cmd.OutOrStdout())
-			if err := res.WriteFiles(out); err != nil {
-				return err
-			}
-			rep := newCommandReport("Decoding learning curve", args[0])
-			res.AddReport(rep)
-			return writeReport(cmd.OutOrStdout(), rep, reportPath(df.report, out))
+			return df.finish(cmd, res, out, res.WriteFiles(out), newCommandReport("Decoding learning curve", args[0]))
 		},
 	}, "decode-curve")
 	df.add(cmd)
@@ -185,7 +186,7 @@ func newDecodePrepareCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
-			p, err := df.read(args[0], true)
+			p, err := decode.ReadParticipant(args[0], df.tr, true)
 			if err != nil {
 				return err
 			}
@@ -223,14 +224,8 @@ func newDecodeEvaluateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := cmd.OutOrStdout()
-			res.Print(w, len(p.Runs))
-			if err := res.WriteFiles(out); err != nil {
-				return err
-			}
-			rep := newCommandReport("Decoder evaluation", args[0], args[1])
-			res.AddReport(rep)
-			return writeReport(w, rep, reportPath(df.report, out))
+			res.Print(cmd.OutOrStdout(), len(p.Runs))
+			return df.finish(cmd, res, out, res.WriteFiles(out), newCommandReport("Decoder evaluation", args[0], args[1]))
 		},
 	}, "decode-evaluate")
 	df.addTR(cmd)
@@ -250,7 +245,7 @@ func newDecodeImportanceCmd() *cobra.Command {
 		Short: "Region importance: the drop in nested leave-one-session-out r when a region's edges are permuted",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := df.read(args[0], true)
+			p, err := decode.ReadParticipant(args[0], df.tr, true)
 			if err != nil {
 				return err
 			}
@@ -259,14 +254,8 @@ func newDecodeImportanceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := res.WriteFiles(out); err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "nested r = %.3f; importance of %d regions (%d permutations each) -> %s\n", res.Nested.R, len(res.Regions), o.Permutations, out)
-			rep := newCommandReport("Decoding region importance", args[0])
-			res.AddReport(rep)
-			return writeReport(w, rep, reportPath(df.report, out))
+			fmt.Fprintf(cmd.OutOrStdout(), "nested r = %.3f; importance of %d regions (%d permutations each) -> %s\n", res.Nested.R, len(res.Regions), o.Permutations, out)
+			return df.finish(cmd, res, out, res.WriteFiles(out), newCommandReport("Decoding region importance", args[0]))
 		},
 	}, "decode-importance")
 	df.add(cmd)
