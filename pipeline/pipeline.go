@@ -353,11 +353,12 @@ func Load(path string) (*Study, error) {
 			return nil, fmt.Errorf("%s: [target] needs templates, search_space and network", path)
 		}
 		tr.Templates, tr.SearchSpace = abs(tr.Templates), abs(tr.SearchSpace)
+		def := target.DefaultPlanOptions() // the library's defaults, as painmark target's
 		if tr.MinSize == 0 {
-			tr.MinSize = 5
+			tr.MinSize = def.MinSize
 		}
 		if tr.MaxTargets == 0 {
-			tr.MaxTargets = 10
+			tr.MaxTargets = def.MaxTargets
 		}
 	}
 	if err := choose(path, "[executor] type", &s.Executor.Type, "local", "slurm"); err != nil {
@@ -727,51 +728,21 @@ func buildExtract(o extractOptions, dir string) error {
 	return nil
 }
 
-// buildTargets plans one run's targets (targets.tsv), as painmark target with templates.
+// buildTargets plans one run's targets (targets.tsv) with target.Plan, as painmark target with
+// templates does: the library's defaults, unknown network names refused.
 func buildTargets(o targetOptions, dir string) error {
 	d, err := target.FromNIfTI(o.Bold, o.Mask)
 	if err != nil {
 		return err
 	}
-	tpl, names, err := target.ReadMaps(d, o.Templates, o.Names)
+	po := target.DefaultPlanOptions()
+	po.Templates, po.Names, po.Network, po.Avoid, po.AvoidMargin = o.Templates, o.Names, o.Network, o.Avoid, o.AvoidMargin
+	po.SearchSpace, po.MinScore, po.MinSize, po.MaxTargets = o.SearchSpace, o.MinScore, o.MinSize, o.MaxTargets
+	res, err := target.Plan(d, po)
 	if err != nil {
-		return err
+		return fmt.Errorf("[target] %s: %w", o.Bold, err)
 	}
-	space, _, err := target.ReadMaps(d, o.SearchSpace, nil)
-	if err != nil {
-		return err
-	}
-	nm, err := target.TemplateMatch(d, names, tpl)
-	if err != nil {
-		return err
-	}
-	k := -1
-	avoid := map[int]bool{}
-	for i, n := range names {
-		if n == o.Network {
-			k = i
-		}
-		for _, a := range o.Avoid {
-			if a == n {
-				avoid[i] = true
-			}
-		}
-	}
-	if k < 0 {
-		return fmt.Errorf("[target] network %q is not among the templates' networks %v", o.Network, names)
-	}
-	in, av := make([]bool, d.Len()), make([]bool, d.Len())
-	for i, a := range nm.Assign {
-		in[i] = space[0][i] > 0 && a == k
-		av[i] = avoid[a]
-	}
-	vs := d.Affine.VoxelSizes()
-	targets, err := target.SelectTargets(d, target.SelectOptions{In: in, Avoid: av, AvoidMargin: o.AvoidMargin, Score: nm.Similarity[k], MinScore: o.MinScore,
-		Neighbour: 1.01 * math.Sqrt(vs[0]*vs[0]+vs[1]*vs[1]+vs[2]*vs[2]), MinSize: o.MinSize, MaxTargets: o.MaxTargets})
-	if err != nil {
-		return fmt.Errorf("%s: %w", o.Bold, err)
-	}
-	return target.WriteTable(filepath.Join(dir, "targets.tsv"), targets)
+	return target.WriteTable(filepath.Join(dir, "targets.tsv"), res.Targets)
 }
 
 // options are the connectome options of painmark connectome these study options give.
