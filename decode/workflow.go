@@ -171,21 +171,16 @@ type TrainResult struct {
 // leave-one-session-out, multi-scale evaluation, hierarchical bootstrap, region importance and the
 // final model on all sessions.
 func Train(p *Participant, o TrainOptions) (*TrainResult, error) {
-	d, err := p.Prepare(o.Prepare)
+	imp, err := Importance(p, ImportanceOptions{Prepare: o.Prepare, Model: o.Model, Permutations: o.Permutations, Seed: o.Seed})
 	if err != nil {
 		return nil, err
 	}
-	res := &TrainResult{Participant: p, Data: d, Options: o}
-	if res.Nested, err = NestedLOSO(d, o.Model); err != nil {
-		return nil, err
-	}
+	d := imp.Data
+	res := &TrainResult{Participant: p, Data: d, Nested: imp.Nested, Importance: imp.Scores, Options: o}
 	if res.Scales, err = MultiScale(d, res.Nested); err != nil {
 		return nil, err
 	}
 	if res.Bootstrap, err = HierarchicalBootstrap(d, res.Nested.Predictions, o.Bootstraps, o.Seed); err != nil {
-		return nil, err
-	}
-	if res.Importance, err = RegionImportance(d, res.Nested, o.Permutations, o.Seed); err != nil {
 		return nil, err
 	}
 	if res.Model, err = FitModel(d, p.Regions, o.Prepare, o.Model, version.String()); err != nil {
@@ -319,9 +314,11 @@ func DefaultImportanceOptions() ImportanceOptions {
 	return ImportanceOptions{Prepare: t.Prepare, Model: t.Model, Permutations: t.Permutations, Seed: t.Seed}
 }
 
-// ImportanceResult is region importance on its own: the nested result and the scores.
+// ImportanceResult is region importance on its own: the prepared bins, the nested result and the
+// scores.
 type ImportanceResult struct {
 	Regions []string
+	Data    *Data
 	Nested  *NestedResult
 	Scores  *ImportanceScores
 	Options ImportanceOptions
@@ -333,7 +330,7 @@ func Importance(p *Participant, o ImportanceOptions) (*ImportanceResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportanceResult{Regions: p.Regions, Options: o}
+	res := &ImportanceResult{Regions: p.Regions, Data: d, Options: o}
 	if res.Nested, err = NestedLOSO(d, o.Model); err != nil {
 		return nil, err
 	}
