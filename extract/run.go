@@ -51,7 +51,7 @@ type RunOutput struct {
 	Kept          []int
 	ConfoundNames []string
 	Warnings      []string
-	Sidecar       map[string]any
+	Sidecar       *Sidecar
 }
 
 // ExtractRun runs the extraction and cleaning of one run.
@@ -132,41 +132,28 @@ func ExtractRun(spec RunSpec) (*RunOutput, error) {
 			out.Kept[i] = i
 		}
 	}
-	side := map[string]any{
-		"Sources":          spec.Images,
-		"Atlas":            spec.AtlasName,
-		"AtlasSource":      spec.AtlasSource,
-		"Regions":          res.Names,
-		"RegionVoxels":     res.VoxelCounts,
-		"Strategy":         string(spec.Labels.Strategy),
-		"MissingRegions":   string(spec.Labels.Missing),
-		"AtlasResampled":   res.Resampled,
-		"RepetitionTime":   tr,
-		"NumVolumes":       T,
-		"NumVolumesKept":   len(out.Kept),
-		"VolumesKept":      out.Kept,
-		"Confounds":        out.ConfoundNames,
-		"Warnings":         out.Warnings,
-		"SoftwareVersion":  version.String(),
-		"FrameIndexing":    "0-based volume indices",
-		"ExtractionMethod": "mean (or the named reduction) of each region's voxels per volume, streamed; labels resampled to the data grid by nearest neighbour when grids differ",
+	side := &Sidecar{
+		Sources: spec.Images, Atlas: spec.AtlasName, AtlasSource: spec.AtlasSource, Regions: res.Names, RegionVoxels: res.VoxelCounts,
+		Strategy: string(spec.Labels.Strategy), MissingRegions: string(spec.Labels.Missing), AtlasResampled: res.Resampled,
+		RepetitionTime: jsonFloat(tr), NumVolumes: T, NumVolumesKept: len(out.Kept), VolumesKept: out.Kept, Confounds: out.ConfoundNames,
+		Warnings: out.Warnings, SoftwareVersion: version.String(), FrameIndexing: "0-based volume indices",
+		ExtractionMethod: "mean (or the named reduction) of each region's voxels per volume, streamed; labels resampled to the data grid by nearest neighbour when grids differ",
 	}
 	if spec.ConfoundSpec != nil {
-		side["ConfoundsFile"] = spec.ConfoundsPath
-		side["ConfoundStrategy"] = spec.ConfoundSpec.Strategy
+		side.ConfoundsFile, side.ConfoundStrategy = spec.ConfoundsPath, spec.ConfoundSpec.Strategy
 	}
 	if spec.Physio != nil {
-		side["Physio"] = map[string]any{"File": spec.Physio.Path, "SliceTime": spec.Physio.SliceTime, "Orders": spec.Physio.Orders, "Definition": "RETROICOR, FSL PNM style"}
+		side.Physio = &PhysioSidecar{File: spec.Physio.Path, SliceTime: jsonFloat(spec.Physio.SliceTime), Orders: spec.Physio.Orders, Definition: "RETROICOR, FSL PNM style"}
 	}
 	if cleaned {
 		c := spec.Clean
 		if c == nil {
 			c = &signal.CleanOptions{Standardize: signal.NoStandardization, Filter: signal.NoFilter}
 		}
-		side["Cleaning"] = map[string]any{
-			"Definition": "nilearn.signal.clean", "Detrend": c.Detrend, "Standardize": c.Standardize,
-			"StandardizeConfounds": c.StandardizeConfounds, "Filter": c.Filter, "HighPass": c.HighPass,
-			"LowPass": c.LowPass, "Extrapolate": c.Extrapolate,
+		side.Cleaning = &CleaningSidecar{
+			Definition: "nilearn.signal.clean", Detrend: c.Detrend, Standardize: c.Standardize,
+			StandardizeConfounds: c.StandardizeConfounds, Filter: c.Filter, HighPass: jsonFloat(c.HighPass),
+			LowPass: jsonFloat(c.LowPass), Extrapolate: c.Extrapolate,
 		}
 	}
 	out.Sidecar = side
@@ -229,24 +216,67 @@ func (o *RunOutput) Write(tsvPath string) error {
 	if err := table.Write(tsvPath, &table.Table{Columns: cols}); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(sanitize(o.Sidecar), "", "  ")
+	b, err := json.MarshalIndent(o.Sidecar, "", "  ")
 	if err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(strings.TrimSuffix(tsvPath, ".tsv")+".json", append(b, '\n'))
 }
 
-// sanitize replaces NaN and ±Inf, which JSON cannot hold, by null.
-func sanitize(v any) any {
-	switch x := v.(type) {
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-	case map[string]any:
-		for k, e := range x {
-			x[k] = sanitize(e)
-		}
+// Sidecar is the JSON sidecar of an extracted run (<name>_timeseries.json): the sources, the
+// atlas and reduction, the frames kept, the confounds and cleaning, warnings and the software
+// version. The keys are the ones painmark extract has always written, in the same order.
+type Sidecar struct {
+	Atlas            string
+	AtlasResampled   bool
+	AtlasSource      string
+	Cleaning         *CleaningSidecar `json:",omitempty"`
+	ConfoundStrategy []string         `json:",omitempty"`
+	Confounds        []string
+	ConfoundsFile    string `json:",omitempty"`
+	ExtractionMethod string
+	FrameIndexing    string
+	MissingRegions   string
+	NumVolumes       int
+	NumVolumesKept   int
+	Physio           *PhysioSidecar `json:",omitempty"`
+	RegionVoxels     []int
+	Regions          []string
+	RepetitionTime   jsonFloat
+	SoftwareVersion  string
+	Sources          map[string]string
+	Strategy         string
+	VolumesKept      []int
+	Warnings         []string
+}
+
+// PhysioSidecar records the physiological regressors of a run.
+type PhysioSidecar struct {
+	Definition string
+	File       string
+	Orders     signal.RetroicorOrders
+	SliceTime  jsonFloat
+}
+
+// CleaningSidecar records the cleaning of a run (nilearn.signal.clean's options).
+type CleaningSidecar struct {
+	Definition           string
+	Detrend              bool
+	Extrapolate          bool
+	Filter               signal.Filter
+	HighPass             jsonFloat
+	LowPass              jsonFloat
+	Standardize          signal.Standardization
+	StandardizeConfounds bool
+}
+
+// jsonFloat is a number written as JSON null when it is NaN or ±Inf, which JSON cannot hold.
+type jsonFloat float64
+
+// MarshalJSON writes the number as encoding/json does, or null.
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
 	}
-	return v
+	return json.Marshal(float64(f))
 }

@@ -42,7 +42,7 @@ func TestExtractRunWithPhysio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.ConfoundNames) != 4 || out.ConfoundNames[0] != "card_cos1" || out.Sidecar["Physio"] == nil {
+	if len(out.ConfoundNames) != 4 || out.ConfoundNames[0] != "card_cos1" || out.Sidecar.Physio == nil {
 		t.Errorf("confounds %v", out.ConfoundNames)
 	}
 	// The physiological regressors were removed: the residual is orthogonal to them.
