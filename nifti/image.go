@@ -3,7 +3,8 @@ package nifti
 import (
 	"fmt"
 	"io"
-	"math"
+
+	"github.com/painmark/painmark/internal/describe"
 )
 
 // Image is a whole image in memory: the header and every voxel as float64, in NIfTI (Fortran) order
@@ -61,74 +62,9 @@ func (im *Image) Volume(t int) []float64 {
 }
 
 // Stats summarises the values of an image: the count, the number of non-finite values, and the
-// minimum, maximum, mean and population standard deviation (numpy's std, ddof=0) of the finite ones.
-type Stats struct {
-	N         int64
-	NonFinite int64
-	Min, Max  float64
-	Mean, Std float64
-	m2        float64
-}
-
-// Add merges a block of values into the summary. Each block is reduced with a two-pass mean and sum
-// of squares, both with Neumaier's compensated summation (a 20-million-voxel volume summed naively
-// loses nine digits of the standard deviation), and blocks are combined with Chan et al.'s parallel
-// formula, so the result is accurate for images of any length.
-func (s *Stats) Add(values []float64) {
-	var n int64
-	var sum compensated
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			s.NonFinite++
-			continue
-		}
-		n++
-		sum.add(v)
-		lo = math.Min(lo, v)
-		hi = math.Max(hi, v)
-	}
-	if n == 0 {
-		return
-	}
-	mean := sum.value() / float64(n)
-	var m2c compensated
-	for _, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			continue
-		}
-		d := v - mean
-		m2c.add(d * d)
-	}
-	m2 := m2c.value()
-	if s.N == 0 {
-		s.N, s.Mean, s.m2, s.Min, s.Max = n, mean, m2, lo, hi
-	} else {
-		tot := s.N + n
-		delta := mean - s.Mean
-		s.Mean += delta * float64(n) / float64(tot)
-		s.m2 += m2 + delta*delta*float64(s.N)*float64(n)/float64(tot)
-		s.N = tot
-		s.Min = math.Min(s.Min, lo)
-		s.Max = math.Max(s.Max, hi)
-	}
-	s.Std = math.Sqrt(s.m2 / float64(s.N))
-}
-
-// compensated is Neumaier's improved Kahan summation.
-type compensated struct{ sum, c float64 }
-
-func (k *compensated) add(v float64) {
-	t := k.sum + v
-	if math.Abs(k.sum) >= math.Abs(v) {
-		k.c += (k.sum - t) + v
-	} else {
-		k.c += (v - t) + k.sum
-	}
-	k.sum = t
-}
-
-func (k *compensated) value() float64 { return k.sum + k.c }
+// minimum, maximum, mean and population standard deviation (numpy's std, ddof=0) of the finite ones
+// (the one summary of values that the inspect summaries of every format share).
+type Stats = describe.Stats
 
 // ComputeStats streams every volume of the image at path and summarises its scaled values.
 // Non-finite values are counted, not refused.

@@ -62,6 +62,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// DefaultOptions returns the CSps study's cohort sizes, 200 frames per run, coupling 0.6 and
+// seed 1 (painmark synthetic csps's defaults).
+func DefaultOptions() Options { return Options{Seed: 1}.withDefaults() }
+
 // orDefault replaces an option left at zero by its default.
 func orDefault[T int | float64](v *T, d T) {
 	if *v == 0 {
@@ -293,6 +297,20 @@ func Generate(o Options) (*Study, error) {
 	return st, nil
 }
 
+// Cohorts lists the study's cohorts in the order Write writes them.
+func (st *Study) Cohorts() []*Cohort {
+	return []*Cohort{st.Train, st.Retest, st.Independent, st.TaskHeat, st.TaskCold, st.Clinical1, st.Clinical2, st.Pre, st.Post}
+}
+
+// NumRuns counts the runs of all cohorts.
+func (st *Study) NumRuns() int {
+	n := 0
+	for _, c := range st.Cohorts() {
+		n += len(c.Subjects)
+	}
+	return n
+}
+
 // RegionNames lists the regions' names in order.
 func (st *Study) RegionNames() []string {
 	out := make([]string, len(st.Regions))
@@ -327,7 +345,7 @@ func (st *Study) Write(dir string) error {
 		table.TextColumn("region_a", ra), table.TextColumn("region_b", rb), table.NumericColumn("sign", sign)}}); err != nil {
 		return err
 	}
-	for _, c := range []*Cohort{st.Train, st.Retest, st.Independent, st.TaskHeat, st.TaskCold, st.Clinical1, st.Clinical2, st.Pre, st.Post} {
+	for _, c := range st.Cohorts() {
 		if err := c.write(filepath.Join(dir, c.Name), names); err != nil {
 			return err
 		}

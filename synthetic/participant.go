@@ -28,6 +28,12 @@ type ParticipantOptions struct {
 	Seed           uint64
 }
 
+// DefaultParticipantOptions returns 24 sessions of 3 runs of 600 frames (TR 1 s), 268 regions of
+// which 6 carry the pain, and seed 1 (painmark synthetic participant's defaults).
+func DefaultParticipantOptions() ParticipantOptions {
+	return ParticipantOptions{Seed: 1}.withDefaults()
+}
+
 func (o ParticipantOptions) withDefaults() ParticipantOptions {
 	orDefault(&o.Sessions, 24)
 	orDefault(&o.RunsPerSession, 3)
