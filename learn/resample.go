@@ -138,8 +138,19 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	default:
 		return nil, fmt.Errorf("unknown permutation mode %q (%s, %s)", o.Mode, PermuteRefit, PermutePredictions)
 	}
-	null := make([]float64, o.N)
 	var err error
+	if res.P, err = MetricsP(res.Observed, res.Null, o.Convention); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// MetricsP is the permutation p-value of each observed metric against its null (higher r and R²,
+// lower MAE are better), under the convention (scikit-learn's (C + 1)/(n + 1) for
+// stats.PermSklearn). A null merged from shards gives the p-values of one run.
+func MetricsP(observed Metrics, null []Metrics, conv stats.PermutationConvention) (Metrics, error) {
+	var p Metrics
+	vals := make([]float64, len(null))
 	for _, m := range []struct {
 		get    func(Metrics) float64
 		set    func(*Metrics, float64)
@@ -149,16 +160,16 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 		{func(m Metrics) float64 { return m.MAE }, func(m *Metrics, v float64) { m.MAE = v }, false},
 		{func(m Metrics) float64 { return m.R2 }, func(m *Metrics, v float64) { m.R2 = v }, true},
 	} {
-		for k, nm := range res.Null {
-			null[k] = m.get(nm)
+		for k, nm := range null {
+			vals[k] = m.get(nm)
 		}
-		var p float64
-		if p, err = stats.PermutationP(m.get(res.Observed), null, o.Convention, m.higher); err != nil {
-			return nil, err
+		v, err := stats.PermutationP(m.get(observed), vals, conv, m.higher)
+		if err != nil {
+			return Metrics{}, err
 		}
-		m.set(&res.P, p)
+		m.set(&p, v)
 	}
-	return res, nil
+	return p, nil
 }
 
 // leaveOneOutMany returns the leave-one-out predictions of the pipeline for each target vector

@@ -24,6 +24,7 @@ import (
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
+	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
 	"github.com/painmark/painmark/version"
 )
@@ -282,11 +283,12 @@ func Load(path string) (*Study, error) {
 		return nil, fmt.Errorf("%s: [connectivity] fisher_z with keep_diagonal: atanh(1) is infinite", path)
 	}
 	if m := s.Model; m != nil {
-		i := strings.LastIndex(m.Target, ":")
-		if i <= 0 {
-			return nil, fmt.Errorf("%s: [model] target = %q: give TABLE:COLUMN (a participants table joined on the run names)", path, m.Target)
+		ref, err := table.ParseColumnRef(m.Target, "[model] target")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w (a participants table joined on the run names)", path, err)
 		}
-		m.Target = abs(m.Target[:i]) + m.Target[i:]
+		ref.Path = abs(ref.Path)
+		m.Target = ref.String()
 		if m.Scaler == "" {
 			m.Scaler = "robust"
 		}
@@ -335,12 +337,13 @@ func Load(path string) (*Study, error) {
 			return nil, fmt.Errorf("%s: [[validation]] %d: a unique name without slashes (not \"cohort\") is required", path, k+1)
 		}
 		seenVal[v.Name] = true
-		if v.Timeseries == "" || strings.LastIndex(v.Target, ":") <= 0 {
+		ref, err := table.ParseColumnRef(v.Target, "[[validation]] target")
+		if v.Timeseries == "" || err != nil {
 			return nil, fmt.Errorf("%s: [[validation]] %s: timeseries and target (TABLE:COLUMN) are required", path, v.Name)
 		}
 		v.Timeseries = abs(v.Timeseries)
-		i := strings.LastIndex(v.Target, ":")
-		v.Target = abs(v.Target[:i]) + v.Target[i:]
+		ref.Path = abs(ref.Path)
+		v.Target = ref.String()
 		if err := choose(path, "[[validation]] ids", &v.IDs, "bids", "file"); err != nil {
 			return nil, err
 		}
@@ -496,7 +499,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	p.Units = append(p.Units, u)
 	if m := s.Model; m != nil {
 		feat := len(p.Units) - 1
-		targetTable := []string{m.Target[:strings.LastIndex(m.Target, ":")]}
+		targetTable := []string{targetTablePath(m.Target)}
 		search := -1 // the grid search's unit, when the grid has several candidates
 		if len(m.grid().Candidates()) > 1 {
 			su, err := study.NewUnit("search", "cohort", m, version, targetTable, hashes, []int{feat}, p.Units)
@@ -549,7 +552,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 				return nil, err
 			}
 			p.Units = append(p.Units, fu)
-			vt := []string{v.Target[:strings.LastIndex(v.Target, ":")]}
+			vt := []string{targetTablePath(v.Target)}
 			vu, err := study.NewUnit("validate", v.Name, validateOptions{Model: *m, Search: search >= 0, Validation: v}, version, append(targetTable, vt...), hashes, withSearch(len(p.Units)-1), p.Units)
 			if err != nil {
 				return nil, err
@@ -558,6 +561,12 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 		}
 	}
 	return p, hashes.Save()
+}
+
+// targetTablePath is the participants table of a TABLE:COLUMN target (checked by Load).
+func targetTablePath(spec string) string {
+	ref, _ := table.ParseColumnRef(spec, "target")
+	return ref.Path
 }
 
 // targetOptions are a targets unit's options.
@@ -843,7 +852,7 @@ func chosen(m Model, search bool, deps []string) (learn.Candidate, error) {
 	if err != nil {
 		return learn.Candidate{}, err
 	}
-	var out struct{ Best learn.Candidate }
+	var out SearchChoice
 	err = json.Unmarshal(b, &out)
 	return out.Best, err
 }
@@ -859,7 +868,7 @@ func buildSearch(m Model, features, dir string) error {
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(map[string]any{"best": res.Candidates[res.Best], "candidates": res.Candidates, "mean_score": res.MeanScore, "scoring": m.Scoring})
+	b, err := json.Marshal(SearchChoice{Best: res.Candidates[res.Best], Candidates: res.Candidates, MeanScore: res.MeanScore, Scoring: m.Scoring})
 	if err != nil {
 		return err
 	}
@@ -885,7 +894,7 @@ func buildValidate(m Model, c learn.Candidate, v Validation, train, val, dir str
 		return fmt.Errorf("validation cohort %s has %d features per run, the training cohort %d: the same regions are needed", v.Name, vx.Cols, x.Cols)
 	}
 	pred := fit.Predict(vx)
-	b, err := json.MarshalIndent(map[string]any{"cohort": v.Name, "target": v.Target, "hyperparameters": c, "subjects": ids, "predictions": pred, "metrics": learn.PooledMetrics(pred, vy)}, "", "  ")
+	b, err := json.MarshalIndent(ValidationResult{Cohort: v.Name, Target: v.Target, Hyperparameters: c, Subjects: ids, Predictions: pred, Metrics: learn.PooledMetrics(pred, vy)}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -907,7 +916,7 @@ func buildShard(o shardOptions, c learn.Candidate, features, dir string) error {
 		return err
 	}
 	if o.First == 0 { // the first shard also keeps the observed predictions, computed alongside
-		ob, err := json.Marshal(map[string]any{"predictions": res.Predictions, "observed": res.Observed})
+		ob, err := json.Marshal(observedPredictions{Observed: res.Observed, Predictions: res.Predictions})
 		if err != nil {
 			return err
 		}
@@ -916,6 +925,47 @@ func buildShard(o shardOptions, c learn.Candidate, features, dir string) error {
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "null.json"), b, 0o644)
+}
+
+// SearchChoice is a study's grid search (chosen.json in the search unit): the best candidate by
+// leave-one-out, every candidate and its mean score.
+type SearchChoice struct {
+	Best       learn.Candidate   `json:"best"`
+	Candidates []learn.Candidate `json:"candidates"`
+	MeanScore  []float64         `json:"mean_score"`
+	Scoring    string            `json:"scoring"`
+}
+
+// ValidationResult is a [[validation]] cohort's outcome (validation/<name>.json): the model fitted
+// on the whole training cohort predicts each run of the cohort; metrics against its target.
+type ValidationResult struct {
+	Cohort          string          `json:"cohort"`
+	Hyperparameters learn.Candidate `json:"hyperparameters"`
+	Metrics         learn.Metrics   `json:"metrics"`
+	Predictions     []float64       `json:"predictions"`
+	Subjects        []string        `json:"subjects"`
+	Target          string          `json:"target"`
+}
+
+// ModelResult is a study's [model] outcome (model.json): the leave-one-out predictions and
+// metrics, and, with permutations, the merged null and the permutation p-values.
+type ModelResult struct {
+	Hyperparameters learn.Candidate `json:"hyperparameters"`
+	Null            []learn.Metrics `json:"null,omitempty"`
+	Observed        learn.Metrics   `json:"observed"`
+	P               *learn.Metrics  `json:"p,omitempty"`
+	Permutations    int             `json:"permutations"`
+	Pipeline        Model           `json:"pipeline"`
+	Predictions     []float64       `json:"predictions"`
+	Subjects        []string        `json:"subjects"`
+	Target          string          `json:"target"`
+}
+
+// observedPredictions are the first permutation shard's observed predictions and metrics
+// (observed.json).
+type observedPredictions struct {
+	Observed    learn.Metrics `json:"observed"`
+	Predictions []float64     `json:"predictions"`
 }
 
 // buildModel writes model.json: the leave-one-out predictions and metrics, and the permutation
@@ -934,10 +984,7 @@ func buildModel(m Model, c learn.Candidate, features string, shards []string, di
 		if err != nil {
 			return err
 		}
-		var o struct {
-			Predictions []float64
-			Observed    learn.Metrics
-		}
+		var o observedPredictions
 		if err := json.Unmarshal(b, &o); err != nil {
 			return err
 		}
@@ -960,35 +1007,35 @@ func buildModel(m Model, c learn.Candidate, features string, shards []string, di
 		}
 		null = append(null, part...)
 	}
-	out := map[string]any{"target": m.Target, "pipeline": m, "hyperparameters": c, "subjects": ids, "predictions": pred, "observed": obs, "permutations": len(null)}
+	out := ModelResult{Target: m.Target, Pipeline: m, Hyperparameters: c, Subjects: ids, Predictions: pred, Observed: obs, Permutations: len(null)}
 	if len(null) > 0 {
-		var p learn.Metrics
-		for _, q := range []struct {
-			get    func(learn.Metrics) float64
-			set    func(float64)
-			higher bool
-		}{
-			{func(v learn.Metrics) float64 { return v.R }, func(v float64) { p.R = v }, true},
-			{func(v learn.Metrics) float64 { return v.MAE }, func(v float64) { p.MAE = v }, false},
-			{func(v learn.Metrics) float64 { return v.R2 }, func(v float64) { p.R2 = v }, true},
-		} {
-			vals := make([]float64, len(null))
-			for k, n := range null {
-				vals[k] = q.get(n)
-			}
-			pv, err := stats.PermutationP(q.get(obs), vals, stats.PermSklearn, q.higher)
-			if err != nil {
-				return err
-			}
-			q.set(pv)
+		p, err := learn.MetricsP(obs, null, stats.PermSklearn)
+		if err != nil {
+			return err
 		}
-		out["p"], out["null"] = p, null
+		out.P, out.Null = &p, null
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "model.json"), append(b, '\n'), 0o644)
+}
+
+// studyRecord is study.json: the study, its connectivity recipe and the plan's units with their
+// cache keys.
+type studyRecord struct {
+	Connectivity Connectivity `json:"connectivity"`
+	File         string       `json:"file"`
+	Study        string       `json:"study"`
+	Units        []unitRecord `json:"units"`
+	Version      string       `json:"version"`
+}
+
+type unitRecord struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Step string `json:"step"`
 }
 
 // Publish copies the cohort table from the cache to the output folder (each file atomically) and
@@ -1029,11 +1076,11 @@ func (s *Study) Publish(p *study.Plan) error {
 			return err
 		}
 	}
-	units := make([]map[string]string, len(p.Units))
+	rec := studyRecord{Connectivity: s.Connectivity, File: s.Path, Study: s.Name, Units: make([]unitRecord, len(p.Units)), Version: p.Version}
 	for i, u := range p.Units {
-		units[i] = map[string]string{"step": u.Step, "name": u.Name, "key": u.Key}
+		rec.Units[i] = unitRecord{Key: u.Key, Name: u.Name, Step: u.Step}
 	}
-	b, err := json.MarshalIndent(map[string]any{"study": s.Name, "file": s.Path, "version": p.Version, "connectivity": s.Connectivity, "units": units}, "", "  ")
+	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
 	}
