@@ -177,11 +177,15 @@ func variance(v []float64) float64 {
 	return ss / float64(len(v))
 }
 
-// Cohort is one validation cohort: its features (in the signature's order) and outcomes.
+// Cohort is one cohort a signature is applied to: its name (e.g. the feature table's path), its
+// subjects' IDs (row order), the features (subjects x features, in the signature's order), their
+// column names, and the outcomes (nil where a workflow needs none).
 type Cohort struct {
-	Name string
-	X    learn.Matrix
-	Y    []float64
+	Name     string
+	Subjects []string
+	Columns  []string
+	X        learn.Matrix
+	Y        []float64
 }
 
 // MultiEvaluation is a signature evaluated on several cohorts: each cohort's evaluation, their

@@ -87,7 +87,7 @@ func TestEvaluateCohorts(t *testing.T) {
 	for i := range b {
 		b[i] = 17 + i
 	}
-	cohorts := []Cohort{{"first", x.SelectRows(a), y[:17]}, {"second", x.SelectRows(b), y[17:]}}
+	cohorts := []Cohort{{Name: "first", X: x.SelectRows(a), Y: y[:17]}, {Name: "second", X: x.SelectRows(b), Y: y[17:]}}
 	me, err := EvaluateCohorts(s, cohorts, EvalOptions{Permutations: 99, Seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -90,6 +90,9 @@ type Training struct {
 	Hyperparameters map[string]float64 `json:"hyperparameters,omitempty"`
 	CV              map[string]float64 `json:"cv,omitempty"`
 	CVScheme        string             `json:"cv_scheme,omitempty"`
+	// Subjects are the IDs of the subjects the model was fitted on (when known), so that applying
+	// it to them again is recognised as in-sample (Signature.InSample).
+	Subjects []string `json:"subjects,omitempty"`
 }
 
 // Provenance records the origin of a signature.

@@ -26,6 +26,8 @@ type TrainOptions struct {
 	Features FeatureDefinition
 	Target   TargetRecipe
 	Cohort   string
+	// Subjects are the rows' subject IDs (optional); the signature records those it was fitted on.
+	Subjects []string
 	// Base gives the scaler and the ElasticNet's MaxIter and Tol; Grid the hyperparameters searched
 	// with Scoring by Solver over Splits (scikit-learn's GridSearchCV).
 	Base    learn.Pipeline
@@ -69,8 +71,8 @@ type TrainReport struct {
 // the Bochum sample), its cross-validated predictions, and optionally nested cross-validation,
 // a permutation test, a bootstrap of the weights and a learning curve.
 func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainReport, error) {
-	if len(y) != x.Rows {
-		return nil, nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
+	if len(y) != x.Rows || (o.Subjects != nil && len(o.Subjects) != x.Rows) {
+		return nil, nil, fmt.Errorf("%d rows of features, %d outcomes and %d subject IDs", x.Rows, len(y), len(o.Subjects))
 	}
 	var excluded []int
 	if o.Target.OutlierZ > 0 {
@@ -85,6 +87,13 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 		}
 		if len(excluded) > 0 {
 			x = x.SelectRows(keep)
+			if o.Subjects != nil {
+				kept := make([]string, len(keep))
+				for k, i := range keep {
+					kept[k] = o.Subjects[i]
+				}
+				o.Subjects = kept
+			}
 			kept := make([]float64, len(keep))
 			for k, i := range keep {
 				kept[k] = y[i]
@@ -169,6 +178,6 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	s := FromFit(o.Name, fit, features)
 	s.Regions, s.Target = o.Regions, td
 	s.Training = Training{Cohort: o.Cohort, N: x.Rows, CVScheme: o.CVName, CV: cv,
-		Hyperparameters: map[string]float64{"k": float64(best.K), "alpha": best.Alpha, "l1_ratio": best.L1Ratio}}
+		Hyperparameters: map[string]float64{"k": float64(best.K), "alpha": best.Alpha, "l1_ratio": best.L1Ratio}, Subjects: o.Subjects}
 	return s, rep, s.Validate()
 }

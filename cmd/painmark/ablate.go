@@ -4,52 +4,115 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
-	"github.com/painmark/painmark/report"
-	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/study"
-	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 )
+
+// recipeFlags are the target-recipe and search flags train and ablate share (the pipeline and
+// grid come from learnInputs).
+func recipeFlags(cmd *cobra.Command, o *signature.TrainOptions, solver, scoring *string) {
+	f := cmd.Flags()
+	f.StringVar(&o.Target.Description, "target-description", "", "what the target is (e.g. \"−z(heat pain threshold)\")")
+	f.BoolVar(&o.Target.ZScore, "zscore", false, "z-score the outcome with this cohort's mean and SD (recorded for later cohorts)")
+	f.BoolVar(&o.Target.Flip, "flip", false, "multiply the (standardized) outcome by −1")
+	f.StringVar(solver, "solver", string(o.Solver), "path or exact (see learn search)")
+	f.StringVar(scoring, "scoring", string(o.Scoring), "search objective (see learn search)")
+	f.BoolVar(&o.Nested, "nested", false, "also run nested leave-one-out")
+	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+}
+
+// trainInputs reads the feature table, its sidecar's regions and definition, and completes the
+// options from the learn flags.
+func trainInputs(path string, in *learnInputs, o *signature.TrainOptions, solver, scoring string) (signature.Cohort, error) {
+	c, err := loadCohort(path, *in, true)
+	if err != nil {
+		return c, err
+	}
+	if o.Regions, o.Features, err = readConnectomeSidecar(filepath.Join(filepath.Dir(path), "connectome.json")); err != nil {
+		return c, err
+	}
+	o.Base, o.Grid, o.CVName = in.pipeline(), learn.Grid{K: in.k, Alpha: in.alpha, L1Ratio: in.l1}, in.cv
+	o.Solver, o.Scoring = learn.Solver(solver), learn.Scoring(scoring)
+	return c, nil
+}
+
+// newSignatureTrainCmd is `painmark signature train`.
+func newSignatureTrainCmd() *cobra.Command {
+	var in learnInputs
+	var out, solver, scoring, bootOut, reportFlag string
+	o := signature.DefaultTrainOptions()
+	cmd := withHelp(&cobra.Command{
+		Use:   "train FEATURES",
+		Short: "Train a signature: target recipe, grid search, refit, cross-validated performance, optional nested CV, permutations and bootstrap",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := trainInputs(args[0], &in, &o, solver, scoring)
+			if err != nil {
+				return err
+			}
+			if o.Target.OutlierZ <= 0 { // with the outlier rule, Train builds the folds on the subjects kept
+				if o.Splits, err = in.splits(c.Subjects, c.Y); err != nil {
+					return err
+				}
+			}
+			res, err := signature.TrainCohort(c, o)
+			if err != nil {
+				return err
+			}
+			if err := res.WriteFiles(out); err != nil {
+				return err
+			}
+			if res.Report.Bootstrap != nil {
+				if _, err := writeBootstrapTable(bootOut, c.Columns, res.Report.Bootstrap); err != nil {
+					return err
+				}
+				res.BootstrapFile = bootOut
+			}
+			w := cmd.OutOrStdout()
+			res.Print(w)
+			fmt.Fprintf(w, "wrote %s\n", out)
+			d := newCommandReport("Signature training: "+res.Signature.Name, args[0], in.target)
+			res.AddReport(d)
+			return writeReport(w, d, reportPath(reportFlag, out))
+		},
+	}, "signature-train")
+	in.flags(cmd, true)
+	addReportFlag(cmd, &reportFlag)
+	recipeFlags(cmd, &o, &solver, &scoring)
+	f := cmd.Flags()
+	f.StringVar(&o.Name, "name", o.Name, "signature name")
+	f.StringVar(&o.Cohort, "cohort", "", "training cohort name, for the record")
+	f.Float64Var(&o.Target.OutlierZ, "outlier-z", 0, "leave out subjects whose outcome is more than this many SDs from the mean (0: keep all)")
+	f.IntVar(&o.Permutations, "permutations", 0, "refit permutations of leave-one-out at the chosen hyperparameters")
+	f.IntVar(&o.Bootstraps, "bootstraps", 0, "bootstrap refits of the weights")
+	f.IntSliceVar(&o.CurveSizes, "learning-curve", nil, "training-set sizes for a learning curve at the chosen hyperparameters (e.g. 10,20,30)")
+	f.IntVar(&o.CurveRepeats, "curve-repeats", o.CurveRepeats, "random splits per learning-curve size")
+	f.StringVar(&bootOut, "bootstrap-out", "bootstrap.tsv", "per-feature bootstrap table")
+	f.StringVarP(&out, "out", "o", "signature.json", "signature file")
+	return cmd
+}
 
 // newAblateCmd is `painmark signature ablate`: the CSps study's ablation models M1-M5.
 func newAblateCmd() *cobra.Command {
 	var in learnInputs
-	var out, series, scoring, solver, desc, reportFlag string
-	var z, flip, nested bool
-	var perms int
-	var seed uint64
-	cmd := &cobra.Command{
+	var out, series, scoring, solver, reportFlag string
+	o := signature.DefaultAblateOptions()
+	cmd := withHelp(&cobra.Command{
 		Use:   "ablate FEATURES",
 		Short: "Retrain the signature recipe on region-tag subsets (ablation models M1-M5 of the CSps study)",
-		Long: `ablate retrains the signature's pipeline, grid and cross-validation on subsets of a corticospinal
-feature table (painmark connectome's features.tsv, whose connectome.json must carry region tags:
-painmark connectome --region-tags) and reports each model's cross-validated r, MAE and R²:
-  M1  brain only: edges among brain (and brainstem) regions of the full matrix
-  M2  spinal only: edges among spinal regions of the full matrix
-  M3  brain and spinal partial correlations computed separately (needs --series, the ROI time series)
-  M4  the full matrix without its cross-system edges
-  M5  only the cross-system (brain-spinal) edges
-Compare them with the full signature trained by painmark signature train on the same table.`,
-		Example: `  painmark signature ablate connectomes/features.tsv --target participants.tsv:heat_pain_threshold \
-      --zscore --flip --series roi/ --k 25,50,100 --alpha 0.01,0.1 -o ablation.json`,
-		Args: exactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ids, _, x, y, err := in.load(args[0], true)
+			c, err := trainInputs(args[0], &in, &o, solver, scoring)
 			if err != nil {
 				return err
 			}
-			sidecar := filepath.Join(filepath.Dir(args[0]), "connectome.json")
-			regions, features, err := readConnectomeSidecar(sidecar)
-			if err != nil {
-				return err
-			}
+			regions := o.Regions
 			if regions == nil {
 				return fmt.Errorf("%s: ablations need the feature table's connectome.json (regions and their tags)", args[0])
 			}
-			var blocks *learn.Matrix
+			var ss *signature.SubjectSeries
 			if series != "" {
 				files, err := study.TimeSeriesFiles(series)
 				if err != nil {
@@ -59,81 +122,27 @@ Compare them with the full signature trained by painmark signature train on the 
 				if err != nil {
 					return err
 				}
-				if len(rn) != len(regions) {
-					return fmt.Errorf("%s: %d regions, the features have %d", series, len(rn), len(regions))
-				}
-				// The series must be the feature table's subjects, in its order.
-				byName := map[string]int{}
-				for i, n := range names {
-					byName[n] = i
-				}
-				ordered := make([]signal.Matrix, len(ids))
-				for i, id := range ids {
-					k, ok := byName[id]
-					if !ok {
-						return fmt.Errorf("%s: no series for subject %s of %s", series, id, args[0])
-					}
-					ordered[i] = ser[k]
-				}
-				m := connectome.Measure{Kind: connectome.Kind(features.Kind), Estimator: connectome.Estimator(features.Estimator), Scaling: connectome.SeriesScaling(features.Scaling)}
-				b, err := signature.BlockFeatures(ordered, regions, m)
-				if err != nil {
-					return err
-				}
-				blocks = &b
+				ss = &signature.SubjectSeries{Names: names, Regions: rn, Series: ser}
 			}
-			o := signature.TrainOptions{Name: "ablation", Features: features,
-				Target: signature.TargetRecipe{Description: desc, ZScore: z, Flip: flip},
-				Base:   in.pipeline(), Grid: learn.Grid{K: in.k, Alpha: in.alpha, L1Ratio: in.l1},
-				Scoring: learn.Scoring(scoring), Solver: learn.Solver(solver), CVName: in.cv, Nested: nested,
-				Permutations: perms, Seed: seed}
-			res, err := signature.Ablations(x, y, regions, blocks, o)
+			res, err := signature.Ablate(c, regions, ss, o)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%-4s %-48s %9s  %7s %7s %7s\n", "", "model", "features", "CV r", "MAE", "R²")
-			for _, r := range res {
-				fmt.Fprintf(w, "%-4s %-48s %9d  %7.3f %7.3f %7.3f", r.Model, r.Description, r.Features, r.R, r.MAE, r.R2)
-				if perms > 0 {
-					fmt.Fprintf(w, "  p(r) = %.4g", r.PR)
-				}
-				if nested {
-					fmt.Fprintf(w, "  nested r = %.3f", r.NestedR)
-				}
-				fmt.Fprintln(w)
-			}
-			if err := writeJSON(out, map[string]any{"models": res, "subjects": ids, "cv": in.cv, "grid": o.Grid, "software_version": version.String()}); err != nil {
+			res.Print(cmd.OutOrStdout())
+			if err := res.WriteFiles(out); err != nil {
 				return err
 			}
 			d := newCommandReport("Ablation models M1-M5", args[0], in.target, series)
-			d.Seed = &seed
-			d.Numbers["models"] = res
-			labels, rs := make([]string, len(res)), make([]float64, len(res))
-			var rows [][]string
-			for i, r := range res {
-				labels[i], rs[i] = r.Model+" "+r.Description, r.R
-				rows = append(rows, []string{r.Model, r.Description, fmt.Sprint(r.Features), r.Chosen, fmt.Sprintf("%.3f", r.R), fmt.Sprintf("%.3f", r.MAE), fmt.Sprintf("%.3f", r.R2)})
-			}
-			sec := d.Section("Ablation models")
-			sec.Text("Each model is retrained with the same pipeline, grid (%d candidates) and cross-validation (%s) on a subset of the corticospinal connectome.", len(o.Grid.Candidates()), in.cv)
-			sec.Figure(report.Bars("Cross-validated r per model", "cross-validated r", labels, rs, 0), "Pooled out-of-fold r of each ablation model.")
-			sec.Table("Models", []string{"model", "description", "features", "chosen", "CV r", "MAE", "R²"}, rows)
-			return writeReport(w, d, reportPath(reportFlag, out))
+			res.AddReport(d)
+			return writeReport(cmd.OutOrStdout(), d, reportPath(reportFlag, out))
 		},
-	}
+	}, "signature-ablate")
 	addReportFlag(cmd, &reportFlag)
 	in.flags(cmd, true)
+	recipeFlags(cmd, &o, &solver, &scoring)
 	f := cmd.Flags()
 	f.StringVar(&series, "series", "", "folder (or file) of the subjects' ROI time series, for M3's separately computed blocks")
-	f.StringVar(&desc, "target-description", "", "what the target is")
-	f.BoolVar(&z, "zscore", false, "z-score the outcome (as signature train)")
-	f.BoolVar(&flip, "flip", false, "multiply the (standardized) outcome by −1")
-	f.StringVar(&solver, "solver", string(learn.SolverPath), "path or exact")
-	f.StringVar(&scoring, "scoring", string(learn.NegMAE), "search objective")
-	f.BoolVar(&nested, "nested", false, "also run nested leave-one-out per model")
-	f.IntVar(&perms, "permutations", 0, "refit permutations per model")
-	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.IntVar(&o.Permutations, "permutations", 0, "refit permutations per model")
 	f.StringVarP(&out, "out", "o", "ablation.json", "result JSON")
 	return cmd
 }

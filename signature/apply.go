@@ -1,0 +1,64 @@
+package signature
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/painmark/painmark/table"
+)
+
+// Application is a signature applied to a cohort: one prediction per subject, and the subjects
+// the signature was trained on (in-sample: their predictions are fitted values, not predictions
+// for people the model never saw), as far as the signature records its training subjects.
+type Application struct {
+	Signature   string    `json:"signature"`
+	Subjects    []string  `json:"subjects"`
+	Predictions []float64 `json:"predictions"`
+	InSample    []string  `json:"in_sample,omitempty"`
+}
+
+// Apply predicts the outcome of every subject of the cohort (c.X in the signature's feature order;
+// c.Y is not used).
+func Apply(s *Signature, c Cohort) (*Application, error) {
+	pred, err := s.Apply(c.X)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return &Application{Signature: s.Name, Subjects: c.Subjects, Predictions: pred, InSample: s.InSample(c.Subjects)}, nil
+}
+
+// WriteFiles writes the predictions as a TSV table (columns subject and prediction).
+func (a *Application) WriteFiles(path string) error {
+	return table.Write(path, &table.Table{Columns: []*table.Column{table.TextColumn("subject", a.Subjects), table.NumericColumn("prediction", a.Predictions)}})
+}
+
+// InSample lists the subjects (in the given order) that the signature was trained on, matched as
+// participants tables match them ("sub-01" and "01" are the same subject). Signatures that do not
+// record their training subjects (imported ones, older files) have none.
+func (s *Signature) InSample(subjects []string) []string {
+	if len(s.Training.Subjects) == 0 {
+		return nil
+	}
+	trained := map[string]bool{}
+	for _, id := range s.Training.Subjects {
+		trained[table.SubjectKey(id)] = true
+	}
+	var out []string
+	for _, id := range subjects {
+		if trained[table.SubjectKey(id)] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Describe writes a short description of the signature: name, format and checksum, features,
+// model, target, training and provenance.
+func (s *Signature) Describe(w io.Writer) {
+	fmt.Fprintf(w, "%s (format %s v%d, checksum %.12s…)\n%s\n", s.Name, s.Format, s.Version, s.Checksum, s.Description)
+	fmt.Fprintf(w, "features   %s (%s, series %s), %s, %d regions → %d features\n", s.Features.Kind, s.Features.Estimator, s.Features.Scaling, s.Features.Vectorization, len(s.Regions), s.Features.NumFeatures)
+	fmt.Fprintf(w, "model      %d weighted features, intercept %.6g, scaler %v\n", len(s.Selected), s.Intercept, s.Center != nil)
+	fmt.Fprintf(w, "target     %s (standardization: %s)\n", s.Target.Description, s.Target.Standardization)
+	fmt.Fprintf(w, "training   %s, n = %d, %s, hyperparameters %v\n", s.Training.Cohort, s.Training.N, s.Training.CVScheme, s.Training.Hyperparameters)
+	fmt.Fprintf(w, "provenance %s (%s)\n", s.Provenance.Source, s.Provenance.SoftwareVersion)
+}

@@ -1,0 +1,216 @@
+package signature
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/table"
+	"github.com/painmark/painmark/version"
+)
+
+// DefaultTrainOptions are painmark's training defaults apart from the pipeline and grid (learn's):
+// the name "signature", leave-one-out, the warm-started path solver, negative MAE as the search
+// objective (PAINTeR's), seed 1 and 100 random splits per learning-curve size.
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{Name: "signature", CVName: "loo", Solver: learn.SolverPath, Scoring: learn.NegMAE, Seed: 1, CurveRepeats: 100}
+}
+
+// TrainResult is a trained signature with what training measured, for one cohort.
+type TrainResult struct {
+	Signature *Signature
+	Report    *TrainReport
+	Subjects  []string
+	Options   TrainOptions
+	// BootstrapFile, when the bootstrap's per-feature table was written, names it (for Print).
+	BootstrapFile string
+}
+
+// TrainCohort trains a signature on a cohort (Train, recording the cohort's subject IDs).
+func TrainCohort(c Cohort, o TrainOptions) (*TrainResult, error) {
+	o.Subjects = c.Subjects
+	s, rep, err := Train(c.X, c.Y, o)
+	if err != nil {
+		return nil, err
+	}
+	return &TrainResult{Signature: s, Report: rep, Subjects: c.Subjects, Options: o}, nil
+}
+
+// WriteFiles writes the signature file.
+func (t *TrainResult) WriteFiles(path string) error { return Write(path, t.Signature) }
+
+// Print writes the search's choice and the cross-validated, nested, permutation, bootstrap and
+// learning-curve results.
+func (t *TrainResult) Print(w io.Writer) {
+	s, rep, o := t.Signature, t.Report, t.Options
+	fmt.Fprintf(w, "%s: %d subjects, best of %d candidates %v; %s r = %.4f, MAE = %.4f\n", s.Name, len(t.Subjects), len(rep.Search.Candidates), s.Training.Hyperparameters, o.CVName, rep.CV.R, rep.CV.MAE)
+	if len(rep.Excluded) > 0 {
+		left := make([]string, len(rep.Excluded))
+		for k, i := range rep.Excluded {
+			left[k] = t.Subjects[i]
+		}
+		fmt.Fprintf(w, "outlier rule left out %d subjects: %s\n", len(left), strings.Join(left, ", "))
+	}
+	if rep.Nested != nil {
+		fmt.Fprintf(w, "nested leave-one-out: r = %.4f, MAE = %.4f\n", rep.NestedCV.R, rep.NestedCV.MAE)
+	}
+	if rep.Permutation != nil {
+		fmt.Fprintf(w, "%d refit permutations: p(r) = %.4g, p(MAE) = %.4g\n", o.Permutations, rep.Permutation.P.R, rep.Permutation.P.MAE)
+	}
+	if rep.Bootstrap != nil && t.BootstrapFile != "" {
+		fmt.Fprintf(w, "%d bootstrap refits: weights in %s\n", o.Bootstraps, t.BootstrapFile)
+	}
+	for _, p := range rep.Curve {
+		fmt.Fprintf(w, "learning curve: %d training subjects, r = %.3f ± %.3f, MAE = %.3f ± %.3f (%d splits)\n", p.TrainSize, p.MeanR, p.SDR, p.MeanMAE, p.SDMAE, p.Repeats)
+	}
+}
+
+// AddReport adds the training sections (AddTrainSections).
+func (t *TrainResult) AddReport(d *report.Document) {
+	d.Seed = &t.Options.Seed
+	AddTrainSections(d, t.Signature, t.Report)
+}
+
+// DefaultAblateOptions are the ablation models' defaults: DefaultTrainOptions named "ablation".
+func DefaultAblateOptions() TrainOptions {
+	o := DefaultTrainOptions()
+	o.Name = "ablation"
+	return o
+}
+
+// AblationAnalysis is the ablation models M1-M5 of one cohort, retrained with one recipe.
+type AblationAnalysis struct {
+	CV              string           `json:"cv"`
+	Grid            learn.Grid       `json:"grid"`
+	Models          []AblationResult `json:"models"`
+	SoftwareVersion string           `json:"software_version"`
+	Subjects        []string         `json:"subjects"`
+
+	opts TrainOptions
+}
+
+// Ablate retrains the recipe o on the ablation subsets of the cohort's corticospinal features
+// over regions (Ablations; every region needs its system tag) and, when series is not nil, on M3's
+// blocks computed from them (SeriesBlocks).
+func Ablate(c Cohort, regions []Region, series *SubjectSeries, o TrainOptions) (*AblationAnalysis, error) {
+	var blocks *learn.Matrix
+	if series != nil {
+		b, err := SeriesBlocks(c.Subjects, *series, regions, o.Features)
+		if err != nil {
+			return nil, err
+		}
+		blocks = &b
+	}
+	res, err := Ablations(c.X, c.Y, regions, blocks, o)
+	if err != nil {
+		return nil, err
+	}
+	return &AblationAnalysis{Models: res, Subjects: c.Subjects, CV: o.CVName, Grid: o.Grid, SoftwareVersion: version.String(), opts: o}, nil
+}
+
+// SubjectSeries are ROI time series by subject: Names[i] is the subject of Series[i], whose
+// columns are Regions.
+type SubjectSeries struct {
+	Names, Regions []string
+	Series         []signal.Matrix
+}
+
+// SeriesBlocks computes M3's features (BlockFeatures with the features' measure) from the series of
+// the given subjects, in their order; every subject needs its series over the regions.
+func SeriesBlocks(subjects []string, ss SubjectSeries, regions []Region, fd FeatureDefinition) (learn.Matrix, error) {
+	if len(ss.Regions) != len(regions) {
+		return learn.Matrix{}, fmt.Errorf("%d regions, the features have %d", len(ss.Regions), len(regions))
+	}
+	byName := map[string]int{}
+	for i, n := range ss.Names {
+		byName[n] = i
+	}
+	ordered := make([]signal.Matrix, len(subjects))
+	for i, id := range subjects {
+		k, ok := byName[id]
+		if !ok {
+			return learn.Matrix{}, fmt.Errorf("no series for subject %s", id)
+		}
+		ordered[i] = ss.Series[k]
+	}
+	m := connectome.Measure{Kind: connectome.Kind(fd.Kind), Estimator: connectome.Estimator(fd.Estimator), Scaling: connectome.SeriesScaling(fd.Scaling)}
+	return BlockFeatures(ordered, regions, m)
+}
+
+// Print writes the models as a table.
+func (a *AblationAnalysis) Print(w io.Writer) {
+	fmt.Fprintf(w, "%-4s %-48s %9s  %7s %7s %7s\n", "", "model", "features", "CV r", "MAE", "R²")
+	for _, r := range a.Models {
+		fmt.Fprintf(w, "%-4s %-48s %9d  %7.3f %7.3f %7.3f", r.Model, r.Description, r.Features, r.R, r.MAE, r.R2)
+		if a.opts.Permutations > 0 {
+			fmt.Fprintf(w, "  p(r) = %.4g", r.PR)
+		}
+		if a.opts.Nested {
+			fmt.Fprintf(w, "  nested r = %.3f", r.NestedR)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// WriteFiles writes the result as indented JSON.
+func (a *AblationAnalysis) WriteFiles(path string) error { return writeJSON(path, a) }
+
+// AddReport adds the models' cross-validated r as bars and their table.
+func (a *AblationAnalysis) AddReport(d *report.Document) {
+	d.Seed = &a.opts.Seed
+	d.Numbers["models"] = a.Models
+	labels, rs := make([]string, len(a.Models)), make([]float64, len(a.Models))
+	var rows [][]string
+	for i, r := range a.Models {
+		labels[i], rs[i] = r.Model+" "+r.Description, r.R
+		rows = append(rows, []string{r.Model, r.Description, fmt.Sprint(r.Features), r.Chosen, fmt.Sprintf("%.3f", r.R), fmt.Sprintf("%.3f", r.MAE), fmt.Sprintf("%.3f", r.R2)})
+	}
+	sec := d.Section("Ablation models")
+	sec.Text("Each model is retrained with the same pipeline, grid (%d candidates) and cross-validation (%s) on a subset of the corticospinal connectome.", len(a.Grid.Candidates()), a.CV)
+	sec.Figure(report.Bars("Cross-validated r per model", "cross-validated r", labels, rs, 0), "Pooled out-of-fold r of each ablation model.")
+	sec.Table("Models", []string{"model", "description", "features", "chosen", "CV r", "MAE", "R²"}, rows)
+}
+
+// EdgeWeightsFromTable reads the rows of a plain weight table: the edge's two regions as columns
+// i and j (positions) or region_i and region_j (names, RegionIndex), and its weight in column
+// weight.
+func EdgeWeightsFromTable(tb *table.Table, regions []Region) ([]EdgeWeight, error) {
+	w, err := tb.Floats("weight")
+	if err != nil {
+		return nil, err
+	}
+	endpoint := func(posCol, nameCol string, row int) (int, error) {
+		if c, err := tb.Column(posCol); err == nil {
+			v, err := strconv.Atoi(c.Raw[row])
+			if err != nil {
+				return 0, fmt.Errorf("row %d: %s = %q is not a region position", row+1, posCol, c.Raw[row])
+			}
+			return v, nil
+		}
+		c, err := tb.Column(nameCol)
+		if err != nil {
+			return 0, fmt.Errorf("needs columns i and j (positions) or region_i and region_j (names)")
+		}
+		v, err := RegionIndex(regions, c.Raw[row])
+		if err != nil {
+			return 0, fmt.Errorf("row %d: %w", row+1, err)
+		}
+		return v, nil
+	}
+	rows := make([]EdgeWeight, len(w))
+	for r := range w {
+		if rows[r].I, err = endpoint("i", "region_i", r); err != nil {
+			return nil, err
+		}
+		if rows[r].J, err = endpoint("j", "region_j", r); err != nil {
+			return nil, err
+		}
+		rows[r].Weight = w[r]
+	}
+	return rows, nil
+}
