@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/table"
 )
 
@@ -61,4 +63,24 @@ func (s *Signature) Describe(w io.Writer) {
 	fmt.Fprintf(w, "target     %s (standardization: %s)\n", s.Target.Description, s.Target.Standardization)
 	fmt.Fprintf(w, "training   %s, n = %d, %s, hyperparameters %v\n", s.Training.Cohort, s.Training.N, s.Training.CVScheme, s.Training.Hyperparameters)
 	fmt.Fprintf(w, "provenance %s (%s)\n", s.Provenance.Source, s.Provenance.SoftwareVersion)
+}
+
+// CohortFromTable makes a cohort of a feature table (features.Load or features.Read) and its
+// outcomes (nil where none are needed), named name (e.g. the table's path).
+func CohortFromTable(name string, t *features.Table, y []float64) Cohort {
+	return Cohort{Name: name, Subjects: t.Subjects, Columns: t.Columns, X: learn.Matrix{Rows: len(t.Subjects), Cols: len(t.Columns), Data: t.Data}, Y: y}
+}
+
+// DefinitionFromTable is the regions (with their system tags) and feature definition a signature
+// trained on the table records: none for a plain table without a definition.
+func DefinitionFromTable(t *features.Table) ([]Region, FeatureDefinition) {
+	if t == nil || t.Definition == nil {
+		return nil, FeatureDefinition{}
+	}
+	d := t.Definition
+	regions := make([]Region, len(d.Regions))
+	for i, r := range d.Regions {
+		regions[i] = Region{Name: r.Name, System: r.System}
+	}
+	return regions, FeatureDefinition{Kind: string(d.Measure.Kind), Estimator: string(d.Measure.Estimator), Scaling: string(d.Measure.Scaling), Vectorization: d.VectorOrder}
 }

@@ -185,3 +185,14 @@ func (r *ChangeResult) AddReport(d *report.Document) {
 			"Each subject's change in the signature's prediction against the change in pain; line: least squares with 95% band.")
 	}
 }
+
+// ReadParticipantsColumn reads the participants table of a TABLE:COLUMN reference
+// (table.ParseColumnRef; what names the option in errors, e.g. "--group").
+func ReadParticipantsColumn(spec, what string) (ParticipantsColumn, error) {
+	ref, err := table.ParseColumnRef(spec, what)
+	if err != nil {
+		return ParticipantsColumn{}, err
+	}
+	pt, err := table.ReadParticipants(ref.Path, "", nil)
+	return ParticipantsColumn{Table: pt, Column: ref.Column}, err
+}

@@ -3,6 +3,7 @@ package signature
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -141,29 +142,33 @@ func (n *NodalStrengths) WriteFiles(path string) error {
 }
 
 // WriteImage paints the summed weights on a built-in atlas's label image (NodalImage) and writes
-// it as NIfTI (.nii or .nii.gz); it returns the regions the atlas lacks (left out of the image).
-func (n *NodalStrengths) WriteImage(path, atlasName string) ([]string, error) {
+// it as NIfTI (.nii or .nii.gz); the regions the atlas lacks are left out of the image, with a
+// warning.
+func (n *NodalStrengths) WriteImage(path, atlasName string) error {
 	tab, err := atlas.Builtin(atlasName)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("atlas %q: %w", atlasName, err)
 	}
 	tmp, err := os.MkdirTemp("", "painmark-atlas")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	img, err := atlas.BuiltinImage(atlasName, tmp)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	values := map[string]float64{}
 	for _, r := range n.Nodes {
 		values[r.Region] = r.Sum
 	}
 	vox, missing := NodalImage(values, img, tab)
+	if len(missing) > 0 {
+		slog.Warn("regions without voxels in the atlas are left out of the image", "regions", missing)
+	}
 	hdr := nifti.NewHeader(img.Shape[:], nifti.Float32)
 	hdr.SetAffine(img.Affine, nifti.XformScannerAnat)
-	return missing, nifti.Write(path, hdr, vox)
+	return nifti.Write(path, hdr, vox)
 }
 
 // RestrictOptions choose the regions a restricted signature keeps: either Systems (tags, compared

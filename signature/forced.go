@@ -9,7 +9,6 @@ import (
 
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
-	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/version"
 )
@@ -95,8 +94,9 @@ func ForcedChoice(a, b *Application, o ForcedChoiceOptions) (*ForcedChoiceResult
 
 // DynamicScores scores every run (ROI time series over the signature's regions, in its order) by
 // the signature's dynamic response (DynamicResponse: DCC of its weighted edges, averaged over the
-// run); names are the runs' subject IDs.
-func DynamicScores(s *Signature, names, regions []string, series []signal.Matrix) (*Application, error) {
+// run); the runs' names are their subject IDs.
+func DynamicScores(s *Signature, runs SubjectSeries) (*Application, error) {
+	names, regions, series := runs.Names, runs.Regions, runs.Series
 	want := make([]string, len(s.Regions))
 	for i, r := range s.Regions {
 		want[i] = r.Name

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
@@ -213,4 +214,31 @@ func EdgeWeightsFromTable(tb *table.Table, regions []Region) ([]EdgeWeight, erro
 		rows[r].Weight = w[r]
 	}
 	return rows, nil
+}
+
+// ImportWeightTable reads a plain weight table (EdgeWeightsFromTable) and the connectome.json
+// that describes the feature vector its weights apply to (features.ReadSidecar), and makes the
+// signature (ImportWeights).
+func ImportWeightTable(path, sidecar, name string, intercept float64) (*Signature, error) {
+	def, _, err := features.ReadSidecar(sidecar)
+	if err != nil {
+		return nil, err
+	}
+	if def == nil {
+		return nil, fmt.Errorf("%s: not found", sidecar)
+	}
+	regions, fd := DefinitionFromTable(&features.Table{Definition: def})
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := EdgeWeightsFromTable(tb, regions)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s, err := ImportWeights(name, regions, fd, rows, intercept, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
 }

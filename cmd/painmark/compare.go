@@ -5,7 +5,6 @@ import (
 
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/stats"
-	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
@@ -24,56 +23,28 @@ func newSignatureValidateCmd() *cobra.Command {
 	var in learnInputs
 	var out, convention, reportFlag string
 	o := signature.DefaultValidateOptions()
-	cmd := withHelp(&cobra.Command{
-		Use:   "validate SIGNATURE FEATURES [FEATURES...]",
-		Short: "Evaluate a signature on cohorts with outcomes: r, MAE, R², explained variance, permutation p-values, bootstrap CIs",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if err := cobra.MinimumNArgs(2)(cmd, args); err != nil {
-				return usageError{err}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Convention = stats.PermutationConvention(convention)
-			s, err := readForFeatures(args[0], args[1:]...)
+	cmd := sigCommand("validate SIGNATURE FEATURES [FEATURES...]", "Evaluate a signature on cohorts with outcomes: r, MAE, R², explained variance, permutation p-values, bootstrap CIs", minArgs(2), func(cmd *cobra.Command, args []string) error {
+		o.Convention = stats.PermutationConvention(convention)
+		s, cohorts, err := readCohorts(args[0], args[1:], in, true)
+		if err != nil {
+			return err
+		}
+		if len(o.Covariates) > 0 { // the covariates are columns of the --target table
+			pc, err := signature.ReadParticipantsColumn(in.target, "--covariates needs --target")
 			if err != nil {
 				return err
 			}
-			if len(o.Covariates) > 0 {
-				ref, err := table.ParseColumnRef(in.target, "--target")
-				if err != nil {
-					return usageError{fmt.Errorf("--covariates needs --target TABLE:COLUMN (the covariates are that table's columns): %w", err)}
-				}
-				if o.CovariateTable, err = table.ReadParticipants(ref.Path, "", nil); err != nil {
-					return err
-				}
-			}
-			var cohorts []signature.Cohort
-			for _, path := range args[1:] {
-				c, err := loadCohort(path, in, true)
-				if err != nil {
-					return err
-				}
-				warnInSample(s, path, s.InSample(c.Subjects))
-				cohorts = append(cohorts, c)
-			}
-			v, err := signature.Validate(s, cohorts, o)
-			if err != nil {
-				return err
-			}
-			v.Print(cmd.OutOrStdout())
-			if err := v.WriteFiles(out); err != nil {
-				return err
-			}
-			d := newCommandReport("Signature validation: "+s.Name, append([]string{args[0], in.target}, args[1:]...)...)
-			v.AddReport(d)
-			return writeReport(cmd.OutOrStdout(), d, reportPath(reportFlag, out))
-		},
-	}, "signature-validate")
+			o.CovariateTable = pc.Table
+		}
+		v, err := signature.Validate(s, cohorts, o)
+		if err != nil {
+			return err
+		}
+		return finish(cmd, v, out, reportFlag, "Signature validation: "+s.Name, append([]string{args[0], in.target}, args[1:]...)...)
+	})
 	addReportFlag(cmd, &reportFlag)
 	f := cmd.Flags()
-	f.StringVar(&in.target, "target", "", "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
-	f.StringVar(&in.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
+	targetFlags(cmd, &in, "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
 	evalFlags(cmd, &o.EvalOptions, "outcome standardization: none, training (the signature's training mean and SD) or within (z-scored within this cohort)")
 	f.StringVar(&convention, "p-convention", string(o.Convention), "p-value convention: sklearn, abs, no-plus-one or strict")
 	f.StringSliceVar(&o.Covariates, "covariates", nil, "participants-table columns to correlate with the predictions (age, sex, motion...), permutation p and FDR across them")
@@ -86,46 +57,30 @@ func newCompareCmd() *cobra.Command {
 	var in learnInputs
 	var out, reportFlag string
 	o := signature.DefaultCompareOptions()
-	cmd := withHelp(&cobra.Command{
-		Use:   "compare SIGNATURE FEATURES SIGNATURE FEATURES [SIGNATURE FEATURES...]",
-		Short: "Compare signatures on the same subjects: r with CIs, Williams' test and a paired bootstrap of the difference",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 4 || len(args)%2 != 0 {
-				return usageError{fmt.Errorf("give pairs of SIGNATURE FEATURES, at least two (got %d arguments)", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var sigs []*signature.Signature
-			var cohorts []signature.Cohort
-			for k := 0; k < len(args); k += 2 {
-				s, err := readForFeatures(args[k], args[k+1])
-				if err != nil {
-					return err
-				}
-				c, err := loadCohort(args[k+1], in, true)
-				if err != nil {
-					return err
-				}
-				sigs, cohorts = append(sigs, s), append(cohorts, c)
-			}
-			res, err := signature.CompareCohorts(sigs, cohorts, o)
+	cmd := sigCommand("compare SIGNATURE FEATURES SIGNATURE FEATURES [SIGNATURE FEATURES...]", "Compare signatures on the same subjects: r with CIs, Williams' test and a paired bootstrap of the difference", func(cmd *cobra.Command, args []string) error {
+		if len(args) < 4 || len(args)%2 != 0 {
+			return usageError{fmt.Errorf("give pairs of SIGNATURE FEATURES, at least two (got %d arguments)", len(args))}
+		}
+		return nil
+	}, func(cmd *cobra.Command, args []string) error {
+		var sigs []*signature.Signature
+		var cohorts []signature.Cohort
+		for k := 0; k < len(args); k += 2 {
+			s, c, err := readCohorts(args[k], args[k+1:k+2], in, true)
 			if err != nil {
 				return err
 			}
-			res.Print(cmd.OutOrStdout())
-			if err := res.WriteFiles(out); err != nil {
-				return err
-			}
-			d := newCommandReport("Signature comparison", append(append([]string{}, args...), in.target)...)
-			res.AddReport(d)
-			return writeReport(cmd.OutOrStdout(), d, reportPath(reportFlag, out))
-		},
-	}, "signature-compare")
+			sigs, cohorts = append(sigs, s), append(cohorts, c[0])
+		}
+		res, err := signature.CompareCohorts(sigs, cohorts, o)
+		if err != nil {
+			return err
+		}
+		return finish(cmd, res, out, reportFlag, "Signature comparison", append(append([]string{}, args...), in.target)...)
+	})
 	addReportFlag(cmd, &reportFlag)
 	f := cmd.Flags()
-	f.StringVar(&in.target, "target", "", "outcome as TABLE:COLUMN (joined on subject IDs) or COLUMN of the first feature table")
-	f.StringVar(&in.idColumn, "id-column", "", "subject-ID column of the feature tables (default: their first column)")
+	targetFlags(cmd, &in, "outcome as TABLE:COLUMN (joined on subject IDs) or COLUMN of the first feature table")
 	evalFlags(cmd, &o, "outcome standardization: none, training (the first signature's) or within")
 	f.StringVarP(&out, "out", "o", "comparison.json", "result JSON")
 	return cmd

@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
+	"strings"
 
-	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signature"
 	"github.com/spf13/cobra"
 )
@@ -13,127 +16,89 @@ import (
 func newSignatureCmd() *cobra.Command {
 	cmd := withHelp(&cobra.Command{Use: "signature", Short: "Import, inspect and apply pain signatures (frozen predictive models of pain from connectivity)"}, "signature")
 	var importOut string
-	importRPN := withHelp(&cobra.Command{
-		Use:   "import-rpn RPN_MODEL_JSON",
-		Short: "Import the published RPN (Spisak et al. 2020) from its exported parameters",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := signature.ImportRPN(args[0])
-			if err != nil {
-				return err
-			}
-			if err := signature.Write(importOut, s); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %d regions, %d of %d features weighted\n", importOut, s.Name, len(s.Regions), len(s.Selected), s.Features.NumFeatures)
-			return nil
-		},
-	}, "signature-import-rpn")
+	importRPN := sigCommand("import-rpn RPN_MODEL_JSON", "Import the published RPN (Spisak et al. 2020) from its exported parameters", exactArgs(1), func(cmd *cobra.Command, args []string) error {
+		s, err := signature.ImportRPN(args[0])
+		if err != nil {
+			return err
+		}
+		if err := signature.Write(importOut, s); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %d regions, %d of %d features weighted\n", importOut, s.Name, len(s.Regions), len(s.Selected), s.Features.NumFeatures)
+		return nil
+	})
 	importRPN.Flags().StringVarP(&importOut, "out", "o", "rpn.signature.json", "signature file")
-	show := &cobra.Command{
-		Use:   "show SIGNATURE",
-		Short: "Describe a signature (verifies its checksum)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := signature.Read(args[0])
-			if err != nil {
-				return err
-			}
+	show := sigCommand("show SIGNATURE", "Describe a signature (verifies its checksum)", exactArgs(1), func(cmd *cobra.Command, args []string) error {
+		s, err := signature.Read(args[0])
+		if err == nil {
 			s.Describe(cmd.OutOrStdout())
-			return nil
-		},
-	}
+		}
+		return err
+	})
 	var applyOut, idColumn string
-	apply := withHelp(&cobra.Command{
-		Use:   "apply SIGNATURE FEATURES",
-		Short: "Predict pain for new subjects from a feature table (e.g. painmark connectome's features.tsv)",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := readForFeatures(args[0], args[1])
-			if err != nil {
-				return err
-			}
-			c, err := loadCohort(args[1], learnInputs{idColumn: idColumn}, false)
-			if err != nil {
-				return err
-			}
-			a, err := signature.Apply(s, c)
-			if err != nil {
-				return err
-			}
-			warnInSample(s, args[1], a.InSample)
-			if err := a.WriteFiles(applyOut); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s applied to %d subjects: %s\n", s.Name, len(a.Subjects), applyOut)
-			return nil
-		},
-	}, "signature-apply")
+	apply := sigCommand("apply SIGNATURE FEATURES", "Predict pain for new subjects from a feature table (e.g. painmark connectome's features.tsv)", exactArgs(2), func(cmd *cobra.Command, args []string) error {
+		s, c, err := readCohorts(args[0], args[1:], learnInputs{idColumn: idColumn}, false)
+		if err != nil {
+			return err
+		}
+		a, err := signature.Apply(s, c[0])
+		if err != nil {
+			return err
+		}
+		if err := a.WriteFiles(applyOut); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s applied to %d subjects: %s\n", s.Name, len(a.Subjects), applyOut)
+		return nil
+	})
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
 	var nodesOut, nodesImage, nodesAtlas string
-	nodes := withHelp(&cobra.Command{
-		Use:   "nodes SIGNATURE",
-		Short: "Nodal predictive strength: the signature's weights summed per region, as a table and a NIfTI map",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := signature.Read(args[0])
-			if err != nil {
-				return err
-			}
-			ns, err := signature.Nodes(s)
-			if err != nil {
-				return err
-			}
-			if err := ns.WriteFiles(nodesOut); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "nodal strengths of %s's %d regions in %s\n", s.Name, len(ns.Nodes), nodesOut)
-			if nodesImage == "" {
-				return nil
-			}
-			if _, err := atlas.Builtin(nodesAtlas); err != nil {
-				return usageError{fmt.Errorf("--atlas: %w", err)}
-			}
-			missing, err := ns.WriteImage(nodesImage, nodesAtlas)
-			if err != nil {
-				return err
-			}
-			if len(missing) > 0 {
-				slog.Warn("regions without voxels in the atlas are left out of the image", "regions", missing)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "summed weights painted on %s in %s\n", nodesAtlas, nodesImage)
+	nodes := sigCommand("nodes SIGNATURE", "Nodal predictive strength: the signature's weights summed per region, as a table and a NIfTI map", exactArgs(1), func(cmd *cobra.Command, args []string) error {
+		s, err := signature.Read(args[0])
+		if err != nil {
+			return err
+		}
+		ns, err := signature.Nodes(s)
+		if err != nil {
+			return err
+		}
+		if err := ns.WriteFiles(nodesOut); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "nodal strengths of %s's %d regions in %s\n", s.Name, len(ns.Nodes), nodesOut)
+		if nodesImage == "" {
 			return nil
-		},
-	}, "signature-nodes")
+		}
+		if err := ns.WriteImage(nodesImage, nodesAtlas); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "summed weights painted on %s in %s\n", nodesAtlas, nodesImage)
+		return nil
+	})
 	nodes.Flags().StringVarP(&nodesOut, "out", "o", "nodes.tsv", "per-region table")
 	nodes.Flags().StringVar(&nodesImage, "image", "", "also write the summed weights as a NIfTI map (.nii or .nii.gz)")
 	nodes.Flags().StringVar(&nodesAtlas, "atlas", "mist122", "built-in atlas whose label image carries the map")
 	var resOut string
 	var ro signature.RestrictOptions
-	restrict := withHelp(&cobra.Command{
-		Use:   "restrict SIGNATURE",
-		Short: "The part of a signature on a subset of its regions (e.g. brain only), for data that lack the others",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if (len(ro.Drop) == 0) == (len(ro.Systems) == 0) {
-				return usageError{fmt.Errorf("give either --drop REGIONS or --system SYSTEMS")}
-			}
-			s, err := signature.Read(args[0])
-			if err != nil {
-				return err
-			}
-			r, err := signature.Restrict(s, ro)
-			if err != nil {
-				return err
-			}
-			if err := signature.Write(resOut, r); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d of %d regions, %d of %d weighted features kept\n", resOut, len(r.Regions), len(s.Regions), len(r.Selected), len(s.Selected))
-			return nil
-		},
-	}, "signature-restrict")
+	restrict := sigCommand("restrict SIGNATURE", "The part of a signature on a subset of its regions (e.g. brain only), for data that lack the others", exactArgs(1), func(cmd *cobra.Command, args []string) error {
+		if (len(ro.Drop) == 0) == (len(ro.Systems) == 0) {
+			return usageError{fmt.Errorf("give either --drop REGIONS or --system SYSTEMS")}
+		}
+		s, err := signature.Read(args[0])
+		if err != nil {
+			return err
+		}
+		r, err := signature.Restrict(s, ro)
+		if err != nil {
+			return err
+		}
+		if err := signature.Write(resOut, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d of %d regions, %d of %d weighted features kept\n", resOut, len(r.Regions), len(s.Regions), len(r.Selected), len(s.Selected))
+		return nil
+	})
 	restrict.Flags().StringSliceVar(&ro.Drop, "drop", nil, "regions to leave out, by name")
 	restrict.Flags().StringSliceVar(&ro.Systems, "system", nil, "systems to keep (brain, brainstem, spinal)")
 	restrict.Flags().StringVar(&ro.Name, "name", "", "name of the restricted signature")
@@ -143,11 +108,80 @@ func newSignatureCmd() *cobra.Command {
 	return cmd
 }
 
-// loadCohort reads a feature table (and its target with needTarget) as a signature cohort named
-// by its path.
-func loadCohort(path string, in learnInputs, needTarget bool) (signature.Cohort, error) {
-	ids, names, x, y, err := in.load(path, needTarget)
-	return signature.Cohort{Name: path, Subjects: ids, Columns: names, X: x, Y: y}, err
+// sigCommand is a signature subcommand, its long help from help/signature-NAME.txt.
+func sigCommand(use, short string, args cobra.PositionalArgs, run func(*cobra.Command, []string) error) *cobra.Command {
+	name, _, _ := strings.Cut(use, " ")
+	return withHelp(&cobra.Command{Use: use, Short: short, Args: args, RunE: run}, "signature-"+name)
+}
+
+// minArgs accepts at least n arguments (a usage error otherwise).
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MinimumNArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// readCohorts reads the signature and the feature tables at paths with their targets
+// (features.Load) as cohorts named by their paths, each checked against the signature: features
+// computed over other regions or with another measure are refused.
+func readCohorts(sigPath string, paths []string, in learnInputs, needTarget bool) (*signature.Signature, []signature.Cohort, error) {
+	s, err := signature.Read(sigPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	cohorts := make([]signature.Cohort, len(paths))
+	for i, path := range paths {
+		if cohorts[i], _, err = loadCohort(path, in, needTarget, s); err != nil {
+			return nil, nil, err
+		}
+		warnInSample(s, path, s.InSample(cohorts[i].Subjects))
+	}
+	return s, cohorts, nil
+}
+
+// loadCohort reads one feature table and its target as a cohort, checked against s unless nil.
+func loadCohort(path string, in learnInputs, needTarget bool, s *signature.Signature) (signature.Cohort, *features.Table, error) {
+	if needTarget && in.target == "" {
+		return signature.Cohort{}, nil, usageError{fmt.Errorf("--target is required")}
+	}
+	t, y, err := features.Load(path, features.LoadOptions{IDColumn: in.idColumn, Target: in.target, TargetFlag: "--target"})
+	if err == nil && s != nil {
+		if err = s.CheckFeatures(t); err != nil {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if err != nil {
+		return signature.Cohort{}, nil, err
+	}
+	return signature.CohortFromTable(path, t, y), t, nil
+}
+
+// targetFlags are the outcome and subject-ID flags of the commands that evaluate on a cohort.
+func targetFlags(cmd *cobra.Command, in *learnInputs, target string) {
+	cmd.Flags().StringVar(&in.target, "target", "", target)
+	cmd.Flags().StringVar(&in.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
+}
+
+// sigResult is what a signature workflow returns: a summary, its result files, its report.
+type sigResult interface {
+	Print(io.Writer)
+	WriteFiles(string) error
+	AddReport(*report.Document)
+}
+
+// finish prints a workflow's result, writes its files to out and its report (--report).
+func finish(cmd *cobra.Command, res sigResult, out, reportFlag, title string, inputs ...string) error {
+	w := cmd.OutOrStdout()
+	res.Print(w)
+	if err := res.WriteFiles(out); err != nil {
+		return err
+	}
+	d := newCommandReport(title, inputs...)
+	res.AddReport(d)
+	return writeReport(w, d, reportPath(reportFlag, out))
 }
 
 // warnInSample warns when a signature is applied to subjects it was trained on.
