@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/table"
 )
 
@@ -105,6 +108,12 @@ func TestSignatureCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "active (n = 18)") || !strings.Contains(out, "edge CER5-GlobSig") {
 		t.Errorf("change: %d %s %s", code, out, stderr)
 	}
+	// The library workflow, called as a Go program would, writes the same bytes as the command.
+	libChange := filepath.Join(dir, "change-library.json")
+	changeByLibrary(t, sig, feat, postFeat, study, libChange)
+	if a, b := readBytes(t, filepath.Join(dir, "change.json")), readBytes(t, libChange); !bytes.Equal(a, b) {
+		t.Errorf("signature.Change wrote %d bytes, painmark signature change %d: they differ", len(b), len(a))
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)
@@ -130,4 +139,45 @@ func TestSignatureCommands(t *testing.T) {
 	if _, stderr, code := runCLI(t, "signature", "apply", sig, feat, "-o", pred); code == 0 || !strings.Contains(stderr, "regions") {
 		t.Errorf("mismatched regions accepted: %d %s", code, stderr)
 	}
+}
+
+// changeByLibrary runs signature change's analysis through the library alone.
+func changeByLibrary(t *testing.T, sigPath, pre, post, study, out string) {
+	t.Helper()
+	s, err := signature.Read(sigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cohorts [2]signature.Cohort
+	for k, path := range []string{pre, post} {
+		tb, _, err := features.Load(path, features.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cohorts[k] = signature.CohortFromTable(path, tb, nil)
+	}
+	var in signature.ChangeOutcomes
+	for k, col := range []*signature.ParticipantsColumn{&in.PainPre, &in.PainPost, &in.Group} {
+		if *col, err = signature.ReadParticipantsColumn(study+":"+[]string{"pain_pre", "pain_post", "arm"}[k], "column"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := signature.DefaultChangeOptions()
+	o.Permutations, o.Edge, o.Compare = 99, []string{"CER5", "GlobSig"}, []string{"active", "sham"}
+	res, err := signature.Change(s, cohorts[0], cohorts[1], in, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteFiles(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
