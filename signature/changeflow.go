@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
@@ -163,7 +164,7 @@ func (r *ChangeResult) Print(w io.Writer) {
 }
 
 // WriteFiles writes the result as indented JSON.
-func (r *ChangeResult) WriteFiles(path string) error { return writeJSON(path, r) }
+func (r *ChangeResult) WriteFiles(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // AddReport adds one section per group (the change scatter) with the result as the numbers.
 func (r *ChangeResult) AddReport(d *report.Document) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/version"
@@ -123,7 +124,7 @@ func (r *ComparisonResult) Print(w io.Writer) {
 }
 
 // WriteFiles writes the result as indented JSON.
-func (r *ComparisonResult) WriteFiles(path string) error { return writeJSON(path, r) }
+func (r *ComparisonResult) WriteFiles(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // AddReport adds the r of each signature with its interval and the table of pairwise comparisons.
 func (r *ComparisonResult) AddReport(d *report.Document) {

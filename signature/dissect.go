@@ -10,6 +10,7 @@ import (
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/nifti"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/table"
@@ -82,7 +83,7 @@ func (l *LesionAnalysis) Print(w io.Writer) {
 }
 
 // WriteFiles writes the result as indented JSON.
-func (l *LesionAnalysis) WriteFiles(path string) error { return writeJSON(path, l) }
+func (l *LesionAnalysis) WriteFiles(path string) error { return atomicfile.WriteJSON(path, l) }
 
 // AddReport adds the progressive-removal curves and the largest single-edge losses.
 func (l *LesionAnalysis) AddReport(d *report.Document) {

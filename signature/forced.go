@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
@@ -95,8 +97,8 @@ func ForcedChoice(a, b *Application, o ForcedChoiceOptions) (*ForcedChoiceResult
 // DynamicScores scores every run (ROI time series over the signature's regions, in its order) by
 // the signature's dynamic response (DynamicResponse: DCC of its weighted edges, averaged over the
 // run); the runs' names are their subject IDs.
-func DynamicScores(s *Signature, runs SubjectSeries) (*Application, error) {
-	names, regions, series := runs.Names, runs.Regions, runs.Series
+func DynamicScores(s *Signature, runs *features.Series) (*Application, error) {
+	names, regions, series := runs.Subjects, runs.RegionNames(), runs.Data
 	want := make([]string, len(s.Regions))
 	for i, r := range s.Regions {
 		want[i] = r.Name
@@ -128,7 +130,7 @@ func orNaN(p *float64) float64 {
 }
 
 // WriteFiles writes the result as indented JSON.
-func (r *ForcedChoiceResult) WriteFiles(path string) error { return writeJSON(path, r) }
+func (r *ForcedChoiceResult) WriteFiles(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // AddReport adds the forced-choice section: the numbers and the paired scores per subject.
 func (r *ForcedChoiceResult) AddReport(d *report.Document) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -134,7 +135,7 @@ func (v *Validation) Print(w io.Writer) {
 }
 
 // WriteFiles writes the validation as indented JSON.
-func (v *Validation) WriteFiles(path string) error { return writeJSON(path, v) }
+func (v *Validation) WriteFiles(path string) error { return atomicfile.WriteJSON(path, v) }
 
 // AddReport adds every cohort's scatter and statistics (and the pooled cohort's) to a report, with
 // the whole result as its numbers.

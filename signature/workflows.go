@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
@@ -98,10 +99,10 @@ type AblationAnalysis struct {
 // Ablate retrains the recipe o on the ablation subsets of the cohort's corticospinal features
 // over regions (Ablations; every region needs its system tag) and, when series is not nil, on M3's
 // blocks computed from them (SeriesBlocks).
-func Ablate(c Cohort, regions []Region, series *SubjectSeries, o TrainOptions) (*AblationAnalysis, error) {
+func Ablate(c Cohort, regions []Region, series *features.Series, o TrainOptions) (*AblationAnalysis, error) {
 	var blocks *learn.Matrix
 	if series != nil {
-		b, err := SeriesBlocks(c.Subjects, *series, regions, o.Features)
+		b, err := SeriesBlocks(c.Subjects, series, regions, o.Features)
 		if err != nil {
 			return nil, err
 		}
@@ -114,21 +115,14 @@ func Ablate(c Cohort, regions []Region, series *SubjectSeries, o TrainOptions) (
 	return &AblationAnalysis{Models: res, Subjects: c.Subjects, CV: o.CVName, Grid: o.Grid, SoftwareVersion: version.String(), opts: o}, nil
 }
 
-// SubjectSeries are ROI time series by subject: Names[i] is the subject of Series[i], whose
-// columns are Regions.
-type SubjectSeries struct {
-	Names, Regions []string
-	Series         []signal.Matrix
-}
-
 // SeriesBlocks computes M3's features (BlockFeatures with the features' measure) from the series of
 // the given subjects, in their order; every subject needs its series over the regions.
-func SeriesBlocks(subjects []string, ss SubjectSeries, regions []Region, fd FeatureDefinition) (learn.Matrix, error) {
+func SeriesBlocks(subjects []string, ss *features.Series, regions []Region, fd FeatureDefinition) (learn.Matrix, error) {
 	if len(ss.Regions) != len(regions) {
 		return learn.Matrix{}, fmt.Errorf("%d regions, the features have %d", len(ss.Regions), len(regions))
 	}
 	byName := map[string]int{}
-	for i, n := range ss.Names {
+	for i, n := range ss.Subjects {
 		byName[n] = i
 	}
 	ordered := make([]signal.Matrix, len(subjects))
@@ -137,7 +131,7 @@ func SeriesBlocks(subjects []string, ss SubjectSeries, regions []Region, fd Feat
 		if !ok {
 			return learn.Matrix{}, fmt.Errorf("no series for subject %s", id)
 		}
-		ordered[i] = ss.Series[k]
+		ordered[i] = ss.Data[k]
 	}
 	m := connectome.Measure{Kind: connectome.Kind(fd.Kind), Estimator: connectome.Estimator(fd.Estimator), Scaling: connectome.SeriesScaling(fd.Scaling)}
 	return BlockFeatures(ordered, regions, m)
@@ -159,7 +153,7 @@ func (a *AblationAnalysis) Print(w io.Writer) {
 }
 
 // WriteFiles writes the result as indented JSON.
-func (a *AblationAnalysis) WriteFiles(path string) error { return writeJSON(path, a) }
+func (a *AblationAnalysis) WriteFiles(path string) error { return atomicfile.WriteJSON(path, a) }
 
 // AddReport adds the models' cross-validated r as bars and their table.
 func (a *AblationAnalysis) AddReport(d *report.Document) {

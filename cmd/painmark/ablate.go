@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/study"
@@ -91,7 +92,7 @@ func newAblateCmd() *cobra.Command {
 		if regions == nil {
 			return fmt.Errorf("%s: ablations need the feature table's connectome.json (regions and their tags)", args[0])
 		}
-		var ss *signature.SubjectSeries
+		var ss *features.Series
 		if series != "" {
 			if ss, err = readSubjectSeries(series); err != nil {
 				return err
@@ -114,11 +115,10 @@ func newAblateCmd() *cobra.Command {
 }
 
 // readSubjectSeries reads a folder (or file) of ROI time series, one run per subject.
-func readSubjectSeries(path string) (*signature.SubjectSeries, error) {
+func readSubjectSeries(path string) (*features.Series, error) {
 	files, err := study.TimeSeriesFiles(path)
 	if err != nil {
 		return nil, err
 	}
-	ser, names, regions, err := readSeries(files, nil, "bids")
-	return &signature.SubjectSeries{Names: names, Regions: regions, Series: ser}, err
+	return features.ReadSeries(files, nil, "bids")
 }

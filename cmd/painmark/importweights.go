@@ -16,14 +16,13 @@ func newImportWeightsCmd() *cobra.Command {
 			return usageError{fmt.Errorf("--connectome is required: it says which feature vector the weights apply to")}
 		}
 		s, err := signature.ImportWeightTable(args[0], sidecar, name, intercept)
-		if err != nil {
-			return err
+		if err == nil {
+			err = signature.Write(out, s)
 		}
-		if err := signature.Write(out, s); err != nil {
-			return err
+		if err == nil {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d weighted edges over %d regions (%d features) -> %s\n", s.Name, len(s.Weights), len(s.Regions), s.Features.NumFeatures, out)
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s: %d weighted edges over %d regions (%d features) -> %s\n", s.Name, len(s.Weights), len(s.Regions), s.Features.NumFeatures, out)
-		return nil
+		return err
 	})
 	f := cmd.Flags()
 	f.StringVar(&sidecar, "connectome", "", "connectome.json describing the feature vector (regions, kind, estimator, scaling)")

@@ -50,7 +50,7 @@ func conditionScores(s *signature.Signature, path string, dcc bool) (*signature.
 	if err != nil {
 		return nil, err
 	}
-	a, err := signature.DynamicScores(s, *ss)
+	a, err := signature.DynamicScores(s, ss)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

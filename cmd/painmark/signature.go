@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"strings"
 
 	"github.com/painmark/painmark/features"
@@ -18,14 +17,13 @@ func newSignatureCmd() *cobra.Command {
 	var importOut string
 	importRPN := sigCommand("import-rpn RPN_MODEL_JSON", "Import the published RPN (Spisak et al. 2020) from its exported parameters", exactArgs(1), func(cmd *cobra.Command, args []string) error {
 		s, err := signature.ImportRPN(args[0])
-		if err != nil {
-			return err
+		if err == nil {
+			err = signature.Write(importOut, s)
 		}
-		if err := signature.Write(importOut, s); err != nil {
-			return err
+		if err == nil {
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %d regions, %d of %d features weighted\n", importOut, s.Name, len(s.Regions), len(s.Selected), s.Features.NumFeatures)
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %d regions, %d of %d features weighted\n", importOut, s.Name, len(s.Regions), len(s.Selected), s.Features.NumFeatures)
-		return nil
+		return err
 	})
 	importRPN.Flags().StringVarP(&importOut, "out", "o", "rpn.signature.json", "signature file")
 	show := sigCommand("show SIGNATURE", "Describe a signature (verifies its checksum)", exactArgs(1), func(cmd *cobra.Command, args []string) error {
@@ -137,7 +135,9 @@ func readCohorts(sigPath string, paths []string, in learnInputs, needTarget bool
 		if cohorts[i], _, err = loadCohort(path, in, needTarget, s); err != nil {
 			return nil, nil, err
 		}
-		warnInSample(s, path, s.InSample(cohorts[i].Subjects))
+		if in := s.InSample(cohorts[i].Subjects); len(in) > 0 {
+			slog.Warn("the signature was trained on some of these subjects: their predictions are in-sample", "signature", s.Name, "features", path, "subjects", len(in), "first", in[0])
+		}
 	}
 	return s, cohorts, nil
 }
@@ -182,20 +182,4 @@ func finish(cmd *cobra.Command, res sigResult, out, reportFlag, title string, in
 	d := newCommandReport(title, inputs...)
 	res.AddReport(d)
 	return writeReport(w, d, reportPath(reportFlag, out))
-}
-
-// warnInSample warns when a signature is applied to subjects it was trained on.
-func warnInSample(s *signature.Signature, path string, ids []string) {
-	if len(ids) > 0 {
-		slog.Warn("the signature was trained on some of these subjects: their predictions are in-sample", "signature", s.Name, "features", path, "subjects", len(ids), "first", ids[0])
-	}
-}
-
-// finiteOrNull is v, or nil (JSON null) where v is NaN or infinite, which JSON cannot hold (used
-// by decode).
-func finiteOrNull(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
 }
