@@ -99,18 +99,10 @@ func Analyze(expr *Expression, regions []string, values []float64, sets []GeneSe
 	}
 	ao := AssociationOptions{Components: o.Components, Bootstraps: o.Bootstraps, Seed: o.Seed, ZThreshold: o.ZThreshold}
 	draws := 0
-	if o.Null != "none" {
-		model, err := nulls.Lookup(o.Null)
-		if err != nil {
-			return nil, err
-		}
-		space, err := geo.Space(matched.Regions, model)
-		if err != nil {
-			return nil, err
-		}
-		if ao.Null, err = model.Draw(space, o.Permutations, o.Seed); err != nil {
-			return nil, err
-		}
+	if ao.Null, err = nulls.Draw(o.Null, geo, matched.Regions, o.Permutations, o.Seed); err != nil {
+		return nil, err
+	}
+	if ao.Null != nil {
 		if draws = ao.Null.Draws(); draws == 0 {
 			return nil, fmt.Errorf("the %s null has no draws to test the variance explained against", o.Null)
 		}

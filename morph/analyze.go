@@ -104,6 +104,7 @@ type CaseControlResult struct {
 	Quadrants []QuadrantRecord
 	Classes   []ClassRecord
 	spins     int
+	nullName  string // the null model's description, for the report
 	covs      []string
 	group     string
 	caseLabel string
@@ -173,19 +174,13 @@ func Analyze(tb *Table, participants *table.Participants, classes []*Classes, ge
 		return nil, err
 	}
 	a.CaseControl = cc
-	var null nulls.Null
-	if o.Null != "none" {
-		model, err := nulls.Lookup(o.Null)
-		if err != nil {
-			return nil, err
-		}
-		space, err := geo.Space(tb.Regions, model)
-		if err != nil {
-			return nil, err
-		}
-		if null, err = model.Draw(space, o.Spins, o.Seed); err != nil {
-			return nil, err
-		}
+	null, err := nulls.Draw(o.Null, geo, tb.Regions, o.Spins, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	cc.nullName = "nearest-parcel"
+	if null != nil {
+		cc.nullName = null.Model().Description()
 	}
 	cc.ControlMS = make([]float64, len(tb.Regions))
 	nc := 0
@@ -389,7 +384,7 @@ func (a *Analysis) AddReport(d *report.Document) {
 	if c.Classes != nil {
 		d.Numbers["class_summaries"] = c.Classes
 		d.Section("Effects by cytoarchitectonic class and network").Table(
-			fmt.Sprintf("Mean Cohen's d over each class's regions (matched by name); spin p: two-sided, the class mean's deviation from the map's mean against %d nearest-parcel spins (none without --coords).", c.spins),
+			fmt.Sprintf("Mean Cohen's d over each class's regions (matched by name); spin p: two-sided, the class mean's deviation from the map's mean against %d %s spins (none without --coords).", c.spins, c.nullName),
 			[]string{"classes", "class", "regions", "mean Cohen's d", "spin p"}, c.classRows())
 	}
 }

@@ -200,3 +200,20 @@ func SphereSpace(left, right [][3]float64) *Space {
 	}
 	return s
 }
+
+// Draw looks up a model by name, matches the geometry to the regions and draws n null maps per
+// map from the seed: the one way painmark's workflows get a null. "none" (or "") gives a nil Null.
+func Draw(name string, geo Geometry, regions []string, n int, seed uint64) (Null, error) {
+	if name == "none" || name == "" {
+		return nil, nil
+	}
+	model, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	space, err := geo.Space(regions, model)
+	if err != nil {
+		return nil, err
+	}
+	return model.Draw(space, n, seed)
+}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/morph"
+	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/table"
 )
 
@@ -164,4 +166,83 @@ func referenceRho(t *testing.T) float64 {
 	}
 	t.Fatal("no scz_vs_mddadult spearman row in the golden perm_sphere_p table")
 	return math.NaN()
+}
+
+// The library call a Go program makes (nulls.Test, morph.Analyze) writes the very files painmark
+// spin and morph write, byte for byte.
+func TestSpinAndMorphLibraryEqualCLI(t *testing.T) {
+	dir := t.TempDir()
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	os.MkdirAll(filepath.Join(dir, "cli"), 0o755)
+	for _, null := range []string{"vasa", "moran"} {
+		cli := filepath.Join(dir, "cli", null+".json")
+		if out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords,
+			"--null", null, "--n", "300", "--seed", "4", "-o", cli, "--report", "none"); code != 0 {
+			t.Fatalf("spin: %d %s %s", code, out, errOut)
+		}
+		model, err := nulls.Lookup(null)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := nulls.ReadCentroids(coords)
+		if err != nil {
+			t.Fatal(err)
+		}
+		regions, values, err := nulls.ReadRegionalMaps(maps, "region", "scz_CortThick_d_icv", "mddadult_CortThick_d_icv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		space, err := nulls.Geometry{Centroids: c}.Space(regions, model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := nulls.DefaultTestOptions()
+		o.Draws, o.Seed, o.XName, o.YName = 300, 4, "scz_CortThick_d_icv", "mddadult_CortThick_d_icv"
+		res, err := nulls.Test(values[0], values[1], space, model, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(dir, "lib"), 0o755)
+		if err := res.WriteFiles(filepath.Join(dir, "lib", null+".json")); err != nil {
+			t.Fatal(err)
+		}
+		sameFiles(t, filepath.Join(dir, "cli"), filepath.Join(dir, "lib"), null+".json")
+	}
+	x := func(rel ...string) string { return fixtures.Shared(t, append([]string{"enigma"}, rel...)...) }
+	classes := x("derived", "dk68_yeo7_mode_via_schaefer400_conte69.csv") + ":yeo7_mode"
+	if out, errOut, code := runCLI(t, "morph", "--enigma", x("xdata", "metr2_CortThick.csv"), "--enigma", x("xdata", "metr3_CortSurf.csv"),
+		"--participants", x("xdata", "cov.csv"), "--group", "Dx", "--covariates", "Age,Sex", "--classes", classes, "--coords", coords,
+		"--spins", "200", "-o", filepath.Join(dir, "ms-cli"), "--report", "none"); code != 0 {
+		t.Fatalf("morph: %d %s %s", code, out, errOut)
+	}
+	tb, err := morph.FromENIGMA("SubjID", x("xdata", "metr2_CortThick.csv"), x("xdata", "metr3_CortSurf.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := table.ReadParticipants(x("xdata", "cov.csv"), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := morph.ReadClasses(classes, "classes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := nulls.ReadCentroids(coords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := morph.DefaultOptions()
+	o.Group, o.Covariates, o.Spins = "Dx", []string{"Age", "Sex"}, 200
+	res, err := morph.Analyze(tb, pt, []*morph.Classes{cls}, nulls.Geometry{Centroids: c}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteFiles(filepath.Join(dir, "ms-lib")); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, filepath.Join(dir, "ms-cli"), filepath.Join(dir, "ms-lib"), "regional_ms.tsv", "global_ms.tsv", "case_control.tsv")
+	if res.CaseControl.Hub.SpinP == nil || len(res.CaseControl.Classes) != 7 {
+		t.Errorf("hub %+v, %d class summaries", res.CaseControl.Hub, len(res.CaseControl.Classes))
+	}
 }
