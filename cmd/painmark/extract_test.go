@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/extract"
 	"github.com/painmark/painmark/nifti"
+	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/table"
 )
@@ -93,6 +95,31 @@ func TestExtractFmriprepFolder(t *testing.T) {
 		}
 		if d := ss/float64(len(v)-1) - 1; d > 1e-9 || d < -1e-9 {
 			t.Errorf("column variance %v", ss/float64(len(v)-1))
+		}
+	}
+	// A Go program calling the library writes the same bytes as the command.
+	lib := t.TempDir()
+	o := extract.DefaultRunOptions()
+	o.Confounds, o.HighPass, o.Standardize, o.Detrend = "simple", 0.01, signal.Standardization("zscore_sample"), true
+	spec, err := o.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := extract.FolderJobs(root, lib, nil, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := extract.RunJobs(jobs, spec, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		rel, _ := filepath.Rel(lib, j.Out)
+		for _, f := range []string{rel, strings.TrimSuffix(rel, ".tsv") + ".json"} {
+			a, _ := os.ReadFile(filepath.Join(out, f))
+			b, _ := os.ReadFile(filepath.Join(lib, f))
+			if len(a) == 0 || string(a) != string(b) {
+				t.Errorf("%s: the library's differs from the command's", f)
+			}
 		}
 	}
 	// One subject only.
