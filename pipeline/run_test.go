@@ -1,0 +1,75 @@
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/study"
+)
+
+// TestRunWritesWhatConnectomesWrites: a study run through the library (Study.Run) publishes the
+// feature table features.Connectomes writes for the same runs and recipe, byte for byte, with its
+// connectome.json; Status then says it is complete. A study's defaults are painmark connectome's.
+func TestRunWritesWhatConnectomesWrites(t *testing.T) {
+	dir := t.TempDir()
+	writeCohort(t, dir, "roi", "participants.tsv", 8, 4)
+	st := filepath.Join(dir, "study.toml")
+	os.WriteFile(st, []byte("output = \"out\"\n[inputs]\ntimeseries = \"roi\"\n[connectivity]\nscaling = \"zscore\"\n"), 0o644)
+	s, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := features.DefaultConnectomeOptions()
+	if c := s.Connectivity.options(); c.Measure.Kind != d.Measure.Kind || c.Measure.Estimator != d.Measure.Estimator || c.DiscardDiagonal != d.DiscardDiagonal {
+		t.Errorf("study defaults %+v, painmark connectome's %+v", c, d)
+	}
+	res, err := s.Run(RunOptions{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Computed != res.Units || res.Units != 9 {
+		t.Errorf("%+v", res)
+	}
+	files, err := study.TimeSeriesFiles(filepath.Join(dir, "roi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	series, err := features.ReadSeries(files, nil, "bids")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := features.DefaultConnectomeOptions()
+	o.Measure.Scaling, o.Matrices = connectome.ZScoreSeries, false
+	want, err := features.Connectomes(series, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := t.TempDir()
+	if err := want.WriteFiles(lib); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{features.TSVName, features.NPYName, features.EdgesName} {
+		a, _ := os.ReadFile(filepath.Join(s.Output, f))
+		b, _ := os.ReadFile(filepath.Join(lib, f))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s: the study's differs from features.Connectomes'", f)
+		}
+	}
+	got, err := features.Read(s.Output, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := got.Definition; d == nil || d.Measure != want.Table.Definition.Measure || len(d.Provenance.Inputs) != 8 || d.Provenance.Inputs[0] != files[0] {
+		t.Errorf("study definition %+v", got.Definition)
+	}
+	status, err := s.Status("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !status.Complete || status.Steps[0] != (study.StepProgress{Step: "connectivity", Built: 8, Total: 8}) {
+		t.Errorf("status %+v", status)
+	}
+}
