@@ -28,11 +28,21 @@ type Series struct {
 // RegionNames lists the regions' names.
 func (s *Series) RegionNames() []string { return regionNames(s.Regions) }
 
+// How ReadSeries names subjects: by the BIDS entities of the file name (the default) or by the
+// file name.
+const (
+	BIDSNames = "bids"
+	FileNames = "file"
+)
+
 // ReadSeries reads ROI time-series tables (frames x regions, header = region names, as painmark
 // extract writes them), leaving out the drop columns (e.g. a global signal). Every file must have
 // the same regions in the same order. Subjects are named by ids: "bids" (the sub-/ses-/task-/run-
 // entities of the file name, study.RunName) or "file" (the file name).
 func ReadSeries(files, drop []string, ids string) (*Series, error) {
+	if ids != BIDSNames && ids != FileNames {
+		return nil, fmt.Errorf("subject names %q: %s or %s", ids, BIDSNames, FileNames)
+	}
 	s := &Series{Files: files}
 	var regions []string
 	for _, f := range files {
@@ -51,7 +61,7 @@ func ReadSeries(files, drop []string, ids string) (*Series, error) {
 			return nil, err
 		}
 		s.Data = append(s.Data, signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
-		s.Subjects = append(s.Subjects, study.RunName(f, ids == "bids"))
+		s.Subjects = append(s.Subjects, study.RunName(f, ids == BIDSNames))
 	}
 	s.Regions = make([]Region, len(regions))
 	for i, r := range regions {

@@ -250,7 +250,7 @@ func Load(path string) (*Study, error) {
 	} else if s.Extract != (Extract{}) {
 		return nil, fmt.Errorf("%s: [extract] applies to fmriprep inputs; these inputs are time series", path)
 	}
-	if err := choose(path, "[inputs] ids", &s.Inputs.IDs, "bids", "file"); err != nil {
+	if err := choose(path, "[inputs] ids", &s.Inputs.IDs, features.BIDSNames, features.FileNames); err != nil {
 		return nil, err
 	}
 	c, d := &s.Connectivity, features.DefaultConnectomeOptions() // painmark connectome's defaults
@@ -344,7 +344,7 @@ func Load(path string) (*Study, error) {
 		v.Timeseries = abs(v.Timeseries)
 		ref.Path = abs(ref.Path)
 		v.Target = ref.String()
-		if err := choose(path, "[[validation]] ids", &v.IDs, "bids", "file"); err != nil {
+		if err := choose(path, "[[validation]] ids", &v.IDs, features.BIDSNames, features.FileNames); err != nil {
 			return nil, err
 		}
 	}
@@ -411,7 +411,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	var deps []int
 	seen := map[string]string{}
 	name := func(path string) (string, error) {
-		n := study.RunName(path, s.Inputs.IDs == "bids")
+		n := study.RunName(path, s.Inputs.IDs == features.BIDSNames)
 		if prev, dup := seen[n]; dup {
 			return "", fmt.Errorf("%s: %s and %s both name run %q: give ids = \"file\"", s.Path, prev, path, n)
 		}
@@ -539,7 +539,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			var vdeps []int
 			var vnames, vinputs []string
 			for _, f := range files {
-				n := study.RunName(f, v.IDs == "bids")
+				n := study.RunName(f, v.IDs == features.BIDSNames)
 				u, err := study.NewUnit("connectivity", v.Name+"/"+n, s.Connectivity, version, []string{f}, hashes, nil, nil)
 				if err != nil {
 					return nil, err
@@ -686,7 +686,7 @@ func (c Connectivity) options() features.ConnectomeOptions {
 // buildConnectivity writes one run's connectivity vector (vector.bin, float64 little-endian) and
 // its regions (regions.txt).
 func buildConnectivity(c Connectivity, path, dir string) error {
-	s, err := features.ReadSeries([]string{path}, c.Drop, "file")
+	s, err := features.ReadSeries([]string{path}, c.Drop, features.FileNames)
 	if err != nil {
 		return err
 	}

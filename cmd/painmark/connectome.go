@@ -66,7 +66,7 @@ func newConnectomeCmd() *cobra.Command {
 	f.BoolVar(&o.FisherZ, "fisher-z", o.FisherZ, "apply atanh to the features")
 	f.BoolVar(&noMatrices, "no-matrices", !o.Matrices, "write only the cohort table")
 	f.StringVar(&tagsPath, "region-tags", "", "table of region tags (columns name and system: brain, brainstem, spinal), recorded in connectome.json for signatures, ablations and restrictions")
-	f.StringVar(&idFrom, "id", "bids", "subject names: bids (sub-/ses-/run- entities of the file name) or file (the file name)")
+	f.StringVar(&idFrom, "id", features.BIDSNames, "subject names: bids (sub-/ses-/run- entities of the file name) or file (the file name)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	return cmd
 }
