@@ -6,17 +6,6 @@ import (
 	"github.com/painmark/painmark/stats"
 )
 
-// The kernels' own names for the matchings and vertex-level nulls; the registry's names are the
-// user-facing vocabulary.
-const (
-	spinVasa           = stats.SpinVasa
-	spinHungarian      = stats.SpinHungarian
-	spinNearest        = stats.SpinNearest
-	spinNearestRotated = stats.SpinNearestRotated
-	nullBaum           = stats.NullBaum
-	nullCornblath      = stats.NullCornblath
-)
-
 // rotation is the spin test of parcellated maps (Alexander-Bloch et al. 2018): random rotations
 // of the parcels' sphere centroids (rotate_parcellation's, the right hemisphere mirrored), each
 // rotated parcel matched back to a parcel by the method (stats.SpinPermutations).
@@ -84,7 +73,7 @@ func Permutations(n Null) ([][]int, bool) {
 // sphere meshes' vertices are rotated and the parcels rebuilt from the rotated vertices.
 type surface struct {
 	name, description string
-	null              stats.SurfaceNull
+	rebuild           func(stats.SurfaceSpin, []float64) []float64 // the parcels from the rotated vertices
 }
 
 func (m surface) Name() string        { return m.name }
@@ -111,11 +100,7 @@ func (s surfaceNull) Maps(x []float64, _ uint64) ([][]float64, error) {
 		if len(spin.Sources) != len(x) {
 			return nil, fmt.Errorf("spin %d covers %d parcels, the map %d", k, len(spin.Sources), len(x))
 		}
-		m, err := s.model.null.Apply(spin, x)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = m
+		out[k] = s.model.rebuild(spin, x)
 	}
 	return out, nil
 }

@@ -12,6 +12,8 @@ package nulls
 import (
 	"fmt"
 	"strings"
+
+	"github.com/painmark/painmark/stats"
 )
 
 // Need is what a null model needs to know of the cortex besides the map's values.
@@ -104,12 +106,12 @@ func Spatial() []string {
 
 func init() {
 	for _, m := range []Model{
-		rotation{"vasa", "Váša (greedy max-min)", spinVasa},
-		rotation{"hungarian", "Hungarian (least total distance)", spinHungarian},
-		rotation{"nearest", "nearest-parcel", spinNearest},
-		rotation{"nearest-rotated", "nearest-parcel (BrainSpace's direction)", spinNearestRotated},
-		surface{"baum", "Baum (vertex-level, parcel mode)", nullBaum},
-		surface{"cornblath", "Cornblath (vertex-level, parcel mean)", nullCornblath},
+		rotation{"vasa", "Váša (greedy max-min)", stats.SpinVasa},
+		rotation{"hungarian", "Hungarian (least total distance)", stats.SpinHungarian},
+		rotation{"nearest", "nearest-parcel", stats.SpinNearest},
+		rotation{"nearest-rotated", "nearest-parcel (BrainSpace's direction)", stats.SpinNearestRotated},
+		surface{"baum", "Baum (vertex-level, parcel mode)", stats.SurfaceSpin.Baum},
+		surface{"cornblath", "Cornblath (vertex-level, parcel mean)", stats.SurfaceSpin.Cornblath},
 		moran{"moran", "Moran spectral randomization (surrogates)", "singleton"},
 		moran{"moran-pair", "Moran spectral randomization, pair procedure (surrogates)", "pair"},
 		variogram{},

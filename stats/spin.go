@@ -76,7 +76,9 @@ func DrawRotation(seed, k uint64) Rotation {
 	return RotationFromNormal(a)
 }
 
-// SpinMethod is how the parcels of a rotated sphere are matched back to the original parcels.
+// SpinMethod is how the parcels of a rotated sphere are matched back to the original parcels: the
+// kernel's parameter. Users name null models through package nulls' registry (vasa, hungarian,
+// nearest, nearest-rotated, baum, cornblath, moran, ...), which maps each name to its kernel.
 type SpinMethod string
 
 const (
@@ -95,9 +97,6 @@ const (
 	// cKDTree(coords).query(coords @ rot)). Distributionally equivalent, different index arrays.
 	SpinNearestRotated SpinMethod = "nearest-rotated"
 )
-
-// SpinMethods are the parcel-matching methods, in the order reports list them.
-var SpinMethods = []SpinMethod{SpinVasa, SpinHungarian, SpinNearest, SpinNearestRotated}
 
 func (m SpinMethod) check() error {
 	switch m {
@@ -335,30 +334,6 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 		}
 	}
 	return spinTest(x, y, len(perms), kind, permute(x), permute(y))
-}
-
-// SurfaceSpinTest is PermSphereP with a vertex-level null (Baum or Cornblath) in place of the
-// parcel permutations: the null maps of x and of y under each spin, parcels a null leaves empty
-// omitted from its correlation, and perm_sphere_p's p-values.
-func SurfaceSpinTest(x, y []float64, spins []SurfaceSpin, null SurfaceNull, kind string) (*SpinTest, error) {
-	if len(x) != len(y) {
-		return nil, fmt.Errorf("maps of %d and %d parcels", len(x), len(y))
-	}
-	if err := null.check(); err != nil {
-		return nil, err
-	}
-	for k, s := range spins {
-		if len(s.Sources) != len(x) {
-			return nil, fmt.Errorf("spin %d covers %d parcels, the maps %d", k, len(s.Sources), len(x))
-		}
-	}
-	apply := func(v []float64) func(k int) []float64 {
-		return func(k int) []float64 {
-			out, _ := null.Apply(spins[k], v)
-			return out
-		}
-	}
-	return spinTest(x, y, len(spins), kind, apply(x), apply(y))
 }
 
 // SurrogateTest is PermSphereP with any null maps (reordered maps, vertex-level nulls,

@@ -113,32 +113,6 @@ func (s SurfaceSpin) Cornblath(y []float64) []float64 {
 	return out
 }
 
-// SurfaceNull names a vertex-level parcel null.
-type SurfaceNull string
-
-const (
-	NullBaum      SurfaceNull = "baum"
-	NullCornblath SurfaceNull = "cornblath"
-)
-
-func (m SurfaceNull) check() error {
-	if m != NullBaum && m != NullCornblath {
-		return fmt.Errorf("surface null %q: want baum or cornblath", m)
-	}
-	return nil
-}
-
-// Apply returns the null map of y under the spin.
-func (m SurfaceNull) Apply(s SurfaceSpin, y []float64) ([]float64, error) {
-	if err := m.check(); err != nil {
-		return nil, err
-	}
-	if m == NullBaum {
-		return s.Baum(y), nil
-	}
-	return s.Cornblath(y), nil
-}
-
 // VertexSpin returns, for each original vertex of one hemisphere, the rotated vertex nearest it
 // (neuromaps' "original" matching), with the tree built on the unrotated vertices: the rotated
 // vertex j nearest c_i minimises ‖c_i − c_j·T‖ = ‖c_i·Tᵀ − c_j‖, so one tree serves every rotation.
