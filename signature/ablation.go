@@ -120,7 +120,7 @@ func Ablations(x learn.Matrix, y []float64, regions []Region, blocks *learn.Matr
 	if err != nil {
 		return nil, err
 	}
-	if n := len(regions) * (len(regions) - 1) / 2; x.Cols != n {
+	if n := connectome.NumEdges(len(regions), true); x.Cols != n {
 		return nil, fmt.Errorf("%d features for %d regions (%d edges)", x.Cols, len(regions), n)
 	}
 	o.Bootstraps, o.CurveSizes = 0, nil

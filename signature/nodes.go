@@ -22,7 +22,7 @@ type NodeStrength struct {
 // features must be a connectivity matrix's lower triangle without the diagonal, in nilearn's order.
 func (s *Signature) NodalStrength() ([]NodeStrength, error) {
 	p := len(s.Regions)
-	if p*(p-1)/2 != s.Features.NumFeatures {
+	if connectome.NumEdges(p, true) != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q: %d features are not the edges of its %d regions (lower triangle without diagonal)", s.Name, s.Features.NumFeatures, p)
 	}
 	edges := connectome.Edges(p, true)

@@ -3,6 +3,8 @@ package signature
 import (
 	"fmt"
 	"sort"
+
+	"github.com/painmark/painmark/connectome"
 )
 
 // Restrict returns the part of the signature on a subset of its regions (the CSps study's
@@ -12,7 +14,7 @@ import (
 // unchanged. keep reports, for each region, whether it stays.
 func (s *Signature) Restrict(name string, keep func(Region) bool) (*Signature, error) {
 	p := len(s.Regions)
-	if p*(p-1)/2 != s.Features.NumFeatures {
+	if connectome.NumEdges(p, true) != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q: %d features are not the edges of its %d regions", s.Name, s.Features.NumFeatures, p)
 	}
 	var kept []int
@@ -25,13 +27,12 @@ func (s *Signature) Restrict(name string, keep func(Region) bool) (*Signature, e
 		return nil, fmt.Errorf("restricting %q keeps %d regions: need at least 2", s.Name, len(kept))
 	}
 	q := len(kept)
-	// Feature k of the restricted vector is edge (a, b), a > b, of the kept regions, i.e. edge
-	// (kept[a], kept[b]) of the original: position kept[a](kept[a]−1)/2 + kept[b].
-	orig := make([]int, 0, q*(q-1)/2)
-	for a := 1; a < q; a++ {
-		for b := 0; b < a; b++ {
-			orig = append(orig, kept[a]*(kept[a]-1)/2+kept[b])
-		}
+	// Feature k of the restricted vector is edge (a, b) of the kept regions, i.e. edge
+	// (kept[a], kept[b]) of the original.
+	edges := connectome.Edges(q, true)
+	orig := make([]int, len(edges))
+	for k, e := range edges {
+		orig[k] = connectome.EdgeIndex(kept[e.I], kept[e.J])
 	}
 	r := *s
 	r.Name, r.Checksum = name, ""
