@@ -1,8 +1,9 @@
 // Package libuse is a Go program outside painmark's module (a module of its own that requires
-// github.com/painmark/painmark through a replace directive) which runs painmark's analyses through
-// the library alone, as a user's Go program would, runs the same analyses with the painmark
-// command, and checks that the result files are byte-identical: the CLI and the library are one
-// definition of each analysis.
+// github.com/painmark/painmark through a replace directive) which runs painmark's analyses
+// (connectome; signature train -> validate -> ablate -> change; decode train -> apply; target;
+// morph -> spin -> genes) through the library alone, as a user's Go program would, runs the same
+// analyses with the painmark command, and checks that the result files are byte-identical: the CLI
+// and the library are one definition of each analysis.
 //
 //	cd ci/libuse && go test ./...       (.ci/run runs it)
 //
@@ -13,10 +14,12 @@ package libuse
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
@@ -38,19 +41,39 @@ type env struct {
 	bin, in, cli, lib string
 }
 
+// bin is the painmark command, built once from the repository (../..) for all the tests.
+var bin struct {
+	once      sync.Once
+	path, dir string
+	err       error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bin.dir != "" {
+		os.RemoveAll(bin.dir)
+	}
+	os.Exit(code)
+}
+
 func setup(t *testing.T) *env {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
+	bin.once.Do(func() {
+		if bin.dir, bin.err = os.MkdirTemp("", "libuse-bin"); bin.err != nil {
+			return
+		}
+		bin.path = filepath.Join(bin.dir, "painmark")
+		build := exec.Command("go", "build", "-o", bin.path, "./cmd/painmark")
+		build.Dir = filepath.Join("..", "..")
+		if out, err := build.CombinedOutput(); err != nil {
+			bin.err = fmt.Errorf("go build ./cmd/painmark: %v\n%s", err, out)
+		}
+	})
+	if bin.err != nil {
+		t.Fatal(bin.err)
 	}
 	work := t.TempDir()
-	e := &env{bin: filepath.Join(work, "painmark"), in: filepath.Join(work, "in"), cli: filepath.Join(work, "cli"), lib: filepath.Join(work, "lib")}
-	build := exec.Command("go", "build", "-o", e.bin, "./cmd/painmark")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/painmark: %v\n%s", err, out)
-	}
+	e := &env{bin: bin.path, in: filepath.Join(work, "in"), cli: filepath.Join(work, "cli"), lib: filepath.Join(work, "lib")}
 	for _, d := range []string{e.in, e.cli, e.lib} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
