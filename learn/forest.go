@@ -67,12 +67,6 @@ type ForestModel struct {
 	Importances []float64
 }
 
-// FitPredictor makes RandomForest a Regressor.
-func (f RandomForest) FitPredictor(x Matrix, y []float64) (Predictor, error) { return f.Fit(x, y) }
-
-// FitPredictor makes DecisionTree a Regressor.
-func (d DecisionTree) FitPredictor(x Matrix, y []float64) (Predictor, error) { return d.Fit(x, y) }
-
 // randRMax is scikit-learn's RAND_R_MAX (tree/_utils.pxd).
 const randRMax = 0x7FFFFFFF
 

@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -25,10 +26,11 @@ type GaussianProcess struct {
 	Restarts int
 }
 
-// FittedGP is a fitted Gaussian process.
+// FittedGP is a fitted Gaussian process. Its JSON holds the training inputs, Theta and the
+// posterior weights; the Cholesky factor is recomputed on reading.
 type FittedGP struct {
-	X             [][]float64
-	Theta         []float64 // log c, log l_1..D, log noise
+	X             [][]float64 // the training inputs, one row each
+	Theta         []float64   // log c, log l_1..D, log noise
 	LogMarginal   float64
 	yMean, yStd   float64
 	chol          mat.Cholesky
@@ -90,17 +92,19 @@ func gpLogMarginal(x [][]float64, y []float64, theta []float64) (float64, *mat.C
 	return -0.5*fit - 0.5*logDet - float64(n)/2*math.Log(2*math.Pi), &chol, alpha
 }
 
-// Fit fits the process to inputs x (rows of equal length) and outcomes y.
-func (g GaussianProcess) Fit(x [][]float64, y []float64) (*FittedGP, error) {
-	n := len(x)
+// Fit fits the process to inputs x (samples x input dimensions) and outcomes y.
+func (g GaussianProcess) Fit(xm Matrix, y []float64) (*FittedGP, error) {
+	n := xm.Rows
 	if n < 2 || len(y) != n {
 		return nil, fmt.Errorf("Gaussian process: %d inputs and %d outcomes (need at least 2)", n, len(y))
 	}
-	dims := len(x[0])
-	for i, r := range x {
-		if len(r) != dims {
-			return nil, fmt.Errorf("Gaussian process: input %d has %d values, input 0 has %d", i, len(r), dims)
-		}
+	if xm.Cols < 1 || len(xm.Data) != n*xm.Cols {
+		return nil, fmt.Errorf("Gaussian process: a %d x %d input matrix holds %d values", n, xm.Cols, len(xm.Data))
+	}
+	dims := xm.Cols
+	x := make([][]float64, n)
+	for i := range x {
+		x[i] = append([]float64(nil), xm.Data[i*dims:(i+1)*dims]...)
 	}
 	mean, std := 0.0, 0.0
 	for _, v := range y {
@@ -206,4 +210,42 @@ func (f *FittedGP) Predict(x []float64) (mean, sdLatent, sdObserved float64) {
 	}
 	varLatent := math.Max(f.signal-q, 0)
 	return f.yMean + f.yStd*m, f.yStd * math.Sqrt(varLatent), f.yStd * math.Sqrt(varLatent+f.noise)
+}
+
+// fittedGPJSON is the stored form of a FittedGP.
+type fittedGPJSON struct {
+	X           [][]float64 `json:"x"`
+	Theta       []float64   `json:"theta"`
+	LogMarginal float64     `json:"log_marginal"`
+	YMean       float64     `json:"y_mean"`
+	YStd        float64     `json:"y_std"`
+	Alpha       []float64   `json:"alpha"`
+}
+
+// MarshalJSON stores the inputs, hyperparameters, outcome scaling and posterior weights.
+func (f *FittedGP) MarshalJSON() ([]byte, error) {
+	return json.Marshal(fittedGPJSON{X: f.X, Theta: f.Theta, LogMarginal: f.LogMarginal, YMean: f.yMean, YStd: f.yStd, Alpha: f.alpha})
+}
+
+// UnmarshalJSON reads a stored FittedGP and refactorises its kernel matrix (the same arithmetic as
+// Fit, so predictions are identical).
+func (f *FittedGP) UnmarshalJSON(b []byte) error {
+	var s fittedGPJSON
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if len(s.X) < 2 || len(s.Alpha) != len(s.X) || len(s.Theta) != len(s.X[0])+2 {
+		return fmt.Errorf("Gaussian process: %d inputs, %d weights and %d hyperparameters do not fit together", len(s.X), len(s.Alpha), len(s.Theta))
+	}
+	dims := len(s.X[0])
+	_, chol, _ := gpLogMarginal(s.X, make([]float64, len(s.X)), s.Theta)
+	if chol == nil {
+		return fmt.Errorf("Gaussian process: the kernel matrix is not positive definite at theta %v", s.Theta)
+	}
+	*f = FittedGP{X: s.X, Theta: s.Theta, LogMarginal: s.LogMarginal, yMean: s.YMean, yStd: s.YStd, chol: *chol, alpha: s.Alpha,
+		signal: math.Exp(s.Theta[0]), noise: math.Exp(s.Theta[dims+1])}
+	for d := 0; d < dims; d++ {
+		f.lengths = append(f.lengths, math.Exp(s.Theta[1+d]))
+	}
+	return nil
 }

@@ -49,7 +49,11 @@ json.dump({"lml": fixed.log_marginal_likelihood(theta), "mean": m.tolist(), "std
 		FittedTheta []float64 `json:"fitted_theta"`
 	}
 	fixtures.RunPythonInline(t, script, map[string]any{"x": x, "y": y, "q": q, "theta": theta}, &want)
-	g, err := GaussianProcess{Theta: theta, Fixed: true}.Fit(x, y)
+	xm, err := RowMatrix(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := GaussianProcess{Theta: theta, Fixed: true}.Fit(xm, y)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +66,7 @@ json.dump({"lml": fixed.log_marginal_likelihood(theta), "mean": m.tolist(), "std
 	if worst > 1e-9 {
 		t.Fatalf("differs from scikit-learn by %g", worst)
 	}
-	fit, err := GaussianProcess{Restarts: 3}.Fit(x, y)
+	fit, err := GaussianProcess{Restarts: 3}.Fit(xm, y)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,9 @@ type LogisticRegression struct {
 	C       float64 // inverse penalty strength (0 means scikit-learn's default 1)
 	Tol     float64 // largest gradient entry at convergence (0 means 1e-10)
 	MaxIter int     // Newton iterations (0 means 100)
+	// Output is what the fitted model predicts as an Estimator: "probability" (the default,
+	// predict_proba[:, 1]) or "decision" (decision_function, the log-odds).
+	Output string `json:",omitempty"`
 }
 
 // LogisticModel is a fitted logistic regression: P(y = 1 | x) = σ(x·Coef + Intercept).

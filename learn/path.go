@@ -343,6 +343,12 @@ func featureRanking(scores []float64) []int {
 // run to convergence, not its iterates at a loose tolerance; with a tight Tol (1e-8 or below) they
 // agree to about 1e-6. Folds are spread over the cores; results do not depend on their number.
 func PathGridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
+	if base.Regressor != nil {
+		return nil, fmt.Errorf("the path solver is the ElasticNet pipeline's; search a %T with GridSearch", base.Regressor)
+	}
+	if err := checkEstimatorGrid(base, g); err != nil {
+		return nil, err
+	}
 	res, err := runSearch(g, scoring, y, splits, func(sp Split) ([][]float64, int, error) {
 		return pathFoldPredictions(base, g, x, y, sp)
 	})

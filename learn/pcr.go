@@ -14,6 +14,9 @@ import (
 // (the rank of centred data).
 type PCRLasso struct {
 	Components int
+	// Select is the number of components of the relaxed model FitPredictor returns (0: the largest
+	// model of the path); Fit returns the whole path.
+	Select int `json:",omitempty"`
 }
 
 // RelaxedModel is one model of a PCRLasso path: the selected components (in order of entry), the

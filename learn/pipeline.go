@@ -6,32 +6,46 @@ import (
 	"github.com/painmark/painmark/internal/parallel"
 )
 
-// Pipeline is the model of the RPN and CSps signatures: a scaler, SelectKBest(f_regression, K) and
-// ElasticNet, each fitted on the training data only (scikit-learn's Pipeline).
+// Pipeline is a pipeline of three steps, each fitted on the training data only (scikit-learn's
+// Pipeline): a scaler, SelectKBest(f_regression, K), and an estimator. With Regressor nil the
+// estimator is Model, the ElasticNet of the RPN and CSps signatures, for which grid searches use
+// the warm-started path solver and permutation tests share each fold's design; Regressor, when
+// set, is any Estimator (Ridge, SVR, RandomForest, PCRLasso, LogisticRegression, GaussianProcess)
+// and replaces Model.
 type Pipeline struct {
 	// Scaler is "robust" (RobustScaler, the default), "standard" or "none".
 	Scaler string
 	// K is the number of features SelectKBest keeps (0: all).
 	K     int
 	Model ElasticNet
-	// Regressor, when set, replaces the ElasticNet after the scaler and SelectKBest (the CSps
-	// study's nonlinear baselines: an RBF SVR). Grid searches and weight bootstraps are for the
-	// ElasticNet pipeline and refuse it.
+	// Regressor, when set, is the pipeline's estimator in place of Model.
 	Regressor Regressor `json:",omitempty"`
 }
 
-// Regressor is an estimator that can follow the scaler and SelectKBest in a Pipeline.
-type Regressor interface {
-	FitPredictor(x Matrix, y []float64) (Predictor, error)
+// Estimator returns the pipeline's last step: Regressor, or Model when Regressor is nil.
+func (pl Pipeline) Estimator() Estimator {
+	if pl.Regressor != nil {
+		return pl.Regressor
+	}
+	return pl.Model
 }
 
-// Predictor is a fitted estimator.
-type Predictor interface {
-	Predict(x Matrix) []float64
+// Steps returns the pipeline's steps in order: the scaler (none for "none"), SelectK and the
+// estimator, for a reader who wants them as values (Fit shares the scaler's centred columns with
+// the F scores and does not go through them).
+func (pl Pipeline) Steps() ([]Transformer, Estimator, error) {
+	var steps []Transformer
+	switch pl.Scaler {
+	case "robust", "":
+		steps = append(steps, RobustScaler{})
+	case "standard":
+		steps = append(steps, StandardScaler{})
+	case "none":
+	default:
+		return nil, nil, fmt.Errorf("unknown scaler %q (robust, standard, none)", pl.Scaler)
+	}
+	return append(steps, SelectK{K: pl.K}), pl.Estimator(), nil
 }
-
-// FitPredictor makes SVR a Regressor.
-func (s SVR) FitPredictor(x Matrix, y []float64) (Predictor, error) { return s.Fit(x, y) }
 
 // FittedPipeline is a fitted Pipeline.
 type FittedPipeline struct {
@@ -39,8 +53,21 @@ type FittedPipeline struct {
 	Scores   []float64
 	Selected []int
 	Model    *LinearModel
-	// Predictor is the fitted Regressor (Model is nil then).
+	// Predictor is the fitted Regressor (Model is nil then); MarshalFitted serialises it.
 	Predictor Predictor `json:"-"`
+}
+
+// Weights returns the fitted estimator's weights on the selected, scaled features and its
+// intercept, or an error naming why the estimator has none (a random forest, a Gaussian process,
+// an RBF SVR: their predictions are not x·w + b).
+func (f *FittedPipeline) Weights() (coef []float64, intercept float64, err error) {
+	if f.Predictor == nil {
+		return f.Model.Coef, f.Model.Intercept, nil
+	}
+	if lp, ok := f.Predictor.(LinearPredictor); ok {
+		return lp.Weights()
+	}
+	return nil, 0, fmt.Errorf("a fitted %s has no feature weights (its prediction is not x·w + b)", modelName(f.Predictor))
 }
 
 // Fit fits the steps in order on x, y.

@@ -263,7 +263,9 @@ type BootstrapResult struct {
 }
 
 // Bootstrap refits the pipeline (fixed hyperparameters) on o.N samples of subjects drawn with
-// replacement and summarises every feature's weight. Only each sample's nonzero weights are kept
+// replacement and summarises every feature's weight. The estimator must be linear (ElasticNet,
+// Ridge, a linear SVR, PCR-lasso, logistic regression's decision function); for a random forest,
+// a Gaussian process or an RBF SVR, which have no feature weights, it returns an error saying so. Only each sample's nonzero weights are kept
 // (K per sample), so memory does not grow with samples x features.
 func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*BootstrapResult, error) {
 	n, p := x.Rows, x.Cols
@@ -276,8 +278,14 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	if _, err := stats.BootstrapP([]float64{1}, 1, 1, o.Convention); err != nil {
 		return nil, err
 	}
-	if pl.Regressor != nil {
-		return nil, fmt.Errorf("the weight bootstrap needs the linear ElasticNet pipeline (the regressor has no feature weights)")
+	if pl.Regressor != nil { // weights exist only for a linear estimator: refuse before N refits
+		f, err := pl.Fit(x, y)
+		if err != nil {
+			return nil, err
+		}
+		if _, _, err := f.Weights(); err != nil {
+			return nil, fmt.Errorf("the weight bootstrap needs a linear model: %w", err)
+		}
 	}
 	type sparse struct {
 		idx  []int
@@ -297,8 +305,13 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)
 			return
 		}
-		s := sparse{conv: f.Model.Converged}
-		for c, w := range f.Model.Coef {
+		coef, _, err := f.Weights()
+		if err != nil {
+			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)
+			return
+		}
+		s := sparse{conv: f.Model == nil || f.Model.Converged}
+		for c, w := range coef {
 			if w != 0 {
 				s.idx = append(s.idx, f.Selected[c])
 				s.w = append(s.w, w)

@@ -9,11 +9,15 @@ import (
 	"github.com/painmark/painmark/stats"
 )
 
-// Grid is the hyperparameter grid of the RPN/CSps pipeline.
+// Grid is a hyperparameter grid over a Pipeline: SelectKBest's K, the ElasticNet's alpha and
+// l1_ratio (for the ElasticNet pipeline), and the estimator's other named parameters (Params,
+// scikit-learn's names as Tunable takes them, e.g. "C", "gamma", "alpha" of Ridge) for a pipeline
+// whose Regressor is set.
 type Grid struct {
 	K       []int
 	Alpha   []float64
 	L1Ratio []float64
+	Params  map[string][]float64 `json:",omitempty"`
 }
 
 // CSpsGrid has the shape of the corticospinal pain sensitivity signature's search (Lin et al. 2025):
@@ -26,23 +30,82 @@ var CSpsGrid = Grid{
 	L1Ratio: []float64{0.1, 0.3, 0.5, 0.7, 0.9, 0.999},
 }
 
-// Candidate is one point of the grid.
+// Candidate is one point of the grid (Params: the estimator's named parameters).
 type Candidate struct {
 	K       int
 	Alpha   float64
 	L1Ratio float64
+	Params  map[string]float64 `json:",omitempty"`
 }
 
 // Candidates lists the grid in scikit-learn's ParameterGrid order: parameter names sorted
-// alphabetically (fsel__k, model__alpha, model__l1_ratio), the last varying fastest.
+// alphabetically (fsel__k, model__alpha, model__l1_ratio; fsel__k then the estimator's Params by
+// name), the last varying fastest. A grid without Alpha and L1Ratio varies K and Params only.
 func (g Grid) Candidates() []Candidate {
 	var out []Candidate
+	if len(g.Alpha) == 0 && len(g.L1Ratio) == 0 {
+		names := paramNames(g.Params)
+		for _, k := range g.K {
+			points := []map[string]float64{{}}
+			for _, name := range names {
+				var next []map[string]float64
+				for _, pt := range points {
+					for _, v := range g.Params[name] {
+						q := make(map[string]float64, len(pt)+1)
+						for n, w := range pt {
+							q[n] = w
+						}
+						q[name] = v
+						next = append(next, q)
+					}
+				}
+				points = next
+			}
+			for _, pt := range points {
+				out = append(out, Candidate{K: k, Params: pt})
+			}
+		}
+		return out
+	}
 	for _, k := range g.K {
 		for _, a := range g.Alpha {
 			for _, r := range g.L1Ratio {
-				out = append(out, Candidate{k, a, r})
+				out = append(out, Candidate{K: k, Alpha: a, L1Ratio: r})
 			}
 		}
+	}
+	return out
+}
+
+// WithCandidate returns the pipeline with a candidate's settings: K, and alpha and l1_ratio of the
+// ElasticNet, or the named Params of the Regressor (which must be Tunable).
+func (pl Pipeline) WithCandidate(c Candidate) (Pipeline, error) {
+	pl.K = c.K
+	if pl.Regressor == nil {
+		if len(c.Params) > 0 {
+			return pl, fmt.Errorf("the ElasticNet pipeline's grid is K, alpha and l1_ratio; %d named parameters given", len(c.Params))
+		}
+		pl.Model.Alpha, pl.Model.L1Ratio = c.Alpha, c.L1Ratio
+		return pl, nil
+	}
+	for _, name := range paramNames(mapKeys(c.Params)) {
+		t, ok := pl.Regressor.(Tunable)
+		if !ok {
+			return pl, fmt.Errorf("%T has no named parameters to search", pl.Regressor)
+		}
+		e, err := t.WithParam(name, c.Params[name])
+		if err != nil {
+			return pl, err
+		}
+		pl.Regressor = e
+	}
+	return pl, nil
+}
+
+func mapKeys(m map[string]float64) map[string][]float64 {
+	out := make(map[string][]float64, len(m))
+	for k := range m {
+		out[k] = nil
 	}
 	return out
 }
@@ -171,6 +234,9 @@ type SearchResult struct {
 // ElasticNet starts from zero, as scikit-learn's, so at a loose Tol the scores follow scikit-learn's
 // iterates too; PathGridSearch gives the converged answer much faster.
 func GridSearch(base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
+	if err := checkEstimatorGrid(base, g); err != nil {
+		return nil, err
+	}
 	res, err := runSearch(g, scoring, y, splits, func(sp Split) ([][]float64, int, error) {
 		preds, err := foldPredictions(base, g.Candidates(), x, y, sp)
 		return preds, 0, err
@@ -290,9 +356,10 @@ func bestCandidate(cands []Candidate, scores [][]float64) (*SearchResult, error)
 
 // refit fits the best candidate on all the data (GridSearchCV's refit).
 func (res *SearchResult) refit(base Pipeline, x Matrix, y []float64) error {
-	bc := res.Candidates[res.Best]
-	pl := base
-	pl.K, pl.Model.Alpha, pl.Model.L1Ratio = bc.K, bc.Alpha, bc.L1Ratio
+	pl, err := base.WithCandidate(res.Candidates[res.Best])
+	if err != nil {
+		return err
+	}
 	fit, err := pl.Fit(x, y)
 	if err != nil {
 		return err
@@ -318,8 +385,12 @@ func foldPredictions(base Pipeline, cands []Candidate, x Matrix, y []float64, sp
 	}
 	out := make([][]float64, len(cands))
 	for c, cd := range cands {
+		pl, err := base.WithCandidate(cd)
+		if err != nil {
+			return nil, err
+		}
 		sel := SelectKBest(pre.Scores, effectiveK(cd.K, x.Cols))
-		m, err := ElasticNet{Alpha: cd.Alpha, L1Ratio: cd.L1Ratio, MaxIter: base.Model.MaxIter, Tol: base.Model.Tol}.Fit(pre.Scaled.SelectColumns(sel), ytr)
+		m, err := pl.Estimator().FitPredictor(pre.Scaled.SelectColumns(sel), ytr)
 		if err != nil {
 			return nil, err
 		}
@@ -373,10 +444,30 @@ const (
 	SolverExact Solver = "exact"
 )
 
-// Search runs the grid search with the named solver.
+// checkEstimatorGrid refuses a grid that does not fit the pipeline's estimator: alpha and
+// l1_ratio are the ElasticNet pipeline's, named Params another estimator's.
+func checkEstimatorGrid(base Pipeline, g Grid) error {
+	if base.Regressor == nil && len(g.Params) > 0 {
+		return fmt.Errorf("the ElasticNet pipeline's grid is K, alpha and l1_ratio; named parameters %v are for another estimator", paramNames(g.Params))
+	}
+	if base.Regressor != nil && (len(g.Alpha) > 0 || len(g.L1Ratio) > 0) {
+		return fmt.Errorf("alpha and l1_ratio are the ElasticNet's grid; give a %T's parameters by name (Grid.Params)", base.Regressor)
+	}
+	if base.Regressor == nil && (len(g.Alpha) == 0 || len(g.L1Ratio) == 0) {
+		return fmt.Errorf("empty grid: the ElasticNet pipeline needs alpha and l1_ratio values")
+	}
+	return nil
+}
+
+// Search runs the grid search with the named solver. For the ElasticNet pipeline (Regressor nil)
+// the solvers are PathGridSearch and GridSearch; a pipeline with any other estimator is searched
+// as GridSearch searches (every candidate fitted in every fold), and solver path is its default.
 func Search(s Solver, base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64, splits []Split) (*SearchResult, error) {
 	if base.Regressor != nil {
-		return nil, fmt.Errorf("the grid search tunes the ElasticNet pipeline (K, alpha, l1_ratio); evaluate other regressors with fixed settings")
+		if s != SolverPath && s != SolverExact && s != "" {
+			return nil, fmt.Errorf("unknown solver %q (%s, %s)", s, SolverPath, SolverExact)
+		}
+		return GridSearch(base, g, scoring, x, y, splits)
 	}
 	switch s {
 	case SolverPath, "":

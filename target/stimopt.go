@@ -291,7 +291,11 @@ func (s *State) Model() (*learn.FittedGP, error) {
 		}
 		y = append(y, o)
 	}
-	return learn.GaussianProcess{Restarts: 2}.Fit(x, y)
+	xm, err := learn.RowMatrix(x)
+	if err != nil {
+		return nil, err
+	}
+	return learn.GaussianProcess{Restarts: 2}.Fit(xm, y)
 }
 
 // Predict is the model's predicted outcome at a setting and its uncertainty (latent SD).

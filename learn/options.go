@@ -1,0 +1,249 @@
+package learn
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/painmark/painmark/table"
+)
+
+// ModelOptions name a pipeline and its grid by plain values, as the learn and signature commands
+// and study files give them. DefaultModelOptions holds the defaults (the RPN's: RobustScaler,
+// K 25, ElasticNet alpha 0.005, l1_ratio 0.999).
+type ModelOptions struct {
+	// Scaler is robust, standard or none.
+	Scaler string
+	// K are SelectKBest's K values (the first for a fixed pipeline).
+	K []int
+	// Alpha and L1Ratio are the ElasticNet's (Alpha also Ridge's) values (the first for a fixed
+	// pipeline).
+	Alpha, L1Ratio []float64
+	// MaxIter and Tol are the ElasticNet's iteration limit and tolerance (scikit-learn's).
+	MaxIter int
+	Tol     float64
+	// Model is the estimator after SelectKBest, one of Models.
+	Model string
+	// C is the SVR's and the logistic regression's C; Epsilon the SVR's tube (0: none).
+	C, Epsilon float64
+	// Forest sets the random forest.
+	Forest RandomForest
+	// Params are further named parameters of the estimator (Tunable's names): the first value
+	// sets a fixed pipeline, all of them span a grid.
+	Params map[string][]float64
+}
+
+// Models are the estimators ModelOptions.Model names.
+var Models = []string{"elasticnet", "ridge", "svr-rbf", "svr-linear", "random-forest", "pcr-lasso", "logistic", "gaussian-process"}
+
+// DefaultModelOptions returns the defaults: the RPN pipeline (RobustScaler, SelectKBest K 25,
+// ElasticNet alpha 0.005, l1_ratio 0.999 to scikit-learn's tolerance 1e-4 within 100,000 sweeps),
+// SVR C 1 and epsilon 0.1, a forest of 100 trees trying all features at every split.
+func DefaultModelOptions() ModelOptions {
+	return ModelOptions{Scaler: "robust", K: []int{25}, Alpha: []float64{0.005}, L1Ratio: []float64{0.999},
+		MaxIter: 100000, Tol: 1e-4, Model: "elasticnet", C: 1, Epsilon: 0.1,
+		Forest: RandomForest{Trees: 100, Tree: DecisionTree{MaxFeatures: "1.0", MinSamplesLeaf: 1}}}
+}
+
+// Check refuses an unknown model.
+func (o ModelOptions) Check() error {
+	if o.Model == "" {
+		return nil
+	}
+	for _, m := range Models {
+		if m == o.Model {
+			return nil
+		}
+	}
+	return fmt.Errorf("--model %q: %s", o.Model, strings.Join(Models, ", "))
+}
+
+// Linear tells whether the model's fitted weights exist (elasticnet, ridge, svr-linear,
+// pcr-lasso, logistic).
+func (o ModelOptions) Linear() bool {
+	switch o.Model {
+	case "random-forest", "svr-rbf", "gaussian-process":
+		return false
+	}
+	return true
+}
+
+// Pipeline builds the fixed pipeline: the first K, alpha and l1_ratio, the first value of each
+// named parameter. Model always carries the ElasticNet settings; Regressor is set for the other
+// estimators.
+func (o ModelOptions) Pipeline() (Pipeline, error) {
+	if err := o.Check(); err != nil {
+		return Pipeline{}, err
+	}
+	pl := Pipeline{Scaler: o.Scaler, K: first(o.K), Model: ElasticNet{Alpha: first(o.Alpha), L1Ratio: first(o.L1Ratio), MaxIter: o.MaxIter, Tol: o.Tol}}
+	eps := o.Epsilon
+	if eps == 0 {
+		eps = -1 // SVR's field: 0 is the default 0.1, negative is no tube
+	}
+	switch o.Model {
+	case "ridge":
+		pl.Regressor = Ridge{Alpha: first(o.Alpha)}
+	case "svr-rbf":
+		pl.Regressor = SVR{Kernel: "rbf", C: o.C, Epsilon: eps}
+	case "svr-linear":
+		pl.Regressor = SVR{Kernel: "linear", C: o.C, Epsilon: eps}
+	case "random-forest":
+		pl.Regressor = o.Forest
+	case "pcr-lasso":
+		pl.Regressor = PCRLasso{}
+	case "logistic":
+		pl.Regressor = LogisticRegression{C: o.C}
+	case "gaussian-process":
+		pl.Regressor = GaussianProcess{}
+	}
+	if len(o.Params) == 0 {
+		return pl, nil
+	}
+	c := Candidate{K: pl.K, Alpha: pl.Model.Alpha, L1Ratio: pl.Model.L1Ratio, Params: map[string]float64{}}
+	for name, v := range o.Params {
+		if len(v) > 0 {
+			c.Params[name] = v[0]
+		}
+	}
+	return pl.WithCandidate(c)
+}
+
+// Grid builds the search grid: K x alpha x l1_ratio for the ElasticNet, K x alpha (and Params)
+// for Ridge, K x Params for the other estimators.
+func (o ModelOptions) Grid() Grid {
+	switch o.Model {
+	case "", "elasticnet":
+		return Grid{K: o.K, Alpha: o.Alpha, L1Ratio: o.L1Ratio, Params: o.Params}
+	case "ridge":
+		p := maps.Clone(o.Params)
+		if p == nil {
+			p = map[string][]float64{}
+		}
+		if _, ok := p["alpha"]; !ok {
+			p["alpha"] = o.Alpha
+		}
+		return Grid{K: o.K, Params: p}
+	}
+	return Grid{K: o.K, Params: o.Params}
+}
+
+func first[T any](v []T) T {
+	var zero T
+	if len(v) == 0 {
+		return zero
+	}
+	return v[0]
+}
+
+// Dataset is a subjects x features table with its target, as the learn and signature commands
+// read it.
+type Dataset struct {
+	Subjects []string
+	Features []string
+	X        Matrix
+	Y        []float64 // nil without a target
+}
+
+// DatasetOptions say how to read a Dataset.
+type DatasetOptions struct {
+	// IDColumn is the subject-ID column of the feature table (default: its first column).
+	IDColumn string
+	// Target is TABLE:COLUMN (a participants table joined on the subject IDs) or COLUMN of the
+	// feature table (then not a feature); empty reads no target.
+	Target string
+}
+
+// ReadDataset reads a subjects x features TSV/CSV: the ID column gives the subjects, every other
+// column (but a target column of the same table) is a feature, in table order.
+func ReadDataset(path string, o DatasetOptions) (*Dataset, error) {
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	idCol := o.IDColumn
+	if idCol == "" {
+		idCol = tb.Columns[0].Name
+	}
+	idc, err := tb.Column(idCol)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{Subjects: idc.Raw}
+	var ref table.ColumnRef
+	if strings.Contains(o.Target, ":") {
+		if ref, err = table.ParseColumnRef(o.Target, "--target"); err != nil {
+			return nil, err
+		}
+	} else {
+		ref.Column = o.Target
+	}
+	var cols []int
+	for i, c := range tb.Columns {
+		if c.Name == idCol || (ref.Path == "" && c.Name == ref.Column) {
+			continue
+		}
+		cols = append(cols, i)
+		d.Features = append(d.Features, c.Name)
+	}
+	data, err := tb.Matrix(cols, false)
+	if err != nil {
+		return nil, err
+	}
+	d.X = Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data}
+	switch {
+	case ref.Column == "":
+	case ref.Path == "":
+		if d.Y, err = tb.Floats(ref.Column); err != nil {
+			return nil, err
+		}
+		for i, v := range d.Y {
+			if math.IsNaN(v) {
+				return nil, fmt.Errorf("%s: subject %s has no %s", path, d.Subjects[i], ref.Column)
+			}
+		}
+	default:
+		pt, err := table.ReadParticipants(ref.Path, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		if d.Y, err = pt.Values(d.Subjects, ref.Column); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// ReadGroups reads the group labels (sites, sessions) of the subjects from a participants table
+// column, for group-wise folds.
+func ReadGroups(ref table.ColumnRef, subjects []string) ([]string, error) {
+	pt, err := table.ReadParticipants(ref.Path, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return pt.Labels(subjects, ref.Column)
+}
+
+// ParseParams reads named estimator parameters written NAME=V1,V2,... (one per entry, as
+// --param gives them).
+func ParseParams(specs []string) (map[string][]float64, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	out := map[string][]float64{}
+	for _, s := range specs {
+		name, values, ok := strings.Cut(s, "=")
+		if !ok || name == "" || values == "" {
+			return nil, fmt.Errorf("--param %q: want NAME=V1,V2,... (e.g. C=0.1,1,10)", s)
+		}
+		for _, v := range strings.Split(values, ",") {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return nil, fmt.Errorf("--param %q: %q is not a number", s, v)
+			}
+			out[name] = append(out[name], f)
+		}
+	}
+	return out, nil
+}
