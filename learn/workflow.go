@@ -9,17 +9,9 @@ import (
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/stats"
+	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
 )
-
-// writeJSON writes v as indented JSON, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, append(b, '\n'))
-}
 
 // CVMetrics are the pooled out-of-fold metrics of learn cv: Pearson r, mean absolute and mean
 // squared error.
@@ -45,7 +37,8 @@ func PooledCVMetrics(pred, y []float64) CVMetrics {
 // every subject and their pooled metrics.
 type CVResult struct {
 	CV              string    `json:"cv"`
-	Folds           int       `json:"-"`
+	Folds           int       `json:"-"` // the number of splits
+	Features        int       `json:"-"` // the number of feature columns
 	Metrics         CVMetrics `json:"metrics"`
 	Pipeline        Pipeline  `json:"pipeline"`
 	Predictions     []float64 `json:"predictions"`
@@ -61,12 +54,12 @@ func CrossValidate(d *Dataset, pl Pipeline, cv string, splits []Split) (*CVResul
 	if err != nil {
 		return nil, err
 	}
-	return &CVResult{CV: cv, Folds: len(splits), Metrics: PooledCVMetrics(pred, d.Y), Pipeline: pl, Predictions: pred,
+	return &CVResult{CV: cv, Folds: len(splits), Features: d.X.Cols, Metrics: PooledCVMetrics(pred, d.Y), Pipeline: pl, Predictions: pred,
 		SoftwareVersion: version.String(), Subjects: d.Subjects, Target: d.Y}, nil
 }
 
 // WriteFile writes the result JSON.
-func (r *CVResult) WriteFile(path string) error { return writeJSON(path, r) }
+func (r *CVResult) WriteFile(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // SearchOptions set a grid search workflow (painmark learn search).
 type SearchOptions struct {
@@ -122,7 +115,7 @@ func SearchGrid(d *Dataset, base Pipeline, g Grid, splits []Split, o SearchOptio
 }
 
 // WriteFile writes the result JSON.
-func (r *SearchReport) WriteFile(path string) error { return writeJSON(path, r) }
+func (r *SearchReport) WriteFile(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // PermutationReport is a permutation test as painmark learn permute writes it.
 type PermutationReport struct {
@@ -156,7 +149,7 @@ func Permute(d *Dataset, pl Pipeline, o PermutationOptions) (*PermutationReport,
 }
 
 // WriteFile writes the result JSON.
-func (r *PermutationReport) WriteFile(path string) error { return writeJSON(path, r) }
+func (r *PermutationReport) WriteFile(path string) error { return atomicfile.WriteJSON(path, r) }
 
 // DefaultBootstrapOptions returns the defaults: 10,000 samples, seed 1, the Wald p-value.
 func DefaultBootstrapOptions() BootstrapOptions {
@@ -244,7 +237,7 @@ func FitModel(d *Dataset, pl Pipeline) (*SavedModel, error) {
 }
 
 // WriteFile writes the model JSON.
-func (m *SavedModel) WriteFile(path string) error { return writeJSON(path, m) }
+func (m *SavedModel) WriteFile(path string) error { return atomicfile.WriteJSON(path, m) }
 
 // ReadSavedModel reads a model written by SavedModel.WriteFile.
 func ReadSavedModel(path string) (*SavedModel, error) {
@@ -288,4 +281,87 @@ func (m *SavedModel) Predict(d *Dataset) ([]float64, error) {
 		return nil, err
 	}
 	return f.Predict(d.X), nil
+}
+
+// Summary is the one-line outcome for the terminal.
+func (r *CVResult) Summary() string {
+	return fmt.Sprintf("%s (%d folds), %d subjects x %d features: r = %.4f, MAE = %.4f", r.CV, r.Folds, len(r.Subjects), r.Features, r.Metrics.R, r.Metrics.MAE)
+}
+
+// Summary is the outcome for the terminal: the best candidate (and its named parameters), and the
+// nested leave-one-out metrics when run.
+func (r *SearchReport) Summary() string {
+	b := r.Best
+	s := fmt.Sprintf("best of %d candidates: K=%d alpha=%g l1_ratio=%g (%s %.6f)", len(r.Candidates), b.K, b.Alpha, b.L1Ratio, r.Scoring, r.MeanScore[r.Result.Best])
+	if len(b.Params) > 0 {
+		s += fmt.Sprintf("\nbest estimator parameters: %v", b.Params)
+	}
+	if r.Nested != nil {
+		s += fmt.Sprintf("\nnested leave-one-out: r = %.4f, MAE = %.4f", r.Nested.Metrics.R, r.Nested.Metrics.MAE)
+	}
+	return s
+}
+
+// Summary is the one-line outcome for the terminal.
+func (r *PermutationReport) Summary() string {
+	return fmt.Sprintf("leave-one-out, %d subjects, %d permutations (%s): r = %.4f (p = %.4g), MAE = %.4f (p = %.4g), R² = %.4f (p = %.4g)",
+		len(r.Subjects), r.NPermutations, r.Mode, r.Observed.R, r.P.R, r.Observed.MAE, r.P.MAE, r.Observed.R2, r.P.R2)
+}
+
+// Predictions are a saved model's predictions of the subjects of a dataset (painmark learn
+// predict).
+type Predictions struct {
+	Subjects    []string
+	Predictions []float64
+}
+
+// PredictSaved applies the model saved at modelPath (SavedModel) to the feature table at
+// featuresPath (ReadDataset, no target needed).
+func PredictSaved(modelPath, featuresPath string, o DatasetOptions) (*Predictions, error) {
+	m, err := ReadSavedModel(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	d, err := ReadDataset(featuresPath, o)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := m.Predict(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", featuresPath, err)
+	}
+	return &Predictions{Subjects: d.Subjects, Predictions: pred}, nil
+}
+
+// WriteFile writes the predictions TSV (subject, prediction).
+func (p *Predictions) WriteFile(path string) error {
+	return table.Write(path, &table.Table{Columns: []*table.Column{table.TextColumn("subject", p.Subjects), table.NumericColumn("prediction", p.Predictions)}})
+}
+
+// BootstrapReport is a weight bootstrap of a pipeline on a dataset (painmark learn bootstrap):
+// the per-feature summary and the features' names.
+type BootstrapReport struct {
+	*BootstrapResult
+	Features []string
+	stable   int
+}
+
+// BootstrapWeights runs Bootstrap on d.
+func BootstrapWeights(d *Dataset, pl Pipeline, o BootstrapOptions) (*BootstrapReport, error) {
+	res, err := Bootstrap(pl, d.X, d.Y, o)
+	if err != nil {
+		return nil, err
+	}
+	return &BootstrapReport{BootstrapResult: res, Features: d.Features}, nil
+}
+
+// WriteFile writes the per-feature table (WriteTable).
+func (r *BootstrapReport) WriteFile(path string) (err error) {
+	r.stable, err = r.WriteTable(path, r.Features)
+	return err
+}
+
+// Summary is the one-line outcome for the terminal, once the table is written to path.
+func (r *BootstrapReport) Summary(path string) string {
+	return fmt.Sprintf("%d bootstrap samples: %d of %d features with FDR q < 0.05 (p: %s); table in %s", r.Options.N, r.stable, len(r.Features), r.Options.Convention, path)
 }

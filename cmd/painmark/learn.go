@@ -1,29 +1,24 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
-	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
 // learnInputs are the flags shared by the learn subcommands (and the signature commands).
 type learnInputs struct {
-	target, idColumn, scaler string
-	cv, groups               string
-	model                    string
-	svrC, svrEpsilon         float64
-	forest                   learn.RandomForest
-	k                        []int
-	alpha, l1                []float64
-	maxIter                  int
-	tol                      float64
-	params                   []string
+	target, idColumn, scaler, cv, groups, model string
+	svrC, svrEpsilon, tol                       float64
+	forest                                      learn.RandomForest
+	k                                           []int
+	alpha, l1                                   []float64
+	maxIter                                     int
+	params                                      []string
 }
 
 func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
@@ -58,14 +53,19 @@ func (li *learnInputs) modelFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&li.params, "param", nil, "a named parameter of the estimator, NAME=V1,V2,... (scikit-learn's names: C, epsilon, gamma, alpha, n_estimators, max_depth, select, ...); repeatable")
 }
 
-// options maps the flags to the library's model options.
-func (li *learnInputs) options() (learn.ModelOptions, error) {
+// modelOptions maps the flags to the library's model options and builds the fixed pipeline.
+func (li *learnInputs) modelOptions() (learn.ModelOptions, learn.Pipeline, error) {
 	params, err := learn.ParseParams(li.params)
-	if err != nil {
-		return learn.ModelOptions{}, usageError{err}
+	o := learn.ModelOptions{Scaler: li.scaler, K: li.k, Alpha: li.alpha, L1Ratio: li.l1, MaxIter: li.maxIter, Tol: li.tol,
+		Model: li.model, C: li.svrC, Epsilon: li.svrEpsilon, Forest: li.forest, Params: params}
+	var pl learn.Pipeline
+	if err == nil {
+		pl, err = o.Pipeline()
 	}
-	return learn.ModelOptions{Scaler: li.scaler, K: li.k, Alpha: li.alpha, L1Ratio: li.l1, MaxIter: li.maxIter, Tol: li.tol,
-		Model: li.model, C: li.svrC, Epsilon: li.svrEpsilon, Forest: li.forest, Params: params}, nil
+	if err != nil {
+		return o, pl, usageError{err}
+	}
+	return o, pl, nil
 }
 
 // splits builds the folds of --cv for these subjects and targets.
@@ -87,26 +87,21 @@ func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) 
 	return splits, nil
 }
 
-// pipeline is the fixed pipeline of the flags (an unknown --model is refused by checkModel).
+// pipeline is the fixed pipeline of the flags (an unknown --model is refused by prepare).
 func (li *learnInputs) pipeline() learn.Pipeline {
-	o, _ := li.options()
-	pl, _ := o.Pipeline()
+	_, pl, _ := li.modelOptions()
 	return pl
 }
 
-// checkModel refuses an unknown --model or --param.
-func (li *learnInputs) checkModel() error {
-	o, err := li.options()
-	if err != nil {
-		return err
+// load reads the feature table and the target (--target required when needTarget).
+func (li *learnInputs) load(path string, needTarget bool) (ids, names []string, x learn.Matrix, y []float64, err error) {
+	d, err := li.dataset(path, needTarget)
+	if err == nil {
+		ids, names, x, y = d.Subjects, d.Features, d.X, d.Y
 	}
-	if _, err := o.Pipeline(); err != nil {
-		return usageError{err}
-	}
-	return nil
+	return
 }
 
-// dataset reads the feature table and the target (--target required when needTarget).
 func (li *learnInputs) dataset(path string, needTarget bool) (*learn.Dataset, error) {
 	if needTarget && li.target == "" {
 		return nil, usageError{fmt.Errorf("--target is required")}
@@ -114,31 +109,27 @@ func (li *learnInputs) dataset(path string, needTarget bool) (*learn.Dataset, er
 	return learn.ReadDataset(path, learn.DatasetOptions{IDColumn: li.idColumn, Target: li.target})
 }
 
-// load reads the feature table and the target as plain values.
-func (li *learnInputs) load(path string, needTarget bool) (ids, names []string, x learn.Matrix, y []float64, err error) {
-	d, err := li.dataset(path, needTarget)
-	if err != nil {
+// prepare checks the model flags and reads what a learn subcommand needs: the dataset (with its
+// target), the model options, the fixed pipeline and (withSplits) the folds of --cv.
+func (li *learnInputs) prepare(path string, withSplits bool) (d *learn.Dataset, o learn.ModelOptions, pl learn.Pipeline, splits []learn.Split, err error) {
+	if o, pl, err = li.modelOptions(); err != nil {
 		return
 	}
-	return d.Subjects, d.Features, d.X, d.Y, nil
+	if d, err = li.dataset(path, true); err == nil && withSplits {
+		splits, err = li.splits(d.Subjects, d.Y)
+	}
+	return
 }
 
-// prepare checks the model flags and reads the dataset and pipeline of a learn subcommand.
-func (li *learnInputs) prepare(path string) (*learn.Dataset, learn.Pipeline, error) {
-	if err := li.checkModel(); err != nil {
-		return nil, learn.Pipeline{}, err
+// warnNotConverged logs the number of fits that reached max-iter.
+func warnNotConverged(n int) {
+	if n > 0 {
+		slog.Warn("some ElasticNet fits reached max-iter before the duality gap met the tolerance", "fits", n)
 	}
-	d, err := li.dataset(path, true)
-	return d, li.pipeline(), err
 }
 
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, append(b, '\n'))
-}
+// writeJSON writes a result JSON (indented, atomically).
+var writeJSON = atomicfile.WriteJSON
 
 // writeBootstrapTable writes the per-feature bootstrap table (learn.BootstrapResult.WriteTable).
 func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult) (int, error) {
@@ -148,14 +139,10 @@ func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult
 func newLearnCmd() *cobra.Command {
 	cmd := withHelp(&cobra.Command{Use: "learn", Short: "Cross-validate, search, fit and apply RobustScaler → SelectKBest → estimator pipelines on any feature table"}, "learn")
 	var cvIn, searchIn, fitIn, predIn, permIn, bootIn learnInputs
-	var cvOut, searchOut, fitOut, predOut, permOut, bootOut, permMode, permConv, bootConv, scoring, solver string
+	var cvOut, searchOut, fitOut, predOut, permOut, bootOut string
 	cv := withHelp(&cobra.Command{Use: "cv FEATURES", Short: "Out-of-fold predictions with fixed hyperparameters (leave-one-out or --cv)", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, pl, err := cvIn.prepare(args[0])
-			if err != nil {
-				return err
-			}
-			splits, err := cvIn.splits(d.Subjects, d.Y)
+			d, _, pl, splits, err := cvIn.prepare(args[0], true)
 			if err != nil {
 				return err
 			}
@@ -163,7 +150,7 @@ func newLearnCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s (%d folds), %d subjects x %d features: r = %.4f, MAE = %.4f\n", res.CV, res.Folds, len(d.Subjects), d.X.Cols, res.Metrics.R, res.Metrics.MAE)
+			fmt.Fprintln(cmd.OutOrStdout(), res.Summary())
 			return res.WriteFile(cvOut)
 		}}, "learn-cv")
 	cvIn.flags(cv, false)
@@ -171,42 +158,27 @@ func newLearnCmd() *cobra.Command {
 	so := learn.DefaultSearchOptions()
 	search := withHelp(&cobra.Command{Use: "search FEATURES", Short: "Grid search (scikit-learn's GridSearchCV order and ties; leave-one-out or --cv), optionally nested leave-one-out", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, pl, err := searchIn.prepare(args[0])
+			d, o, pl, splits, err := searchIn.prepare(args[0], true)
 			if err != nil {
 				return err
 			}
-			splits, err := searchIn.splits(d.Subjects, d.Y)
-			if err != nil {
-				return err
-			}
-			o, _ := searchIn.options()
-			so.Scoring, so.Solver = learn.Scoring(scoring), learn.Solver(solver)
 			res, err := learn.SearchGrid(d, pl, o.Grid(), splits, so)
 			if err != nil {
 				return err
 			}
-			if res.NotConverged > 0 {
-				slog.Warn("some fits reached max-iter before the duality gap met the tolerance", "fits", res.NotConverged)
-			}
-			b := res.Best
-			fmt.Fprintf(cmd.OutOrStdout(), "best of %d candidates: K=%d alpha=%g l1_ratio=%g (%s %.6f)\n", len(res.Candidates), b.K, b.Alpha, b.L1Ratio, scoring, res.MeanScore[res.Result.Best])
-			if len(b.Params) > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "best %s parameters: %v\n", searchIn.model, b.Params)
-			}
-			if res.Nested != nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "nested leave-one-out: r = %.4f, MAE = %.4f\n", res.Nested.Metrics.R, res.Nested.Metrics.MAE)
-			}
+			warnNotConverged(res.NotConverged)
+			fmt.Fprintln(cmd.OutOrStdout(), res.Summary())
 			return res.WriteFile(searchOut)
 		}}, "learn-search")
 	searchIn.flags(search, true)
 	searchIn.modelFlags(search)
-	search.Flags().StringVar(&scoring, "scoring", string(so.Scoring), "objective: neg_mean_squared_error or neg_mean_absolute_error (fold means, as GridSearchCV), pooled_r, pooled_r2 or pooled_roc_auc (on pooled out-of-fold predictions)")
-	search.Flags().StringVar(&solver, "solver", string(so.Solver), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn); the ElasticNet's")
+	search.Flags().StringVar((*string)(&so.Scoring), "scoring", string(so.Scoring), "objective: neg_mean_squared_error or neg_mean_absolute_error (fold means, as GridSearchCV), pooled_r, pooled_r2 or pooled_roc_auc (on pooled out-of-fold predictions)")
+	search.Flags().StringVar((*string)(&so.Solver), "solver", string(so.Solver), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn); the ElasticNet's")
 	search.Flags().BoolVar(&so.Nested, "nested", so.Nested, "also run nested leave-one-out (the search inside each outer fold)")
 	search.Flags().StringVarP(&searchOut, "out", "o", "search.json", "result JSON")
 	fit := withHelp(&cobra.Command{Use: "fit FEATURES", Short: "Fit the pipeline on all subjects and save the model", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, pl, err := fitIn.prepare(args[0])
+			d, _, pl, _, err := fitIn.prepare(args[0], false)
 			if err != nil {
 				return err
 			}
@@ -221,73 +193,57 @@ func newLearnCmd() *cobra.Command {
 	fit.Flags().StringVarP(&fitOut, "out", "o", "model.json", "model JSON")
 	predict := withHelp(&cobra.Command{Use: "predict MODEL FEATURES", Short: "Apply a saved model to a feature table", Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := learn.ReadSavedModel(args[0])
+			res, err := learn.PredictSaved(args[0], args[1], learn.DatasetOptions{IDColumn: predIn.idColumn})
 			if err != nil {
 				return err
 			}
-			d, err := predIn.dataset(args[1], false)
-			if err != nil {
-				return err
-			}
-			pred, err := m.Predict(d)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[1], err)
-			}
-			return table.Write(predOut, &table.Table{Columns: []*table.Column{table.TextColumn("subject", d.Subjects), table.NumericColumn("prediction", pred)}})
+			return res.WriteFile(predOut)
 		}}, "learn-predict")
 	predict.Flags().StringVar(&predIn.idColumn, "id-column", "", "subject-ID column (default: the first)")
 	predict.Flags().StringVarP(&predOut, "out", "o", "predictions.tsv", "predictions TSV")
 	po := learn.DefaultPermutationOptions()
 	permute := withHelp(&cobra.Command{Use: "permute FEATURES", Short: "Permutation test of leave-one-out r, MAE and R² (refit the whole procedure per permutation, or shuffle predictions)", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, pl, err := permIn.prepare(args[0])
+			d, _, pl, _, err := permIn.prepare(args[0], false)
 			if err != nil {
 				return err
 			}
-			po.Mode, po.Convention = learn.PermutationMode(permMode), stats.PermutationConvention(permConv)
 			res, err := learn.Permute(d, pl, po)
 			if err != nil {
 				return err
 			}
-			if res.NotConverged > 0 {
-				slog.Warn("some ElasticNet fits reached max-iter before converging", "fits", res.NotConverged)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "leave-one-out, %d subjects, %d permutations (%s): r = %.4f (p = %.4g), MAE = %.4f (p = %.4g), R² = %.4f (p = %.4g)\n",
-				len(d.Subjects), po.N, po.Mode, res.Observed.R, res.P.R, res.Observed.MAE, res.P.MAE, res.Observed.R2, res.P.R2)
+			warnNotConverged(res.NotConverged)
+			fmt.Fprintln(cmd.OutOrStdout(), res.Summary())
 			return res.WriteFile(permOut)
 		}}, "learn-permute")
 	permIn.flags(permute, false)
 	permute.Flags().IntVar(&po.N, "n", po.N, "number of permutations")
 	permute.Flags().Uint64Var(&po.Seed, "seed", po.Seed, "random seed (results do not depend on the number of cores)")
-	permute.Flags().StringVar(&permMode, "mode", string(po.Mode), "refit (shuffle the target and rerun the whole leave-one-out) or predictions (shuffle the predictions only)")
-	permute.Flags().StringVar(&permConv, "p-convention", string(po.Convention), "p-value convention: sklearn ((C+1)/(n+1)), abs, no-plus-one or strict")
+	permute.Flags().StringVar((*string)(&po.Mode), "mode", string(po.Mode), "refit (shuffle the target and rerun the whole leave-one-out) or predictions (shuffle the predictions only)")
+	permute.Flags().StringVar((*string)(&po.Convention), "p-convention", string(po.Convention), "p-value convention: sklearn ((C+1)/(n+1)), abs, no-plus-one or strict")
 	permute.Flags().StringVarP(&permOut, "out", "o", "permutations.json", "result JSON")
 	bo := learn.DefaultBootstrapOptions()
 	bootstrap := withHelp(&cobra.Command{Use: "bootstrap FEATURES", Short: "Bootstrap the model's weights (fixed hyperparameters): per-feature mean, SE, Z, p and selection frequency", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, pl, err := bootIn.prepare(args[0])
+			d, _, pl, _, err := bootIn.prepare(args[0], false)
 			if err != nil {
 				return err
 			}
-			bo.Convention = stats.BootstrapConvention(bootConv)
-			res, err := learn.Bootstrap(pl, d.X, d.Y, bo)
+			res, err := learn.BootstrapWeights(d, pl, bo)
 			if err != nil {
 				return err
 			}
-			if res.NotConverged > 0 {
-				slog.Warn("some ElasticNet fits reached max-iter before converging", "fits", res.NotConverged)
-			}
-			stable, err := res.WriteTable(bootOut, d.Features)
-			if err != nil {
+			warnNotConverged(res.NotConverged)
+			if err := res.WriteFile(bootOut); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d bootstrap samples: %d of %d features with FDR q < 0.05 (p: %s); table in %s\n", bo.N, stable, len(d.Features), bootConv, bootOut)
+			fmt.Fprintln(cmd.OutOrStdout(), res.Summary(bootOut))
 			return nil
 		}}, "learn-bootstrap")
 	bootIn.flags(bootstrap, false)
 	bootstrap.Flags().IntVar(&bo.N, "n", bo.N, "number of bootstrap samples")
 	bootstrap.Flags().Uint64Var(&bo.Seed, "seed", bo.Seed, "random seed (results do not depend on the number of cores)")
-	bootstrap.Flags().StringVar(&bootConv, "p-convention", string(bo.Convention), "p-value convention: wald (2(1-Φ(|mean/SE|))), canlab (empirical) or deipp")
+	bootstrap.Flags().StringVar((*string)(&bo.Convention), "p-convention", string(bo.Convention), "p-value convention: wald (2(1-Φ(|mean/SE|))), canlab (empirical) or deipp")
 	bootstrap.Flags().StringVarP(&bootOut, "out", "o", "bootstrap.tsv", "per-feature TSV")
 	cmd.AddCommand(cv, search, fit, predict, permute, bootstrap)
 	return cmd
