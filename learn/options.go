@@ -3,7 +3,6 @@ package learn
 import (
 	"fmt"
 	"maps"
-	"math"
 	"strconv"
 	"strings"
 
@@ -137,8 +136,8 @@ func first[T any](v []T) T {
 	return v[0]
 }
 
-// Dataset is a subjects x features table with its target, as the learn and signature commands
-// read it.
+// Dataset is a subjects x features matrix with the features' names and the target, the input of
+// the learn workflows (features.Load reads one from a feature table).
 type Dataset struct {
 	Subjects []string
 	Features []string
@@ -146,78 +145,29 @@ type Dataset struct {
 	Y        []float64 // nil without a target
 }
 
-// DatasetOptions say how to read a Dataset.
-type DatasetOptions struct {
-	// IDColumn is the subject-ID column of the feature table (default: its first column).
-	IDColumn string
-	// Target is TABLE:COLUMN (a participants table joined on the subject IDs) or COLUMN of the
-	// feature table (then not a feature); empty reads no target.
-	Target string
-}
-
-// ReadDataset reads a subjects x features TSV/CSV: the ID column gives the subjects, every other
-// column (but a target column of the same table) is a feature, in table order.
-func ReadDataset(path string, o DatasetOptions) (*Dataset, error) {
-	tb, err := table.Read(path, nil)
-	if err != nil {
-		return nil, err
+// NewDataset makes a Dataset of subjects x features values held row by row (a feature table's
+// Data) and a target (nil for none).
+func NewDataset(subjects, features []string, data, y []float64) (*Dataset, error) {
+	if len(data) != len(subjects)*len(features) {
+		return nil, fmt.Errorf("%d values for %d subjects x %d features", len(data), len(subjects), len(features))
 	}
-	idCol := o.IDColumn
-	if idCol == "" {
-		idCol = tb.Columns[0].Name
+	if y != nil && len(y) != len(subjects) {
+		return nil, fmt.Errorf("%d targets for %d subjects", len(y), len(subjects))
 	}
-	idc, err := tb.Column(idCol)
-	if err != nil {
-		return nil, err
-	}
-	d := &Dataset{Subjects: idc.Raw}
-	var ref table.ColumnRef
-	if strings.Contains(o.Target, ":") {
-		if ref, err = table.ParseColumnRef(o.Target, "--target"); err != nil {
-			return nil, err
-		}
-	} else {
-		ref.Column = o.Target
-	}
-	var cols []int
-	for i, c := range tb.Columns {
-		if c.Name == idCol || (ref.Path == "" && c.Name == ref.Column) {
-			continue
-		}
-		cols = append(cols, i)
-		d.Features = append(d.Features, c.Name)
-	}
-	data, err := tb.Matrix(cols, false)
-	if err != nil {
-		return nil, err
-	}
-	d.X = Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data}
-	switch {
-	case ref.Column == "":
-	case ref.Path == "":
-		if d.Y, err = tb.Floats(ref.Column); err != nil {
-			return nil, err
-		}
-		for i, v := range d.Y {
-			if math.IsNaN(v) {
-				return nil, fmt.Errorf("%s: subject %s has no %s", path, d.Subjects[i], ref.Column)
-			}
-		}
-	default:
-		pt, err := table.ReadParticipants(ref.Path, "", nil)
-		if err != nil {
-			return nil, err
-		}
-		if d.Y, err = pt.Values(d.Subjects, ref.Column); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return &Dataset{Subjects: subjects, Features: features, X: Matrix{Rows: len(subjects), Cols: len(features), Data: data}, Y: y}, nil
 }
 
 // ReadGroups reads the group labels (sites, sessions) of the subjects from a participants table
-// column, for group-wise folds.
-func ReadGroups(ref table.ColumnRef, subjects []string) ([]string, error) {
+// column given as TABLE:COLUMN (table.ParseColumnRef), for group-wise folds; an empty spec reads
+// none.
+func ReadGroups(spec string, subjects []string) ([]string, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	ref, err := table.ParseColumnRef(spec, "--groups")
+	if err != nil {
+		return nil, err
+	}
 	pt, err := table.ReadParticipants(ref.Path, "", nil)
 	if err != nil {
 		return nil, err

@@ -272,15 +272,15 @@ func (m *SavedModel) FittedPipeline() (*FittedPipeline, error) {
 
 // Predict applies the saved model to a dataset whose feature columns are the model's (names and
 // order), refusing any other.
-func (m *SavedModel) Predict(d *Dataset) ([]float64, error) {
+func (m *SavedModel) Predict(d *Dataset) (*Predictions, error) {
 	if strings.Join(d.Features, "\t") != strings.Join(m.Features, "\t") {
-		return nil, fmt.Errorf("its %d feature columns differ from the model's %d (names or order)", len(d.Features), len(m.Features))
+		return nil, fmt.Errorf("the feature table's %d feature columns differ from the model's %d (names or order)", len(d.Features), len(m.Features))
 	}
 	f, err := m.FittedPipeline()
 	if err != nil {
 		return nil, err
 	}
-	return f.Predict(d.X), nil
+	return &Predictions{Subjects: d.Subjects, Predictions: f.Predict(d.X)}, nil
 }
 
 // Summary is the one-line outcome for the terminal.
@@ -308,29 +308,24 @@ func (r *PermutationReport) Summary() string {
 		len(r.Subjects), r.NPermutations, r.Mode, r.Observed.R, r.P.R, r.Observed.MAE, r.P.MAE, r.Observed.R2, r.P.R2)
 }
 
+// PredictSaved applies the model saved at modelPath (ReadSavedModel) to d.
+func PredictSaved(modelPath string, d *Dataset) (*Predictions, error) {
+	m, err := ReadSavedModel(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.Predict(d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", modelPath, err)
+	}
+	return p, nil
+}
+
 // Predictions are a saved model's predictions of the subjects of a dataset (painmark learn
 // predict).
 type Predictions struct {
 	Subjects    []string
 	Predictions []float64
-}
-
-// PredictSaved applies the model saved at modelPath (SavedModel) to the feature table at
-// featuresPath (ReadDataset, no target needed).
-func PredictSaved(modelPath, featuresPath string, o DatasetOptions) (*Predictions, error) {
-	m, err := ReadSavedModel(modelPath)
-	if err != nil {
-		return nil, err
-	}
-	d, err := ReadDataset(featuresPath, o)
-	if err != nil {
-		return nil, err
-	}
-	pred, err := m.Predict(d)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", featuresPath, err)
-	}
-	return &Predictions{Subjects: d.Subjects, Predictions: pred}, nil
 }
 
 // WriteFile writes the predictions TSV (subject, prediction).

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
-	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
@@ -54,31 +54,23 @@ func (li *learnInputs) modelFlags(cmd *cobra.Command) {
 }
 
 // modelOptions maps the flags to the library's model options and builds the fixed pipeline.
-func (li *learnInputs) modelOptions() (learn.ModelOptions, learn.Pipeline, error) {
-	params, err := learn.ParseParams(li.params)
-	o := learn.ModelOptions{Scaler: li.scaler, K: li.k, Alpha: li.alpha, L1Ratio: li.l1, MaxIter: li.maxIter, Tol: li.tol,
-		Model: li.model, C: li.svrC, Epsilon: li.svrEpsilon, Forest: li.forest, Params: params}
-	var pl learn.Pipeline
-	if err == nil {
+func (li *learnInputs) modelOptions() (o learn.ModelOptions, pl learn.Pipeline, err error) {
+	o = learn.ModelOptions{Scaler: li.scaler, K: li.k, Alpha: li.alpha, L1Ratio: li.l1, MaxIter: li.maxIter, Tol: li.tol,
+		Model: li.model, C: li.svrC, Epsilon: li.svrEpsilon, Forest: li.forest}
+	if o.Params, err = learn.ParseParams(li.params); err == nil {
 		pl, err = o.Pipeline()
 	}
 	if err != nil {
-		return o, pl, usageError{err}
+		err = usageError{err}
 	}
-	return o, pl, nil
+	return
 }
 
 // splits builds the folds of --cv for these subjects and targets.
 func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) {
-	var groups []string
-	if li.groups != "" {
-		ref, err := table.ParseColumnRef(li.groups, "--groups")
-		if err != nil {
-			return nil, usageError{err}
-		}
-		if groups, err = learn.ReadGroups(ref, ids); err != nil {
-			return nil, err
-		}
+	groups, err := learn.ReadGroups(li.groups, ids)
+	if err != nil {
+		return nil, err
 	}
 	splits, err := learn.ParseCV(li.cv, y, groups)
 	if err != nil {
@@ -106,7 +98,11 @@ func (li *learnInputs) dataset(path string, needTarget bool) (*learn.Dataset, er
 	if needTarget && li.target == "" {
 		return nil, usageError{fmt.Errorf("--target is required")}
 	}
-	return learn.ReadDataset(path, learn.DatasetOptions{IDColumn: li.idColumn, Target: li.target})
+	t, y, err := features.Load(path, features.LoadOptions{IDColumn: li.idColumn, Target: li.target, TargetFlag: "--target"})
+	if err != nil {
+		return nil, err
+	}
+	return learn.NewDataset(t.Subjects, t.Columns, t.Data, y)
 }
 
 // prepare checks the model flags and reads what a learn subcommand needs: the dataset (with its
@@ -130,11 +126,6 @@ func warnNotConverged(n int) {
 
 // writeJSON writes a result JSON (indented, atomically).
 var writeJSON = atomicfile.WriteJSON
-
-// writeBootstrapTable writes the per-feature bootstrap table (learn.BootstrapResult.WriteTable).
-func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult) (int, error) {
-	return res.WriteTable(path, names)
-}
 
 func newLearnCmd() *cobra.Command {
 	cmd := withHelp(&cobra.Command{Use: "learn", Short: "Cross-validate, search, fit and apply RobustScaler → SelectKBest → estimator pipelines on any feature table"}, "learn")
@@ -193,7 +184,11 @@ func newLearnCmd() *cobra.Command {
 	fit.Flags().StringVarP(&fitOut, "out", "o", "model.json", "model JSON")
 	predict := withHelp(&cobra.Command{Use: "predict MODEL FEATURES", Short: "Apply a saved model to a feature table", Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := learn.PredictSaved(args[0], args[1], learn.DatasetOptions{IDColumn: predIn.idColumn})
+			d, err := predIn.dataset(args[1], false)
+			if err != nil {
+				return err
+			}
+			res, err := learn.PredictSaved(args[0], d)
 			if err != nil {
 				return err
 			}
