@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/bochumdata"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -133,5 +135,71 @@ func TestLearnCommandsOnBochum(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "learn", "cv", feat, "-o", filepath.Join(dir, "y.json")); code != 2 || !strings.Contains(stderr, "--target") {
 		t.Errorf("missing target: %d %s", code, stderr)
+	}
+}
+
+// TestLearnCLIEqualsLibrary checks that painmark learn cv writes the bytes the library workflow
+// writes (learn.CrossValidate with DefaultModelOptions), and that a nonlinear model is fitted,
+// saved and applied by learn fit/predict as the library's fitted pipeline predicts, while learn
+// bootstrap refuses it naming the missing weights.
+func TestLearnCLIEqualsLibrary(t *testing.T) {
+	feat, parts, _ := bochumFeatureTable(t)
+	dir := t.TempDir()
+	cliPath, libPath := filepath.Join(dir, "cli.json"), filepath.Join(dir, "lib.json")
+	if _, stderr, code := runCLI(t, "learn", "cv", feat, "--target", parts+":pain", "--cv", "kfold:5", "-o", cliPath); code != 0 {
+		t.Fatal(stderr)
+	}
+	tb, y, err := features.Load(feat, features.LoadOptions{Target: parts + ":pain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := learn.NewDataset(tb.Subjects, tb.Columns, tb.Data, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := learn.DefaultModelOptions().Pipeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	splits, err := learn.ParseCV("kfold:5", d.Y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := learn.CrossValidate(d, pl, "kfold:5", splits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteFile(libPath); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(cliPath)
+	b, _ := os.ReadFile(libPath)
+	if string(a) != string(b) {
+		t.Errorf("learn cv and learn.CrossValidate wrote different files (%d and %d bytes)", len(a), len(b))
+	}
+
+	model, predPath := filepath.Join(dir, "svr.json"), filepath.Join(dir, "svr.tsv")
+	if out, stderr, code := runCLI(t, "learn", "fit", feat, "--target", parts+":pain", "--model", "svr-rbf", "--C", "2", "-o", model); code != 0 || !strings.Contains(out, "fitted svr") {
+		t.Fatalf("fit --model svr-rbf: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "learn", "predict", model, feat, "-o", predPath); code != 0 {
+		t.Fatal(stderr)
+	}
+	pt, _ := table.Read(predPath, nil)
+	got, _ := pt.Floats("prediction")
+	o := learn.DefaultModelOptions()
+	o.Model, o.C = "svr-rbf", 2
+	svr, _ := o.Pipeline()
+	f, err := svr.Fit(d.X, d.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range f.Predict(d.X) {
+		if got[i] != want { // the TSV holds the shortest exact decimal of every value
+			t.Fatalf("subject %d: saved model predicts %v, fitted pipeline %v", i, got[i], want)
+		}
+	}
+	if _, stderr, code := runCLI(t, "learn", "bootstrap", feat, "--target", parts+":pain", "--model", "random-forest", "--trees", "5", "--n", "2", "-o", filepath.Join(dir, "b.tsv")); code == 0 || !strings.Contains(stderr, "no feature weights") {
+		t.Errorf("bootstrap of a forest: %d %s", code, stderr)
 	}
 }
