@@ -245,11 +245,21 @@ func ReadSavedModel(path string) (*SavedModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m SavedModel
+	// The settings of a Regressor are stored without a type tag (as every result file records
+	// them), so they are not read back: the fitted model (Fitted) is what predicts.
+	var m struct {
+		SavedModel
+		Pipeline struct {
+			Scaler string
+			K      int
+			Model  ElasticNet
+		}
+	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &m, nil
+	m.SavedModel.Pipeline = Pipeline{Scaler: m.Pipeline.Scaler, K: m.Pipeline.K, Model: m.Pipeline.Model}
+	return &m.SavedModel, nil
 }
 
 // FittedPipeline returns the saved model as a fitted pipeline.
