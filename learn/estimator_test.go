@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -163,7 +164,9 @@ func TestGridNamedParameterOrder(t *testing.T) {
 	g := Grid{K: []int{5, 10}, Params: map[string][]float64{"gamma": {0.1, 1}, "C": {1, 10}}}
 	var got []string
 	for _, c := range g.Candidates() {
-		got = append(got, fmt.Sprintf("%d %g %g", c.K, c.Params["C"], c.Params["gamma"]))
+		cv, _ := c.Params.Get("C")
+		gv, _ := c.Params.Get("gamma")
+		got = append(got, fmt.Sprintf("%d %g %g", c.K, cv, gv))
 	}
 	want := []string{"5 1 0.1", "5 1 1", "5 10 0.1", "5 10 1", "10 1 0.1", "10 1 1", "10 10 0.1", "10 10 1"}
 	if !reflect.DeepEqual(got, want) {
@@ -207,5 +210,23 @@ func TestModelOptionsDefaults(t *testing.T) {
 	}
 	if _, err := ParseParams([]string{"C"}); err == nil {
 		t.Error("ParseParams accepted C without values")
+	}
+}
+
+// TestCandidateJSON checks that an ElasticNet candidate's JSON is unchanged (no Params key) and
+// that named parameters round-trip as an object.
+func TestCandidateJSON(t *testing.T) {
+	b, _ := json.Marshal(Candidate{K: 25, Alpha: 0.005, L1Ratio: 0.999})
+	if string(b) != `{"K":25,"Alpha":0.005,"L1Ratio":0.999}` {
+		t.Errorf("ElasticNet candidate: %s", b)
+	}
+	p, _ := ParamsOf(map[string]float64{"gamma": 0.1, "C": 10})
+	b, _ = json.Marshal(Candidate{K: 5, Params: p})
+	if string(b) != `{"K":5,"Alpha":0,"L1Ratio":0,"Params":{"C":10,"gamma":0.1}}` {
+		t.Errorf("named candidate: %s", b)
+	}
+	var back Candidate
+	if err := json.Unmarshal(b, &back); err != nil || back != (Candidate{K: 5, Params: p}) {
+		t.Errorf("read back %+v, %v", back, err)
 	}
 }

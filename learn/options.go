@@ -100,13 +100,17 @@ func (o ModelOptions) Pipeline() (Pipeline, error) {
 	if len(o.Params) == 0 {
 		return pl, nil
 	}
-	c := Candidate{K: pl.K, Alpha: pl.Model.Alpha, L1Ratio: pl.Model.L1Ratio, Params: map[string]float64{}}
+	firsts := map[string]float64{}
 	for name, v := range o.Params {
 		if len(v) > 0 {
-			c.Params[name] = v[0]
+			firsts[name] = v[0]
 		}
 	}
-	return pl.WithCandidate(c)
+	params, err := ParamsOf(firsts)
+	if err != nil {
+		return pl, err
+	}
+	return pl.WithCandidate(Candidate{K: pl.K, Alpha: pl.Model.Alpha, L1Ratio: pl.Model.L1Ratio, Params: params})
 }
 
 // Grid builds the search grid: K x alpha x l1_ratio for the ElasticNet, K x alpha (and Params)

@@ -1,9 +1,11 @@
 package learn
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
@@ -30,12 +32,97 @@ var CSpsGrid = Grid{
 	L1Ratio: []float64{0.1, 0.3, 0.5, 0.7, 0.9, 0.999},
 }
 
-// Candidate is one point of the grid (Params: the estimator's named parameters).
+// Candidate is one point of the grid (Params: the estimator's named parameters). Candidates are
+// comparable values (==).
 type Candidate struct {
 	K       int
 	Alpha   float64
 	L1Ratio float64
-	Params  map[string]float64 `json:",omitempty"`
+	Params  ParamValues `json:",omitzero"`
+}
+
+// MaxParams is the number of named parameters a grid can vary.
+const MaxParams = 8
+
+// ParamValues are a candidate's named parameters, in name order, in a fixed-size array so that
+// candidates stay comparable; their JSON is an object {"name": value, ...}.
+type ParamValues [MaxParams]ParamValue
+
+// ParamValue is one named parameter's value.
+type ParamValue struct {
+	Name  string
+	Value float64
+}
+
+// Len is the number of parameters set.
+func (p ParamValues) Len() int {
+	n := 0
+	for n < len(p) && p[n].Name != "" {
+		n++
+	}
+	return n
+}
+
+// Get returns the value of the named parameter.
+func (p ParamValues) Get(name string) (float64, bool) {
+	for _, v := range p[:p.Len()] {
+		if v.Name == name {
+			return v.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Map returns the parameters as a map.
+func (p ParamValues) Map() map[string]float64 {
+	m := map[string]float64{}
+	for _, v := range p[:p.Len()] {
+		m[v.Name] = v.Value
+	}
+	return m
+}
+
+// ParamsOf packs named parameters (at most MaxParams) in name order.
+func ParamsOf(m map[string]float64) (ParamValues, error) {
+	var p ParamValues
+	if len(m) > MaxParams {
+		return p, fmt.Errorf("%d named parameters; a grid varies at most %d", len(m), MaxParams)
+	}
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		p[i] = ParamValue{name, m[name]}
+	}
+	return p, nil
+}
+
+// MarshalJSON writes the parameters as a JSON object.
+func (p ParamValues) MarshalJSON() ([]byte, error) { return json.Marshal(p.Map()) }
+
+// UnmarshalJSON reads a JSON object of parameters.
+func (p *ParamValues) UnmarshalJSON(b []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	v, err := ParamsOf(m)
+	*p = v
+	return err
+}
+
+// String writes the parameters as name=value pairs.
+func (p ParamValues) String() string {
+	var b strings.Builder
+	for i, v := range p[:p.Len()] {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%g", v.Name, v.Value)
+	}
+	return b.String()
 }
 
 // Candidates lists the grid in scikit-learn's ParameterGrid order: parameter names sorted
@@ -45,18 +132,17 @@ func (g Grid) Candidates() []Candidate {
 	var out []Candidate
 	if len(g.Alpha) == 0 && len(g.L1Ratio) == 0 {
 		names := paramNames(g.Params)
+		if len(names) > MaxParams {
+			return nil // refused by checkEstimatorGrid
+		}
 		for _, k := range g.K {
-			points := []map[string]float64{{}}
-			for _, name := range names {
-				var next []map[string]float64
+			points := []ParamValues{{}}
+			for i, name := range names {
+				var next []ParamValues
 				for _, pt := range points {
 					for _, v := range g.Params[name] {
-						q := make(map[string]float64, len(pt)+1)
-						for n, w := range pt {
-							q[n] = w
-						}
-						q[name] = v
-						next = append(next, q)
+						pt[i] = ParamValue{name, v}
+						next = append(next, pt)
 					}
 				}
 				points = next
@@ -82,32 +168,24 @@ func (g Grid) Candidates() []Candidate {
 func (pl Pipeline) WithCandidate(c Candidate) (Pipeline, error) {
 	pl.K = c.K
 	if pl.Regressor == nil {
-		if len(c.Params) > 0 {
-			return pl, fmt.Errorf("the ElasticNet pipeline's grid is K, alpha and l1_ratio; %d named parameters given", len(c.Params))
+		if c.Params.Len() > 0 {
+			return pl, fmt.Errorf("the ElasticNet pipeline's grid is K, alpha and l1_ratio; named parameters %v given", c.Params)
 		}
 		pl.Model.Alpha, pl.Model.L1Ratio = c.Alpha, c.L1Ratio
 		return pl, nil
 	}
-	for _, name := range paramNames(mapKeys(c.Params)) {
+	for _, v := range c.Params[:c.Params.Len()] {
 		t, ok := pl.Regressor.(Tunable)
 		if !ok {
 			return pl, fmt.Errorf("%T has no named parameters to search", pl.Regressor)
 		}
-		e, err := t.WithParam(name, c.Params[name])
+		e, err := t.WithParam(v.Name, v.Value)
 		if err != nil {
 			return pl, err
 		}
 		pl.Regressor = e
 	}
 	return pl, nil
-}
-
-func mapKeys(m map[string]float64) map[string][]float64 {
-	out := make(map[string][]float64, len(m))
-	for k := range m {
-		out[k] = nil
-	}
-	return out
 }
 
 // Scoring names a cross-validation objective (larger is better, as scikit-learn's scorers).
@@ -449,6 +527,9 @@ const (
 func checkEstimatorGrid(base Pipeline, g Grid) error {
 	if base.Regressor == nil && len(g.Params) > 0 {
 		return fmt.Errorf("the ElasticNet pipeline's grid is K, alpha and l1_ratio; named parameters %v are for another estimator", paramNames(g.Params))
+	}
+	if len(g.Params) > MaxParams {
+		return fmt.Errorf("%d named parameters; a grid varies at most %d", len(g.Params), MaxParams)
 	}
 	if base.Regressor != nil && (len(g.Alpha) > 0 || len(g.L1Ratio) > 0) {
 		return fmt.Errorf("alpha and l1_ratio are the ElasticNet's grid; give a %T's parameters by name (Grid.Params)", base.Regressor)

@@ -303,7 +303,7 @@ func (r *CVResult) Summary() string {
 func (r *SearchReport) Summary() string {
 	b := r.Best
 	s := fmt.Sprintf("best of %d candidates: K=%d alpha=%g l1_ratio=%g (%s %.6f)", len(r.Candidates), b.K, b.Alpha, b.L1Ratio, r.Scoring, r.MeanScore[r.Result.Best])
-	if len(b.Params) > 0 {
+	if b.Params.Len() > 0 {
 		s += fmt.Sprintf("\nbest estimator parameters: %v", b.Params)
 	}
 	if r.Nested != nil {
