@@ -55,7 +55,7 @@ func main() {
 		regions[i] = signature.Region{Name: r.Name, System: r.System}
 	}
 	features := map[string]learn.Matrix{}
-	cohorts := []*synthetic.Cohort{st.Train, st.Retest, st.Independent, st.TaskHeat, st.TaskCold, st.Clinical1, st.Clinical2, st.Pre, st.Post}
+	cohorts := st.Cohorts()
 	nSubjects := 0
 	step("features: Ledoit-Wolf partial correlation, all cohorts", func() string {
 		for _, c := range cohorts {
