@@ -22,7 +22,6 @@ import (
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signal"
-	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/target"
@@ -98,6 +97,9 @@ type Study struct {
 // (scaler, SelectKBest, ElasticNet) with fixed hyperparameters, its leave-one-out predictions and
 // a permutation test split into shards of Shard permutations (permutation k drawn from
 // PCG(Seed, k) whichever shard computes it, so the merged null is the one of a single run).
+// Options left out take painmark learn's defaults (learn.DefaultModelOptions: robust scaler,
+// K 25, alpha 0.005, l1_ratio 0.999; learn.DefaultSearchOptions' scoring), so a study and the
+// command fit the same model.
 type Model struct {
 	Target  string `toml:"target" json:"target"` // TABLE:COLUMN, joined on the run names
 	Scaler  string `toml:"scaler" json:"scaler"`
@@ -289,26 +291,34 @@ func Load(path string) (*Study, error) {
 		}
 		ref.Path = abs(ref.Path)
 		m.Target = ref.String()
+		// painmark learn's defaults (the RPN pipeline), so a study and the command fit the same model.
+		d, so := learn.DefaultModelOptions(), learn.DefaultSearchOptions()
 		if m.Scaler == "" {
-			m.Scaler = "robust"
+			m.Scaler = d.Scaler
 		}
 		if len(m.K) == 0 {
-			m.K = Ints{0}
+			m.K = Ints(d.K)
 		}
 		if len(m.Alpha) == 0 {
-			m.Alpha = Floats{0.005}
+			m.Alpha = Floats(d.Alpha)
 		}
 		if len(m.L1Ratio) == 0 {
-			m.L1Ratio = Floats{0.999}
+			m.L1Ratio = Floats(d.L1Ratio)
 		}
-		if err := choose(path, "[model] scoring", &m.Scoring, string(learn.NegMSE), string(learn.NegMAE), string(learn.PooledR), string(learn.PooledR2)); err != nil {
+		scorings := []string{string(so.Scoring)}
+		for _, sc := range []learn.Scoring{learn.NegMSE, learn.NegMAE, learn.PooledR, learn.PooledR2} {
+			if sc != so.Scoring {
+				scorings = append(scorings, string(sc))
+			}
+		}
+		if err := choose(path, "[model] scoring", &m.Scoring, scorings...); err != nil {
 			return nil, err
 		}
 		if m.MaxIter == 0 {
-			m.MaxIter = 100000
+			m.MaxIter = d.MaxIter
 		}
 		if m.Tol == 0 {
-			m.Tol = 1e-4
+			m.Tol = d.Tol
 		}
 		if m.Shard == 0 {
 			m.Shard = 1000
@@ -830,7 +840,9 @@ func buildShard(o shardOptions, c learn.Candidate, features, dir string) error {
 	if err != nil {
 		return err
 	}
-	res, err := learn.PermutationTest(o.Model.pipeline(c), x, y, learn.PermutationOptions{N: o.N, Seed: o.Seed, First: o.First, Mode: learn.PermuteRefit, Convention: stats.PermSklearn})
+	po := learn.DefaultPermutationOptions() // painmark learn permute's mode and p-value convention
+	po.N, po.Seed, po.First = o.N, o.Seed, o.First
+	res, err := learn.PermutationTest(o.Model.pipeline(c), x, y, po)
 	if err != nil {
 		return err
 	}
@@ -932,7 +944,7 @@ func buildModel(m Model, c learn.Candidate, features string, shards []string, di
 	}
 	out := ModelResult{Target: m.Target, Pipeline: m, Hyperparameters: c, Subjects: ids, Predictions: pred, Observed: obs, Permutations: len(null)}
 	if len(null) > 0 {
-		p, err := learn.MetricsP(obs, null, stats.PermSklearn)
+		p, err := learn.MetricsP(obs, null, learn.DefaultPermutationOptions().Convention)
 		if err != nil {
 			return err
 		}

@@ -3,10 +3,12 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/study"
 )
 
@@ -71,5 +73,29 @@ func TestRunWritesWhatConnectomesWrites(t *testing.T) {
 	}
 	if !status.Complete || status.Steps[0] != (study.StepProgress{Step: "connectivity", Built: 8, Total: 8}) {
 		t.Errorf("status %+v", status)
+	}
+}
+
+// TestModelDefaultsAreLearns: a [model] that gives only its target fits painmark learn's default
+// pipeline (K 25, not all features) with its default scoring.
+func TestModelDefaultsAreLearns(t *testing.T) {
+	dir := t.TempDir()
+	st := filepath.Join(dir, "study.toml")
+	os.MkdirAll(filepath.Join(dir, "roi"), 0o755)
+	os.WriteFile(filepath.Join(dir, "roi", "sub-01_timeseries.tsv"), []byte("a\tb\n1\t2\n"), 0o644)
+	os.WriteFile(st, []byte("output = \"out\"\n[inputs]\ntimeseries = \"roi\"\n[model]\ntarget = \"p.tsv:pain\"\n"), 0o644)
+	s, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, so := learn.DefaultModelOptions(), learn.DefaultSearchOptions()
+	m := s.Model
+	if m.Scaler != d.Scaler || len(m.K) != 1 || m.K[0] != d.K[0] || m.Alpha[0] != d.Alpha[0] || m.L1Ratio[0] != d.L1Ratio[0] ||
+		m.MaxIter != d.MaxIter || m.Tol != d.Tol || m.Scoring != string(so.Scoring) || d.K[0] != 25 {
+		t.Errorf("study model %+v, learn's %+v scoring %s", m, d, so.Scoring)
+	}
+	os.WriteFile(st, []byte("output = \"out\"\n[inputs]\ntimeseries = \"roi\"\n[model]\ntarget = \"p.tsv\"\n"), 0o644)
+	if _, err := Load(st); err == nil || !strings.Contains(err.Error(), "TABLE:COLUMN") {
+		t.Errorf("target without a column: %v", err)
 	}
 }
