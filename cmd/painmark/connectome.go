@@ -6,7 +6,6 @@ import (
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/features"
-	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/study"
 	"github.com/spf13/cobra"
 )
@@ -69,14 +68,4 @@ func newConnectomeCmd() *cobra.Command {
 	f.StringVar(&idFrom, "id", features.BIDSNames, "subject names: bids (sub-/ses-/run- entities of the file name) or file (the file name)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	return cmd
-}
-
-// readSeries reads ROI time series tables (features.ReadSeries) as matrices, subject names and
-// region names, for the signature commands that score runs.
-func readSeries(files, drop []string, idFrom string) ([]signal.Matrix, []string, []string, error) {
-	s, err := features.ReadSeries(files, drop, idFrom)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return s.Data, s.Subjects, s.RegionNames(), nil
 }
