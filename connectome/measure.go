@@ -57,6 +57,27 @@ type Measure struct {
 	AssumeCentered bool
 }
 
+// Check refuses an unknown kind, estimator or series scaling, naming the valid ones (the empty
+// estimator and scaling are Ledoit-Wolf and nilearn's).
+func (m Measure) Check() error {
+	switch m.Kind {
+	case Covariance, Correlation, PartialCorrelation, Precision, Tangent:
+	default:
+		return fmt.Errorf("unknown kind %q (covariance, correlation, partial correlation, precision, tangent)", m.Kind)
+	}
+	switch m.Estimator {
+	case LedoitWolfEstimator, EmpiricalEstimator, "":
+	default:
+		return fmt.Errorf("unknown estimator %q (ledoit_wolf, empirical)", m.Estimator)
+	}
+	switch m.Scaling {
+	case AsNilearn, ZScoreSeries, AsGiven, "":
+	default:
+		return fmt.Errorf("unknown series scaling %q (nilearn, zscore, none)", m.Scaling)
+	}
+	return nil
+}
+
 // RPNMeasure is the feature definition of the RPN signature (Spisak et al. 2020): z-scored series,
 // Ledoit-Wolf, partial correlation.
 var RPNMeasure = Measure{Kind: PartialCorrelation, Estimator: LedoitWolfEstimator, Scaling: ZScoreSeries}

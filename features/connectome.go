@@ -121,6 +121,18 @@ func DefaultConnectomeOptions() ConnectomeOptions {
 		DiscardDiagonal: true, Matrices: true}
 }
 
+// Check refuses an unknown measure (connectome.Measure.Check) and Fisher's z with the diagonal kept
+// (atanh(1) is infinite).
+func (o ConnectomeOptions) Check() error {
+	if err := o.Measure.Check(); err != nil {
+		return err
+	}
+	if o.FisherZ && !o.DiscardDiagonal {
+		return fmt.Errorf("Fisher z of a vector with the diagonal (atanh(1) = +Inf): discard the diagonal")
+	}
+	return nil
+}
+
 // Definition is the definition of the features these options compute over these regions.
 func (o ConnectomeOptions) Definition(regions []Region, p Provenance) Definition {
 	return Definition{Regions: regions, DiscardDiagonal: o.DiscardDiagonal, VectorOrder: VectorOrder, Provenance: p,
@@ -142,6 +154,9 @@ type ConnectomeResult struct {
 // sym_matrix_to_vec order), as painmark connectome does. For the tangent kind the reference is
 // fitted on these subjects (inside cross-validation fit it on training subjects only).
 func Connectomes(s *Series, o ConnectomeOptions) (*ConnectomeResult, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
 	res, err := connectome.Cohort(s.Data, connectome.CohortOptions{Measure: o.Measure, DiscardDiagonal: o.DiscardDiagonal, FisherZ: o.FisherZ})
 	if err != nil {
 		return nil, err

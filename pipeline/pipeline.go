@@ -266,23 +266,11 @@ func Load(path string) (*Study, error) {
 		c.Scaling = string(d.Measure.Scaling)
 	}
 
-	switch connectome.Kind(c.Kind) {
-	case connectome.Covariance, connectome.Correlation, connectome.PartialCorrelation, connectome.Precision:
-	case connectome.Tangent:
+	if connectome.Kind(c.Kind) == connectome.Tangent {
 		return nil, fmt.Errorf("%s: [connectivity] kind = \"tangent\" needs the whole cohort's reference; a study computes per-run kinds (use painmark connectome for tangent)", path)
-	default:
-		return nil, fmt.Errorf("%s: [connectivity] kind = %q: covariance, correlation, partial correlation or precision", path, c.Kind)
 	}
-	switch connectome.Estimator(c.Estimator) {
-	case connectome.LedoitWolfEstimator, connectome.EmpiricalEstimator:
-	default:
-		return nil, fmt.Errorf("%s: [connectivity] estimator = %q: ledoit_wolf or empirical", path, c.Estimator)
-	}
-	if err := choose(path, "[connectivity] scaling", &c.Scaling, "nilearn", "zscore", "none"); err != nil {
-		return nil, err
-	}
-	if c.FisherZ && c.KeepDiagonal {
-		return nil, fmt.Errorf("%s: [connectivity] fisher_z with keep_diagonal: atanh(1) is infinite", path)
+	if err := c.options().Check(); err != nil {
+		return nil, fmt.Errorf("%s: [connectivity] %w", path, err)
 	}
 	if m := s.Model; m != nil {
 		ref, err := table.ParseColumnRef(m.Target, "[model] target")

@@ -26,6 +26,11 @@ func newConnectomeCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("-o/--out is required")}
 			}
+			o.Measure = connectome.Measure{Kind: connectome.Kind(kind), Estimator: connectome.Estimator(estimator), Scaling: connectome.SeriesScaling(scaling)}
+			o.DiscardDiagonal, o.Matrices = !keepDiagonal, !noMatrices
+			if err := o.Check(); err != nil {
+				return usageError{err}
+			}
 			files, err := study.TimeSeriesFiles(args...)
 			if err != nil {
 				return err
@@ -39,8 +44,6 @@ func newConnectomeCmd() *cobra.Command {
 					return err
 				}
 			}
-			o.Measure = connectome.Measure{Kind: connectome.Kind(kind), Estimator: connectome.Estimator(estimator), Scaling: connectome.SeriesScaling(scaling)}
-			o.DiscardDiagonal, o.Matrices = !keepDiagonal, !noMatrices
 			res, err := features.Connectomes(series, o)
 			if err != nil {
 				return err
