@@ -16,6 +16,9 @@ import (
 // response is meant for within-subject contrasts (heat vs cold in a forced choice), where the
 // features' common offsets cancel. x holds the signature's regions in its order.
 func (s *Signature) DynamicResponse(x signal.Matrix, frames []int) (float64, error) {
+	if err := s.RequireWeights(); err != nil {
+		return 0, err
+	}
 	if x.Cols != len(s.Regions) {
 		return 0, fmt.Errorf("series have %d regions, the signature %d", x.Cols, len(s.Regions))
 	}

@@ -92,6 +92,25 @@ func FromFit(name string, f *learn.FittedPipeline, features FeatureDefinition) *
 	return s
 }
 
+// FromFitted is FromFit for a pipeline fitted with any estimator: one fitted with another than the
+// ElasticNet keeps its fitted model in Model (learn.MarshalPredictor; an error for an unregistered
+// type) and its linear weights where it has them.
+func FromFitted(name string, f *learn.FittedPipeline, features FeatureDefinition) (*Signature, error) {
+	if f.Predictor == nil {
+		return FromFit(name, f, features), nil
+	}
+	sp, err := learn.MarshalPredictor(f.Predictor)
+	if err != nil {
+		return nil, err
+	}
+	coef, intercept, _ := f.Weights()
+	lin := *f
+	lin.Predictor, lin.Model = nil, &learn.LinearModel{Coef: coef, Intercept: intercept}
+	s := FromFit(name, &lin, features)
+	s.Model = sp
+	return s, nil
+}
+
 // RPNRegions are the RPN's 123 regions in its matrix order: the global signal, then the 122 MIST
 // regions (built-in MIST-122 atlas) tagged with their MIST system.
 func RPNRegions() ([]Region, error) {

@@ -30,6 +30,9 @@ type LesionResult struct {
 // VirtualLesions dissects the signature on a cohort whose outcome is prepared as Evaluate prepares
 // it (standardize: none, training or within). Random removal order r is drawn from PCG(seed, r).
 func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize string, repeats int, seed uint64) (*LesionResult, error) {
+	if err := s.RequireWeights(); err != nil {
+		return nil, err
+	}
 	e, err := Evaluate(s, x, y, EvalOptions{Standardize: standardize})
 	if err != nil {
 		return nil, err

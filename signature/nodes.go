@@ -21,6 +21,9 @@ type NodeStrength struct {
 // NodalStrength sums the signature's nonzero weights over the regions of each weighted edge; the
 // features must be a connectivity matrix's lower triangle without the diagonal, in nilearn's order.
 func (s *Signature) NodalStrength() ([]NodeStrength, error) {
+	if err := s.RequireWeights(); err != nil {
+		return nil, err
+	}
 	p := len(s.Regions)
 	if connectome.NumEdges(p, true) != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q: %d features are not the edges of its %d regions (lower triangle without diagonal)", s.Name, s.Features.NumFeatures, p)

@@ -13,6 +13,9 @@ import (
 // weighted edges between kept regions remain, with their scaler parameters, and the intercept is
 // unchanged. keep reports, for each region, whether it stays.
 func (s *Signature) Restrict(name string, keep func(Region) bool) (*Signature, error) {
+	if s.Model != nil {
+		return nil, fmt.Errorf("signature %q holds a %s model, which cannot be restricted to a region subset (only a linear model's weights can)", s.Name, s.Model.Type)
+	}
 	p := len(s.Regions)
 	if connectome.NumEdges(p, true) != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q: %d features are not the edges of its %d regions", s.Name, s.Features.NumFeatures, p)

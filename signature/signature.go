@@ -39,11 +39,17 @@ type Signature struct {
 	Scale  []float64 `json:"scaler_scale,omitempty"`
 	// Selected are the positions of the model's features in the feature vector (increasing), and
 	// Weights their coefficients on the scaled features.
-	Selected  []int            `json:"selected"`
-	Weights   []float64        `json:"weights"`
-	Intercept float64          `json:"intercept"`
-	Target    TargetDefinition `json:"target"`
-	Training  Training         `json:"training"`
+	Selected  []int     `json:"selected"`
+	Weights   []float64 `json:"weights"`
+	Intercept float64   `json:"intercept"`
+	// Model, when set, is the fitted estimator on the selected, scaled features with its type tag
+	// (learn.MarshalPredictor): a signature trained with another estimator than the ElasticNet. It
+	// is what Apply predicts with; Weights and Intercept then hold its linear weights where it has
+	// them (ridge, linear SVR, PCR-lasso, logistic) and are empty for a nonlinear model (RBF SVR,
+	// random forest, Gaussian process).
+	Model    *learn.StoredPredictor `json:"model,omitempty"`
+	Target   TargetDefinition       `json:"target"`
+	Training Training               `json:"training"`
 	// Provenance says where the signature came from (an import or a painmark training run).
 	Provenance Provenance `json:"provenance"`
 	// Checksum is the SHA-256 of the file's JSON with this field empty; Read verifies it.
@@ -101,9 +107,10 @@ type Provenance struct {
 	SoftwareVersion string `json:"software_version"`
 }
 
-// Pipeline returns the signature as the fitted pipeline that applies it (the same arithmetic as
-// learn's predictions at training time, so a saved and reloaded signature predicts bit for bit as
-// the model it was made from).
+// Pipeline returns the signature's linear model as the fitted pipeline that applies it (the same
+// arithmetic as learn's predictions at training time, so a saved and reloaded signature predicts
+// bit for bit as the model it was made from). A signature holding another model (Model) is
+// applied by Fitted.
 func (s *Signature) Pipeline() *learn.FittedPipeline {
 	f := &learn.FittedPipeline{Selected: s.Selected, Model: &learn.LinearModel{Coef: s.Weights, Intercept: s.Intercept}}
 	if s.Center != nil {
@@ -112,13 +119,41 @@ func (s *Signature) Pipeline() *learn.FittedPipeline {
 	return f
 }
 
+// Fitted returns the fitted pipeline the signature applies: its linear model (Pipeline), or the
+// stored model (Model) read back.
+func (s *Signature) Fitted() (*learn.FittedPipeline, error) {
+	f := s.Pipeline()
+	if s.Model == nil {
+		return f, nil
+	}
+	p, err := s.Model.Predictor()
+	if err != nil {
+		return nil, fmt.Errorf("signature %q: %w", s.Name, err)
+	}
+	f.Model, f.Predictor = nil, p
+	return f, nil
+}
+
+// RequireWeights refuses, naming the model, a signature whose model has no feature weights
+// (lesions, nodal strength, restriction and dynamic responses work on the weights).
+func (s *Signature) RequireWeights() error {
+	if len(s.Selected) > 0 && len(s.Weights) == 0 && s.Model != nil {
+		return fmt.Errorf("signature %q holds a %s model, which has no feature weights", s.Name, s.Model.Type)
+	}
+	return nil
+}
+
 // Apply predicts the outcome of every row of x (subjects x features in the signature's feature
 // order).
 func (s *Signature) Apply(x learn.Matrix) ([]float64, error) {
 	if x.Cols != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q takes %d features (%s of %d regions), the data have %d", s.Name, s.Features.NumFeatures, s.Features.Kind, len(s.Regions), x.Cols)
 	}
-	return s.Pipeline().Predict(x), nil
+	f, err := s.Fitted()
+	if err != nil {
+		return nil, err
+	}
+	return f.Predict(x), nil
 }
 
 // Validate checks the signature's internal consistency.
@@ -136,8 +171,13 @@ func (s *Signature) Validate() error {
 	if s.Center != nil && (len(s.Center) != nf || len(s.Scale) != nf) {
 		return fmt.Errorf("signature %q: scaler has %d centres and %d scales for %d features", s.Name, len(s.Center), len(s.Scale), nf)
 	}
-	if len(s.Selected) != len(s.Weights) {
+	if len(s.Selected) != len(s.Weights) && !(s.Model != nil && len(s.Weights) == 0) {
 		return fmt.Errorf("signature %q: %d selected features but %d weights", s.Name, len(s.Selected), len(s.Weights))
+	}
+	if s.Model != nil {
+		if _, err := s.Model.Predictor(); err != nil {
+			return fmt.Errorf("signature %q: %w", s.Name, err)
+		}
 	}
 	for i, j := range s.Selected {
 		if j < 0 || j >= nf || (i > 0 && j <= s.Selected[i-1]) {

@@ -139,8 +139,10 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	}
 	rep.Search = res
 	best := res.Candidates[res.Best]
-	pl := o.Base
-	pl.K, pl.Model.Alpha, pl.Model.L1Ratio = best.K, best.Alpha, best.L1Ratio
+	pl, err := o.Base.WithCandidate(best)
+	if err != nil {
+		return nil, nil, err
+	}
 	fit, err := pl.Fit(x, target)
 	if err != nil {
 		return nil, nil, err
@@ -175,9 +177,16 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	}
 	features := o.Features
 	features.NumFeatures = x.Cols
-	s := FromFit(o.Name, fit, features)
+	s, err := FromFitted(o.Name, fit, features)
+	if err != nil {
+		return nil, nil, err
+	}
+	hyper := map[string]float64{"k": float64(best.K), "alpha": best.Alpha, "l1_ratio": best.L1Ratio}
+	if o.Base.Regressor != nil { // the estimator's named parameters (Ridge's alpha among them)
+		hyper = best.Params.Map()
+		hyper["k"] = float64(best.K)
+	}
 	s.Regions, s.Target = o.Regions, td
-	s.Training = Training{Cohort: o.Cohort, N: x.Rows, CVScheme: o.CVName, CV: cv,
-		Hyperparameters: map[string]float64{"k": float64(best.K), "alpha": best.Alpha, "l1_ratio": best.L1Ratio}, Subjects: o.Subjects}
+	s.Training = Training{Cohort: o.Cohort, N: x.Rows, CVScheme: o.CVName, CV: cv, Hyperparameters: hyper, Subjects: o.Subjects}
 	return s, rep, s.Validate()
 }

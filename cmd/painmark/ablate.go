@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/painmark/painmark/features"
-	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/study"
 	"github.com/spf13/cobra"
@@ -31,8 +30,9 @@ func trainInputs(path string, in *learnInputs, o *signature.TrainOptions) (signa
 		return c, err
 	}
 	o.Regions, o.Features = signature.DefinitionFromTable(t)
-	o.Base, o.Grid, o.CVName = in.pipeline(), learn.Grid{K: in.k, Alpha: in.alpha, L1Ratio: in.l1}, in.cv
-	return c, nil
+	mo, pl, err := in.modelOptions()
+	o.Base, o.Grid, o.CVName = pl, mo.Grid(), in.cv
+	return c, err
 }
 
 // newSignatureTrainCmd is `painmark signature train`.
@@ -63,6 +63,7 @@ func newSignatureTrainCmd() *cobra.Command {
 		return finish(cmd, res, out, reportFlag, "Signature training: "+res.Signature.Name, args[0], in.target)
 	})
 	in.flags(cmd, true)
+	in.modelFlags(cmd)
 	addReportFlag(cmd, &reportFlag)
 	recipeFlags(cmd, &o)
 	f := cmd.Flags()

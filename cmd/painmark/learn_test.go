@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -201,5 +202,18 @@ func TestLearnCLIEqualsLibrary(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "learn", "bootstrap", feat, "--target", parts+":pain", "--model", "random-forest", "--trees", "5", "--n", "2", "-o", filepath.Join(dir, "b.tsv")); code == 0 || !strings.Contains(stderr, "no feature weights") {
 		t.Errorf("bootstrap of a forest: %d %s", code, stderr)
+	}
+	// signature train stores the same SVR, and signature apply predicts as learn predict does.
+	sig, sigPred := filepath.Join(dir, "svr.signature.json"), filepath.Join(dir, "svr-sig.tsv")
+	if out, stderr, code := runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--model", "svr-rbf", "--param", "C=2", "-o", sig); code != 0 {
+		t.Fatalf("signature train --model svr-rbf: %d %s %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "signature", "apply", sig, feat, "-o", sigPred); code != 0 {
+		t.Fatal(stderr)
+	}
+	st, _ := table.Read(sigPred, nil)
+	sp, _ := st.Floats("prediction")
+	if !reflect.DeepEqual(sp, got) {
+		t.Errorf("signature apply %v, learn predict %v", sp[:3], got[:3])
 	}
 }
