@@ -45,6 +45,16 @@ func TestWriteReadRoundTrip(t *testing.T) {
 			t.Fatalf("definition %+v", d)
 		}
 	}
+	// A plain table written over it leaves no sidecar describing it.
+	defer func() {
+		plain := &Table{Subjects: []string{"a"}, Columns: []string{"x"}, Data: []float64{1}}
+		if err := plain.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Read(dir, nil); err != nil || got.Definition != nil {
+			t.Errorf("plain table over a connectivity table: %+v %v", got, err)
+		}
+	}()
 	edges, _ := os.ReadFile(filepath.Join(dir, EdgesName))
 	if want := "feature\ti\tj\tregion_i\tregion_j\ne00000\t1\t0\tB\tA\ne00001\t2\t0\tC\tA\ne00002\t2\t1\tC\tB\n"; string(edges) != want {
 		t.Fatalf("edges.tsv:\n%s", edges)

@@ -96,7 +96,8 @@ func SidecarPath(path string) string {
 
 // Write writes the table into folder dir: features.tsv (a "subject" column, then the features),
 // features.npy (subjects x features, float64) and, for a connectivity table, edges.tsv and
-// connectome.json. Every file is written atomically.
+// connectome.json (a plain table removes those two, which would describe another table). Every
+// file is written atomically.
 func (t *Table) Write(dir string) error {
 	if err := t.check(); err != nil {
 		return err
@@ -116,7 +117,12 @@ func (t *Table) Write(dir string) error {
 		return err
 	}
 	d := t.Definition
-	if d == nil {
+	if d == nil { // a plain table: no sidecar of an earlier table may describe it
+		for _, f := range []string{SidecarName, EdgesName} {
+			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
 		return nil
 	}
 	edges := d.Edges()
