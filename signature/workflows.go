@@ -16,11 +16,25 @@ import (
 	"github.com/painmark/painmark/version"
 )
 
-// DefaultTrainOptions are painmark's training defaults apart from the pipeline and grid (learn's):
+// DefaultTrainOptions are painmark's training defaults: the pipeline and grid of
+// learn.DefaultModelOptions (the RPN's RobustScaler → SelectKBest(25) → ElasticNet(0.005, 0.999)),
 // the name "signature", leave-one-out, the warm-started path solver, negative MAE as the search
 // objective (PAINTeR's), seed 1 and 100 random splits per learning-curve size.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Name: "signature", CVName: "loo", Solver: learn.SolverPath, Scoring: learn.NegMAE, Seed: 1, CurveRepeats: 100}
+	o := TrainOptions{Name: "signature", CVName: "loo", Solver: learn.SolverPath, Scoring: learn.NegMAE, Seed: 1, CurveRepeats: 100}
+	o.SetModel(learn.DefaultModelOptions()) // the defaults are a valid model
+	return o
+}
+
+// SetModel sets the pipeline and the grid searched from learn's model options (the first values
+// fix the pipeline, all of them span the grid).
+func (o *TrainOptions) SetModel(m learn.ModelOptions) error {
+	base, err := m.Pipeline()
+	if err != nil {
+		return err
+	}
+	o.Base, o.Grid = base, m.Grid()
+	return nil
 }
 
 // TrainResult is a trained signature with what training measured, for one cohort.
@@ -28,8 +42,11 @@ type TrainResult struct {
 	Signature *Signature
 	Report    *TrainReport
 	Subjects  []string
-	Options   TrainOptions
-	// BootstrapFile, when the bootstrap's per-feature table was written, names it (for Print).
+	// Columns name the features (the bootstrap table's rows).
+	Columns []string
+	Options TrainOptions
+	// BootstrapFile, when set, is where WriteFiles writes the bootstrap's per-feature table
+	// (learn.BootstrapResult.WriteTable), when there was a bootstrap.
 	BootstrapFile string
 }
 
@@ -40,11 +57,20 @@ func TrainCohort(c Cohort, o TrainOptions) (*TrainResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TrainResult{Signature: s, Report: rep, Subjects: c.Subjects, Options: o}, nil
+	return &TrainResult{Signature: s, Report: rep, Subjects: c.Subjects, Columns: c.Columns, Options: o}, nil
 }
 
-// WriteFiles writes the signature file.
-func (t *TrainResult) WriteFiles(path string) error { return Write(path, t.Signature) }
+// WriteFiles writes the signature file, and the bootstrap table to BootstrapFile.
+func (t *TrainResult) WriteFiles(path string) error {
+	if err := Write(path, t.Signature); err != nil {
+		return err
+	}
+	if t.Report.Bootstrap == nil || t.BootstrapFile == "" {
+		return nil
+	}
+	_, err := t.Report.Bootstrap.WriteTable(t.BootstrapFile, t.Columns)
+	return err
+}
 
 // Print writes the search's choice and the cross-validated, nested, permutation, bootstrap and
 // learning-curve results.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/table"
 )
 
@@ -41,11 +40,18 @@ func participants(t *testing.T, cols ...*table.Column) *table.Participants {
 // flagged as in-sample (matched as participants tables match IDs), and other subjects are not.
 func TestApplyFlagsInSampleSubjects(t *testing.T) {
 	_, c := bochumCohort(t)
-	o := DefaultTrainOptions()
-	o.Base, o.Grid = learn.Pipeline{Scaler: "robust", K: 25, Model: learn.ElasticNet{Alpha: 0.005, L1Ratio: 0.999, MaxIter: 100000, Tol: 1e-4}}, learn.Grid{K: []int{25}, Alpha: []float64{0.005}, L1Ratio: []float64{0.999}}
-	res, err := TrainCohort(c, o)
+	res, err := TrainCohort(c, DefaultTrainOptions()) // the RPN's recipe
 	if err != nil {
 		t.Fatal(err)
+	}
+	rpn, _ := bochumCohort(t)
+	if got, want := res.Signature.Selected, rpn.Selected; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the default recipe on the Bochum sample selects %v, the published RPN %v", got, want)
+	}
+	for i, w := range rpn.Weights {
+		if math.Abs(res.Signature.Weights[i]-w) > 1e-8*math.Abs(w) {
+			t.Errorf("weight %d: %v, the published RPN's %v", i, res.Signature.Weights[i], w)
+		}
 	}
 	if got := res.Signature.Training.Subjects; len(got) != len(c.Subjects) || got[0] != "sub-01" {
 		t.Fatalf("training subjects %v", got)
@@ -59,7 +65,6 @@ func TestApplyFlagsInSampleSubjects(t *testing.T) {
 	if len(a.InSample) != len(c.Subjects)-1 || a.InSample[0] != "01" {
 		t.Errorf("in-sample subjects %v", a.InSample)
 	}
-	rpn, _ := bochumCohort(t)
 	if a, _ := Apply(rpn, c); a.InSample != nil {
 		t.Errorf("an imported signature records no training subjects, got %v", a.InSample)
 	}

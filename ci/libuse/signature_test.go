@@ -51,8 +51,11 @@ func TestSignatureLibraryMatchesCLI(t *testing.T) {
 		to := signature.DefaultTrainOptions()
 		to.Name, to.Target, to.Permutations = "CSps", signature.TargetRecipe{ZScore: true, Flip: true}, 10
 		to.Regions, to.Features = signature.DefinitionFromTable(tb)
-		to.Base = learn.Pipeline{Scaler: "robust", K: 50, Model: learn.ElasticNet{Alpha: 0.05, L1Ratio: 0.9, MaxIter: 100000, Tol: 1e-4}}
-		to.Grid = learn.Grid{K: []int{50, 100}, Alpha: []float64{0.05, 0.1}, L1Ratio: []float64{0.9}}
+		m := learn.DefaultModelOptions()
+		m.K, m.Alpha, m.L1Ratio = []int{50, 100}, []float64{0.05, 0.1}, []float64{0.9}
+		if err := to.SetModel(m); err != nil {
+			return err
+		}
 		if to.Splits, err = learn.ParseCV(to.CVName, y, nil); err != nil {
 			return err
 		}

@@ -30,8 +30,10 @@ func trainInputs(path string, in *learnInputs, o *signature.TrainOptions) (signa
 		return c, err
 	}
 	o.Regions, o.Features = signature.DefinitionFromTable(t)
-	mo, pl, err := in.modelOptions()
-	o.Base, o.Grid, o.CVName = pl, mo.Grid(), in.cv
+	m, _, err := in.modelOptions()
+	if err == nil {
+		o.CVName, err = in.cv, o.SetModel(m)
+	}
 	return c, err
 }
 
@@ -54,12 +56,7 @@ func newSignatureTrainCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if res.Report.Bootstrap != nil {
-			if _, err := writeBootstrapTable(bootOut, c.Columns, res.Report.Bootstrap); err != nil {
-				return err
-			}
-			res.BootstrapFile = bootOut
-		}
+		res.BootstrapFile = bootOut
 		return finish(cmd, res, out, reportFlag, "Signature training: "+res.Signature.Name, args[0], in.target)
 	})
 	in.flags(cmd, true)
