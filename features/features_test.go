@@ -114,3 +114,23 @@ func TestLoadTarget(t *testing.T) {
 		t.Fatalf("missing target: %v", err)
 	}
 }
+
+func TestCompareVectors(t *testing.T) {
+	a := example(t).Definition
+	b := *a
+	if err := a.CompareVectors(&b, "these", "those"); err != nil {
+		t.Fatal(err)
+	}
+	b.Measure.FisherZ = true
+	if err := a.CompareVectors(&b, "these", "those"); err == nil || !strings.Contains(err.Error(), "Fisher z of these is false") {
+		t.Errorf("fisher z: %v", err)
+	}
+	if err := a.Compare(&b, "these", "those"); err != nil {
+		t.Errorf("Compare looks at the measure only: %v", err)
+	}
+	b = *a
+	b.Regions = b.Regions[:2]
+	if err := a.Compare(&b, "these", "those"); err == nil || !strings.Contains(err.Error(), "region 3 (C) of these is not in those") {
+		t.Errorf("extra region: %v", err)
+	}
+}

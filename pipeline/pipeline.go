@@ -751,12 +751,12 @@ func buildFeatures(o featuresOptions, deps []string, dir string) error {
 }
 
 // modelData reads the cohort table of a features unit and the target joined on its run names.
-func modelData(target, dir string) (learn.Matrix, []float64, []string, error) {
+func modelData(target, dir string) (*features.Table, learn.Matrix, []float64, error) {
 	t, y, err := features.Load(dir, features.LoadOptions{Target: target})
 	if err != nil {
-		return learn.Matrix{}, nil, nil, err
+		return nil, learn.Matrix{}, nil, err
 	}
-	return learn.Matrix{Rows: t.NumSubjects(), Cols: t.NumFeatures(), Data: t.Data}, y, t.Subjects, nil
+	return t, learn.Matrix{Rows: t.NumSubjects(), Cols: t.NumFeatures(), Data: t.Data}, y, nil
 }
 
 func (m Model) pipeline(c learn.Candidate) learn.Pipeline {
@@ -780,7 +780,7 @@ func chosen(m Model, search bool, deps []string) (learn.Candidate, error) {
 
 // buildSearch runs the leave-one-out grid search (path solver) and writes chosen.json.
 func buildSearch(m Model, features, dir string) error {
-	x, y, _, err := modelData(m.Target, features)
+	_, x, y, err := modelData(m.Target, features)
 	if err != nil {
 		return err
 	}
@@ -799,7 +799,7 @@ func buildSearch(m Model, features, dir string) error {
 // buildValidate fits the model on the whole training cohort and predicts the validation cohort:
 // validation.json with the predictions and r, MAE, R² against the validation target.
 func buildValidate(m Model, c learn.Candidate, v Validation, train, val, dir string) error {
-	x, y, _, err := modelData(m.Target, train)
+	t, x, y, err := modelData(m.Target, train)
 	if err != nil {
 		return err
 	}
@@ -807,9 +807,15 @@ func buildValidate(m Model, c learn.Candidate, v Validation, train, val, dir str
 	if err != nil {
 		return err
 	}
-	vx, vy, ids, err := modelData(v.Target, val)
+	vt, vx, vy, err := modelData(v.Target, val)
 	if err != nil {
 		return err
+	}
+	ids := vt.Subjects
+	if t.Definition != nil && vt.Definition != nil {
+		if err := vt.Definition.CompareVectors(t.Definition, "validation cohort "+v.Name, "the training cohort"); err != nil {
+			return err
+		}
 	}
 	if vx.Cols != x.Cols {
 		return fmt.Errorf("validation cohort %s has %d features per run, the training cohort %d: the same regions are needed", v.Name, vx.Cols, x.Cols)
@@ -824,7 +830,7 @@ func buildValidate(m Model, c learn.Candidate, v Validation, train, val, dir str
 
 // buildShard computes the null metrics of permutations First+1 .. First+N (null.json).
 func buildShard(o shardOptions, c learn.Candidate, features, dir string) error {
-	x, y, _, err := modelData(o.Target, features)
+	_, x, y, err := modelData(o.Target, features)
 	if err != nil {
 		return err
 	}
@@ -894,7 +900,7 @@ type observedPredictions struct {
 // buildModel writes model.json: the leave-one-out predictions and metrics, and the permutation
 // p-values of the merged shards (scikit-learn's (C + 1)/(n + 1)).
 func buildModel(m Model, c learn.Candidate, features string, shards []string, dir string) error {
-	x, y, ids, err := modelData(m.Target, features)
+	t, x, y, err := modelData(m.Target, features)
 	if err != nil {
 		return err
 	}
@@ -930,7 +936,7 @@ func buildModel(m Model, c learn.Candidate, features string, shards []string, di
 		}
 		null = append(null, part...)
 	}
-	out := ModelResult{Target: m.Target, Pipeline: m, Hyperparameters: c, Subjects: ids, Predictions: pred, Observed: obs, Permutations: len(null)}
+	out := ModelResult{Target: m.Target, Pipeline: m, Hyperparameters: c, Subjects: t.Subjects, Predictions: pred, Observed: obs, Permutations: len(null)}
 	if len(null) > 0 {
 		p, err := learn.MetricsP(obs, null, learn.DefaultPermutationOptions().Convention)
 		if err != nil {

@@ -99,3 +99,35 @@ func TestModelDefaultsAreLearns(t *testing.T) {
 		t.Errorf("target without a column: %v", err)
 	}
 }
+
+// TestValidationRegionsChecked: a validation cohort whose tables name other regions (same number)
+// is refused, naming the first region that differs, instead of being predicted.
+func TestValidationRegionsChecked(t *testing.T) {
+	dir := t.TempDir()
+	writeCohort(t, dir, "roi", "participants.tsv", 10, 1)
+	writeCohort(t, dir, "retest", "retest.tsv", 6, 2)
+	files, _ := filepath.Glob(filepath.Join(dir, "retest", "*.tsv"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		os.WriteFile(f, []byte(strings.Replace(string(b), "R3", "X3", 1)), 0o644)
+	}
+	st := filepath.Join(dir, "study.toml")
+	os.WriteFile(st, []byte(`output = "out"
+[inputs]
+timeseries = "roi"
+[model]
+target = "participants.tsv:pain"
+k = 5
+[[validation]]
+name = "retest"
+timeseries = "retest"
+target = "retest.tsv:pain"
+`), 0o644)
+	s, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(RunOptions{Version: "test"}); err == nil || !strings.Contains(err.Error(), "region 4 is X3 in validation cohort retest, R3 in the training cohort") {
+		t.Errorf("mismatched regions: %v", err)
+	}
+}

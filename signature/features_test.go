@@ -28,8 +28,8 @@ func TestCheckFeaturesNamesTheFirstDifference(t *testing.T) {
 		{table([]string{"A", "X", "C"}, rpn), "region 2 is X in the features, B in the signature"},
 		{table([]string{"A", "B"}, rpn), "region 3 (C) of the signature is missing"},
 		{table([]string{"A", "B", "C", "D"}, rpn), "region 4 (D) of the features"},
-		{table([]string{"A", "B", "C"}, features.Measure{Kind: connectome.Correlation, Estimator: connectome.LedoitWolfEstimator, Scaling: connectome.ZScoreSeries}), `kind is "correlation"`},
-		{table([]string{"A", "B", "C"}, features.Measure{Kind: connectome.PartialCorrelation, Estimator: connectome.LedoitWolfEstimator, Scaling: connectome.AsNilearn}), `scaling is "nilearn"`},
+		{table([]string{"A", "B", "C"}, features.Measure{Kind: connectome.Correlation, Estimator: connectome.LedoitWolfEstimator, Scaling: connectome.ZScoreSeries}), `kind of the features is "correlation"`},
+		{table([]string{"A", "B", "C"}, features.Measure{Kind: connectome.PartialCorrelation, Estimator: connectome.LedoitWolfEstimator, Scaling: connectome.AsNilearn}), `scaling of the features is "nilearn"`},
 	} {
 		err := s.CheckFeatures(c.t)
 		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
