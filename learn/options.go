@@ -56,7 +56,7 @@ func (o ModelOptions) Check() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("--model %q: %s", o.Model, strings.Join(Models, ", "))
+	return fmt.Errorf("unknown model %q (%s)", o.Model, strings.Join(Models, ", "))
 }
 
 // Linear tells whether the model's fitted weights exist (elasticnet, ridge, svr-linear,
