@@ -124,11 +124,6 @@ func warnNotConverged(n int) {
 	}
 }
 
-// writeBootstrapTable writes the per-feature bootstrap table (learn.BootstrapResult.WriteTable).
-func writeBootstrapTable(path string, names []string, res *learn.BootstrapResult) (int, error) {
-	return res.WriteTable(path, names)
-}
-
 // writeJSON writes a result JSON (indented, atomically).
 var writeJSON = atomicfile.WriteJSON
 
