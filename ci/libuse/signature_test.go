@@ -56,9 +56,6 @@ func TestSignatureLibraryMatchesCLI(t *testing.T) {
 		if err := to.SetModel(m); err != nil {
 			return err
 		}
-		if to.Splits, err = learn.ParseCV(to.CVName, y, nil); err != nil {
-			return err
-		}
 		trained, err := signature.TrainCohort(train, to)
 		if err != nil {
 			return err
