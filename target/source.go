@@ -100,12 +100,12 @@ func (s SeedSpec) Resolve(d *Dataset) (Seed, error) {
 		}
 		return MaskSeed(d, name(filepath.Base(s.Mask)), m)
 	case s.Region != "":
-		i := strings.LastIndex(s.Region, ":")
-		l, err := strconv.Atoi(s.Region[i+1:])
-		if i < 0 || err != nil {
+		ref, err := table.ParseColumnRef(s.Region, "seed region")
+		l, errLabel := strconv.Atoi(ref.Column)
+		if err != nil || errLabel != nil {
 			return Seed{}, fmt.Errorf("seed region %q: want ATLAS:LABEL (an integer label)", s.Region)
 		}
-		img, err := atlas.LoadLabelImage(s.Region[:i])
+		img, err := atlas.LoadLabelImage(ref.Path)
 		if err != nil {
 			return Seed{}, err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
@@ -39,9 +40,9 @@ func newCommandReport(title string, inputs ...string) *report.Document {
 		if in == "" {
 			continue
 		}
-		if i := strings.LastIndex(in, ":"); i > 0 {
-			if _, err := os.Stat(in); err != nil {
-				in = in[:i]
+		if _, err := os.Stat(in); err != nil {
+			if ref, err := table.ParseColumnRef(in, "input"); err == nil {
+				in = ref.Path // TABLE:COLUMN names the table's file
 			}
 		}
 		if seen[in] {
