@@ -27,6 +27,9 @@ func newSyntheticParticipantCmd() *cobra.Command {
 		Short: "Write a simulated densely sampled participant (sessions, runs, continuous pain ratings) for painmark decode",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := synthetic.CheckOutputDir(args[0]); err != nil {
+				return usageError{err}
+			}
 			p, err := synthetic.SimulateParticipant(o)
 			if err == nil {
 				err = p.Write(args[0], id)
@@ -57,6 +60,9 @@ func newSyntheticCSpsCmd() *cobra.Command {
 		Short: "Write a synthetic corticospinal study with a known answer (for tutorials and checks)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := synthetic.CheckOutputDir(args[0]); err != nil {
+				return usageError{err}
+			}
 			st, err := synthetic.Generate(o)
 			if err == nil {
 				err = st.Write(args[0])
@@ -92,6 +98,9 @@ func newSyntheticTargetCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if timepoints < 20 {
 				return usageError{fmt.Errorf("--timepoints %d: at least 20", timepoints)}
+			}
+			if err := synthetic.CheckOutputDir(args[0]); err != nil {
+				return usageError{err}
 			}
 			sim := target.SimulateParticipant(seed, timepoints)
 			if err := sim.Write(args[0], asCIFTI); err != nil {
