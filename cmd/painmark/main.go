@@ -3,40 +3,60 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
+	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 )
-
-// usageError marks errors in how painmark was called (exit code 2), as opposed to failures of the
-// work itself (exit code 1).
-type usageError struct{ error }
 
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// run runs painmark with args and returns its exit code (usage.go lists them).
 func run(args []string) int {
-	root := newRoot()
-	root.SetArgs(args)
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "painmark:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			return 2
+	return execute(newRoot(), args)
+}
+
+// execute runs root with args: a usage error exits 2, a failure 1, a panic 70 with a short report.
+func execute(root *cobra.Command, args []string) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			code = reportPanic(os.Stderr, v, args)
 		}
-		return 1
+	}()
+	invocation = args
+	var started bool
+	trackStart(root, &started)
+	root.SetArgs(args)
+	if cmd, err := root.ExecuteC(); err != nil {
+		fmt.Fprintln(os.Stderr, "painmark:", err)
+		code = exitCode(err, started)
+		if code == exitUsage && cmd != nil {
+			fmt.Fprintf(os.Stderr, "usage: %s (painmark %s--help for more)\n", cmd.UseLine(), strings.TrimPrefix(cmd.CommandPath()+" ", "painmark "))
+		}
+		return code
 	}
 	return 0
+}
+
+// invocation holds the arguments painmark runs with, for the command line in report headers.
+var invocation []string
+
+// commandLine is painmark's command line with args, quoted so that a shell re-runs it.
+func commandLine(args []string) string {
+	return report.CommandLine(append([]string{"painmark"}, args...))
 }
 
 func newRoot() *cobra.Command {
 	var logLevel, logFormat string
 	root := &cobra.Command{
 		Use:           "painmark",
+		Version:       version.Version,
 		Short:         "Pain neuroimaging biomarkers: connectivity signatures, decoders, morphometry, targets",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -47,8 +67,10 @@ func newRoot() *cobra.Command {
 	withHelp(root, "painmark")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.SetVersionTemplate(version.String() + "\n") // the text of painmark version
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newVersionCmd(), newInspectCmd(), newAtlasCmd(), newConfoundsCmd(), newExtractCmd(), newConnectomeCmd(), newLearnCmd(), newSignatureCmd(), newDecodeCmd(), newMorphCmd(), newSpinCmd(), newGenesCmd(), newStimoptCmd(), newSeedmapCmd(), newTargetCmd(), newLesionnetCmd(), newReportCmd(), newIndexCmd(), newRunCmd(), newRunTaskCmd(), newStatusCmd(), newSyntheticCmd(), newDemoCmd())
+	requireSubcommands(root)
 	return root
 }
 

@@ -16,6 +16,13 @@ import (
 // runCLI runs painmark in-process and returns stdout, stderr and the exit code.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runRoot(t, newRoot(), args...)
+}
+
+// runRoot runs the command tree root in-process (as painmark's main does) and returns stdout,
+// stderr and the exit code.
+func runRoot(t *testing.T, root *cobra.Command, args ...string) (string, string, int) {
+	t.Helper()
 	oldOut, oldErr := os.Stdout, os.Stderr
 	rOut, wOut, _ := os.Pipe()
 	rErr, wErr, _ := os.Pipe()
@@ -29,10 +36,9 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 		<-ch
 		done <- [2]string{o.String(), e.String()}
 	}()
-	root := newRoot()
 	root.SetOut(wOut)
 	root.SetErr(wErr)
-	code := run(args)
+	code := execute(root, args)
 	wOut.Close()
 	wErr.Close()
 	os.Stdout, os.Stderr = oldOut, oldErr

@@ -34,7 +34,7 @@ func reportPath(flag, out string) string {
 // newCommandReport starts a report of this command line, recording the input files (TABLE:COLUMN
 // arguments by their table; folders are named without a checksum).
 func newCommandReport(title string, inputs ...string) *report.Document {
-	d := report.New(title, "painmark "+strings.Join(os.Args[1:], " "))
+	d := report.New(title, commandLine(invocation))
 	seen := map[string]bool{}
 	for _, in := range inputs {
 		if in == "" {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/painmark/painmark/version"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// noInputs are the commands that need no argument or flag: run bare they do their work.
+var noInputs = map[string]bool{"painmark version": true, "painmark atlas list": true, "painmark demo": true}
+
+// misspell returns name with its last two letters swapped (or its last letter dropped).
+func misspell(name string) string {
+	b := []byte(name)
+	if n := len(b); n >= 2 && b[n-1] != b[n-2] {
+		b[n-1], b[n-2] = b[n-2], b[n-1]
+		return string(b)
+	}
+	return name[:len(name)-1]
+}
+
+// TestUsageErrorsEveryCommand runs every command of the tree with a misspelled command name, an
+// unknown flag, a misspelled flag and no arguments: each is a usage error (exit 2) with a
+// suggestion where one exists, and nothing is written in the working folder.
+func TestUsageErrorsEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		path := strings.Fields(c.CommandPath())[1:]
+		if c.HasParent() && !c.Hidden {
+			bad := append(append([]string{}, path[:len(path)-1]...), misspell(c.Name()))
+			_, errOut, code := runCLI(t, bad...)
+			if code != 2 || !strings.Contains(errOut, "did you mean") || !strings.Contains(errOut, `"`+c.Name()+`"`) {
+				t.Errorf("painmark %s: exit %d, %q", strings.Join(bad, " "), code, errOut)
+			}
+		}
+		_, errOut, code := runCLI(t, append(path, "--no-such-flag")...)
+		if code != 2 || !strings.Contains(errOut, "unknown flag: --no-such-flag") {
+			t.Errorf("%s --no-such-flag: exit %d, %q", c.CommandPath(), code, errOut)
+		}
+		var flag string
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if flag == "" && len(f.Name) > 3 && f.Name != "help" && c.Flags().Lookup(misspell(f.Name)) == nil {
+				flag = f.Name
+			}
+		})
+		if flag != "" {
+			_, errOut, code := runCLI(t, append(path, "--"+misspell(flag), "x")...)
+			if code != 2 || !strings.Contains(errOut, `did you mean "--`+flag+`"`) {
+				t.Errorf("%s --%s: exit %d, %q", c.CommandPath(), misspell(flag), code, errOut)
+			}
+		}
+		if !noInputs[c.CommandPath()] {
+			if _, errOut, code := runCLI(t, path...); code != 2 || !strings.Contains(errOut, "usage: "+c.CommandPath()) {
+				t.Errorf("%s without arguments: exit %d, %q", c.CommandPath(), code, errOut)
+			}
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(newRoot())
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("usage errors wrote %d files in the working folder, first %s", len(entries), entries[0].Name())
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	out, _, code := runCLI(t, "--version")
+	if code != 0 || out != version.String()+"\n" {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	if strings.Contains(out, "painmark painmark") {
+		t.Errorf("--version doubles the name: %q", out)
+	}
+}
+
+// TestPanicExit70 checks the top-level recover: a panic is exit 70 with a short report naming the
+// panic and where it happened, never a Go traceback or the usage code 2.
+func TestPanicExit70(t *testing.T) {
+	root := newRoot()
+	root.AddCommand(&cobra.Command{Use: "boom", RunE: func(*cobra.Command, []string) error {
+		var m map[string]int
+		m["x"] = 1 // a nil-map write: a bug
+		return nil
+	}})
+	_, errOut, code := runRoot(t, root, "boom", "--log-level", "warn")
+	if code != 70 || !strings.Contains(errOut, "internal error") || !strings.Contains(errOut, "nil map") ||
+		!strings.Contains(errOut, "usage_test.go") || !strings.Contains(errOut, "command: painmark boom --log-level warn") || strings.Contains(errOut, "goroutine ") {
+		t.Errorf("panic: exit %d, %q", code, errOut)
+	}
+}
+
+// TestReportCommandLineQuoted checks that a report header records a command line a shell re-runs.
+func TestReportCommandLineQuoted(t *testing.T) {
+	old := invocation
+	defer func() { invocation = old }()
+	invocation = []string{"connectome", "ts/", "--kind", "partial correlation", "-o", "out"}
+	if got, want := newCommandReport("t").Command, `painmark connectome ts/ --kind 'partial correlation' -o out`; got != want {
+		t.Errorf("report command %s, want %s", got, want)
+	}
+}
