@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
 )
@@ -69,6 +70,19 @@ func PooledMetrics(pred, truth []float64) Metrics {
 	return Metrics{R: stats.Pearson(pred, truth), MAE: ae / float64(len(pred)), R2: 1 - sse/sst}
 }
 
+// CheckBudget refuses a permutation count whose targets, predictions and null metrics for n
+// samples would exceed the memory budget (internal/budget, PAINMARK_MEMORY_LIMIT), so a caller can
+// refuse before any fitting.
+func (o PermutationOptions) CheckBudget(n int) error {
+	return budget.Check("permutations", int64(o.N), int64(16*n+96))
+}
+
+// CheckBudget refuses a bootstrap sample count whose per-sample records would exceed the memory
+// budget (internal/budget, PAINMARK_MEMORY_LIMIT).
+func (o BootstrapOptions) CheckBudget() error {
+	return budget.Check("bootstrap samples", int64(o.N), 96)
+}
+
 // PermutationTest tests the leave-one-out predictions of a pipeline with fixed hyperparameters
 // against permutations of the target. In refit mode every permutation reruns the whole
 // leave-one-out procedure: the scaler and centred columns of a fold depend only on its training
@@ -85,6 +99,9 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 		return nil, fmt.Errorf("%d samples but %d targets", n, len(y))
 	}
 	if _, err := stats.PermutationP(0, []float64{0}, o.Convention, true); err != nil {
+		return nil, err
+	}
+	if err := o.CheckBudget(n); err != nil {
 		return nil, err
 	}
 	if o.Mode == "" {
@@ -276,6 +293,9 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 		return nil, fmt.Errorf("%d samples but %d targets", n, len(y))
 	}
 	if _, err := stats.BootstrapP([]float64{1}, 1, 1, o.Convention); err != nil {
+		return nil, err
+	}
+	if err := o.CheckBudget(); err != nil {
 		return nil, err
 	}
 	if pl.Regressor != nil { // weights exist only for a linear estimator: refuse before N refits

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/painmark/painmark/internal/budget"
 )
 
 // Options tune how images are read. The zero value is the safe default.
@@ -100,6 +102,10 @@ func Open(path string, opts *Options) (*Reader, error) {
 	return r, nil
 }
 
+// maxDeflateRatio bounds how much a deflate stream can expand (RFC 1951: 258 bytes from a 2-bit
+// code, about 1032:1).
+const maxDeflateRatio = 1032
+
 func (r *Reader) init() error {
 	h := r.Header
 	slope, inter, err := h.SlopeInter()
@@ -113,13 +119,23 @@ func (r *Reader) init() error {
 		return fmt.Errorf("%s: one volume (%v voxels) would need %d MiB, more than the %d MiB allowed: the header's dimensions %v look corrupt",
 			r.Path, h.VolumeShape(), nvox*8>>20, r.opts.maxVolume()>>20, h.Dim[1:h.NDim()+1])
 	}
+	if err := budget.Check("voxels in one volume", nvox, 8); err != nil {
+		return fmt.Errorf("%s: header dimensions %v: %w", r.Path, h.Dim[1:h.NDim()+1], err)
+	}
 	r.volBytes = int(nvox) * h.Datatype.Size()
-	if !r.gzipped {
-		st, err := r.f.Stat()
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.Path, err)
+	st, err := r.f.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Path, err)
+	}
+	need := h.VoxOffset + h.DataBytes()
+	if r.gzipped {
+		// Deflate cannot compress better than 1032:1, so a header claiming more data than the
+		// compressed file could hold lies: refuse it before decompressing anything.
+		if limit := budget.Bytes(st.Size(), maxDeflateRatio) + 1<<20; need > limit {
+			return fmt.Errorf("%s: the header declares %d bytes of %s data (dims %v) but a %d-byte gzip file holds at most %d: corrupt header",
+				r.DataPath, h.DataBytes(), h.Datatype, h.Dim[1:h.NDim()+1], st.Size(), limit)
 		}
-		need := h.VoxOffset + h.DataBytes()
+	} else {
 		if st.Size() < need {
 			return fmt.Errorf("%s: file is %d bytes but the header declares %d bytes of %s data from offset %d (dims %v): truncated file or wrong header",
 				r.DataPath, st.Size(), h.DataBytes(), h.Datatype, h.VoxOffset, h.Dim[1:h.NDim()+1])

@@ -324,6 +324,10 @@ func Load(path string) (*Study, error) {
 		if bad {
 			return nil, fmt.Errorf("%s: [model] permutations, shard, k and alpha must be non-negative and l1_ratio in [0, 1]", path)
 		}
+		// The merged null holds every permutation's metrics: refuse a count beyond the memory budget.
+		if err := (learn.PermutationOptions{N: m.Permutations}).CheckBudget(0); err != nil {
+			return nil, fmt.Errorf("%s: [model] permutations: %w", path, err)
+		}
 	}
 	seenVal := map[string]bool{}
 	for k := range s.Validation {

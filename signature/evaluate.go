@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
@@ -133,6 +134,13 @@ func evaluatePredictions(pred, out []float64, o EvalOptions) (*Evaluation, error
 	}
 	e.ExplainedVariance = 1 - variance(resid)/variance(out)
 	n := len(out)
+	// The nulls of r and MAE are held whole (two values per permutation or bootstrap sample).
+	if err := budget.Check("permutations", int64(o.Permutations), 16); err != nil {
+		return nil, err
+	}
+	if err := budget.Check("bootstrap samples", int64(o.Bootstraps), 16); err != nil {
+		return nil, err
+	}
 	if o.Permutations > 0 {
 		nullR, nullMAE := make([]float64, o.Permutations), make([]float64, o.Permutations)
 		parallel.For(o.Permutations, func(k int) {

@@ -74,6 +74,13 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	if len(y) != x.Rows || (o.Subjects != nil && len(o.Subjects) != x.Rows) {
 		return nil, nil, fmt.Errorf("%d rows of features, %d outcomes and %d subject IDs", x.Rows, len(y), len(o.Subjects))
 	}
+	// Refuse resampling counts beyond the memory budget before the search runs.
+	if err := (learn.PermutationOptions{N: o.Permutations}).CheckBudget(x.Rows); err != nil {
+		return nil, nil, err
+	}
+	if err := (learn.BootstrapOptions{N: o.Bootstraps}).CheckBudget(); err != nil {
+		return nil, nil, err
+	}
 	var excluded []int
 	if o.Target.OutlierZ > 0 {
 		m, sd := stats.MeanSD(y)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
 	"gonum.org/v1/gonum/mat"
 )
@@ -257,6 +258,10 @@ func spinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) 
 // methods see the same rotations.
 func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinMethod) ([][]int, error) {
 	if err := checkSpin(left, right, method); err != nil {
+		return nil, err
+	}
+	// Each accepted spin keeps its permutation and its key for the duplicate check.
+	if err := budget.Check("spins", int64(n), int64(16*(len(left)+len(right))+128)); err != nil {
 		return nil, err
 	}
 	return distinctDraws(n, 256, "spins", func(k uint64) ([]int, string, bool) {

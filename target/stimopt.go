@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/learn"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -139,6 +140,10 @@ func (s *State) check() error {
 	case "ei", "ucb":
 	default:
 		return fmt.Errorf("acquisition %q: ei or ucb", s.Acquisition)
+	}
+	// Suggest holds every candidate's encoding at once: refuse a count beyond the memory budget.
+	if err := budget.Check(`candidates ("candidates")`, int64(s.Candidates), int64(8*s.dims()+64)); err != nil {
+		return err
 	}
 	return nil
 }
