@@ -2,8 +2,10 @@ package atlas
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -47,14 +49,27 @@ func Builtins() []BuiltinInfo {
 	return out
 }
 
+func builtinNames() []string {
+	var names []string
+	for _, b := range Builtins() {
+		names = append(names, b.Name)
+	}
+	return names
+}
+
+// notFound says that name is neither a built-in atlas nor a file, listing the built-in atlases,
+// when err is a missing file; other errors (a file that is not an atlas) are returned as they are.
+func notFound(name string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("atlas %q: no built-in atlas of that name (built in: %s) and no such file", name, strings.Join(builtinNames(), ", "))
+	}
+	return err
+}
+
 // Builtin returns the region table of a built-in atlas.
 func Builtin(name string) (*Table, error) {
 	if _, ok := builtins[name]; !ok {
-		var names []string
-		for _, b := range Builtins() {
-			names = append(names, b.Name)
-		}
-		return nil, fmt.Errorf("no built-in atlas %q (built in: %s)", name, strings.Join(names, ", "))
+		return nil, fmt.Errorf("no built-in atlas %q (built in: %s)", name, strings.Join(builtinNames(), ", "))
 	}
 	f, err := builtinFS.Open("builtin/" + name + "/regions.tsv")
 	if err != nil {

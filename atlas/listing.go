@@ -15,7 +15,7 @@ func Open(name string) (*Table, error) {
 	t, err := Builtin(name)
 	if err != nil {
 		if t, err = ReadTable(name); err != nil {
-			return nil, err
+			return nil, notFound(name, err)
 		}
 	}
 	return t, nil

@@ -304,7 +304,7 @@ func LoadSet(arg, tablePath string) (*RegionSet, string, string, error) {
 	}
 	img, err := LoadLabelImage(arg)
 	if err != nil {
-		return nil, "", "", err
+		return nil, "", "", notFound(arg, err)
 	}
 	var t *Table
 	if tablePath != "" {

@@ -61,8 +61,8 @@ func newSpinCmd() *cobra.Command {
 	f.StringVarP(&out, "out", "o", "spin.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if xCol == "" || yCol == "" {
-			return usageError{fmt.Errorf("--x and --y are required")}
+		if err := requireFlags(cmd, "x", "y"); err != nil {
+			return err
 		}
 		return checkNullFlags(null, coords, spheres, annots)
 	}

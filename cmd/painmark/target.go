@@ -105,9 +105,10 @@ func newTargetCmd() *cobra.Command {
 		if err := checkSeedMM(o.Seed.MM); err != nil {
 			return err
 		}
+		if err := requireFlags(cmd, "out", "search-space"); err != nil {
+			return err
+		}
 		switch {
-		case out == "" || o.SearchSpace == "":
-			return usageError{fmt.Errorf("-o and --search-space are required")}
 		case o.Templates != "" && o.Network == "":
 			return usageError{fmt.Errorf("--templates needs --network")}
 		case o.Templates == "" && len(o.Seed.MM) != 3 && o.Seed.Mask == "":

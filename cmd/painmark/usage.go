@@ -172,3 +172,27 @@ func panicSite() string {
 		}
 	}
 }
+
+// requireFlags is the usage error naming exactly the flags of cmd left empty among names (nil if
+// none is), as "-o/--out is required" or "--x and --y are required".
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		f := cmd.Flags().Lookup(n)
+		if f.Value.String() != "" && f.Value.String() != "[]" {
+			continue
+		}
+		if f.Shorthand != "" {
+			missing = append(missing, "-"+f.Shorthand+"/--"+n)
+		} else {
+			missing = append(missing, "--"+n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usageError{fmt.Errorf("%s is required", missing[0])}
+	}
+	return usageError{fmt.Errorf("%s and %s are required", strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])}
+}

@@ -105,3 +105,23 @@ func TestReportCommandLineQuoted(t *testing.T) {
 		t.Errorf("report command %s, want %s", got, want)
 	}
 }
+
+// TestUsageErrorsNameTheChoice checks that a missing flag is named alone and an unknown atlas
+// lists the built-in ones, before anything is written.
+func TestUsageErrorsNameTheChoice(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, errOut, code := runCLI(t, "target", "-o", "X"); code != 2 || !strings.Contains(errOut, "painmark: --search-space is required\n") {
+		t.Errorf("target -o X: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "spin", "maps.tsv", "--x", "a"); code != 2 || !strings.Contains(errOut, "painmark: --y is required\n") {
+		t.Errorf("spin --x only: exit %d, %q", code, errOut)
+	}
+	for _, args := range [][]string{{"atlas", "show", "mist121"}, {"extract", "bold.nii.gz", "--atlas", "mist121", "-o", "out"}} {
+		if _, errOut, code := runCLI(t, args...); code == 0 || !strings.Contains(errOut, "built in: dk68, mist122") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 0 {
+		t.Errorf("refused commands wrote %s", entries[0].Name())
+	}
+}
