@@ -29,11 +29,19 @@ type Options struct {
 	Null  string
 	Spins int // draws of the null
 	Seed  uint64
+	// MinFeatures is the fewest morphometric features Analyze accepts (default MinFeatures, 3):
+	// with two features every region's z-scored feature vector correlates ±1 with every other,
+	// so the MS values are degenerate. Lower it only to check arithmetic on two-feature data.
+	MinFeatures int
 }
+
+// MinFeatures is the default fewest features of a morphometric similarity analysis: two
+// features give correlations of ±1 only (Seidlitz et al. 2018 use five or more).
+const MinFeatures = 3
 
 // DefaultOptions are painmark morph's defaults.
 func DefaultOptions() Options {
-	return Options{Group: "group", Case: "1", Null: "nearest", Spins: 1000, Seed: 1}
+	return Options{Group: "group", Case: "1", Null: "nearest", Spins: 1000, Seed: 1, MinFeatures: MinFeatures}
 }
 
 // Classes is one assignment of regions to classes (a von Economo-Koskinas class, a Yeo network),
@@ -129,6 +137,9 @@ type Analysis struct {
 // GLM, the hub susceptibility and four-quadrant classification against the controls' MS, and the
 // class summaries of Cohen's d, their p from the null model drawn over the regions from geo.
 func Analyze(tb *Table, participants *table.Participants, classes []*Classes, geo nulls.Geometry, o Options) (*Analysis, error) {
+	if nf := len(tb.Features); nf < o.MinFeatures || nf < 2 {
+		return nil, fmt.Errorf("morphometric similarity needs at least %d features, got %d (%s): with two, every correlation between regions is +1 or -1", max(o.MinFeatures, 2), nf, strings.Join(tb.Features, ", "))
+	}
 	n := len(tb.Subjects)
 	a := &Analysis{Table: tb, Regional: make([][]float64, n), Global: make([]float64, n), MeanRegional: make([]float64, len(tb.Regions))}
 	for s := 0; s < n; s++ {

@@ -29,6 +29,10 @@ func TestAnalyzeAndPCA(t *testing.T) {
 	}
 	o := DefaultOptions()
 	o.Group, o.Null = "Dx", "none"
+	if _, err := Analyze(tb, pt, []*Classes{cls}, nulls.Geometry{}, o); err == nil || !strings.Contains(err.Error(), "at least 3 features, got 2") {
+		t.Errorf("two features accepted: %v", err)
+	}
+	o.MinFeatures = 2 // the shared ENIGMA table has two features: an arithmetic check only
 	a, err := Analyze(tb, pt, []*Classes{cls}, nulls.Geometry{}, o)
 	if err != nil {
 		t.Fatal(err)

@@ -268,7 +268,7 @@ func morphSpinGenes(t *testing.T, e *env) {
 	cov, coords := shared(t, "enigma", "xdata", "cov.csv"), shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
 	expr, sets := shared(t, "ahba-dk", "ahba", "allgenes_stable_r0.6.csv"), shared(t, "gene-sets", "seidlitz2020", "celltypes_PSP.csv")
 	e.cmd(t, "morph", "--enigma", thick, "--enigma", surf, "--participants", cov, "--group", "Dx", "--case", "1",
-		"--covariates", "Age,Sex,ICV", "--coords", coords, "--spins", "100", "-o", "ms")
+		"--covariates", "Age,Sex,ICV", "--coords", coords, "--spins", "100", "--min-features", "2", "-o", "ms")
 	e.cmd(t, "spin", "ms/case_control.tsv", "--x", "cohen_d", "--y", "beta", "--coords", coords, "--n", "200", "-o", "spin.json")
 	e.cmd(t, "genes", expr, "ms/case_control.tsv", "--y", "cohen_d", "--null", "spin", "--coords", coords, "--permutations", "50",
 		"--bootstraps", "50", "--rank-permutations", "50", "--sets", sets, "-o", "genes")
@@ -287,7 +287,7 @@ func morphSpinGenes(t *testing.T, e *env) {
 			return err
 		}
 		mo := morph.DefaultOptions()
-		mo.Group, mo.Case, mo.Covariates, mo.Spins = "Dx", "1", []string{"Age", "Sex", "ICV"}, 100
+		mo.Group, mo.Case, mo.Covariates, mo.Spins, mo.MinFeatures = "Dx", "1", []string{"Age", "Sex", "ICV"}, 100, 2
 		ms, err := morph.Analyze(tb, pt, nil, geo, mo)
 		if err != nil {
 			return err

@@ -95,6 +95,7 @@ func newMorphCmd() *cobra.Command {
 	f.IntVar(&o.Spins, "spins", o.Spins, "draws of the null for the class summaries' and hub susceptibility's p")
 	f.BoolVar(&o.LeaveOneFeatureOut, "leave-one-feature-out", false, "also the mean regional MS maps with each feature left out (leave_one_feature_out.tsv)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed of the spins")
+	f.IntVar(&o.MinFeatures, "min-features", o.MinFeatures, "fewest features accepted (two give MS values of ±1 only)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	addReportFlag(cmd, &reportFlag)
 	cmd.AddCommand(newMorphPCACmd())

@@ -102,7 +102,7 @@ func TestMorphCommand(t *testing.T) {
 	out, errOut, code := runCLI(t, "morph", "--enigma", x("metr2_CortThick.csv"), "--enigma", x("metr3_CortSurf.csv"),
 		"--participants", x("cov.csv"), "--group", "Dx", "--case", "1", "--covariates", "Age,Sex,ICV", "--interactions", "Age*Sex",
 		"--classes", economo+":economo_koskinas_class_mode", "--classes", fixtures.Shared(t, "enigma", "derived", "dk68_yeo7_mode_via_schaefer400_conte69.csv")+":yeo7_mode",
-		"--coords", fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "--spins", "300", "-o", dir)
+		"--coords", fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"), "--spins", "300", "--min-features", "2", "-o", dir)
 	if code != 0 {
 		t.Fatalf("morph: %d %s %s", code, out, errOut)
 	}
@@ -182,6 +182,16 @@ func TestMorphCommand(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(t, "morph", "-o", dir); code != 2 || !strings.Contains(errOut, "--subjects-dir or --enigma") {
 		t.Errorf("no input: %d %s", code, errOut)
+	}
+	// Guard rail: two features give MS values of ±1 only; refused unless --min-features says so,
+	// and nothing is written.
+	refused := filepath.Join(t.TempDir(), "ms2")
+	if _, errOut, code := runCLI(t, "morph", "--enigma", x("metr2_CortThick.csv"), "--enigma", x("metr3_CortSurf.csv"),
+		"--participants", x("cov.csv"), "--group", "Dx", "-o", refused); code == 0 || !strings.Contains(errOut, "at least 3 features, got 2") {
+		t.Errorf("two features: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(refused); err == nil {
+		t.Errorf("refused morph wrote %s", refused)
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
 		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 5)

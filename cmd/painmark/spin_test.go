@@ -213,7 +213,7 @@ func TestSpinAndMorphLibraryEqualCLI(t *testing.T) {
 	classes := x("derived", "dk68_yeo7_mode_via_schaefer400_conte69.csv") + ":yeo7_mode"
 	if out, errOut, code := runCLI(t, "morph", "--enigma", x("xdata", "metr2_CortThick.csv"), "--enigma", x("xdata", "metr3_CortSurf.csv"),
 		"--participants", x("xdata", "cov.csv"), "--group", "Dx", "--covariates", "Age,Sex", "--classes", classes, "--coords", coords,
-		"--spins", "200", "-o", filepath.Join(dir, "ms-cli"), "--report", "none"); code != 0 {
+		"--spins", "200", "--min-features", "2", "-o", filepath.Join(dir, "ms-cli"), "--report", "none"); code != 0 {
 		t.Fatalf("morph: %d %s %s", code, out, errOut)
 	}
 	tb, err := morph.FromENIGMA("SubjID", x("xdata", "metr2_CortThick.csv"), x("xdata", "metr3_CortSurf.csv"))
@@ -233,7 +233,7 @@ func TestSpinAndMorphLibraryEqualCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := morph.DefaultOptions()
-	o.Group, o.Covariates, o.Spins = "Dx", []string{"Age", "Sex"}, 200
+	o.Group, o.Covariates, o.Spins, o.MinFeatures = "Dx", []string{"Age", "Sex"}, 200, 2
 	res, err := morph.Analyze(tb, pt, []*morph.Classes{cls}, nulls.Geometry{Centroids: c}, o)
 	if err != nil {
 		t.Fatal(err)
