@@ -10,6 +10,7 @@ import (
 
 	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
 
@@ -111,6 +112,8 @@ type CaseControlResult struct {
 	Hub       HubRecord
 	Quadrants []QuadrantRecord
 	Classes   []ClassRecord
+	// Warning is the small-sample caveat (a group under stats.MinTSample), empty when none.
+	Warning   string
 	spins     int
 	nullName  string // the null model's description, for the report
 	covs      []string
@@ -185,6 +188,13 @@ func Analyze(tb *Table, participants *table.Participants, classes []*Classes, ge
 		return nil, err
 	}
 	a.CaseControl = cc
+	nCase := 0
+	for _, c := range isCase {
+		if c {
+			nCase++
+		}
+	}
+	cc.Warning = stats.SmallSampleWarning(fmt.Sprintf("case-control (%s = %s)", o.Group, o.Case), nCase, n-nCase)
 	null, err := nulls.Draw(o.Null, geo, tb.Regions, o.Spins, o.Seed)
 	if err != nil {
 		return nil, err
@@ -338,6 +348,9 @@ func (a *Analysis) Summary(out string) string {
 	}
 	fmt.Fprintf(&b, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s/case_control.tsv\n",
 		c.group, c.caseLabel, strings.Join(c.covs, ", "), c.significant(), len(c.Effects), out)
+	if c.Warning != "" {
+		fmt.Fprintf(&b, "warning: %s\n", c.Warning)
+	}
 	fmt.Fprintf(&b, "hub susceptibility: Spearman rho(case-control t, control MS) = %.3f, spin p = %s\n", c.Hub.Rho, c.hubP())
 	for _, q := range c.Quadrants {
 		fmt.Fprintf(&b, "  %-21s %d (%.1f%%) of regions\n", q.Quadrant, q.Regions, q.Percent)
@@ -373,6 +386,9 @@ func (a *Analysis) AddReport(d *report.Document) {
 	}
 	d.Numbers["cohen_d"] = c.CohenD
 	ccSec := d.Section("Case-control differences in regional MS")
+	if c.Warning != "" {
+		ccSec.Text("Warning: %s.", c.Warning)
+	}
 	ccSec.CorticalMap("Cohen's d of regional MS", "Cohen's d (cases − controls)", tb.Regions, c.CohenD, "Vermillion: higher MS in cases; blue: lower.")
 	ccSec.Figure(report.Bars("Cohen's d per region", "Cohen's d (cases − controls)", tb.Regions, c.CohenD, 25),
 		fmt.Sprintf("OLS per region with %s; %d regions with FDR q < 0.05; the 25 largest effects.", strings.Join(c.covs, ", "), c.significant()))

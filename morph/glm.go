@@ -83,6 +83,9 @@ func CaseControl(regions []string, values [][]float64, isCase []bool, covariates
 		cols = append(cols, Covariate{Name: in, Values: prod})
 	}
 	p := 1 + len(cols)
+	if err := stats.CheckTDF(fmt.Sprintf("case-control GLM of %d subjects with %d parameters", n, p), float64(n-p)); err != nil {
+		return nil, err
+	}
 	x := make([]float64, n*p)
 	for s := 0; s < n; s++ {
 		x[s*p] = 1

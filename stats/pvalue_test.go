@@ -161,3 +161,22 @@ func TestLiveFisherExactEqualsScipy(t *testing.T) {
 		}
 	}
 }
+
+// The t-test guard rails: df < 2 refused (a Welch df of 1.x too), a warning under MinTSample.
+func TestTGuardRails(t *testing.T) {
+	if err := CheckTDF("two runs", 1); err == nil || !strings.Contains(err.Error(), "df = 1") {
+		t.Errorf("df 1: %v", err)
+	}
+	if err := CheckTDF("three runs", 2); err != nil {
+		t.Error(err)
+	}
+	if _, err := TTestInd([]float64{0, 10}, []float64{1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7}, false); err == nil {
+		t.Error("Welch df near 1 accepted")
+	}
+	if w := SmallSampleWarning("case-control", 12, 9); !strings.Contains(w, "12 and 9") {
+		t.Errorf("warning %q", w)
+	}
+	if w := SmallSampleWarning("case-control", 10, 10); w != "" {
+		t.Errorf("warning %q at the minimum", w)
+	}
+}

@@ -28,8 +28,8 @@ type RunLoader func() (*Dataset, error)
 // brainordinates in a run (the same in every run when they share a grid). Every run must have the
 // first run's brainordinates.
 func MapLesionNetwork(runs []RunLoader, seed func(d *Dataset) (Seed, error)) (*LesionMaps, *Dataset, error) {
-	if len(runs) < 2 {
-		return nil, nil, fmt.Errorf("lesion network mapping needs at least 2 normative runs, got %d", len(runs))
+	if err := stats.CheckTDF(fmt.Sprintf("lesion network mapping over %d normative runs (at least %d)", len(runs), stats.MinTDF+1), float64(len(runs)-1)); err != nil {
+		return nil, nil, err
 	}
 	var first *Dataset
 	var sum, sumSq []float64

@@ -11,6 +11,7 @@ import (
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
 )
@@ -72,6 +73,8 @@ type LesionNetworkResult struct {
 	Suprathreshold int // brainordinates with t ≥ threshold, the lesion left out
 	Overlaps       []NetworkOverlap
 	Options        LesionNetworkOptions
+	// Warnings are the analysis's caveats (a cohort under stats.MinTSample runs).
+	Warnings []string
 }
 
 // LesionNetwork maps a lesion's network over a normative cohort (Boes et al. 2015; see
@@ -87,6 +90,9 @@ func LesionNetwork(runs []RunLoader, o LesionNetworkOptions) (*LesionNetworkResu
 		return nil, err
 	}
 	res.Dataset, res.Maps = d, ln
+	if w := stats.SmallSampleWarning("lesion network mapping (one-sample t over runs)", ln.Runs); w != "" {
+		res.Warnings = append(res.Warnings, w)
+	}
 	for i, t := range ln.T {
 		if t >= o.Threshold && !slices.Contains(res.Lesion, i) {
 			res.Suprathreshold++
@@ -112,11 +118,12 @@ type LesionNetworkSummary struct {
 	Software       string           `json:"software_version,omitempty"`
 	Suprathreshold int              `json:"suprathreshold"`
 	Threshold      float64          `json:"threshold"`
+	Warnings       []string         `json:"warnings,omitempty"`
 }
 
 // Summary is the result's lesionnet.json.
 func (r *LesionNetworkResult) Summary() LesionNetworkSummary {
-	return LesionNetworkSummary{LesionSize: r.Maps.Lesion, Overlaps: r.Overlaps, Runs: r.Maps.Runs, Software: version.String(), Suprathreshold: r.Suprathreshold, Threshold: r.Options.Threshold}
+	return LesionNetworkSummary{LesionSize: r.Maps.Lesion, Overlaps: r.Overlaps, Runs: r.Maps.Runs, Software: version.String(), Suprathreshold: r.Suprathreshold, Threshold: r.Options.Threshold, Warnings: r.Warnings}
 }
 
 // MapPath is the lesion network map's file in dir.
@@ -156,6 +163,9 @@ func (o NetworkOverlap) insideText() string {
 // files were written.
 func (r *LesionNetworkResult) Print(w io.Writer, dir string) {
 	fmt.Fprintf(w, "lesion of %d brainordinates, %d runs: %d brainordinates with t ≥ %g -> %s\n", r.Maps.Lesion, r.Maps.Runs, r.Suprathreshold, r.Options.Threshold, r.MapPath(dir))
+	for _, s := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
 	for _, o := range r.Overlaps {
 		fmt.Fprintf(w, "  %-12s spatial r %.3f, %s of the suprathreshold brainordinates\n", o.Network, o.Correlation, o.insideText())
 	}
@@ -166,6 +176,9 @@ func (r *LesionNetworkResult) Print(w io.Writer, dir string) {
 func (r *LesionNetworkResult) AddReport(doc *report.Document) {
 	sec := doc.Section("Lesion network")
 	threshold, ln, d := r.Options.Threshold, r.Maps, r.Dataset
+	for _, w := range r.Warnings {
+		sec.Text("Warning: %s.", w)
+	}
 	if r.Overlaps != nil {
 		var rows [][]string
 		names, corr := make([]string, len(r.Overlaps)), make([]float64, len(r.Overlaps))

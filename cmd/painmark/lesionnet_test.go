@@ -55,7 +55,22 @@ func TestLesionnetCommand(t *testing.T) {
 	if _, errOut, code := runCLI(t, "lesionnet", "--runs-file", cohort, "-o", out); code != 2 || !strings.Contains(errOut, "--lesion") {
 		t.Errorf("no lesion: %d %s", code, errOut)
 	}
-	if _, errOut, code := runCLI(t, "lesionnet", "--lesion-mm", "-9,-18,6", "--runs", filepath.Join(dir, "sim1", "bold.nii.gz"), "--mask", filepath.Join(dir, "sim1", "mask.nii.gz"), "-o", out); code == 0 || !strings.Contains(errOut, "at least 2") {
+	if !strings.Contains(stdout, "warning: lesion network mapping (one-sample t over runs): a t test over 3, under painmark's minimum of 10") {
+		t.Errorf("no small-sample warning:\n%s", stdout)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "lesionnet.json")); err != nil || !strings.Contains(string(b), `"warnings": [`) {
+		t.Errorf("lesionnet.json has no warnings: %v\n%s", err, b)
+	}
+	if _, errOut, code := runCLI(t, "lesionnet", "--lesion-mm", "-9,-18,6", "--runs", filepath.Join(dir, "sim1", "bold.nii.gz"), "--mask", filepath.Join(dir, "sim1", "mask.nii.gz"), "-o", out); code == 0 || !strings.Contains(errOut, "at least 3") {
 		t.Errorf("one run: %d %s", code, errOut)
+	}
+	// Guard rail: two runs give a one-sample t with df = 1 (t in the thousands): refused, nothing
+	// written.
+	two := filepath.Join(dir, "ln2")
+	if _, errOut, code := runCLI(t, "lesionnet", "--lesion-mm", "-9,-18,6", "--runs", filepath.Join(dir, "sim1", "bold.nii.gz")+","+filepath.Join(dir, "sim2", "bold.nii.gz"), "--mask", filepath.Join(dir, "sim1", "mask.nii.gz"), "-o", two); code == 0 || !strings.Contains(errOut, "df = 1") {
+		t.Errorf("two runs: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(two); err == nil {
+		t.Errorf("refused lesionnet wrote %s", two)
 	}
 }
