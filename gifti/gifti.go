@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/mesh"
 )
 
@@ -80,14 +81,25 @@ type Image struct {
 	Arrays []DataArray
 }
 
-// Read reads a GIFTI file.
-func Read(path string) (*Image, error) {
+// Options tune how a GIFTI file is read. The zero value is the safe default.
+type Options struct {
+	// AllowExternalPaths lets ExternalFileName name a file anywhere (an absolute path or one with
+	// folders, ".." included). By default external data must be a plain file name beside the GIFTI
+	// file, so a downloaded file cannot make painmark read /etc/passwd or ../../secret.
+	AllowExternalPaths bool
+}
+
+// Read reads a GIFTI file with the default options.
+func Read(path string) (*Image, error) { return ReadWith(path, Options{}) }
+
+// ReadWith reads a GIFTI file with the given options.
+func ReadWith(path string, o Options) (*Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	img, err := Parse(f, filepath.Dir(path))
+	img, err := ParseWith(f, filepath.Dir(path), o)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -134,8 +146,12 @@ type xmlFile struct {
 	} `xml:"DataArray"`
 }
 
-// Parse parses a GIFTI document; dir is where external data files are looked for.
-func Parse(r io.Reader, dir string) (*Image, error) {
+// Parse parses a GIFTI document with the default options; dir is where external data files are
+// looked for.
+func Parse(r io.Reader, dir string) (*Image, error) { return ParseWith(r, dir, Options{}) }
+
+// ParseWith parses a GIFTI document; dir is where external data files are looked for.
+func ParseWith(r io.Reader, dir string, o Options) (*Image, error) {
 	var doc xmlFile
 	if err := xml.NewDecoder(r).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("not a GIFTI XML document: %w", err)
@@ -167,7 +183,7 @@ func Parse(r io.Reader, dir string) (*Image, error) {
 		img.Labels = append(img.Labels, lab)
 	}
 	for i, a := range doc.Arrays {
-		da, err := decodeArray(i, a.Intent, a.DataType, a.Order, a.Dimensions, a.Attrs, a.Encoding, a.Endian, a.ExtName, a.ExtOffset, a.Data, dir)
+		da, err := decodeArray(i, a.Intent, a.DataType, a.Order, a.Dimensions, a.Attrs, a.Encoding, a.Endian, a.ExtName, a.ExtOffset, a.Data, dir, o)
 		if err != nil {
 			return nil, fmt.Errorf("data array %d (%s): %w", i, a.Intent, err)
 		}
@@ -207,7 +223,7 @@ func metaMap(md []xmlMD) map[string]string {
 var elementSize = map[string]int{"NIFTI_TYPE_UINT8": 1, "NIFTI_TYPE_INT8": 1, "NIFTI_TYPE_INT16": 2, "NIFTI_TYPE_UINT16": 2,
 	"NIFTI_TYPE_INT32": 4, "NIFTI_TYPE_UINT32": 4, "NIFTI_TYPE_FLOAT32": 4, "NIFTI_TYPE_FLOAT64": 8, "NIFTI_TYPE_INT64": 8}
 
-func decodeArray(index int, intent, dtype, order, dimensionality string, attrs []xml.Attr, encoding, endian, extName, extOffset, data, dir string) (*DataArray, error) {
+func decodeArray(index int, intent, dtype, order, dimensionality string, attrs []xml.Attr, encoding, endian, extName, extOffset, data, dir string, o Options) (*DataArray, error) {
 	size, ok := elementSize[dtype]
 	if !ok {
 		return nil, fmt.Errorf("data type %q is not supported", dtype)
@@ -217,7 +233,7 @@ func decodeArray(index int, intent, dtype, order, dimensionality string, attrs [
 		return nil, fmt.Errorf("Dimensionality %q must be 1 to 6", dimensionality)
 	}
 	dims := make([]int, nd)
-	count := 1
+	count64 := int64(1)
 	for k := range dims {
 		name := "Dim" + strconv.Itoa(k)
 		s := ""
@@ -231,8 +247,12 @@ func decodeArray(index int, intent, dtype, order, dimensionality string, attrs [
 			return nil, fmt.Errorf("%s %q must be a non-negative integer", name, s)
 		}
 		dims[k] = d
-		count *= d
+		count64 = budget.Bytes(count64, int64(d))
 	}
+	if err := budget.Check("values (Dim0..)", count64, 8); err != nil {
+		return nil, err
+	}
+	count := int(count64)
 	var raw []byte
 	switch encoding {
 	case "ASCII":
@@ -269,6 +289,9 @@ func decodeArray(index int, intent, dtype, order, dimensionality string, attrs [
 		}
 	case "ExternalFileBinary":
 		path := extName
+		if !o.AllowExternalPaths && (path == "" || filepath.IsAbs(path) || filepath.Base(path) != path || path == "." || path == "..") {
+			return nil, fmt.Errorf("ExternalFileName %q: external data must be a file name beside the GIFTI file (no folder, absolute or parent path) unless external paths are allowed", extName)
+		}
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(dir, path)
 		}
