@@ -145,8 +145,12 @@ func (p *Plan) RunSlurm(o SlurmOptions, logger *slog.Logger) (int, error) {
 			if err := os.WriteFile(script, []byte(batchScript(o.Painmark, planPath, chunks)), 0o755); err != nil {
 				return 0, err
 			}
+			output, err := OutputPattern(logs, step)
+			if err != nil {
+				return 0, err
+			}
 			args := []string{"--job-name=" + JobName(o.Name, step), fmt.Sprintf("--array=0-%d", len(chunks)-1),
-				"--output=" + filepath.Join(logs, step+"-%A_%a.out"), "--kill-on-invalid-dep=yes"}
+				"--output=" + output, "--kill-on-invalid-dep=yes"}
 			if o.Partition != "" {
 				args = append(args, "--partition="+o.Partition)
 			}
@@ -219,4 +223,16 @@ func SlurmJobs(study string, steps []string) []string {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	sort.Strings(lines)
 	return lines
+}
+
+// OutputPattern is sbatch's --output file-name pattern for a step's task logs in the folder logs:
+// step-<job>_<task>.out. A '%' in the folder or step is doubled (Slurm's escape for a literal '%'),
+// so an output folder such as "run_100%" keeps one log per task; a backslash, which makes Slurm
+// ignore every pattern (all tasks would share one log), is refused.
+func OutputPattern(logs, step string) (string, error) {
+	path := filepath.Join(logs, step)
+	if strings.Contains(path, `\`) {
+		return "", fmt.Errorf("the Slurm log folder %q contains a backslash, which makes sbatch ignore its %%A/%%a patterns: choose an output folder without one", logs)
+	}
+	return strings.ReplaceAll(path, "%", "%%") + "-%A_%a.out", nil
 }

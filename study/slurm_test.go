@@ -44,3 +44,18 @@ func TestBatchScriptQuoting(t *testing.T) {
 		t.Errorf("chunks %v", c)
 	}
 }
+
+// A '%' in a Slurm output path is escaped, so every task keeps its own log; a backslash is refused
+// (issue 21: a '%' broke every task with a misleading message).
+func TestOutputPatternEscapesPercent(t *testing.T) {
+	got, err := OutputPattern("/data/run_100%/logs", "connectomes")
+	if err != nil || got != "/data/run_100%%/logs/connectomes-%A_%a.out" {
+		t.Errorf("got %q, %v", got, err)
+	}
+	if got, err := OutputPattern("/data/logs", "model"); err != nil || got != "/data/logs/model-%A_%a.out" {
+		t.Errorf("plain folder: %q, %v", got, err)
+	}
+	if _, err := OutputPattern(`/data/a\b`, "model"); err == nil {
+		t.Error("a backslash was accepted")
+	}
+}
