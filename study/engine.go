@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/internal/parallel"
 	"golang.org/x/sys/unix"
 )
@@ -322,24 +324,42 @@ func (l *Lock) Release() {
 	}
 }
 
-// FileHashes computes files' SHA-256 once: hashes are remembered by path, size and modification
-// time in the cache (hashes.json), so a re-run does not read unchanged inputs again.
+// FileHashes computes files' SHA-256 once: hashes are remembered in the cache (hashes.json) by
+// path and file identity (size, modification and change time, device and inode), so a re-run does
+// not read unchanged inputs again, while a file edited in place, even to the same size and
+// modification time, is read again (its change time moves; touch -m cannot set it back).
 type FileHashes struct {
 	path    string
 	mu      sync.Mutex
 	entries map[string]hashEntry
 	changed bool
+	// Verify re-reads every file instead of trusting the remembered identity (a content hash on
+	// request). LoadFileHashes sets it when PAINMARK_CACHE_VERIFY is 1.
+	Verify bool
 }
 
 type hashEntry struct {
 	Size  int64  `json:"size"`
 	MTime int64  `json:"mtime_ns"`
+	CTime int64  `json:"ctime_ns"`
+	Dev   uint64 `json:"dev"`
+	Inode uint64 `json:"inode"`
 	Sum   string `json:"sha256"`
+}
+
+// identity is a file's hashEntry without its sum.
+func identity(st os.FileInfo) hashEntry {
+	e := hashEntry{Size: st.Size(), MTime: st.ModTime().UnixNano()}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		e.CTime = sys.Ctim.Sec*1e9 + sys.Ctim.Nsec
+		e.Dev, e.Inode = uint64(sys.Dev), sys.Ino
+	}
+	return e
 }
 
 // LoadFileHashes reads the remembered hashes of a cache folder.
 func LoadFileHashes(cache string) *FileHashes {
-	h := &FileHashes{path: filepath.Join(cache, "hashes.json"), entries: map[string]hashEntry{}}
+	h := &FileHashes{path: filepath.Join(cache, "hashes.json"), entries: map[string]hashEntry{}, Verify: os.Getenv("PAINMARK_CACHE_VERIFY") == "1"}
 	if b, err := os.ReadFile(h.path); err == nil {
 		json.Unmarshal(b, &h.entries)
 	}
@@ -356,11 +376,16 @@ func (h *FileHashes) Sum(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	id := identity(st)
 	h.mu.Lock()
 	e, ok := h.entries[abs]
 	h.mu.Unlock()
-	if ok && e.Size == st.Size() && e.MTime == st.ModTime().UnixNano() {
-		return e.Sum, nil
+	if ok && !h.Verify {
+		known := e
+		known.Sum = ""
+		if known == id {
+			return e.Sum, nil
+		}
 	}
 	f, err := os.Open(abs)
 	if err != nil {
@@ -373,8 +398,11 @@ func (h *FileHashes) Sum(path string) (string, error) {
 	}
 	sum := hex.EncodeToString(s.Sum(nil))
 	h.mu.Lock()
-	h.entries[abs] = hashEntry{Size: st.Size(), MTime: st.ModTime().UnixNano(), Sum: sum}
-	h.changed = true
+	id.Sum = sum
+	if e != id {
+		h.entries[abs] = id
+		h.changed = true
+	}
 	h.mu.Unlock()
 	return sum, nil
 }
@@ -393,9 +421,5 @@ func (h *FileHashes) Save() error {
 	if err := os.MkdirAll(filepath.Dir(h.path), 0o755); err != nil {
 		return err
 	}
-	tmp := h.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, h.path)
+	return atomicfile.WriteFile(h.path, b)
 }
