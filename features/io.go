@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,14 +187,20 @@ func read(path string, o *ReadOptions) (*Table, *table.Table, error) {
 		cols = append(cols, i)
 		t.Columns = append(t.Columns, c.Name)
 	}
-	if npyPath := strings.TrimSuffix(path, ".tsv") + ".npy"; filepath.Base(path) == TSVName && idCol == tb.Columns[0].Name && len(cols) == len(tb.Columns)-1 {
-		if arr, err := npy.Read(npyPath); err == nil && len(arr.Shape) == 2 && arr.Shape[0] == len(t.Subjects) && arr.Shape[1] == len(t.Columns) {
-			t.Data = arr.Data
-		}
+	if err := unique(path, "subject", "rows", t.Subjects, table.SubjectKey); err != nil {
+		return nil, nil, err
 	}
-	if t.Data == nil {
-		if t.Data, err = tb.Matrix(cols, false); err != nil {
-			return nil, nil, err
+	if err := unique(path, "feature", "header columns", t.Columns, func(s string) string { return s }); err != nil {
+		return nil, nil, err
+	}
+	if t.Data, err = tb.Matrix(cols, false); err != nil {
+		return nil, nil, err
+	}
+	if npyPath := strings.TrimSuffix(path, ".tsv") + ".npy"; filepath.Base(path) == TSVName && idCol == tb.Columns[0].Name && len(cols) == len(tb.Columns)-1 {
+		// The npy holds the table's numbers at full precision; it is used only while it holds
+		// the TSV's numbers in the TSV's column order (a TSV edited or reordered by hand wins).
+		if arr, err := npy.Read(npyPath); err == nil && len(arr.Shape) == 2 && arr.Shape[0] == len(t.Subjects) && arr.Shape[1] == len(t.Columns) && agree(arr.Data, t.Data) {
+			t.Data = arr.Data
 		}
 	}
 	def, _, err := ReadSidecar(SidecarPath(path))
@@ -207,6 +214,29 @@ func read(path string, o *ReadOptions) (*Table, *table.Table, error) {
 		}
 	}
 	return t, tb, nil
+}
+
+// unique refuses a repeated subject ID or feature name (compared by key), which would count a
+// subject twice or make a feature ambiguous.
+func unique(path, what, where string, names []string, key func(string) string) error {
+	seen := make(map[string]int, len(names))
+	for i, n := range names {
+		if j, dup := seen[key(n)]; dup {
+			return fmt.Errorf("%s: %s %q appears twice (%s %d and %d)", path, what, n, where, j+1, i+1)
+		}
+		seen[key(n)] = i
+	}
+	return nil
+}
+
+// agree reports whether the npy's numbers are the TSV's, to the TSV's printed precision.
+func agree(npyData, tsv []float64) bool {
+	for i, v := range npyData {
+		if d := math.Abs(v - tsv[i]); !(d <= 1e-6*math.Max(1, math.Abs(v))) && !(math.IsInf(v, 0) && v == tsv[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {

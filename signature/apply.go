@@ -3,7 +3,9 @@ package signature
 import (
 	"fmt"
 	"io"
+	"slices"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/table"
@@ -22,11 +24,57 @@ type Application struct {
 // Apply predicts the outcome of every subject of the cohort (c.X in the signature's feature order;
 // c.Y is not used).
 func Apply(s *Signature, c Cohort) (*Application, error) {
+	c, err := s.Align(c)
+	if err != nil {
+		return nil, err
+	}
 	pred, err := s.Apply(c.X)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name, err)
 	}
 	return &Application{Signature: s.Name, Subjects: c.Subjects, Predictions: pred, InSample: s.InSample(c.Subjects)}, nil
+}
+
+// Align puts the cohort's feature columns in the signature's order by name (FeatureNames), so that a
+// table whose columns were reordered predicts the same; a feature of the signature the table lacks
+// (dropped or renamed) is an error naming it. A signature without names whose regions define
+// connectivity edges takes the edge columns' names (features.EdgeColumn) when the table has all of
+// them; otherwise, and for a cohort without column names, the columns apply by position. A cohort
+// already in order is returned as it is.
+func (s *Signature) Align(c Cohort) (Cohort, error) {
+	if c.Columns == nil {
+		return c, nil
+	}
+	pos := make(map[string]int, len(c.Columns))
+	for j, n := range c.Columns {
+		if _, dup := pos[n]; dup {
+			return c, fmt.Errorf("%s: feature %q appears twice", c.Name, n)
+		}
+		pos[n] = j
+	}
+	names := s.FeatureNames
+	if names == nil && len(s.Regions) > 0 && connectome.NumEdges(len(s.Regions), true) == s.Features.NumFeatures {
+		names = make([]string, s.Features.NumFeatures)
+		for k := range names {
+			if _, ok := pos[features.EdgeColumn(k)]; !ok {
+				return c, nil // not a table of edge columns: by position, as before names
+			}
+			names[k] = features.EdgeColumn(k)
+		}
+	}
+	if names == nil || slices.Equal(names, c.Columns) {
+		return c, nil
+	}
+	cols := make([]int, len(names))
+	for k, n := range names {
+		j, ok := pos[n]
+		if !ok {
+			return c, fmt.Errorf("%s: the signature's feature %q (feature %d of %d) is not a column of the table (were its columns renamed or dropped?)", c.Name, n, k+1, len(names))
+		}
+		cols[k] = j
+	}
+	c.X, c.Columns = c.X.SelectColumns(cols), names
+	return c, nil
 }
 
 // WriteFiles writes the predictions as a TSV table (columns subject and prediction).

@@ -218,6 +218,10 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 	within := o
 	within.Standardize = StandardizeWithin
 	for _, c := range cohorts {
+		c, err := s.Align(c)
+		if err != nil {
+			return nil, err
+		}
 		e, err := Evaluate(s, c.X, c.Y, o)
 		if err != nil {
 			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)

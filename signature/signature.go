@@ -10,7 +10,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"bytes"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/painmark/painmark/internal/atomicfile"
@@ -34,6 +36,11 @@ type Signature struct {
 	// Regions are the regions whose connectivity the features describe, in matrix order.
 	Regions  []Region          `json:"regions"`
 	Features FeatureDefinition `json:"features"`
+	// FeatureNames name the features in vector order: the feature table's column names at
+	// training time (e00000, e00001, ... for connectivity features: edge k is the region pair
+	// connectome.Edges gives). A cohort is applied by these names (Align), never by position;
+	// signatures without names (imports, older files) apply by position.
+	FeatureNames []string `json:"feature_names,omitempty"`
 	// Center and Scale are the RobustScaler's parameters over all features (nil: no scaler).
 	Center []float64 `json:"scaler_center,omitempty"`
 	Scale  []float64 `json:"scaler_scale,omitempty"`
@@ -171,6 +178,32 @@ func (s *Signature) Validate() error {
 	if s.Center != nil && (len(s.Center) != nf || len(s.Scale) != nf) {
 		return fmt.Errorf("signature %q: scaler has %d centres and %d scales for %d features", s.Name, len(s.Center), len(s.Scale), nf)
 	}
+	if s.FeatureNames != nil {
+		if len(s.FeatureNames) != nf {
+			return fmt.Errorf("signature %q names %d features but declares %d", s.Name, len(s.FeatureNames), nf)
+		}
+		seen := make(map[string]bool, nf)
+		for _, n := range s.FeatureNames {
+			if n == "" || seen[n] {
+				return fmt.Errorf("signature %q: feature name %q is empty or repeated", s.Name, n)
+			}
+			seen[n] = true
+		}
+	}
+	for j := range s.Scale {
+		// A scale of 0 or a non-finite parameter would turn every prediction into ±Inf or NaN.
+		if !(s.Scale[j] > 0) || math.IsInf(s.Scale[j], 0) || finite(s.Center[j]) == nil {
+			return fmt.Errorf("signature %q: scaler_scale[%d] = %v, scaler_center[%d] = %v (a scale must be positive and finite)", s.Name, j, s.Scale[j], j, s.Center[j])
+		}
+	}
+	for i, w := range s.Weights {
+		if finite(w) == nil {
+			return fmt.Errorf("signature %q: weights[%d] = %v", s.Name, i, w)
+		}
+	}
+	if finite(s.Intercept) == nil {
+		return fmt.Errorf("signature %q: intercept %v", s.Name, s.Intercept)
+	}
 	if len(s.Selected) != len(s.Weights) && !(s.Model != nil && len(s.Weights) == 0) {
 		return fmt.Errorf("signature %q: %d selected features but %d weights", s.Name, len(s.Selected), len(s.Weights))
 	}
@@ -216,7 +249,9 @@ func Write(path string, s *Signature) error {
 	return atomicfile.WriteFile(path, append(b, '\n'))
 }
 
-// Read reads a signature file and verifies its format, version, consistency and checksum.
+// Read reads a signature file and verifies its format, version, consistency and checksum. The
+// checksum covers the whole file: a field this version does not know, a repeated key, a key in
+// another case or a number spelt otherwise than Write spells it is refused, as an edit would be.
 func Read(path string) (*Signature, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -235,6 +270,17 @@ func Read(path string) (*Signature, error) {
 	}
 	if sum != s.Checksum {
 		return nil, fmt.Errorf("%s: checksum mismatch (the file was changed after it was written): recorded %.12s…, content %.12s…", path, s.Checksum, sum)
+	}
+	var file bytes.Buffer
+	canon, err := json.Marshal(s)
+	if err == nil {
+		err = json.Compact(&file, b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !bytes.Equal(file.Bytes(), canon) {
+		return nil, fmt.Errorf("%s: the file holds content its checksum does not cover (an unknown or repeated field, or a value spelt otherwise than painmark writes it): it was changed after it was written", path)
 	}
 	return &s, nil
 }

@@ -50,12 +50,19 @@ type TrainResult struct {
 	BootstrapFile string
 }
 
-// TrainCohort trains a signature on a cohort (Train, recording the cohort's subject IDs).
+// TrainCohort trains a signature on a cohort (Train, recording the cohort's subject IDs and its
+// feature names, by which the signature is then applied).
 func TrainCohort(c Cohort, o TrainOptions) (*TrainResult, error) {
 	o.Subjects = c.Subjects
 	s, rep, err := Train(c.X, c.Y, o)
 	if err != nil {
 		return nil, err
+	}
+	if len(c.Columns) == s.Features.NumFeatures {
+		s.FeatureNames = append([]string(nil), c.Columns...)
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	return &TrainResult{Signature: s, Report: rep, Subjects: c.Subjects, Columns: c.Columns, Options: o}, nil
 }

@@ -156,7 +156,11 @@ func loadCohort(path string, in learnInputs, needTarget bool, s *signature.Signa
 	if err != nil {
 		return signature.Cohort{}, nil, err
 	}
-	return signature.CohortFromTable(path, t, y), t, nil
+	c := signature.CohortFromTable(path, t, y)
+	if s != nil {
+		c, err = s.Align(c)
+	}
+	return c, t, err
 }
 
 // targetFlags are the outcome and subject-ID flags of the commands that evaluate on a cohort.
