@@ -7,10 +7,10 @@
 package signature
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"bytes"
 	"fmt"
 	"math"
 	"os"
