@@ -16,6 +16,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -200,9 +201,27 @@ func (d *Document) JSON() ([]byte, error) {
 	}, "", "  ")
 }
 
-// checkSVG parses a figure as XML and refuses what this package's figures never contain and what
-// could act in a browser: script, foreignObject and embedded documents, event-handler attributes,
-// javascript: links (the page's Content-Security-Policy blocks scripts anyway).
+// svgElements and svgAttributes are the allow-list of what this package's figures contain; a
+// rebuilt report accepts nothing else, so a figure cannot carry <meta http-equiv="refresh">,
+// <style>, <script>, foreignObject, links or event handlers into the page. An attribute mapped to
+// a non-empty prefix must start with it (its value is otherwise free).
+var (
+	svgElements   = map[string]bool{"svg": true, "title": true, "line": true, "rect": true, "circle": true, "text": true, "polyline": true, "polygon": true, "path": true, "image": true}
+	svgAttributes = map[string]string{
+		"class": "", "width": "", "height": "", "viewBox": "", "role": "", "x": "", "y": "", "x1": "", "x2": "", "y1": "", "y2": "",
+		"cx": "", "cy": "", "r": "", "d": "", "points": "", "fill": "", "fill-opacity": "", "stroke": "", "stroke-width": "",
+		"stroke-opacity": "", "stroke-dasharray": "", "font-size": "", "font-weight": "", "text-anchor": "", "dominant-baseline": "",
+		"transform": "", "preserveAspectRatio": "",
+		"style": "image-rendering:pixelated", "href": "data:image/png;base64,", "xmlns": svgNamespace,
+	}
+)
+
+const svgNamespace = "http://www.w3.org/2000/svg"
+
+// checkSVG parses a figure as XML and accepts only the elements and attributes this package's
+// figures contain (svgElements, svgAttributes): no script, style, meta, foreignObject or embedded
+// documents, no event handlers, links or external images, no processing instructions or DTDs (the
+// page's Content-Security-Policy blocks scripts anyway).
 func checkSVG(svg string) error {
 	if !strings.HasPrefix(svg, "<svg") {
 		return fmt.Errorf("not an <svg> element")
@@ -216,26 +235,35 @@ func checkSVG(svg string) error {
 		if err != nil {
 			return fmt.Errorf("not well-formed SVG: %w", err)
 		}
-		el, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch strings.ToLower(el.Name.Local) {
-		case "script", "foreignobject", "iframe", "object", "embed":
-			return fmt.Errorf("a <%s> element", el.Name.Local)
-		}
-		seen := map[string]bool{}
-		for _, a := range el.Attr {
-			name, val := strings.ToLower(a.Name.Local), strings.ToLower(strings.TrimSpace(a.Value))
-			if seen[a.Name.Space+":"+name] {
-				return fmt.Errorf("<%s> repeats the attribute %s", el.Name.Local, a.Name.Local)
+		switch t := tok.(type) {
+		case xml.ProcInst, xml.Directive:
+			return fmt.Errorf("a processing instruction or DTD")
+		case xml.StartElement:
+			if !svgElements[t.Name.Local] || (t.Name.Space != "" && t.Name.Space != svgNamespace) {
+				return fmt.Errorf("a <%s> element (painmark's figures hold only %s)", t.Name.Local, strings.Join(sortedKeys(svgElements), ", "))
 			}
-			seen[a.Name.Space+":"+name] = true
-			if strings.HasPrefix(name, "on") || strings.HasPrefix(val, "javascript:") {
-				return fmt.Errorf("attribute %s=%q", a.Name.Local, a.Value)
+			seen := map[string]bool{}
+			for _, a := range t.Attr {
+				if seen[a.Name.Space+":"+a.Name.Local] {
+					return fmt.Errorf("<%s> repeats the attribute %s", t.Name.Local, a.Name.Local)
+				}
+				seen[a.Name.Space+":"+a.Name.Local] = true
+				prefix, ok := svgAttributes[a.Name.Local]
+				if !ok || a.Name.Space != "" || !strings.HasPrefix(a.Value, prefix) || (prefix != "" && a.Name.Local != "href" && a.Value != prefix) {
+					return fmt.Errorf("<%s> attribute %s=%q is not one painmark's figures use", t.Name.Local, a.Name.Local, a.Value)
+				}
 			}
 		}
 	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Read loads a report from its JSON (written by Write) for rebuilding. Figures must be SVG
