@@ -85,7 +85,8 @@ func open4D(path string, opts Options) (*nifti.Reader, space.Affine, error) {
 }
 
 func tr(r *nifti.Reader) float64 {
-	if v, ok := r.Header.RepetitionTime(); ok {
+	// A header TR that is not a positive finite number (NaN, Inf, 0) is unknown, never used.
+	if v, ok := r.Header.RepetitionTime(); ok && finite(v) && v > 0 {
 		return v
 	}
 	return 0

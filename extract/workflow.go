@@ -3,6 +3,7 @@ package extract
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,8 +60,10 @@ func (o RunOptions) Check() error {
 	default:
 		return fmt.Errorf("missing = %q: want error, drop or nan", o.Missing)
 	}
-	if o.HighPass < 0 || o.LowPass < 0 || o.TR < 0 {
-		return errors.New("high-pass, low-pass and TR cannot be negative")
+	for _, v := range []float64{o.HighPass, o.LowPass, o.TR} {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("high-pass %g Hz, low-pass %g Hz, TR %g s: each must be a finite number, not negative", o.HighPass, o.LowPass, o.TR)
+		}
 	}
 	return nil
 }

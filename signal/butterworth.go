@@ -20,6 +20,9 @@ func Butterworth(order int, highHz, lowHz, fs float64) (SOS, error) {
 	if order < 1 {
 		return nil, fmt.Errorf("butterworth order %d: must be at least 1", order)
 	}
+	if !(fs > 0) || math.IsInf(fs, 0) || math.IsNaN(highHz) || math.IsNaN(lowHz) || math.IsInf(highHz, 0) || math.IsInf(lowHz, 0) || highHz < 0 || lowHz < 0 {
+		return nil, fmt.Errorf("butterworth: sampling rate %g Hz, cut-offs %g and %g Hz: each must be a finite number, the rate positive", fs, highHz, lowHz)
+	}
 	var btype string
 	var wn []float64
 	switch {

@@ -162,6 +162,14 @@ func cleanRun(signals Matrix, confounds *Matrix, mask []int, o CleanOptions, rep
 	if filter == "" {
 		filter = NoFilter
 	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"high-pass cut-off", o.HighPass}, {"low-pass cut-off", o.LowPass}, {"repetition time (TR)", o.TR}} {
+		if math.IsNaN(v.v) || math.IsInf(v.v, 0) || v.v < 0 {
+			return Matrix{}, fmt.Errorf("the %s is %g: it must be a finite number, not negative", v.name, v.v)
+		}
+	}
 	switch filter {
 	case Butter:
 		if o.LowPass < 0 || o.HighPass < 0 {
