@@ -346,8 +346,8 @@ func (a *Analysis) Summary(out string) string {
 	if c == nil {
 		return b.String()
 	}
-	fmt.Fprintf(&b, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s/case_control.tsv\n",
-		c.group, c.caseLabel, strings.Join(c.covs, ", "), c.significant(), len(c.Effects), out)
+	fmt.Fprintf(&b, "case-control (%s = %s vs the rest; covariates %s): %d of %d regions with FDR q < 0.05 -> %s\n",
+		c.group, c.caseLabel, strings.Join(c.covs, ", "), c.significant(), len(c.Effects), filepath.Join(out, "case_control.tsv"))
 	if c.Warning != "" {
 		fmt.Fprintf(&b, "warning: %s\n", c.Warning)
 	}

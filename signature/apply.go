@@ -109,7 +109,7 @@ func (s *Signature) Describe(w io.Writer) {
 	fmt.Fprintf(w, "features   %s (%s, series %s), %s, %d regions → %d features\n", s.Features.Kind, s.Features.Estimator, s.Features.Scaling, s.Features.Vectorization, len(s.Regions), s.Features.NumFeatures)
 	fmt.Fprintf(w, "model      %d weighted features, intercept %.6g, scaler %v\n", len(s.Selected), s.Intercept, s.Center != nil)
 	fmt.Fprintf(w, "target     %s (standardization: %s)\n", s.Target.Description, s.Target.Standardization)
-	fmt.Fprintf(w, "training   %s, n = %d, %s, hyperparameters %v\n", s.Training.Cohort, s.Training.N, s.Training.CVScheme, s.Training.Hyperparameters)
+	fmt.Fprintf(w, "training   %s, n = %d, %s, hyperparameters %s\n", s.Training.Cohort, s.Training.N, s.Training.CVScheme, learn.FormatParams(s.Training.Hyperparameters))
 	fmt.Fprintf(w, "provenance %s (%s)\n", s.Provenance.Source, s.Provenance.SoftwareVersion)
 }
 

@@ -83,7 +83,7 @@ func (t *TrainResult) WriteFiles(path string) error {
 // learning-curve results.
 func (t *TrainResult) Print(w io.Writer) {
 	s, rep, o := t.Signature, t.Report, t.Options
-	fmt.Fprintf(w, "%s: %d subjects, best of %d candidates %v; %s r = %.4f, MAE = %.4f\n", s.Name, len(t.Subjects), len(rep.Search.Candidates), s.Training.Hyperparameters, o.CVName, rep.CV.R, rep.CV.MAE)
+	fmt.Fprintf(w, "%s: %d subjects, best of %d candidates (%s); %s r = %.4f, MAE = %.4f\n", s.Name, len(t.Subjects), len(rep.Search.Candidates), learn.FormatParams(s.Training.Hyperparameters), o.CVName, rep.CV.R, rep.CV.MAE)
 	if len(rep.Excluded) > 0 {
 		left := make([]string, len(rep.Excluded))
 		for k, i := range rep.Excluded {

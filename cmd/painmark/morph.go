@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/painmark/painmark/morph"
 	"github.com/painmark/painmark/table"
@@ -75,7 +76,7 @@ func newMorphCmd() *cobra.Command {
 			fmt.Fprint(w, res.Summary(out))
 			d := newCommandReport("Morphometric similarity", append(inputs, participants)...)
 			res.AddReport(d)
-			return writeReport(w, d, reportPath(reportFlag, out+"/morph.json"))
+			return writeReport(w, d, reportPath(reportFlag, filepath.Join(out, "morph.json")))
 		},
 	}
 	withHelp(cmd, "morph")

@@ -120,7 +120,7 @@ func TestSignatureCommands(t *testing.T) {
 	if _, stderr, code := runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--outlier-z", "2", "-o", filepath.Join(dir, "outl.json")); code != 0 {
 		t.Errorf("train --outlier-z: %d %s", code, stderr)
 	}
-	if code != 0 || !strings.Contains(out, "map[alpha:0.005 k:25 l1_ratio:0.999]") || !strings.Contains(out, fmt.Sprintf("loo r = %.4f", storedR)) || !strings.Contains(out, "learning curve: 25 training subjects") {
+	if code != 0 || !strings.Contains(out, "(alpha=0.005 k=25 l1_ratio=0.999)") || !strings.Contains(out, fmt.Sprintf("loo r = %.4f", storedR)) || !strings.Contains(out, "learning curve: 25 training subjects") {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
 	retrainedPred := filepath.Join(dir, "retrained.tsv")
