@@ -214,10 +214,12 @@ func (r *TrainResult) Summary() TrainSummary {
 
 // WriteFiles writes model.json (the final decoder), predictions.tsv (each bin's nested
 // prediction), importance.tsv and decode.json into dir.
-func (r *TrainResult) WriteFiles(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+//
+// The files appear together or not at all (atomicfile.WriteDir): a failure leaves no model.json
+// that decode apply could pick up.
+func (r *TrainResult) WriteFiles(dir string) error { return atomicfile.WriteDir(dir, r.writeFiles) }
+
+func (r *TrainResult) writeFiles(dir string) error {
 	d := r.Data
 	if err := table.Write(filepath.Join(dir, "predictions.tsv"), &table.Table{Columns: []*table.Column{
 		table.TextColumn("session", d.Session), table.TextColumn("run", d.runNames()),

@@ -133,10 +133,12 @@ func (r *LesionNetworkResult) MapPath(dir string) string {
 
 // WriteFiles writes into dir the maps (mean z, t, p) as lesion_network.nii.gz or .dscalar.nii,
 // overlaps.tsv (with network maps) and lesionnet.json.
+// The files appear together or not at all (atomicfile.WriteDir).
 func (r *LesionNetworkResult) WriteFiles(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+	return atomicfile.WriteDir(dir, r.writeFiles)
+}
+
+func (r *LesionNetworkResult) writeFiles(dir string) error {
 	ln := r.Maps
 	if err := WriteMaps(r.Dataset, r.MapPath(dir), []string{"mean z", "t", "p"}, [][]float64{ln.MeanZ, ln.T, ln.P}); err != nil {
 		return err

@@ -1,14 +1,78 @@
 // Package atomicfile writes files so that a reader never sees a half-written output under its final
 // name: data go to a hidden temporary file in the same folder, which is synced and renamed into place
-// only when the writer commits. An interrupted run leaves at most a ".name.tmp-*" file behind.
+// only when the writer commits. A temporary is named ".name.tmp-<pid>@<host>-<random>"; an
+// interrupted run leaves it behind, and the next write of the same name removes it when its writer
+// is gone (sweep).
 package atomicfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 )
+
+// tmpTag is the part of a temporary's name after ".tmp-" that identifies its writer.
+var tmpTag = func() string {
+	host, _ := os.Hostname()
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, host)
+	if len(clean) > 32 {
+		clean = clean[:32]
+	}
+	return strconv.Itoa(os.Getpid()) + "@" + clean
+}()
+
+// staleAge is when a temporary whose writer cannot be checked (another host, an older naming) is
+// taken for an orphan.
+const staleAge = 24 * time.Hour
+
+// orphan reports whether the temporary named name (".base.tmp-<tag>-<random>") was left by a
+// writer that is gone: a process of this host that no longer runs, or any writer a day ago.
+func orphan(name string, mod time.Time) bool {
+	_, rest, ok := strings.Cut(name, ".tmp-")
+	if !ok {
+		return false
+	}
+	if time.Since(mod) > staleAge {
+		return true
+	}
+	pidText, hostRest, ok := strings.Cut(rest, "@")
+	host := tmpTag[strings.Index(tmpTag, "@")+1:]
+	if !ok || !strings.HasPrefix(hostRest, host+"-") {
+		return false
+	}
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	err = syscall.Kill(pid, 0)
+	return err != nil && !errors.Is(err, syscall.EPERM)
+}
+
+// sweep removes the orphaned temporaries (files or staging folders) of base in dir.
+func sweep(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+escapeGlob(base)+".tmp-*"))
+	for _, m := range matches {
+		if st, err := os.Lstat(m); err == nil && orphan(filepath.Base(m), st.ModTime()) {
+			os.RemoveAll(m)
+		}
+	}
+}
+
+func escapeGlob(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`)
+	return r.Replace(s)
+}
 
 // File is a temporary file that becomes Path on Commit.
 type File struct {
@@ -23,7 +87,8 @@ func Create(path string) (*File, error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	sweep(dir, base)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-"+tmpTag+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("cannot create %s: %w", path, err)
 	}
@@ -90,4 +155,44 @@ func WriteJSON(path string, v any) error {
 		return err
 	}
 	return WriteFile(path, append(b, '\n'))
+}
+
+// WriteDir writes a folder of outputs all or nothing: write fills a hidden staging folder beside
+// dir; when it succeeds, the staging folder becomes dir (or, when dir exists, each entry written is
+// renamed into it), and when it fails the staging folder is removed, so a failed command leaves no
+// final-named output. Orphaned staging folders of dir are swept.
+func WriteDir(dir string, write func(stage string) error) error {
+	dir = filepath.Clean(dir)
+	parent, base := filepath.Split(dir)
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	sweep(parent, base)
+	stage, err := os.MkdirTemp(parent, "."+base+".tmp-"+tmpTag+"-*")
+	if err != nil {
+		return fmt.Errorf("cannot create a staging folder for %s: %w", dir, err)
+	}
+	defer os.RemoveAll(stage) // nothing left once moved
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return err
+	}
+	if err := write(stage); err != nil {
+		return err
+	}
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return os.Rename(stage, dir)
+	}
+	entries, err := os.ReadDir(stage)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(stage, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+	}
+	return nil
 }
