@@ -10,6 +10,7 @@ import (
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/nulls"
 	"github.com/painmark/painmark/report"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
 )
@@ -55,22 +56,24 @@ type EnrichmentRecord struct {
 // Analysis is painmark genes' result: the association of the map with gene expression and the
 // enrichment of the PLS+ and PLS− sets. JSON keys are genes.json's.
 type Analysis struct {
-	Association     *Association       `json:"-"`
-	Bootstraps      int                `json:"bootstraps"`
-	Dropped         []string           `json:"dropped_regions"`
-	Enrichment      []EnrichmentRecord `json:"enrichment"`
-	Genes           int                `json:"genes"`
-	Null            string             `json:"null"`
-	PVar            []float64          `json:"p_var"`
-	PctVarX         []float64          `json:"pct_var_x"`
-	PctVarY         []float64          `json:"pct_var_y"`
-	Permutations    int                `json:"permutations"`
-	Minus           []string           `json:"pls_minus"`
-	Plus            []string           `json:"pls_plus"`
-	Regions         []string           `json:"regions"`
-	Seed            uint64             `json:"seed"`
-	SoftwareVersion string             `json:"software_version,omitempty"`
-	ZThreshold      float64            `json:"z_threshold"`
+	Association  *Association       `json:"-"`
+	Bootstraps   int                `json:"bootstraps"`
+	Dropped      []string           `json:"dropped_regions"`
+	Enrichment   []EnrichmentRecord `json:"enrichment"`
+	Genes        int                `json:"genes"`
+	Null         string             `json:"null"`
+	PVar         []float64          `json:"p_var"`
+	PctVarX      []float64          `json:"pct_var_x"`
+	PctVarY      []float64          `json:"pct_var_y"`
+	Permutations int                `json:"permutations"`
+	// RankPermutations are the random gene sets of the median-rank test (its p's resolution).
+	RankPermutations int      `json:"rank_permutations"`
+	Minus            []string `json:"pls_minus"`
+	Plus             []string `json:"pls_plus"`
+	Regions          []string `json:"regions"`
+	Seed             uint64   `json:"seed"`
+	SoftwareVersion  string   `json:"software_version,omitempty"`
+	ZThreshold       float64  `json:"z_threshold"`
 }
 
 // Analyze relates a regional map (regions named as in the expression table) to gene expression:
@@ -112,7 +115,7 @@ func Analyze(expr *Expression, regions []string, values []float64, sets []GeneSe
 		return nil, err
 	}
 	res := &Analysis{Association: a, Bootstraps: o.Bootstraps, Dropped: a.Dropped, Genes: len(a.Genes), Null: o.Null, PVar: a.PVar,
-		PctVarX: a.PLS.PctVarX, PctVarY: a.PLS.PctVarY, Permutations: draws, Minus: a.Negative, Plus: a.Positive, Regions: a.Regions,
+		PctVarX: a.PLS.PctVarX, PctVarY: a.PLS.PctVarY, Permutations: draws, RankPermutations: o.RankPermutations, Minus: a.Negative, Plus: a.Positive, Regions: a.Regions,
 		Seed: o.Seed, ZThreshold: o.ZThreshold}
 	if len(sets) == 0 {
 		return res, nil
@@ -166,11 +169,16 @@ func (r *Analysis) Summary() string {
 	a := r.Association
 	fmt.Fprintf(&b, "%d regions x %d genes (dropped regions: %d %v)\n", len(a.Regions), len(a.Genes), len(a.Dropped), a.Dropped)
 	for k, row := range r.varianceRows() {
-		fmt.Fprintf(&b, "PLS%d: %s%% of the map's variance (cumulative %s%%, %s p = %s)\n", k+1, row[1], row[2], r.Null, row[3])
+		p := "no p"
+		if r.PVar != nil {
+			p = r.Null + " " + stats.PValue{P: r.PVar[k], Resamples: r.Permutations, Convention: "Morgan's #≥/n"}.String()
+		}
+		fmt.Fprintf(&b, "PLS%d: %s%% of the map's variance (cumulative %s%%, %s)\n", k+1, row[1], row[2], p)
 	}
 	fmt.Fprintf(&b, "PLS1 bootstrap (%d draws): %d PLS+ and %d PLS- genes at |Z| > %g\n", r.Bootstraps, len(a.Positive), len(a.Negative), r.ZThreshold)
 	for _, e := range r.Enrichment {
-		fmt.Fprintf(&b, "  %-4s %-24s %3d of %4d hits, OR %.2f, p = %.3g, q = %.3g; median rank p = %.3g\n", e.Direction, e.Set, e.Hits, e.SetInBackground, e.OddsRatio, e.P, e.Q, e.RankP)
+		fmt.Fprintf(&b, "  %-4s %-24s %3d of %4d hits, OR %.2f, p = %.3g, q = %.3g; median rank %s\n", e.Direction, e.Set, e.Hits, e.SetInBackground, e.OddsRatio, e.P, e.Q,
+			stats.PValue{P: e.RankP, Resamples: r.RankPermutations, Convention: "Morgan's #≤/n"})
 	}
 	return b.String()
 }
@@ -183,7 +191,7 @@ func (r *Analysis) varianceRows() [][]string {
 		cum += v
 		p := "-"
 		if r.PVar != nil {
-			p = strconv.FormatFloat(r.PVar[k], 'g', 3, 64)
+			p = stats.PText(r.PVar[k], r.Permutations)
 		}
 		rows = append(rows, []string{fmt.Sprintf("PLS%d", k+1), fmt.Sprintf("%.1f", 100*v), fmt.Sprintf("%.1f", 100*cum), p})
 	}
@@ -228,7 +236,7 @@ func (r *Analysis) AddReport(d *report.Document) {
 	d.Seed = &r.Seed
 	d.Numbers["results"] = r
 	sec := d.Section("PLS regression of the map on gene expression")
-	sec.Table(fmt.Sprintf("Variance of the map explained (%d regions x %d genes; p: %s null, %d draws, Morgan's #≥/n)", len(a.Regions), len(a.Genes), r.Null, r.Permutations),
+	sec.Table(fmt.Sprintf("Variance of the map explained (%d regions x %d genes; p: %s null, %d draws, one-sided, Morgan's #≥/n)", len(a.Regions), len(a.Genes), r.Null, r.Permutations),
 		[]string{"component", "% variance", "cumulative %", "p"}, r.varianceRows())
 	sec.CorticalMap("The map", "map (z)", a.Regions, a.Map, "The analysed regions' values (z-scored); grey: regions not analysed.")
 	sec.CorticalMap("PLS1 regional scores", "PLS1 score", a.Regions, a.PLS.XScores[0], "The gene-expression pattern of PLS1 on the cortex.")
@@ -241,9 +249,9 @@ func (r *Analysis) AddReport(d *report.Document) {
 		for _, e := range r.Enrichment {
 			rows = append(rows, []string{e.Direction, e.Set, strconv.Itoa(e.Hits), strconv.Itoa(e.SetInBackground),
 				fmt.Sprintf("%.2f (%.2f to %.2f)", e.OddsRatio, e.OddsRatioCI[0], e.OddsRatioCI[1]), fmt.Sprintf("%.3g", e.P), fmt.Sprintf("%.3g", e.Q),
-				fmt.Sprintf("%.1f", e.MedianRank), fmt.Sprintf("%.3g", e.RankP)})
+				fmt.Sprintf("%.1f", e.MedianRank), stats.PText(e.RankP, r.RankPermutations)})
 		}
-		d.Section("Gene-set enrichment").Table("One-sided Fisher exact test of each set among PLS+ and PLS− against the analysed genes (BH q across sets), and Morgan's median-rank test",
+		d.Section("Gene-set enrichment").Table(fmt.Sprintf("One-sided Fisher exact test of each set among PLS+ and PLS− against the analysed genes (BH q across sets), and Morgan's median-rank test (rank p one-sided, #≤/n over %d random sets)", r.RankPermutations),
 			[]string{"direction", "set", "hits", "set genes", "odds ratio (95% CI)", "p", "q", "median rank", "rank p"}, rows)
 	}
 }

@@ -2,7 +2,6 @@ package nulls
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/report"
@@ -103,11 +102,34 @@ func (r *TestResult) WriteFiles(path string) error {
 	return atomicfile.WriteJSON(path, c)
 }
 
-// Summary is the result in two lines of text, as painmark spin prints it.
+// Summary is the result in two lines of text, as painmark spin prints it: the headline p is the
+// two-sided one (HeadlineP), the others follow with their sides and conventions.
 func (r *TestResult) Summary() string {
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
-	return fmt.Sprintf("%s correlation of %s and %s over %d regions: %.4f, spin p = %s (x-spun %s, y-spun %s; %d null maps)\n", r.Kind, r.X, r.Y, len(r.Regions), r.Rho, g(r.P), g(r.PXY), g(r.PYX), r.N) +
-		fmt.Sprintf("  other conventions (x spun): neuromaps/netneurotools two-sided p = %s, BrainSMASH nonparp = %s\n", g(r.PNeuromaps), g(r.PNonparp))
+	return fmt.Sprintf("%s correlation of %s and %s over %d regions: %.4f, spin %s\n", r.Kind, r.X, r.Y, len(r.Regions), r.Rho, r.HeadlineP()) +
+		fmt.Sprintf("  other conventions: perm_sphere_p %s (x-spun %s, y-spun %s); BrainSMASH nonparp %s\n",
+			r.pValue(r.P, false, "the mean of the x- and y-spun shares beyond rho"), stats.FormatP(r.PXY, r.resamples()), stats.FormatP(r.PYX, r.resamples()),
+			r.pValue(r.PNonparp, true, "#|null| > |rho| / n, x spun"))
+}
+
+// HeadlineP is the p painmark prints first and plots: two-sided, neuromaps'/netneurotools'
+// (1 + #|null| ≥ |rho|)/(1 + n) of the x null (the t test's two-sided p for the parametric model).
+func (r *TestResult) HeadlineP() stats.PValue {
+	return r.pValue(r.PNeuromaps, true, "neuromaps (1 + #|null| ≥ |rho|)/(1 + n), x spun")
+}
+
+// resamples is the number of null maps behind the p-values (0 for the parametric model).
+func (r *TestResult) resamples() int {
+	if len(r.NullXY) == 0 {
+		return 0
+	}
+	return r.N
+}
+
+func (r *TestResult) pValue(p float64, twoSided bool, conv string) stats.PValue {
+	if r.resamples() == 0 {
+		return stats.PValue{P: p, TwoSided: true, Convention: "t test"}
+	}
+	return stats.PValue{P: p, Resamples: r.N, TwoSided: twoSided, Convention: conv}
 }
 
 // AddReport adds the result's numbers and section to a report: the maps on the cortex, their
@@ -118,9 +140,12 @@ func (r *TestResult) AddReport(d *report.Document) {
 	sec := d.Section("Spatial permutation test")
 	sec.CorticalMap(r.X, r.X, r.Regions, r.XValues, "The first map on the cortex.")
 	sec.CorticalMap(r.Y, r.Y, r.Regions, r.YValues, "The second map on the cortex.")
-	sec.Figure(report.Scatter(r.X+" vs "+r.Y, r.X, r.Y, r.XValues, r.YValues), fmt.Sprintf("Each point a region; %s r = %.3f.", r.Kind, r.Rho))
+	stat := fmt.Sprintf("%s r = %.3f, n = %d", r.Kind, r.Rho, len(r.Regions))
+	sec.Figure(report.ScatterStat(r.X+" vs "+r.Y, r.X, r.Y, r.XValues, r.YValues, stat),
+		fmt.Sprintf("Each point a region; %s (the line is the least-squares fit).", stat))
 	if len(r.NullXY) > 0 {
-		sec.Figure(report.Histogram("Spin null of the correlation", "correlation", r.NullXY, r.Rho, "spin p = "+strconv.FormatFloat(r.P, 'g', 3, 64)),
-			fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); p is perm_sphere_p's mean of the x- and y-spun one-sided p-values.", r.N, r.model.Description()))
+		p := r.HeadlineP()
+		sec.Figure(report.Histogram("Spin null of the correlation", "correlation", r.NullXY, r.Rho, "spin "+stats.FormatP(p.P, p.Resamples)+", two-sided"),
+			fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); spin %s.", r.N, r.model.Description(), p))
 	}
 }

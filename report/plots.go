@@ -13,6 +13,13 @@ import (
 // cross-validated predictions: points, the least-squares line and its 95% confidence band (for
 // the mean prediction: t(n−2) · s · √(1/n + (x − x̄)²/Sxx)), and r in the corner.
 func Scatter(title, xLabel, yLabel string, x, y []float64) *SVG {
+	return ScatterStat(title, xLabel, yLabel, x, y, "")
+}
+
+// ScatterStat is Scatter labelled with stat (e.g. "spearman r = 0.286, n = 68", the statistic
+// its caption and test report) in place of the least-squares line's Pearson r, so that a figure
+// and its caption never show two different correlations.
+func ScatterStat(title, xLabel, yLabel string, x, y []float64, stat string) *SVG {
 	lo, hi := minMax(x)
 	ylo, yhi := minMax(y)
 	f := newFrame(title, xLabel, yLabel, lo, hi, ylo, yhi)
@@ -47,7 +54,10 @@ func Scatter(title, xLabel, yLabel string, x, y []float64) *SVG {
 			s.add(`<polygon class="ci-band" points="%s%s" fill="%s" fill-opacity="0.18" stroke="none"/>`, upper, lower, colorBlue)
 			s.add(`<line class="fit-line" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`,
 				f.px(f.x0), f.py(clamp(a+b*f.x0, f.y0, f.y1)), f.px(f.x1), f.py(clamp(a+b*f.x1, f.y0, f.y1)), colorBlue)
-			s.text(f.left+f.w-6, f.top+16, "end", `font-size="12"`, fmt.Sprintf("r = %.3f, n = %d", sxy/math.Sqrt(sxx*sumSq(y, my)), len(x)))
+			if stat == "" {
+				stat = fmt.Sprintf("Pearson r = %.3f, n = %d", sxy/math.Sqrt(sxx*sumSq(y, my)), len(x))
+			}
+			s.text(f.left+f.w-6, f.top+16, "end", `font-size="12"`, stat)
 		}
 	}
 	for i := range x {

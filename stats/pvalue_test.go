@@ -180,3 +180,20 @@ func TestTGuardRails(t *testing.T) {
 		t.Errorf("warning %q at the minimum", w)
 	}
 }
+
+// A p from n resamples is never printed as 0, and says its sides and convention.
+func TestFormatP(t *testing.T) {
+	for _, c := range []struct {
+		v    PValue
+		want string
+	}{
+		{PValue{P: 0, Resamples: 999, TwoSided: true, Convention: "neuromaps"}, "p < 0.001 (two-sided, neuromaps; 999 resamples)"},
+		{PValue{P: 0.001, Resamples: 999, Convention: "sklearn"}, "p = 0.001 (one-sided, sklearn; 999 resamples)"},
+		{PValue{P: 0.0731, Resamples: 10000, TwoSided: true}, "p = 0.0731 (two-sided; 10000 resamples)"},
+		{PValue{P: 0.5, TwoSided: true, Convention: "t test"}, "p = 0.5 (two-sided, t test)"},
+	} {
+		if got := c.v.String(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -46,6 +46,11 @@ func TestGenesCommand(t *testing.T) {
 	if p := number(t, out, `PLS1: .* spin p = ([0-9.e-]+)`); p > 0.05 {
 		t.Errorf("PLS1 spin p = %v", p)
 	}
+	// Guard rail: a p from n resamples is never printed as 0, and says its sides and convention.
+	if strings.Contains(out, "p = 0 ") || strings.Contains(out, "p = 0\n") || strings.Count(out, "median rank p ") != 14 ||
+		strings.Count(out, "(one-sided, Morgan's #≤/n; ") != 14 {
+		t.Errorf("p-values printed without their convention, or as 0:\n%s", out)
+	}
 	if n := strings.Count(out, " hits, OR "); n != 14 {
 		t.Errorf("%d enrichment rows, want 7 classes x 2 directions\n%s", n, out)
 	}

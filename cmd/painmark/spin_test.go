@@ -32,7 +32,7 @@ func TestSpinCommand(t *testing.T) {
 	if rho := number(t, out, `regions: ([-0-9.]+)`); !(math.Abs(rho-want) <= 5e-5) {
 		t.Errorf("rho %v, reference %v", rho, want)
 	}
-	if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.01 || p > 0.1 {
+	if p := number(t, out, `perm_sphere_p p = ([-0-9.e]+)`); p < 0.01 || p > 0.1 {
 		t.Errorf("spin p %v (reference 0.04 with 10,000 rotations)", p)
 	}
 	// The other peers' conventions, counted on the x-spun null written to spin.json.
@@ -53,10 +53,10 @@ func TestSpinCommand(t *testing.T) {
 			gt++
 		}
 	}
-	if p := number(t, out, `neuromaps/netneurotools two-sided p = ([0-9.e-]+)`); math.Abs(p-(1+ge)/float64(1+len(res.NullXY))) > 5e-4 {
+	if p := number(t, out, `spin p = ([0-9.e-]+) \(two-sided, neuromaps`); math.Abs(p-(1+ge)/float64(1+len(res.NullXY))) > 5e-4 {
 		t.Errorf("neuromaps p %v, null_xy gives %v", p, (1+ge)/float64(1+len(res.NullXY)))
 	}
-	if p := number(t, out, `nonparp = ([0-9.e-]+)`); math.Abs(p-gt/float64(len(res.NullXY))) > 5e-4 {
+	if p := number(t, out, `nonparp p = ([0-9.e-]+)`); math.Abs(p-gt/float64(len(res.NullXY))) > 5e-4 {
 		t.Errorf("nonparp %v, null_xy gives %v", p, gt/float64(len(res.NullXY)))
 	}
 	// A map table missing a region of the coordinates is refused by name.
@@ -89,7 +89,7 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 		if rho, want := number(t, out, `regions: ([-0-9.]+)`), referenceRho(t); !(math.Abs(rho-want) <= 5e-5) {
 			t.Errorf("%s: rho %v, reference %v", m, rho, want)
 		}
-		if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.005 || p > 0.15 {
+		if p := number(t, out, `perm_sphere_p p = ([-0-9.e]+)`); p < 0.005 || p > 0.15 {
 			t.Errorf("%s: spin p %v (reference 0.04 with Váša's parcel spins)", m, p)
 		}
 	}
@@ -101,7 +101,7 @@ func TestSpinCommandSurfaceNulls(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: %d %s %s", m, code, out, errOut)
 		}
-		if p := number(t, out, `spin p = ([-0-9.e]+)`); p < 0.002 || p > 0.15 {
+		if p := number(t, out, `perm_sphere_p p = ([-0-9.e]+)`); p < 0.002 || p > 0.15 {
 			t.Errorf("%s: p %v (reference 0.04 with Váša's parcel spins)", m, p)
 		}
 	}
