@@ -6,6 +6,7 @@ package table
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -118,7 +119,21 @@ func (t *Table) Floats(name string) ([]float64, error) {
 	if !c.IsNumeric() {
 		return nil, fmt.Errorf("%s: column %q is not numeric (e.g. %q in row %d)", t.Path, name, firstText(c), firstTextRow(c)+1)
 	}
+	if err := t.checkInf(c); err != nil {
+		return nil, err
+	}
 	return c.Values, nil
+}
+
+// checkInf refuses an infinite value ("inf", "-Infinity", or a number beyond float64's range, all of
+// which pandas reads as ±inf): no statistic of painmark's is meaningful with one.
+func (t *Table) checkInf(c *Column) error {
+	for i, v := range c.Values {
+		if math.IsInf(v, 0) {
+			return fmt.Errorf("%s: column %q has an infinite value (%q) in row %d", t.Path, c.Name, c.Raw[i], i+1)
+		}
+	}
+	return nil
 }
 
 func firstTextRow(c *Column) int {
@@ -148,6 +163,9 @@ func (t *Table) Matrix(cols []int, allowMissing bool) ([]float64, error) {
 		c := t.Columns[ci]
 		if !c.IsNumeric() {
 			return nil, fmt.Errorf("%s: column %d (%q) is not numeric (e.g. %q)", t.Path, ci, c.Name, firstText(c))
+		}
+		if err := t.checkInf(c); err != nil {
+			return nil, err
 		}
 		for i := 0; i < n; i++ {
 			if c.Missing[i] && !allowMissing {
@@ -270,13 +288,17 @@ func Parse(r io.Reader, o *Options) (*Table, error) {
 		}
 		rows = append([][]string{header}, rows...)
 	} else {
-		cr := csv.NewReader(r)
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkQuotes(b, byte(o.Delimiter)); err != nil {
+			return nil, err
+		}
+		cr := csv.NewReader(bytes.NewReader(b))
 		cr.Comma = o.Delimiter
 		cr.ReuseRecord = false
-		if o.Delimiter == '\t' {
-			cr.LazyQuotes = true // TSV has no quoting convention; a stray quote is data
-		}
-		var err error
+		cr.LazyQuotes = true // as pandas: a quote inside an unquoted field is data
 		rows, err = cr.ReadAll()
 		if err != nil {
 			var pe *csv.ParseError
@@ -314,6 +336,46 @@ func Parse(r io.Reader, o *Options) (*Table, error) {
 		t.Columns = append(t.Columns, c)
 	}
 	return t, nil
+}
+
+// checkQuotes refuses what pandas.read_csv would not read as the csv reader does: a quoted field
+// (one starting with '"') that is never closed, which would swallow the rest of the table, and
+// text after a quoted field's closing quote. Doubled quotes inside a quoted field are one quote;
+// a quote inside an unquoted field is data.
+func checkQuotes(b []byte, delim byte) error {
+	line, atStart := 1, true
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case atStart && c == '"':
+			start := line
+			for i++; ; i++ {
+				if i >= len(b) {
+					return fmt.Errorf("line %d: a quoted field (starting with '\"') is never closed", start)
+				}
+				if b[i] == '\n' {
+					line++
+				}
+				if b[i] == '"' {
+					if i+1 < len(b) && b[i+1] == '"' {
+						i++
+						continue
+					}
+					break
+				}
+			}
+			if i+1 < len(b) && b[i+1] != delim && b[i+1] != '\n' && b[i+1] != '\r' {
+				return fmt.Errorf("line %d: text after the closing quote of a quoted field", line)
+			}
+			atStart = false
+		case c == '\n':
+			line, atStart = line+1, true
+		case c == delim:
+			atStart = true
+		default:
+			atStart = false
+		}
+	}
+	return nil
 }
 
 func (c *Column) infer() {
