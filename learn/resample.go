@@ -34,6 +34,9 @@ type PermutationOptions struct {
 	First      int
 	Mode       PermutationMode
 	Convention stats.PermutationConvention
+	// Progress, if set, is called as the work advances (leave-one-out folds of the refit
+	// shortcut, or whole permutations otherwise): done of total; nil is silent.
+	Progress func(done, total int) `json:"-"`
 }
 
 // PermutationResult holds a permutation test of leave-one-out predictions: the observed pooled
@@ -126,6 +129,9 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 				if err != nil {
 					return nil, err
 				}
+				if o.Progress != nil {
+					o.Progress(k+1, len(targets))
+				}
 				if k == 0 {
 					res.Observed, res.Predictions = PooledMetrics(pred, target), pred
 				} else {
@@ -134,7 +140,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 			}
 			break
 		}
-		preds, notConv, err := leaveOneOutMany(pl, x, targets)
+		preds, notConv, err := leaveOneOutMany(pl, x, targets, o.Progress)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +198,7 @@ func MetricsP(observed Metrics, null []Metrics, conv stats.PermutationConvention
 // leaveOneOutMany returns the leave-one-out predictions of the pipeline for each target vector
 // (preds[t][i]: subject i left out, fitted on target t), sharing each fold's scaling and centred
 // columns across targets.
-func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64) ([][]float64, int, error) {
+func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64, progress func(done, total int)) ([][]float64, int, error) {
 	n := x.Rows
 	preds := make([][]float64, len(targets))
 	for t := range preds {
@@ -210,7 +216,7 @@ func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64) ([][]float64, i
 	if pl.Model.Alpha < 0 || pl.Model.L1Ratio < 0 || pl.Model.L1Ratio > 1 {
 		return nil, 0, fmt.Errorf("alpha %g and l1_ratio %g: need alpha ≥ 0 and 0 ≤ l1_ratio ≤ 1", pl.Model.Alpha, pl.Model.L1Ratio)
 	}
-	parallel.For(n, func(i int) {
+	parallel.ForProgress(n, progress, func(i int) {
 		train := complementSplit(n, []int{i}).Train
 		d, err := newPathDesign(pl, x.SelectRows(train), pick(targets[0], train))
 		if err != nil {
@@ -267,6 +273,8 @@ type BootstrapOptions struct {
 	N          int    // bootstrap samples (the CSps study used 10,000)
 	Seed       uint64 // sample b is drawn from PCG(Seed, b): the same for any number of workers
 	Convention stats.BootstrapConvention
+	// Progress, if set, is called after each bootstrap refit (done of N); nil is silent.
+	Progress func(done, total int) `json:"-"`
 }
 
 // BootstrapResult summarises the weights of a pipeline refitted on bootstrap samples of subjects,
@@ -314,7 +322,7 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	}
 	samples := make([]sparse, o.N)
 	errs := make([]error, o.N)
-	parallel.For(o.N, func(b int) {
+	parallel.ForProgress(o.N, o.Progress, func(b int) {
 		rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
 		rows := make([]int, n)
 		for i := range rows {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/learn"
 	"github.com/spf13/cobra"
 )
@@ -203,6 +204,9 @@ func newLearnCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			bar := progress.NewReporter("learn permute")
+			defer bar.Finish()
+			po.Progress = bar.Func()
 			res, err := learn.Permute(d, pl, po)
 			if err != nil {
 				return err
@@ -224,6 +228,9 @@ func newLearnCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			bar := progress.NewReporter("learn bootstrap")
+			defer bar.Finish()
+			bo.Progress = bar.Func()
 			res, err := learn.BootstrapWeights(d, pl, bo)
 			if err != nil {
 				return err

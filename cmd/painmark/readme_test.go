@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/painmark/painmark/table"
 )
 
 // TestSyntheticRefusesNonEmptyFolder: every simulator refuses a folder that already holds files
@@ -22,6 +27,59 @@ func TestSyntheticRefusesNonEmptyFolder(t *testing.T) {
 		}
 		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 			t.Errorf("synthetic %s wrote %d entries into the refused folder", sub, len(entries)-1)
+		}
+	}
+}
+
+// TestProgressBarsOnTerminalOnly runs long commands as a separate process (this test binary as
+// painmark) under a pseudo-terminal (util-linux script) and sees a progress bar with its count
+// and ETA on the terminal; the same commands with stderr to a pipe write no bar.
+func TestProgressBarsOnTerminalOnly(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) not installed: no pseudo-terminal")
+	}
+	dir := t.TempDir()
+	feat, parts := filepath.Join(dir, "features.tsv"), filepath.Join(dir, "participants.tsv")
+	rng := rand.New(rand.NewPCG(1, 2))
+	subj, y := make([]string, 30), make([]float64, 30)
+	for i := range subj {
+		subj[i], y[i] = fmt.Sprintf("sub-%02d", i), rng.NormFloat64()
+	}
+	cols := []*table.Column{table.TextColumn("subject", subj)}
+	for j := 0; j < 40; j++ {
+		v := make([]float64, len(subj))
+		for i := range v {
+			v[i] = rng.NormFloat64() + 0.3*float64(j%3)*y[i]
+		}
+		cols = append(cols, table.NumericColumn(fmt.Sprintf("e%02d", j), v))
+	}
+	if err := table.Write(feat, &table.Table{Columns: cols}); err != nil {
+		t.Fatal(err)
+	}
+	if err := table.Write(parts, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", subj), table.NumericColumn("pain", y)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ desc, args string }{
+		{"learn permute", "learn permute " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "perm.json")},
+		{"learn bootstrap", "learn bootstrap " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "boot.json")},
+	} {
+		line := "PAINMARK_TEST_AS_CLI=1 " + os.Args[0] + " " + c.args
+		tty, err := exec.Command(scriptBin, "-q", "-e", "-c", line, "/dev/null").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s under a pseudo-terminal: %v\n%s", c.desc, err, tty)
+		}
+		if !strings.Contains(string(tty), "\r"+c.desc) || !strings.Contains(string(tty), "% |") || !strings.Contains(string(tty), "(1/") {
+			t.Errorf("%s on a terminal: no progress bar in %q", c.desc, tty)
+		}
+		cmd := exec.Command("sh", "-c", line)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %v\n%s", c.desc, err, stderr.String())
+		}
+		if strings.Contains(stderr.String(), c.desc) || strings.Contains(stderr.String(), "% |") || strings.Contains(stderr.String(), "\r") {
+			t.Errorf("%s into a pipe: a progress bar in %q", c.desc, stderr.String())
 		}
 	}
 }

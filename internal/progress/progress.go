@@ -52,3 +52,42 @@ func (b *Bar) Finish() {
 	}
 	slog.Info(b.desc+" done", "steps", b.total, "elapsed", time.Since(b.start).Round(time.Millisecond).String())
 }
+
+// Reporter is a progress callback for a library loop (the Progress field of an options type:
+// func(done, total int)) drawing a bar named desc with ETA on a terminal, created at the first
+// call (when the loop knows its total) and closed when done reaches total; a loop run again
+// (another stage with the same callback) starts a new bar. Off a terminal Func is nil: nothing is
+// drawn or logged. Finish closes a bar left open (a loop that failed).
+type Reporter struct {
+	desc string
+	bar  *Bar
+}
+
+// NewReporter returns a Reporter for loops described by desc (e.g. "learn permute: folds").
+func NewReporter(desc string) *Reporter { return &Reporter{desc: desc} }
+
+// Func is the callback to put in a library options type: nil (the loops stay silent, at no cost)
+// when bars are not drawn.
+func (r *Reporter) Func() func(done, total int) {
+	if !Enabled {
+		return nil
+	}
+	return func(done, total int) {
+		if r.bar == nil {
+			r.bar = New(total, r.desc)
+		}
+		r.bar.Set(done)
+		if done >= total {
+			r.bar.Finish()
+			r.bar = nil
+		}
+	}
+}
+
+// Finish closes a bar left open.
+func (r *Reporter) Finish() {
+	if r.bar != nil {
+		r.bar.Finish()
+		r.bar = nil
+	}
+}
