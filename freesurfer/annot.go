@@ -90,8 +90,8 @@ func parseAnnotation(r io.Reader) (*Annotation, error) {
 	if nv < 0 || nv > maxVertices {
 		return nil, fmt.Errorf("implausible vertex count %d", nv)
 	}
-	pairs := make([]int32, 2*nv)
-	if err := binary.Read(r, binary.BigEndian, pairs); err != nil {
+	pairs, err := readBigEndian[int32](r, 2*nv)
+	if err != nil {
 		return nil, fmt.Errorf("%d vertex labels: %w", nv, err)
 	}
 	if b.int() == 0 || b.err != nil {

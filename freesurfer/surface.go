@@ -46,6 +46,22 @@ func readMagic(r io.Reader) (int, error) {
 	return int(b[0])<<16 | int(b[1])<<8 | int(b[2]), nil
 }
 
+// readBigEndian reads n big-endian values in blocks, so memory grows with the bytes present and a
+// header claiming 2^26 vertices in a 20-byte file fails after one block, not after allocating
+// gigabytes.
+func readBigEndian[T int32 | float32](r io.Reader, n int) ([]T, error) {
+	const block = 1 << 16
+	out := make([]T, 0, min(n, block))
+	for len(out) < n {
+		k := min(n-len(out), block)
+		out = append(out, make([]T, k)...)
+		if err := binary.Read(r, binary.BigEndian, out[len(out)-k:]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func parseSurface(r *bufio.Reader) (*mesh.Mesh, error) {
 	magic, err := readMagic(r)
 	if err != nil {
@@ -72,12 +88,12 @@ func parseSurface(r *bufio.Reader) (*mesh.Mesh, error) {
 	if nv < 0 || nf < 0 || nv > maxVertices || nf > 2*maxVertices {
 		return nil, fmt.Errorf("implausible counts: %d vertices, %d faces", nv, nf)
 	}
-	coords := make([]float32, 3*nv)
-	if err := binary.Read(r, binary.BigEndian, coords); err != nil {
+	coords, err := readBigEndian[float32](r, 3*nv)
+	if err != nil {
 		return nil, fmt.Errorf("%d vertex coordinates: %w", nv, err)
 	}
-	faces := make([]int32, 3*nf)
-	if err := binary.Read(r, binary.BigEndian, faces); err != nil {
+	faces, err := readBigEndian[int32](r, 3*nf)
+	if err != nil {
 		return nil, fmt.Errorf("%d faces: %w", nf, err)
 	}
 	m := &mesh.Mesh{Vertices: make([][3]float64, nv), Faces: make([][3]int, nf)}
@@ -132,8 +148,8 @@ func parseMorph(r io.Reader) ([]float64, error) {
 	if perVertex != 1 {
 		return nil, fmt.Errorf("%d values per vertex; only 1 is supported", perVertex)
 	}
-	vals := make([]float32, nv)
-	if err := binary.Read(r, binary.BigEndian, vals); err != nil {
+	vals, err := readBigEndian[float32](r, nv)
+	if err != nil {
 		return nil, fmt.Errorf("%d values: %w", nv, err)
 	}
 	out := make([]float64, nv)
