@@ -304,6 +304,10 @@ func decodeArray(index int, intent, dtype, order, dimensionality string, attrs [
 			return nil, fmt.Errorf("external data file: %w", err)
 		}
 		defer f.Close()
+		// The file must hold the data before memory is set aside for it.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && (off < 0 || st.Size()-off < int64(count*size)) {
+			return nil, fmt.Errorf("external data file %s: %d bytes at offset %d, the file has %d", path, count*size, off, st.Size())
+		}
 		raw = make([]byte, count*size)
 		if _, err := f.ReadAt(raw, off); err != nil {
 			return nil, fmt.Errorf("external data file %s: %d bytes at offset %d: %w", path, len(raw), off, err)
