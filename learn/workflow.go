@@ -259,6 +259,9 @@ func ReadSavedModel(path string) (*SavedModel, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m.SavedModel.Pipeline = Pipeline{Scaler: m.Pipeline.Scaler, K: m.Pipeline.K, Model: m.Pipeline.Model}
+	if err := m.SavedModel.check(); err != nil {
+		return nil, fmt.Errorf("%s: not a consistent saved model: %w", path, err)
+	}
 	return &m.SavedModel, nil
 }
 
