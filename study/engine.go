@@ -288,7 +288,30 @@ func ReadPlan(path string) (*Plan, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("%s: not a study plan: %w", path, err)
 	}
+	if err := p.check(); err != nil {
+		return nil, fmt.Errorf("%s: not a study plan written by painmark run: %w", path, err)
+	}
 	return &p, nil
+}
+
+// check refuses a plan that could not have been planned (an edited or corrupt file): every unit's
+// step is a plain folder name and its key a SHA-256 in hex (together its cache folder, which must
+// stay inside the cache), and it depends only on units before it.
+func (p *Plan) check() error {
+	for i, u := range p.Units {
+		if u.Step == "" || u.Step == "." || u.Step == ".." || strings.ContainsAny(u.Step, `/\`) {
+			return fmt.Errorf("unit %d: step %q is not a folder name", i, u.Step)
+		}
+		if k, err := hex.DecodeString(u.Key); err != nil || len(k) != sha256.Size {
+			return fmt.Errorf("unit %d (%s %s): key %q is not a SHA-256", i, u.Step, u.Name, u.Key)
+		}
+		for _, d := range u.Deps {
+			if d < 0 || d >= i {
+				return fmt.Errorf("unit %d (%s %s): dependency %d is not an earlier unit", i, u.Step, u.Name, d)
+			}
+		}
+	}
+	return nil
 }
 
 // Lock is an exclusive lock on a study's output folder, so two runs never write the same outputs.
