@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/painmark/painmark/internal/fuzzcheck"
 )
 
 func addFixtures(f *testing.F, names ...string) {
@@ -125,5 +127,39 @@ func FuzzGzipStream(f *testing.F) {
 				t.Fatalf("corrupted stream (byte %d ^ %#x) read to the end without error but with different data", pos, x)
 			}
 		}
+	})
+}
+
+// FuzzOpenDefaults opens whole files with the default options (the 4 GiB volume limit every
+// command uses, where FuzzReadImage sets 16 MiB): opening never allocates for what a header or an
+// extension claims rather than for the bytes present, and the first volumes of an image of at most
+// 2^22 voxels stream without a panic. Seeds: the FuzzReadImage fixtures (nibabel's test files).
+func FuzzOpenDefaults(f *testing.F) {
+	addFixtures(f, "dt-uint8.nii", "gz-int16.nii.gz", "ext-comment.nii", "dim-5d.nii", "v2-be-float32.nii")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > fuzzcheck.MaxInput {
+			return
+		}
+		name := "f.nii"
+		if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
+			name = "f.nii.gz"
+		}
+		p := fuzzcheck.File(t, name, b)
+		fuzzcheck.Bounded(t, func() {
+			r, err := Open(p, nil)
+			if err != nil {
+				return
+			}
+			defer r.Close()
+			if r.VoxelsPerVolume() > 1<<22 || r.Header.Datatype.IsComplex() || r.Header.Datatype.unsupported() != "" {
+				return
+			}
+			buf := make([]float64, r.VoxelsPerVolume())
+			for i := 0; i < 4; i++ {
+				if r.Next(buf) != nil {
+					return
+				}
+			}
+		})
 	})
 }

@@ -206,8 +206,13 @@ func readExtensions(stream io.Reader, hdr *Header, pos int64) error {
 			if esize < 8 || pos-8+int64(esize) > hdr.VoxOffset {
 				break // malformed: skip the rest up to the data
 			}
-			data := make([]byte, esize-8)
-			if _, err := io.ReadFull(stream, data); err != nil {
+			// Read what the file holds (memory grows with the bytes present, not with a size a
+			// corrupt header claims), then check it is all there.
+			data, err := io.ReadAll(io.LimitReader(stream, int64(esize-8)))
+			if err == nil && len(data) < int(esize-8) {
+				err = io.ErrUnexpectedEOF
+			}
+			if err != nil {
 				return fmt.Errorf("file ends inside header extension (code %d): %w", ecode, err)
 			}
 			pos += int64(esize - 8)
