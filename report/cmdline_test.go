@@ -1,6 +1,13 @@
 package report
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/painmark/painmark/version"
+)
 
 func TestCommandLine(t *testing.T) {
 	for _, c := range []struct {
@@ -14,5 +21,18 @@ func TestCommandLine(t *testing.T) {
 		if got := CommandLine(c.args); got != c.want {
 			t.Errorf("CommandLine(%q) = %s, want %s", c.args, got, c.want)
 		}
+	}
+}
+
+// TestHeaderSoftwareOnce checks that the header names the software once ("painmark 0.1.0-dev
+// (go...)", not "painmark painmark ...").
+func TestHeaderSoftwareOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.html")
+	if err := New("t", CommandLine([]string{"painmark", "version"})).Write(path); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "<td>"+version.String()+"</td>") || strings.Contains(string(b), "painmark painmark") {
+		t.Errorf("software row: %s", b)
 	}
 }

@@ -154,7 +154,7 @@ func (d *Document) HTML() []byte {
 	fmt.Fprintf(&b, "<title>%s</title><style>%s</style></head><body>", esc(d.Title), css)
 	fmt.Fprintf(&b, "<header><h1>%s</h1><table class=\"facts\">", esc(d.Title))
 	fmt.Fprintf(&b, "<tr><th>command</th><td><code>%s</code></td></tr>", esc(d.Command))
-	fmt.Fprintf(&b, "<tr><th>software</th><td>painmark %s</td></tr>", esc(version.String()))
+	fmt.Fprintf(&b, "<tr><th>software</th><td>%s</td></tr>", esc(version.String())) // version.String names painmark
 	fmt.Fprintf(&b, "<tr><th>date</th><td>%s</td></tr>", esc(d.Date.Format(time.RFC3339)))
 	if d.Seed != nil {
 		fmt.Fprintf(&b, "<tr><th>seed</th><td>%d</td></tr>", *d.Seed)
