@@ -110,7 +110,8 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 }
 
 // addBootstrapSection shows the stable edges: FDR-significant bootstrap weights, or when fewer
-// than three pass, the 30 edges of largest bootstrap |Z| (said so in the caption).
+// than three pass, the model's own nonzero edges (the 30 of largest |weight| when more), said so
+// in the figure's title and caption: an empty or all-q = 1 selection is never drawn as "stable".
 func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 	b := rep.Bootstrap
 	q, err := stats.FDR(b.P)
@@ -124,21 +125,29 @@ func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 		}
 	}
 	d.Numbers["bootstrap_fdr_edges"] = stable
-	shown := stable
+	shown, weight := stable, b.Mean
+	title := "Stable edges by network or system"
 	caption := fmt.Sprintf("Edges whose bootstrap weight is significant after FDR correction (q < 0.05, %d bootstrap refits); colour: sign of the mean weight, width: its size.", b.Options.N)
 	if len(stable) < 3 {
-		order := make([]int, len(b.Z))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(x, y int) bool { return math.Abs(b.Z[order[x]]) > math.Abs(b.Z[order[y]]) })
-		shown = nil
-		for _, j := range order[:min(30, len(order))] {
-			if b.Frequency[j] > 0 {
-				shown = append(shown, j)
+		weight = make([]float64, len(b.Mean))
+		var nonzero []int
+		for k, j := range s.Selected {
+			if k < len(s.Weights) && s.Weights[k] != 0 && j < len(weight) {
+				weight[j] = s.Weights[k]
+				nonzero = append(nonzero, j)
 			}
 		}
-		caption = fmt.Sprintf("%d edges pass FDR (q < 0.05) with %d bootstrap refits; shown are the %d edges of largest bootstrap |Z| (colour: sign of the mean weight, width: its size).", len(stable), b.Options.N, len(shown))
+		sort.SliceStable(nonzero, func(x, y int) bool { return math.Abs(weight[nonzero[x]]) > math.Abs(weight[nonzero[y]]) })
+		shown = nonzero[:min(30, len(nonzero))]
+		sort.Ints(shown)
+		title = "The model's nonzero edges by network or system (no stable edges)"
+		largest := ""
+		if len(shown) < len(nonzero) {
+			largest = ", the largest |weight|"
+		}
+		caption = fmt.Sprintf("%d edges pass FDR (q < 0.05) with %d bootstrap refits, so no stable edges are drawn; shown instead are the model's own nonzero edges (%d of %d%s; colour: sign of the weight, width: its size).",
+			len(stable), b.Options.N, len(shown), len(nonzero), largest)
+		d.Numbers["chord_model_edges"] = shown
 	}
 	edges := connectome.Edges(len(s.Regions), true)
 	names, groups := s.regionGroups()
@@ -146,13 +155,13 @@ func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 	var rows [][]string
 	for _, j := range shown {
 		if j < len(edges) && len(s.Regions) > 0 {
-			chord = append(chord, report.Edge{A: edges[j].I, B: edges[j].J, Weight: b.Mean[j]})
+			chord = append(chord, report.Edge{A: edges[j].I, B: edges[j].J, Weight: weight[j]})
 		}
 		rows = append(rows, []string{s.edgeLabel(edges, j), fmt.Sprintf("%.4g", b.Mean[j]), fmt.Sprintf("%.3g", b.Z[j]), fmt.Sprintf("%.2f", b.Frequency[j]), fmt.Sprintf("%.2g", b.P[j]), fmt.Sprintf("%.2g", q[j])})
 	}
 	sec := d.Section("Stable edges (bootstrap)")
 	if len(chord) > 0 {
-		sec.Figure(report.Chord("Stable edges by network or system", names, groups, chord), caption)
+		sec.Figure(report.Chord(title, names, groups, chord), caption)
 	} else {
 		sec.Text("%s", caption)
 	}

@@ -120,6 +120,12 @@ func TestSignatureCommands(t *testing.T) {
 	if _, stderr, code := runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--outlier-z", "2", "-o", filepath.Join(dir, "outl.json")); code != 0 {
 		t.Errorf("train --outlier-z: %d %s", code, stderr)
 	}
+	// Guard rail: with 10 bootstraps no edge passes FDR; the chord draws the model's own nonzero
+	// edges and says so, never "stable edges" with q = 1.
+	if html := string(readBytes(t, filepath.Join(dir, "trained.report.html"))); !strings.Contains(html, "so no stable edges are drawn; shown instead are the model&#39;s own nonzero edges (21 of 21") ||
+		strings.Contains(html, ">Stable edges by network or system<") {
+		t.Errorf("the report of a train without stable edges does not say it shows the model's edges")
+	}
 	if code != 0 || !strings.Contains(out, "(alpha=0.005 k=25 l1_ratio=0.999)") || !strings.Contains(out, fmt.Sprintf("loo r = %.4f", storedR)) || !strings.Contains(out, "learning curve: 25 training subjects") {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
