@@ -196,3 +196,22 @@ func requireFlags(cmd *cobra.Command, names ...string) error {
 	}
 	return usageError{fmt.Errorf("%s and %s are required", strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])}
 }
+
+// helpCommand is `painmark help [COMMAND...]`: the help of a command, and a usage error with
+// suggestions for an unknown one (cobra's prints "Unknown help topic" and exits 0).
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND...]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(rest) > 0 {
+				return usageError{unknownCommand(cmd, rest[0])}
+			}
+			return cmd.Help()
+		},
+	}
+}

@@ -125,3 +125,12 @@ func TestUsageErrorsNameTheChoice(t *testing.T) {
 		t.Errorf("refused commands wrote %s", entries[0].Name())
 	}
 }
+
+func TestHelpCommandUnknown(t *testing.T) {
+	if out, _, code := runCLI(t, "help", "signature", "train"); code != 0 || !strings.Contains(out, "painmark signature train") {
+		t.Errorf("help signature train: exit %d", code)
+	}
+	if _, errOut, code := runCLI(t, "help", "signature", "trian"); code != 2 || !strings.Contains(errOut, `did you mean "train"`) {
+		t.Errorf("help signature trian: exit %d, %q", code, errOut)
+	}
+}
