@@ -3,6 +3,7 @@ package learn
 import (
 	"fmt"
 	"maps"
+	"math"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,9 @@ func DefaultModelOptions() ModelOptions {
 
 // Check refuses an unknown model.
 func (o ModelOptions) Check() error {
+	if err := o.checkValues(); err != nil {
+		return err
+	}
 	if o.Model == "" {
 		return nil
 	}
@@ -57,6 +61,30 @@ func (o ModelOptions) Check() error {
 		}
 	}
 	return fmt.Errorf("unknown model %q (%s)", o.Model, strings.Join(Models, ", "))
+}
+
+// checkValues refuses values that make a fit meaningless or endless: a non-positive iteration limit
+// or tolerance, alpha 0 for the ElasticNet (coordinate descent without a penalty: scikit-learn
+// advises LinearRegression, and it runs to the iteration limit), a negative or non-finite alpha, an
+// l1_ratio outside [0, 1].
+func (o ModelOptions) checkValues() error {
+	if o.MaxIter < 1 {
+		return fmt.Errorf("max-iter %d: the iteration limit must be at least 1", o.MaxIter)
+	}
+	if !(o.Tol > 0) || math.IsInf(o.Tol, 0) {
+		return fmt.Errorf("tol %g: the tolerance must be a positive number", o.Tol)
+	}
+	for _, a := range o.Alpha {
+		if !(a >= 0) || math.IsInf(a, 0) || (a == 0 && (o.Model == "" || o.Model == "elasticnet")) {
+			return fmt.Errorf("alpha %g: the ElasticNet needs alpha > 0 (and any alpha must be a finite number, not negative)", a)
+		}
+	}
+	for _, r := range o.L1Ratio {
+		if !(r >= 0 && r <= 1) {
+			return fmt.Errorf("l1_ratio %g: must lie in [0, 1]", r)
+		}
+	}
+	return nil
 }
 
 // Linear tells whether the model's fitted weights exist (elasticnet, ridge, svr-linear,
