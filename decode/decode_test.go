@@ -443,6 +443,16 @@ func TestReadRunsCompanionFiles(t *testing.T) {
 	}
 }
 
+// Issue 21: a NaN (or missing) rating is refused naming the file, column and row, not decoded.
+func TestReadRunsRefusesNaNRatings(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "sub-01_ses-1_task-pain_run-1_atlas-x_timeseries.tsv"), []byte("a\tb\n1\t2\n3\t5\n2\t2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sub-01_ses-1_run-1_rating.tsv"), []byte("time\trating\n0\t10\n5\tnan\n"), 0o644)
+	if _, _, err := ReadRuns(dir, 2, true); err == nil || !strings.Contains(err.Error(), "sub-01_ses-1_run-1_rating.tsv: column rating") || !strings.Contains(err.Error(), "row 2") {
+		t.Errorf("NaN rating: %v", err)
+	}
+}
+
 // With --selection deipp the decoder does what DEIPP's MATLAB code does (penalty grid fixed by
 // lasso_rocha's path on all bins, MATLAB lasso on standardized component scores in every fold,
 // relaxed OLS refit, choice by the pooled inner r): testdata/deipp_nested.py runs those steps

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -98,6 +100,15 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 			}
 			if r.Rating, err = rt.Floats("rating"); err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", ratingPath, err)
+			}
+			for _, col := range []struct {
+				name string
+				v    []float64
+			}{{"time", r.RatingTime}, {"rating", r.Rating}} {
+				// A missing rating or time (NaN) would reach the model as a number.
+				if i := slices.IndexFunc(col.v, math.IsNaN); i >= 0 {
+					return nil, nil, fmt.Errorf("%s: column %s has a missing value (NaN) in row %d: every rating needs a time and a value", ratingPath, col.name, i+1)
+				}
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, err
