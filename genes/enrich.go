@@ -40,6 +40,9 @@ func ReadGMT(path string) ([]GeneSet, error) {
 		if len(fields) < 3 {
 			return nil, fmt.Errorf("%s line %d: a GMT line needs a name, a description and genes", path, line)
 		}
+		if strings.TrimSpace(fields[0]) == "" {
+			return nil, fmt.Errorf("%s line %d: a gene set without a name", path, line)
+		}
 		gs := GeneSet{Name: fields[0]}
 		for _, g := range fields[2:] {
 			if g = strings.TrimSpace(g); g != "" {
