@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -20,5 +21,26 @@ func TestResamplingCountsWithinBudget(t *testing.T) {
 	_, err = Bootstrap(Pipeline{}, x, y, BootstrapOptions{N: 2000000000, Seed: 1})
 	if err == nil || !strings.Contains(err.Error(), "2000000000 bootstrap samples") {
 		t.Errorf("bootstrap: %v", err)
+	}
+}
+
+// A refit permutation test drawn in batches (memory for one batch of targets and predictions, not
+// all N) gives the null of one batch: the same metrics, p-values and convergence count.
+func TestPermutationBatchesEqualOneBatch(t *testing.T) {
+	x, y, _ := bochumData(t)
+	o := PermutationOptions{N: 20, Seed: 11, Mode: PermuteRefit}
+	one, err := PermutationTest(rpnPipeline, x, y, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := permutationBatch
+	permutationBatch = 6
+	defer func() { permutationBatch = prev }()
+	batched, err := PermutationTest(rpnPipeline, x, y, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(one, batched) {
+		t.Errorf("batches of 6 differ from one batch:\n%+v\n%+v", one.Null, batched.Null)
 	}
 }

@@ -73,11 +73,12 @@ func PooledMetrics(pred, truth []float64) Metrics {
 	return Metrics{R: stats.Pearson(pred, truth), MAE: ae / float64(len(pred)), R2: 1 - sse/sst}
 }
 
-// CheckBudget refuses a permutation count whose targets, predictions and null metrics for n
-// samples would exceed the memory budget (internal/budget, PAINMARK_MEMORY_LIMIT), so a caller can
-// refuse before any fitting.
+// CheckBudget refuses a permutation count whose null (three metrics per permutation, and a copy
+// of one for the p-value) would exceed the memory budget (internal/budget, PAINMARK_MEMORY_LIMIT),
+// so a caller can refuse before any fitting. Targets and predictions are drawn in batches, so the
+// n samples do not multiply the count.
 func (o PermutationOptions) CheckBudget(n int) error {
-	return budget.Check("permutations", int64(o.N), int64(16*n+96))
+	return budget.Check("permutations", int64(o.N), 32)
 }
 
 // CheckBudget refuses a bootstrap sample count whose per-sample records would exceed the memory
@@ -110,44 +111,69 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	if o.Mode == "" {
 		o.Mode = PermuteRefit
 	}
-	targets := make([][]float64, o.N+1) // 0: observed, k: permutation k
-	targets[0] = y
-	for k := 1; k <= o.N; k++ {
-		perm := stats.Permutation(o.Seed, uint64(o.First+k), n)
-		targets[k] = make([]float64, n)
-		for i, j := range perm {
-			targets[k][i] = y[j]
+	// Permutation k's target is drawn when its batch is fitted, so memory holds one batch of
+	// targets and predictions, not all N (only the null metrics are kept).
+	permuted := func(k int) []float64 {
+		t := make([]float64, n)
+		for i, j := range stats.Permutation(o.Seed, uint64(o.First+k), n) {
+			t[i] = y[j]
 		}
+		return t
 	}
 	res := &PermutationResult{Options: o, Null: make([]Metrics, o.N)}
 	switch o.Mode {
 	case PermuteRefit:
 		if pl.Regressor != nil { // no shortcut: the whole leave-one-out per permutation
-			res.Observed, res.Null = Metrics{}, res.Null[:0]
-			for k, target := range targets {
+			pred, err := LeaveOneOut(pl, x, y)
+			if err != nil {
+				return nil, err
+			}
+			res.Observed, res.Predictions = PooledMetrics(pred, y), pred
+			if o.Progress != nil {
+				o.Progress(1, o.N+1)
+			}
+			for k := 1; k <= o.N; k++ {
+				target := permuted(k)
 				pred, err := LeaveOneOut(pl, x, target)
 				if err != nil {
 					return nil, err
 				}
+				res.Null[k-1] = PooledMetrics(pred, target)
 				if o.Progress != nil {
-					o.Progress(k+1, len(targets))
-				}
-				if k == 0 {
-					res.Observed, res.Predictions = PooledMetrics(pred, target), pred
-				} else {
-					res.Null = append(res.Null, PooledMetrics(pred, target))
+					o.Progress(k+1, o.N+1)
 				}
 			}
 			break
 		}
-		preds, notConv, err := leaveOneOutMany(pl, x, targets, o.Progress)
-		if err != nil {
-			return nil, err
-		}
-		res.NotConverged = notConv
-		res.Observed, res.Predictions = PooledMetrics(preds[0], y), preds[0]
-		for k := 1; k <= o.N; k++ {
-			res.Null[k-1] = PooledMetrics(preds[k], targets[k])
+		// Batch 0 holds the observed target; the folds' designs always come from y.
+		batches := (o.N + permutationBatch) / permutationBatch
+		for first := 0; first <= o.N; first += permutationBatch {
+			last := min(first+permutationBatch, o.N+1)
+			targets := make([][]float64, 0, last-first)
+			for k := first; k < last; k++ {
+				if k == 0 {
+					targets = append(targets, y)
+				} else {
+					targets = append(targets, permuted(k))
+				}
+			}
+			var progress func(done, total int)
+			if o.Progress != nil {
+				bi := first / permutationBatch
+				progress = func(done, _ int) { o.Progress(bi*n+done, batches*n) }
+			}
+			preds, notConv, err := leaveOneOutMany(pl, x, y, targets, progress)
+			if err != nil {
+				return nil, err
+			}
+			res.NotConverged += notConv
+			for b, k := 0, first; k < last; b, k = b+1, k+1 {
+				if k == 0 {
+					res.Observed, res.Predictions = PooledMetrics(preds[0], y), preds[0]
+				} else {
+					res.Null[k-1] = PooledMetrics(preds[b], targets[b])
+				}
+			}
 		}
 	case PermutePredictions:
 		pred, err := LeaveOneOut(pl, x, y)
@@ -156,7 +182,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 		}
 		res.Observed, res.Predictions = PooledMetrics(pred, y), pred
 		for k := 1; k <= o.N; k++ {
-			res.Null[k-1] = PooledMetrics(pred, targets[k])
+			res.Null[k-1] = PooledMetrics(pred, permuted(k))
 		}
 	default:
 		return nil, fmt.Errorf("unknown permutation mode %q (%s, %s)", o.Mode, PermuteRefit, PermutePredictions)
@@ -195,10 +221,13 @@ func MetricsP(observed Metrics, null []Metrics, conv stats.PermutationConvention
 	return p, nil
 }
 
+// permutationBatch is how many permutation targets a refit permutation test fits together.
+var permutationBatch = 1024
+
 // leaveOneOutMany returns the leave-one-out predictions of the pipeline for each target vector
 // (preds[t][i]: subject i left out, fitted on target t), sharing each fold's scaling and centred
 // columns across targets.
-func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64, progress func(done, total int)) ([][]float64, int, error) {
+func leaveOneOutMany(pl Pipeline, x Matrix, design []float64, targets [][]float64, progress func(done, total int)) ([][]float64, int, error) {
 	n := x.Rows
 	preds := make([][]float64, len(targets))
 	for t := range preds {
@@ -218,7 +247,7 @@ func leaveOneOutMany(pl Pipeline, x Matrix, targets [][]float64, progress func(d
 	}
 	parallel.ForProgress(n, progress, func(i int) {
 		train := complementSplit(n, []int{i}).Train
-		d, err := newPathDesign(pl, x.SelectRows(train), pick(targets[0], train))
+		d, err := newPathDesign(pl, x.SelectRows(train), pick(design, train))
 		if err != nil {
 			errs[i] = fmt.Errorf("fold %d: %w", i, err)
 			return
