@@ -77,9 +77,25 @@ func (s *Signature) Align(c Cohort) (Cohort, error) {
 	return c, nil
 }
 
-// WriteFiles writes the predictions as a TSV table (columns subject and prediction).
+// WriteFiles writes the predictions as a TSV table (columns subject and prediction), with a column
+// in_sample (1: the signature was trained on the subject, a fitted value; 0: a prediction) when
+// any subject is in-sample.
 func (a *Application) WriteFiles(path string) error {
-	return table.Write(path, &table.Table{Columns: []*table.Column{table.TextColumn("subject", a.Subjects), table.NumericColumn("prediction", a.Predictions)}})
+	cols := []*table.Column{table.TextColumn("subject", a.Subjects), table.NumericColumn("prediction", a.Predictions)}
+	if len(a.InSample) > 0 {
+		in := map[string]bool{}
+		for _, id := range a.InSample {
+			in[id] = true
+		}
+		flag := make([]float64, len(a.Subjects))
+		for i, id := range a.Subjects {
+			if in[id] {
+				flag[i] = 1
+			}
+		}
+		cols = append(cols, table.NumericColumn("in_sample", flag))
+	}
+	return table.Write(path, &table.Table{Columns: cols})
 }
 
 // InSample lists the subjects (in the given order) that the signature was trained on, matched as
@@ -131,4 +147,13 @@ func DefinitionFromTable(t *features.Table) ([]Region, FeatureDefinition) {
 		regions[i] = Region{Name: r.Name, System: r.System}
 	}
 	return regions, FeatureDefinition{Kind: string(d.Measure.Kind), Estimator: string(d.Measure.Estimator), Scaling: string(d.Measure.Scaling), Vectorization: d.VectorOrder}
+}
+
+// InSampleNote is the warning painmark prints and reports for an application with in-sample
+// subjects ("" when none).
+func (a *Application) InSampleNote() string {
+	if len(a.InSample) == 0 {
+		return ""
+	}
+	return "IN-SAMPLE: " + inSampleText(len(a.InSample), len(a.Subjects)) + " (column in_sample)"
 }

@@ -44,6 +44,9 @@ type CohortValidation struct {
 	R2                float64          `json:"r2"`
 	RCI               [2]float64       `json:"r_ci95"`
 	Subjects          []string         `json:"subjects,omitempty"`
+	// InSample are the cohort's subjects the signature was trained on: their predictions are
+	// fitted values, so the cohort's statistics are not (wholly) a validation.
+	InSample []string `json:"in_sample,omitempty"`
 }
 
 // Validation is a signature validated on one or more cohorts: each cohort's performance and, with
@@ -88,8 +91,9 @@ func Validate(s *Signature, cohorts []Cohort, o ValidateOptions) (*Validation, e
 				return nil, fmt.Errorf("%s: %w", me.Names[i], err)
 			}
 		}
+		cv.InSample = s.InSample(cohorts[i].Subjects)
 		v.Cohorts = append(v.Cohorts, cv)
-		v.InSample = append(v.InSample, s.InSample(cohorts[i].Subjects))
+		v.InSample = append(v.InSample, cv.InSample)
 	}
 	if len(cohorts) > 1 {
 		w := me.WeightedExplainedVariance
@@ -124,6 +128,9 @@ func (v *Validation) Print(w io.Writer) {
 	}
 	for i := range v.Cohorts {
 		line(&v.Cohorts[i], v.Options.Standardize)
+		if in := v.Cohorts[i].InSample; len(in) > 0 {
+			fmt.Fprintf(w, "  IN-SAMPLE: %s\n", inSampleText(len(in), len(v.Cohorts[i].Outcome)))
+		}
 		for _, c := range v.Cohorts[i].Covariates {
 			fmt.Fprintf(w, "  predictions vs %s: r = %.3f (p = %.3g, FDR q = %.3g, n = %d)\n", c.Name, c.R, c.P, c.Q, c.N)
 		}
@@ -144,8 +151,16 @@ func (v *Validation) AddReport(d *report.Document) {
 	d.Numbers["results"] = v
 	for i, e := range v.evals.Cohorts {
 		AddEvaluationSection(d, v.evals.Names[i], e)
+		if in := v.Cohorts[i].InSample; len(in) > 0 {
+			d.Section("In-sample: "+v.evals.Names[i]).Text("%s.", inSampleText(len(in), len(v.Cohorts[i].Outcome)))
+		}
 	}
 	if v.PooledWithinZ != nil {
 		AddEvaluationSection(d, "the pooled cohorts (outcome z-scored within each)", v.evals.Pooled)
 	}
+}
+
+// inSampleText says that in of n subjects were in the training set.
+func inSampleText(in, n int) string {
+	return fmt.Sprintf("%d of the %d subjects were in the signature's training set: their predictions are fitted values, and these statistics are not an out-of-sample validation", in, n)
 }

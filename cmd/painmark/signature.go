@@ -47,6 +47,9 @@ func newSignatureCmd() *cobra.Command {
 			return err
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s applied to %d subjects: %s\n", s.Name, len(a.Subjects), applyOut)
+		if note := a.InSampleNote(); note != "" {
+			fmt.Fprintln(cmd.OutOrStdout(), note)
+		}
 		return nil
 	})
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")

@@ -130,10 +130,21 @@ func TestSignatureCommands(t *testing.T) {
 		t.Errorf("train: %d %s %s", code, out, stderr)
 	}
 	retrainedPred := filepath.Join(dir, "retrained.tsv")
-	if _, stderr, code := runCLI(t, "signature", "apply", trained, feat, "-o", retrainedPred); code != 0 {
+	if out, stderr, code := runCLI(t, "signature", "apply", trained, feat, "-o", retrainedPred); code != 0 {
 		t.Errorf("apply the trained signature: %d %s", code, stderr)
 	} else {
+		// Guard rail: validated on its own training subjects, the result JSON and the output say
+		// in-sample.
+		vPath := filepath.Join(dir, "insample-validation.json")
+		vOut, vErr, vCode := runCLI(t, "signature", "validate", trained, feat, "--target", parts+":pain", "-o", vPath, "--report", "none")
+		if vCode != 0 || !strings.Contains(vOut, "IN-SAMPLE: ") || !strings.Contains(string(readBytes(t, vPath)), `"in_sample": [`) {
+			t.Errorf("in-sample validation not labelled: %d %s %s", vCode, vOut, vErr)
+		}
+		// Guard rail: applied to its own training subjects, the output says in-sample.
 		rt, _ := table.Read(retrainedPred, nil)
+		if flags, err := rt.Floats("in_sample"); err != nil || len(flags) == 0 || flags[0] != 1 || !strings.Contains(out, "IN-SAMPLE: ") {
+			t.Errorf("in-sample application not labelled: %v\n%s", err, out)
+		}
 		rp, _ := rt.Floats("prediction")
 		for i := range rpnPred {
 			if math.Abs(rp[i]-rpnPred[i]) > 1e-10 {
