@@ -134,3 +134,21 @@ func TestCompareVectors(t *testing.T) {
 		t.Errorf("extra region: %v", err)
 	}
 }
+
+// Issue 21: duplicate subject IDs ("sub-01" and "01" are one subject) and duplicate feature names
+// are refused naming the file, the name and both positions.
+func TestReadRefusesDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"subjects.tsv": "subject\ta\tb\nsub-01\t1\t2\n01\t3\t4\n",
+		"features.tsv": "subject\ta\ta\nsub-01\t1\t2\nsub-02\t3\t4\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(p, nil); err == nil || !strings.Contains(err.Error(), "appears twice") || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -110,3 +110,12 @@ func TestReadRefusesZeroScaleAndUncoveredContent(t *testing.T) {
 		t.Errorf("unknown field: %v", err)
 	}
 }
+
+// Issue 21: a constant outcome is refused before training (it gave "r = -1.0000").
+func TestTrainRefusesConstantOutcome(t *testing.T) {
+	_, c := bochumCohort(t)
+	c.Y = make([]float64, len(c.Y))
+	if _, err := TrainCohort(c, DefaultTrainOptions()); err == nil || !strings.Contains(err.Error(), "constant") {
+		t.Errorf("constant outcome: %v", err)
+	}
+}

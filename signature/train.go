@@ -3,6 +3,7 @@ package signature
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
@@ -73,6 +74,10 @@ type TrainReport struct {
 func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainReport, error) {
 	if len(y) != x.Rows || (o.Subjects != nil && len(o.Subjects) != x.Rows) {
 		return nil, nil, fmt.Errorf("%d rows of features, %d outcomes and %d subject IDs", x.Rows, len(y), len(o.Subjects))
+	}
+	// A constant outcome has no correlation to predict (r would be an artefact of rounding).
+	if i := slices.IndexFunc(y, func(v float64) bool { return v != y[0] }); len(y) > 0 && i < 0 {
+		return nil, nil, fmt.Errorf("the outcome is constant (%g for all %d subjects): there is nothing to predict", y[0], len(y))
 	}
 	// Refuse resampling counts beyond the memory budget before the search runs.
 	if err := (learn.PermutationOptions{N: o.Permutations}).CheckBudget(x.Rows); err != nil {
