@@ -33,6 +33,9 @@ type StudyOptions struct {
 	CurveSizes               []int
 	CurveRepeats             int
 	Seed                     uint64
+	// Progress, if set, gives the progress callback of a named stage of the training
+	// (signature.TrainOptions.Progress); nil is silent.
+	Progress func(stage string) func(done, total int) `json:"-"`
 }
 
 // DefaultStudy is what `painmark demo` runs: enough resamples for stable p-values in well under a
@@ -87,6 +90,7 @@ func RunStudy(outDir string, series []signal.Matrix, pain, stored []float64, ids
 		Base:   learn.Pipeline{Scaler: "robust", Model: learn.ElasticNet{MaxIter: 100000, Tol: 1e-4}},
 		Grid:   PAINTeRGrid, Scoring: learn.NegMSE, Solver: learn.SolverExact, CVName: "loo", Nested: true,
 		Permutations: o.Permutations, Bootstraps: o.Bootstraps, Seed: o.Seed, CurveSizes: o.CurveSizes, CurveRepeats: o.CurveRepeats,
+		Progress: o.Progress,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("training: %w", err)

@@ -49,6 +49,9 @@ type TrainOptions struct {
 	// with CurveRepeats random splits (none when empty).
 	CurveSizes   []int
 	CurveRepeats int
+	// Progress, if set, gives the progress callback of a named resampling stage ("permutations",
+	// "bootstraps"): done of total as the stage advances; nil (or a nil callback) is silent.
+	Progress func(stage string) func(done, total int) `json:"-"`
 }
 
 // TrainReport is what training measured besides the signature itself.
@@ -172,13 +175,13 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 		cv["nested_r"], cv["nested_mae"] = rep.NestedCV.R, rep.NestedCV.MAE
 	}
 	if o.Permutations > 0 {
-		if rep.Permutation, err = learn.PermutationTest(pl, x, target, learn.PermutationOptions{N: o.Permutations, Seed: o.Seed, Mode: learn.PermuteRefit}); err != nil {
+		if rep.Permutation, err = learn.PermutationTest(pl, x, target, learn.PermutationOptions{N: o.Permutations, Seed: o.Seed, Mode: learn.PermuteRefit, Progress: o.stage("permutations")}); err != nil {
 			return nil, nil, err
 		}
 		cv["loo_r"], cv["p_r"], cv["p_mae"] = rep.Permutation.Observed.R, rep.Permutation.P.R, rep.Permutation.P.MAE
 	}
 	if o.Bootstraps > 0 {
-		if rep.Bootstrap, err = learn.Bootstrap(pl, x, target, learn.BootstrapOptions{N: o.Bootstraps, Seed: o.Seed}); err != nil {
+		if rep.Bootstrap, err = learn.Bootstrap(pl, x, target, learn.BootstrapOptions{N: o.Bootstraps, Seed: o.Seed, Progress: o.stage("bootstraps")}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -201,4 +204,12 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	s.Regions, s.Target = o.Regions, td
 	s.Training = Training{Cohort: o.Cohort, N: x.Rows, CVScheme: o.CVName, CV: cv, Hyperparameters: hyper, Subjects: o.Subjects}
 	return s, rep, s.Validate()
+}
+
+// stage is the progress callback of a named stage (nil when none is asked for).
+func (o TrainOptions) stage(name string) func(done, total int) {
+	if o.Progress == nil {
+		return nil
+	}
+	return o.Progress(name)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/signature"
 	"github.com/painmark/painmark/study"
 	"github.com/spf13/cobra"
@@ -52,6 +53,7 @@ func newSignatureTrainCmd() *cobra.Command {
 				return err
 			}
 		}
+		o.Progress = progress.Stages("signature train")
 		res, err := signature.TrainCohort(c, o)
 		if err != nil {
 			return err

@@ -22,6 +22,7 @@ func newDemoCmd() *cobra.Command {
 				return err
 			}
 			start := time.Now()
+			o.Progress = progress.Stages("demo")
 			bar := progress.New(35, "demo: Bochum subjects")
 			res, err := demo.Run(out, o, func(done, total int) {
 				bar.Set(done)

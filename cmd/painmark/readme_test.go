@@ -63,6 +63,7 @@ func TestProgressBarsOnTerminalOnly(t *testing.T) {
 	for _, c := range []struct{ desc, args string }{
 		{"learn permute", "learn permute " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "perm.json")},
 		{"learn bootstrap", "learn bootstrap " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "boot.json")},
+		{"signature train: permutations", "signature train " + feat + " --target " + parts + ":pain --k 10 --alpha 0.1 --permutations 100 --bootstraps 50 --report none -o " + filepath.Join(dir, "sig.json")},
 	} {
 		line := "PAINMARK_TEST_AS_CLI=1 " + os.Args[0] + " " + c.args
 		tty, err := exec.Command(scriptBin, "-q", "-e", "-c", line, "/dev/null").CombinedOutput()

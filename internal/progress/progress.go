@@ -91,3 +91,13 @@ func (r *Reporter) Finish() {
 		r.bar = nil
 	}
 }
+
+// Stages is a stage-progress factory for a library workflow's options (a Progress field of type
+// func(stage string) func(done, total int)): each stage gets a bar named prefix + ": " + stage on
+// a terminal; nil off a terminal.
+func Stages(prefix string) func(stage string) func(done, total int) {
+	if !Enabled {
+		return nil
+	}
+	return func(stage string) func(done, total int) { return NewReporter(prefix + ": " + stage).Func() }
+}
