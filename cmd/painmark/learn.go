@@ -204,9 +204,7 @@ func newLearnCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bar := progress.NewReporter("learn permute")
-			defer bar.Finish()
-			po.Progress = bar.Func()
+			po.Progress = progress.NewReporter("learn permute").Func() // a bar on a terminal only
 			res, err := learn.Permute(d, pl, po)
 			if err != nil {
 				return err
@@ -228,9 +226,7 @@ func newLearnCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bar := progress.NewReporter("learn bootstrap")
-			defer bar.Finish()
-			bo.Progress = bar.Func()
+			bo.Progress = progress.NewReporter("learn bootstrap").Func() // a bar on a terminal only
 			res, err := learn.BootstrapWeights(d, pl, bo)
 			if err != nil {
 				return err
