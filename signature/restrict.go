@@ -45,6 +45,12 @@ func (s *Signature) Restrict(name string, keep func(Region) bool) (*Signature, e
 		r.Regions[a] = s.Regions[i]
 	}
 	r.Features.NumFeatures = len(orig)
+	if s.FeatureNames != nil {
+		r.FeatureNames = make([]string, len(orig))
+		for k, f := range orig {
+			r.FeatureNames[k] = s.FeatureNames[f]
+		}
+	}
 	if s.Center != nil {
 		r.Center, r.Scale = make([]float64, len(orig)), make([]float64, len(orig))
 		for k, f := range orig {

@@ -1,9 +1,11 @@
 package signature
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/learn"
 )
 
@@ -60,4 +62,26 @@ func TestRestrictRPNToMIST(t *testing.T) {
 		}
 	}
 	t.Logf("%d of the RPN's weighted edges touch the global signal; %d remain", dropped, len(r.Selected))
+}
+
+// A signature that names its features keeps the names of the kept edges, so a restricted signature
+// still applies by name (the CSps protocol's bCSps).
+func TestRestrictKeepsFeatureNames(t *testing.T) {
+	s, _, _, _ := rpnOnBochum(t)
+	named := *s
+	named.FeatureNames = make([]string, s.Features.NumFeatures)
+	for k := range named.FeatureNames {
+		named.FeatureNames[k] = fmt.Sprintf("edge%05d", k)
+	}
+	r, err := named.Restrict("RPN-noGS", func(reg Region) bool { return reg.Name != "GlobSig" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.FeatureNames) != r.Features.NumFeatures {
+		t.Fatalf("%d names for %d features", len(r.FeatureNames), r.Features.NumFeatures)
+	}
+	// Restricted feature 0 is edge (1, 2) of the original regions (GlobSig is region 0).
+	if want := fmt.Sprintf("edge%05d", connectome.EdgeIndex(2, 1)); r.FeatureNames[0] != want {
+		t.Errorf("first kept feature named %q, want %q", r.FeatureNames[0], want)
+	}
 }
