@@ -152,18 +152,25 @@ func TestLibraryMatchesCLI(t *testing.T) {
 	t.Run("morph -> spin -> genes", func(t *testing.T) { morphSpinGenes(t, e) })
 }
 
-// connectomeChain: a synthetic corticospinal study's training cohort -> the cohort feature table.
-func connectomeChain(t *testing.T, e *env) {
-	o := synthetic.DefaultOptions()
-	o.Train, o.Independent, o.Task, o.Clinical1, o.Clinical2, o.PrePost, o.Seed = 24, 4, 4, 4, 4, 4, 3
+// writeCSpsStudy simulates a corticospinal study with o and writes it under the shared inputs.
+func writeCSpsStudy(t *testing.T, e *env, o synthetic.Options) (*synthetic.Study, string) {
+	t.Helper()
 	st, err := synthetic.Generate(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	studyDir := filepath.Join(e.in, "csps")
-	if err := st.Write(studyDir); err != nil {
+	dir := filepath.Join(e.in, "csps")
+	if err := st.Write(dir); err != nil {
 		t.Fatal(err)
 	}
+	return st, dir
+}
+
+// connectomeChain: a synthetic corticospinal study's training cohort -> the cohort feature table.
+func connectomeChain(t *testing.T, e *env) {
+	o := synthetic.DefaultOptions()
+	o.Train, o.Independent, o.Task, o.Clinical1, o.Clinical2, o.PrePost, o.Seed = 24, 4, 4, 4, 4, 4, 3
+	_, studyDir := writeCSpsStudy(t, e, o)
 	roi, tags := filepath.Join(studyDir, "train", "roi"), filepath.Join(studyDir, "regions.tsv")
 	e.cmd(t, "connectome", roi, "--kind", "partial correlation", "--scaling", "zscore", "--region-tags", tags, "--no-matrices", "-o", "conn")
 	e.inLib(t, func() error {

@@ -16,14 +16,7 @@ func TestSignatureLibraryMatchesCLI(t *testing.T) {
 	e := setup(t)
 	o := synthetic.DefaultOptions()
 	o.Train, o.Independent, o.Task, o.Clinical1, o.Clinical2, o.PrePost, o.Seed = 30, 4, 4, 4, 4, 16, 5
-	st, err := synthetic.Generate(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	studyDir := filepath.Join(e.in, "csps")
-	if err := st.Write(studyDir); err != nil {
-		t.Fatal(err)
-	}
+	st, studyDir := writeCSpsStudy(t, e, o)
 	feat := func(c string) string { return filepath.Join(e.in, "conn-"+c, "features.tsv") }
 	column := func(c, col string) string { return filepath.Join(studyDir, c, "participants.tsv") + ":" + col }
 	for _, c := range []string{"train", "pre", "post"} {
