@@ -5,6 +5,17 @@ import (
 	"testing"
 )
 
+// quotedTables hold quoted fields as pandas reads them (TestLivePandas reads them with pandas too):
+// a quoted field holding the delimiter, a doubled quote and a newline; a quote inside an unquoted
+// field is data.
+var quotedTables = map[string]string{
+	"ok.tsv": "a\tb\n\"x\ty\"\t1\n\"say \"\"hi\"\"\"\t2\n\"two\nlines\"\t3\n5\"\t4\n",
+	"ok.csv": "a,b\n\"x,y\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n5\",4\n",
+}
+
+// unclosedQuote is a table whose one unclosed quote would swallow the rows after it.
+const unclosedQuote = "a\tb\n1\t\"x\n2\ty\n3\tz\n"
+
 // Issue 21: one unclosed '"' no longer swallows the rest of the table (inspect reported 11 of 54
 // rows): it is an error naming the line; quotes read as pandas reads them otherwise.
 func TestQuotesAsPandas(t *testing.T) {
@@ -25,10 +36,7 @@ func TestQuotesAsPandas(t *testing.T) {
 	}
 	// As pandas: a quoted field holding the delimiter, a doubled quote and a newline; a quote
 	// inside an unquoted field is data (in a TSV and in a CSV).
-	for name, content := range map[string]string{
-		"ok.tsv": "a\tb\n\"x\ty\"\t1\n\"say \"\"hi\"\"\"\t2\n\"two\nlines\"\t3\n5\"\t4\n",
-		"ok.csv": "a,b\n\"x,y\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n5\",4\n",
-	} {
+	for name, content := range quotedTables {
 		tb, err := Read(write(t, name, content), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -52,5 +60,11 @@ func TestInfRefused(t *testing.T) {
 	}
 	if _, err := tb.Matrix([]int{2}, false); err == nil || !strings.Contains(err.Error(), `"y"`) {
 		t.Errorf("Matrix: %v", err)
+	}
+}
+
+func TestUnclosedQuoteRefused(t *testing.T) {
+	if _, err := Read(write(t, "unclosed.tsv", unclosedQuote), nil); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("unclosed quote: %v", err)
 	}
 }

@@ -172,6 +172,11 @@ func TestLivePandas(t *testing.T) {
 	if len(files) < 100 {
 		t.Fatalf("only %d tables found under %s", len(files), root)
 	}
+	// The quoting cases of TestQuotesAsPandas, and an unclosed quote pandas must refuse as we do.
+	for name, content := range quotedTables {
+		files = append(files, write(t, name, content))
+	}
+	files = append(files, write(t, "unclosed.tsv", unclosedQuote))
 	out := t.TempDir()
 	cmd := exec.Command(py, append([]string{filepath.Join("testdata", "pandas_tables.py"), out}, files...)...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
