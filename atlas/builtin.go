@@ -57,11 +57,15 @@ func builtinNames() []string {
 	return names
 }
 
+// ErrUnknown is wrapped by the error for an atlas name that is neither a built-in atlas nor a file
+// (a usage error: painmark exits 2 with it, listing the built-in atlases).
+var ErrUnknown = errors.New("no built-in atlas of that name")
+
 // notFound says that name is neither a built-in atlas nor a file, listing the built-in atlases,
 // when err is a missing file; other errors (a file that is not an atlas) are returned as they are.
 func notFound(name string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("atlas %q: no built-in atlas of that name (built in: %s) and no such file", name, strings.Join(builtinNames(), ", "))
+		return fmt.Errorf("atlas %q: %w (built in: %s) and no such file", name, ErrUnknown, strings.Join(builtinNames(), ", "))
 	}
 	return err
 }

@@ -36,6 +36,33 @@ func (s *RegionSet) Table() *Table {
 	return t
 }
 
+// Union is the mask of every voxel the image labels (label 1), named after it.
+func (l *LabelImage) Union() *LabelImage {
+	u := &LabelImage{Path: l.Path + " (every labelled voxel)", Shape: l.Shape, Affine: l.Affine, Labels: make([]int32, len(l.Labels))}
+	for i, v := range l.Labels {
+		if v != 0 {
+			u.Labels[i] = 1
+		}
+	}
+	return u
+}
+
+// GlobalSignalName is the column of the global signal (WithGlobalSignal), PAINTeR's name for the
+// RPN's 123rd region.
+const GlobalSignalName = "GlobSig"
+
+// WithGlobalSignal returns the set with one more region after all others: GlobSig, the mean of
+// every voxel the first part labels (its Union), in that part's space. PAINTeR's RPN (Spisak et
+// al. 2020) has the global signal as its 123rd region after MIST-122's; painmark takes it over the
+// atlas's own voxels, a grey-matter-like mask, rather than a brain mask of each run. The region
+// overlaps the others, as the corticospinal set's GM does.
+func (s *RegionSet) WithGlobalSignal() *RegionSet {
+	first := s.Parts[0]
+	gs := Part{Space: first.Space, Labels: first.Labels.Union(), Table: &Table{Name: GlobalSignalName,
+		Regions: []Region{{Index: 1, Name: GlobalSignalName, FullName: "global signal (every voxel of " + s.Name + ")", System: Brain}}}}
+	return &RegionSet{Name: s.Name + "+" + GlobalSignalName, Parts: append(append([]Part(nil), s.Parts...), gs)}
+}
+
 // Spaces lists the spaces the set needs images of, in order of first use.
 func (s *RegionSet) Spaces() []string {
 	var out []string

@@ -45,6 +45,8 @@ type Spec struct {
 	FDThreshold, StdDVARSThreshold float64
 	// Demean subtracts each regressor's mean over the retained volumes.
 	Demean bool
+	// NilearnVersion is the nilearn version whose preset this is (PresetFor; "" for a custom spec).
+	NilearnVersion string
 }
 
 // Defaults returns nilearn's load_confounds defaults: motion, high_pass and wm_csf, motion "full",
@@ -59,16 +61,44 @@ func Defaults() Spec {
 	}
 }
 
-// Preset returns one of nilearn's load_confounds_strategy presets: "simple", "scrubbing",
-// "compcor" or "ica_aroma".
-func Preset(name string) (Spec, error) {
+// Nilearn versions whose load_confounds_strategy presets differ: 0.10.3 (the CSps study's) sets the
+// "scrubbing" preset's thresholds to FD 0.2 mm and std DVARS 3; 0.13 to FD 0.5 mm and std DVARS 1.5
+// (its changelog: the documented values, now in the code too). The other presets are the same.
+const (
+	Nilearn0103 = "0.10.3"
+	Nilearn013  = "0.13"
+)
+
+// DefaultNilearnVersion is the version whose presets Preset gives: 0.13, current nilearn's values,
+// which are what nilearn documents for the preset and what painmark has always used (outputs
+// unchanged); pass 0.10.3 to PresetFor to reproduce the CSps study's preprocessing.
+const DefaultNilearnVersion = Nilearn013
+
+// Preset returns one of nilearn's load_confounds_strategy presets, as DefaultNilearnVersion
+// defines them: "simple", "scrubbing", "compcor" or "ica_aroma".
+func Preset(name string) (Spec, error) { return PresetFor(name, DefaultNilearnVersion) }
+
+// PresetFor returns a preset as the given nilearn version defines it (Nilearn0103 or Nilearn013);
+// the spec records the version.
+func PresetFor(name, version string) (Spec, error) {
 	s := Defaults()
+	switch version {
+	case Nilearn013, "":
+		version = Nilearn013
+	case Nilearn0103:
+	default:
+		return Spec{}, fmt.Errorf("nilearn version %q: presets are known for %s and %s", version, Nilearn0103, Nilearn013)
+	}
+	s.NilearnVersion = version
 	switch name {
 	case "simple":
 		s.Strategy = []string{"high_pass", "motion", "wm_csf"}
 	case "scrubbing":
 		s.Strategy = []string{"high_pass", "motion", "wm_csf", "scrub"}
 		s.WMCSF = "full"
+		if version == Nilearn0103 {
+			s.FDThreshold, s.StdDVARSThreshold = 0.2, 3
+		}
 	case "compcor":
 		s.Strategy = []string{"high_pass", "motion", "compcor"}
 	case "ica_aroma":

@@ -14,7 +14,9 @@ import (
 // come from, the strategy and options that chose them, and the sample mask (0-based retained
 // volumes, every volume when nothing is censored). Keys in alphabetical order, as always written.
 type Sidecar struct {
-	Definition         string         `json:"Definition"`
+	Definition string `json:"Definition"`
+	// NilearnVersion is the nilearn version whose preset the options are (a preset only).
+	NilearnVersion     string         `json:"NilearnVersion,omitempty"`
 	NumRetained        int            `json:"NumRetained"`
 	NumVolumes         int            `json:"NumVolumes"`
 	Options            SidecarOptions `json:"Options"`
@@ -60,7 +62,7 @@ func (r *Result) Sidecar(source string, spec Spec) Sidecar {
 			mask[i] = i
 		}
 	}
-	return Sidecar{Definition: "nilearn.interfaces.fmriprep.load_confounds", NumRetained: len(mask), NumVolumes: r.NumFrames,
+	return Sidecar{Definition: "nilearn.interfaces.fmriprep.load_confounds", NilearnVersion: spec.NilearnVersion, NumRetained: len(mask), NumVolumes: r.NumFrames,
 		Options: SidecarOptions{Compcor: spec.Compcor, CompcorVariance: spec.CompcorVariance, Demean: spec.Demean,
 			FDThreshold: threshold(spec.FDThreshold), GlobalSignal: spec.GlobalSignal, ICAAroma: spec.ICAAroma, Motion: spec.Motion,
 			NCompcor: spec.NCompcor, Scrub: spec.Scrub, StdDVARSThreshold: threshold(spec.StdDVARSThreshold), WMCSF: spec.WMCSF},

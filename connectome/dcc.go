@@ -3,10 +3,10 @@ package connectome
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/painmark/painmark/internal/optimize"
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -435,35 +435,18 @@ func PairwiseDCCEdges(x signal.Matrix, edges []Edge) (signal.Matrix, []DCCParams
 	out := signal.NewMatrix(x.Rows, len(edges))
 	params := make([]DCCParams, len(edges))
 	errs := make([]error, len(edges))
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= len(edges) {
-					return
-				}
-				e := edges[k]
-				fit, err := FitDCC([][]float64{cols[e.I], cols[e.J]}, []GARCH{garch[e.I], garch[e.J]}, DCCOptions{})
-				if err != nil {
-					errs[k] = fmt.Errorf("pair %d-%d: %w", e.I, e.J, err)
-					continue
-				}
-				params[k] = fit.Params
-				for t, r := range fit.Output.R {
-					out.Data[t*len(edges)+k] = r[1]
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.ForProgress(len(edges), progress.Loop("DCC: region pairs"), func(k int) {
+		e := edges[k]
+		fit, err := FitDCC([][]float64{cols[e.I], cols[e.J]}, []GARCH{garch[e.I], garch[e.J]}, DCCOptions{})
+		if err != nil {
+			errs[k] = fmt.Errorf("pair %d-%d: %w", e.I, e.J, err)
+			return
+		}
+		params[k] = fit.Params
+		for t, r := range fit.Output.R {
+			out.Data[t*len(edges)+k] = r[1]
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return signal.Matrix{}, nil, err

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/internal/linalg"
+	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/signal"
 )
 
@@ -225,14 +225,9 @@ func QuantileBins(v []float64, n int) []int {
 func parallelRows(n int, f func(t0, t1 int)) {
 	workers := runtime.GOMAXPROCS(0)
 	chunk := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		t0, t1 := w*chunk, min(n, (w+1)*chunk)
-		if t0 >= t1 {
-			continue
+	parallel.Workers(workers, func(w int) {
+		if t0, t1 := w*chunk, min(n, (w+1)*chunk); t0 < t1 {
+			f(t0, t1)
 		}
-		wg.Add(1)
-		go func() { defer wg.Done(); f(t0, t1) }()
-	}
-	wg.Wait()
+	})
 }

@@ -354,7 +354,7 @@ func TestLiveHierarchicalBootstrapWorkedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHierarchy(d)
+	h := newHierarchy(d.Session, d.Run)
 	draws := make([][]int, n)
 	for k := range draws {
 		draws[k] = h.draw(randv2(seed, k))

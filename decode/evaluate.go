@@ -9,6 +9,7 @@ import (
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/stats"
@@ -26,30 +27,25 @@ func FramePredictions(x signal.Matrix, w []float64, b float64) ([]float64, error
 	z, _, _ := signal.Standardize(x, signal.ZScore)
 	out := make([]float64, x.Rows)
 	parallel.For(x.Rows, func(t int) {
-		zt := z.Data[t*p : (t+1)*p]
-		s, k := 0.0, 0
-		for i := 1; i < p; i++ {
-			var inner float64
-			for j, zj := range zt[:i] {
-				inner += w[k+j] * zj
-			}
-			s += zt[i] * inner
-			k += i
-		}
-		out[t] = b + s
+		out[t] = quadratic(z.Data[t*p:(t+1)*p], w, b)
 	})
 	return out, nil
 }
 
 // Scale is the evaluation at one temporal scale: pooled Pearson r between averaged predictions
-// and ratings, and the AUC of the predictions for ratings above versus below their median.
+// and ratings, and the AUC of the predictions for ratings above versus below their median; each
+// unit's session and run (at the session scale, the session's first run) for the hierarchical
+// bootstrap (ScaleBootstraps).
 type Scale struct {
-	Name  string
-	N     int
-	R     float64
-	AUC   float64
-	Pred  []float64 `json:"-"`
-	Truth []float64 `json:"-"`
+	Name      string
+	N         int
+	R         float64
+	AUC       float64
+	Pred      []float64        `json:"-"`
+	Truth     []float64        `json:"-"`
+	Session   []string         `json:"-"`
+	Run       []int            `json:"-"`
+	Bootstrap *BootstrapResult `json:"-"`
 }
 
 // MultiScale evaluates a nested run at several scales, as Lee et al. report it: the bins, and the
@@ -86,8 +82,11 @@ func EvaluateModel(d *Data, m *Model) ([]Scale, []float64, error) {
 // multiScale evaluates bin predictions and, with the model modelFor gives each session, the
 // frame-wise predictions averaged at the larger scales.
 func multiScale(d *Data, binPred []float64, modelFor func(session string) ([]float64, float64, bool)) ([]Scale, error) {
-	bins := Scale{Name: "bin", Pred: binPred, Truth: d.Y}
-	type window struct{ pred, truth, n float64 }
+	bins := Scale{Name: "bin", Pred: binPred, Truth: d.Y, Session: d.Session, Run: d.Run}
+	type window struct {
+		pred, truth, n float64
+		run            int
+	}
 	scales := []struct {
 		name string
 		key  func(run int, time float64) string
@@ -120,7 +119,7 @@ func multiScale(d *Data, binPred []float64, modelFor func(session string) ([]flo
 				key := sc.key(ri, t)
 				w := acc[k][key]
 				if w == nil {
-					w = &window{}
+					w = &window{run: ri}
 					acc[k][key] = w
 					orders[k] = append(orders[k], key)
 				}
@@ -137,6 +136,7 @@ func multiScale(d *Data, binPred []float64, modelFor func(session string) ([]flo
 			w := acc[k][key]
 			s.Pred = append(s.Pred, w.pred/w.n)
 			s.Truth = append(s.Truth, w.truth/w.n)
+			s.Session, s.Run = append(s.Session, d.Runs[w.run].Session), append(s.Run, w.run)
 		}
 		out = append(out, s)
 	}
@@ -190,21 +190,44 @@ func HierarchicalBootstrap(d *Data, pred []float64, n int, seed uint64) (*Bootst
 	if len(pred) != len(d.Y) {
 		return nil, fmt.Errorf("%d predictions for %d bins", len(pred), len(d.Y))
 	}
-	// sessions → runs → bins
-	h := newHierarchy(d)
+	return bootstrapUnits(pred, d.Y, newHierarchy(d.Session, d.Run), n, seed), nil
+}
+
+// ScaleBootstraps runs the hierarchical bootstrap at every scale of an evaluation (sessions, then
+// runs within sessions, then the scale's units within runs: bins, 1- or 2-minute windows; at the
+// run scale each run is its one unit, at the session scale each session), and sets each scale's
+// Bootstrap. The bin scale's draws are HierarchicalBootstrap's (PCG(seed, k)); scale s > 0 draws
+// from PCG(seed + s·0x9E3779B97F4A7C15, k). DEIPP bootstraps the bins only; with few sessions the
+// session-scale interval is wide (and NaN when every resample is degenerate).
+func ScaleBootstraps(scales []Scale, n int, seed uint64) error {
+	if n < 2 {
+		return fmt.Errorf("need at least 2 bootstrap draws, got %d", n)
+	}
+	for s := range scales {
+		sc := &scales[s]
+		if len(sc.Session) != len(sc.Pred) || len(sc.Run) != len(sc.Pred) {
+			return fmt.Errorf("scale %s: %d units, %d sessions and %d runs", sc.Name, len(sc.Pred), len(sc.Session), len(sc.Run))
+		}
+		sc.Bootstrap = bootstrapUnits(sc.Pred, sc.Truth, newHierarchy(sc.Session, sc.Run), n, seed+uint64(s)*0x9E3779B97F4A7C15)
+	}
+	return nil
+}
+
+// bootstrapUnits draws the hierarchy n times (draw k from PCG(seed, k)) and summarizes r and AUC.
+func bootstrapUnits(pred, truth []float64, h *hierarchy, n int, seed uint64) *BootstrapResult {
 	res := &BootstrapResult{N: n, R: make([]float64, n), AUC: make([]float64, n)}
-	parallel.For(n, func(k int) {
+	parallel.ForProgress(n, progress.Loop("decoding: hierarchical bootstrap"), func(k int) {
 		draw := h.draw(rand.New(rand.NewPCG(seed, uint64(k))))
 		p, y := make([]float64, len(draw)), make([]float64, len(draw))
 		for i, b := range draw {
-			p[i], y[i] = pred[b], d.Y[b]
+			p[i], y[i] = pred[b], truth[b]
 		}
 		res.R[k] = stats.Pearson(p, y)
 		res.AUC[k] = medianSplitAUC(p, y)
 	})
 	res.RCI, res.PR, res.MeanR = deippSummary(res.R, 0)
 	res.AUCCI, res.PAUC, res.MeanA = deippSummary(res.AUC, 0.5)
-	return res, nil
+	return res
 }
 
 // hierarchy is the nesting of a participant's bins: sessions (in data order), each session's runs,
@@ -215,11 +238,11 @@ type hierarchy struct {
 	binsOf   map[int][]int
 }
 
-func newHierarchy(d *Data) *hierarchy {
-	h := &hierarchy{sessions: uniqueInOrder(d.Session), runsOf: map[string][]int{}, binsOf: map[int][]int{}}
-	for i, r := range d.Run {
+func newHierarchy(session []string, run []int) *hierarchy {
+	h := &hierarchy{sessions: uniqueInOrder(session), runsOf: map[string][]int{}, binsOf: map[int][]int{}}
+	for i, r := range run {
 		if len(h.binsOf[r]) == 0 {
-			h.runsOf[d.Session[i]] = append(h.runsOf[d.Session[i]], r)
+			h.runsOf[session[i]] = append(h.runsOf[session[i]], r)
 		}
 		h.binsOf[r] = append(h.binsOf[r], i)
 	}
@@ -317,7 +340,7 @@ func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64)
 			contrib[e.J][i] += c
 		}
 	}
-	h := newHierarchy(d)
+	h := newHierarchy(d.Session, d.Run)
 	// Position i (bins in data order, sessions → runs → bins) of a permutation takes the
 	// contribution of its i-th source bin.
 	order := make([]int, 0, n)
@@ -346,7 +369,7 @@ func RegionImportance(d *Data, res *NestedResult, permutations int, seed uint64)
 		perms[k] = perm
 	}
 	imp := &ImportanceScores{Mean: make([]float64, p), SD: make([]float64, p), P: make([]float64, p), Permutations: permutations}
-	parallel.For(p, func(j int) {
+	parallel.ForProgress(p, progress.Loop("decoding: region importance"), func(j int) {
 		c := contrib[j]
 		drops := make([]float64, permutations)
 		pred := make([]float64, n)

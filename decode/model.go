@@ -1,13 +1,16 @@
 package decode
 
 import (
+	"encoding/json"
 	"fmt"
+	"github.com/painmark/painmark/internal/legacyjson"
 	"math"
 	"math/rand/v2"
 	"sort"
 
 	"github.com/painmark/painmark/internal/linalg"
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
 	"gonum.org/v1/gonum/mat"
@@ -45,10 +48,20 @@ const (
 
 // Options are the decoder's modelling choices.
 type Options struct {
-	Selection Selection
+	Selection Selection `json:"selection"`
 	// MaxComponents caps the number of components (0: no cap). With SelectDEIPP it caps the
 	// penalty grid (penalties selecting at most this many components on all training bins).
-	MaxComponents int
+	MaxComponents int `json:"max_components"`
+}
+
+// UnmarshalJSON reads the options, also as painmark wrote them before its keys were snake_case.
+func (o *Options) UnmarshalJSON(b []byte) error {
+	type plain Options
+	b, err := legacyjson.Rename(b, map[string]string{"MaxComponents": "max_components"})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, (*plain)(o))
 }
 
 func (o Options) check() error {
@@ -389,7 +402,7 @@ func NestedLOSO(d *Data, o Options) (*NestedResult, error) {
 		binsOf[index[s]] = append(binsOf[index[s]], i)
 	}
 	pairErrs := make([]error, len(pairs))
-	parallel.For(len(pairs), func(k int) {
+	parallel.ForProgress(len(pairs), progress.Loop("decoding: inner folds (session pairs)"), func(k int) {
 		a, b := pairs[k].a, pairs[k].b
 		var train []int
 		for i, s := range d.Session {
@@ -411,7 +424,7 @@ func NestedLOSO(d *Data, o Options) (*NestedResult, error) {
 		}
 	}
 	errs := make([]error, ns)
-	parallel.For(ns, func(o int) {
+	parallel.ForProgress(ns, progress.Loop("decoding: outer folds"), func(o int) {
 		// Pooled inner predictions (sessions in order) for every candidate.
 		var preds [][]float64
 		var truth []float64
@@ -498,9 +511,9 @@ func sub(v []string, idx []int) []string {
 
 // CurvePoint is the decoder's performance when trained on a given number of sessions.
 type CurvePoint struct {
-	Sessions int
-	R        []float64 // per repeat: r on the held-out session's bins
-	MeanR    float64
+	Sessions int       `json:"sessions"`
+	R        []float64 `json:"r"` // per repeat: r on the held-out session's bins
+	MeanR    float64   `json:"mean_r"`
 }
 
 // LearningCurve trains the decoder (hyperparameter chosen by leave-one-session-out within the
@@ -521,7 +534,7 @@ func LearningCurve(d *Data, sizes []int, repeats int, seed uint64, o Options) ([
 		}
 		rs := make([]float64, repeats)
 		errs := make([]error, repeats)
-		parallel.For(repeats, func(k int) {
+		parallel.ForProgress(repeats, progress.Loop(fmt.Sprintf("learning curve: %d sessions", m)), func(k int) {
 			rng := rand.New(rand.NewPCG(seed, uint64(m)*1e6+uint64(k)))
 			perm := rng.Perm(len(sessions))
 			test := sessions[perm[0]]

@@ -8,7 +8,9 @@
 package decode
 
 import (
+	"encoding/json"
 	"fmt"
+	"github.com/painmark/painmark/internal/legacyjson"
 	"math"
 	"sort"
 
@@ -27,17 +29,31 @@ type Run struct {
 	Censored     []bool        // nil: no frame censored
 	// RatingTime (seconds from the run's start, increasing) and Rating.
 	RatingTime, Rating []float64
+	// FD is the framewise displacement per frame (mm; nil when unknown).
+	FD []float64
 }
 
 // PrepareOptions are DEIPP's preparation settings.
 type PrepareOptions struct {
-	DropSeconds float64 // leading seconds dropped, ceil(DropSeconds/TR) volumes (DEIPP: 30)
-	LagSeconds  float64 // haemodynamic lag of fMRI behind the rating (DEIPP: 13 TRs at 0.46 s ≈ 6 s)
+	DropSeconds float64 `json:"drop_seconds"` // leading seconds dropped, ceil(DropSeconds/TR) volumes (DEIPP: 30)
+	LagSeconds  float64 `json:"lag_seconds"`  // haemodynamic lag of fMRI behind the rating (DEIPP: 13 TRs at 0.46 s ≈ 6 s)
 	// Bins is "quantile" (rating-quantile bins per run, DEIPP's default) or "time".
-	Bins         string
-	QuantileBins int     // bins per run (10)
-	MinSegment   int     // quantile-bin segments shorter than this many frames are discarded (5)
-	BinSeconds   float64 // time-bin length (60)
+	Bins         string  `json:"bins"`
+	QuantileBins int     `json:"quantile_bins"` // bins per run (10)
+	MinSegment   int     `json:"min_segment"`   // quantile-bin segments shorter than this many frames are discarded (5)
+	BinSeconds   float64 `json:"bin_seconds"`   // time-bin length (60)
+}
+
+// UnmarshalJSON reads the options, also as painmark wrote them in decoders before its keys were
+// snake_case.
+func (o *PrepareOptions) UnmarshalJSON(b []byte) error {
+	type plain PrepareOptions
+	b, err := legacyjson.Rename(b, map[string]string{"DropSeconds": "drop_seconds", "LagSeconds": "lag_seconds", "QuantileBins": "quantile_bins",
+		"MinSegment": "min_segment", "BinSeconds": "bin_seconds"})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, (*plain)(o))
 }
 
 // DefaultPrepare are DEIPP's defaults.
@@ -58,6 +74,9 @@ type Data struct {
 	Y       []float64
 	Session []string
 	Run     []int // index into Runs
+	// FD is each bin's mean framewise displacement over its frames (DEIPP's fd_rbin); nil unless
+	// every run has one.
+	FD      []float64
 	Regions int
 	// Runs keep each run's usable frames (for frame-wise application and multi-scale evaluation).
 	Runs   []Run
@@ -167,7 +186,14 @@ func Prepare(runs []Run, o PrepareOptions) (*Data, error) {
 	p := runs[0].Series.Cols
 	ne := p * (p - 1) / 2
 	d := &Data{Regions: p, X: learn.Matrix{Cols: ne}, Runs: runs}
+	withFD := true
+	for _, r := range runs {
+		withFD = withFD && r.FD != nil
+	}
 	for ri, r := range runs {
+		if withFD && len(r.FD) != r.Series.Rows {
+			return nil, fmt.Errorf("run %s/%s: %d framewise displacements for %d frames", r.Session, r.Run, len(r.FD), r.Series.Rows)
+		}
 		if r.Series.Cols != p {
 			return nil, fmt.Errorf("run %s/%s has %d regions, the first run %d", r.Session, r.Run, r.Series.Cols, p)
 		}
@@ -185,10 +211,13 @@ func Prepare(runs []Run, o PrepareOptions) (*Data, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum := make([]float64, nb)
+		sum, fd := make([]float64, nb), make([]float64, nb)
 		for i, b := range label {
 			if b >= 0 {
 				sum[b] += f.Rating[i]
+				if withFD {
+					fd[b] += r.FD[f.Index[i]]
+				}
 			}
 		}
 		for b := 0; b < nb; b++ {
@@ -198,6 +227,9 @@ func Prepare(runs []Run, o PrepareOptions) (*Data, error) {
 			d.X.Data = append(d.X.Data, means.Data[b*ne:(b+1)*ne]...)
 			d.X.Rows++
 			d.Y = append(d.Y, sum[b]/float64(counts[b]))
+			if withFD {
+				d.FD = append(d.FD, fd[b]/float64(counts[b]))
+			}
 			d.Session = append(d.Session, r.Session)
 			d.Run = append(d.Run, ri)
 		}

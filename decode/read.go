@@ -16,19 +16,54 @@ import (
 	"github.com/painmark/painmark/table"
 )
 
+// confoundsSuffix ends fMRIPrep's confounds tables.
+const confoundsSuffix = "_desc-confounds_timeseries.tsv"
+
+// readFD reads the framewise displacement (fMRIPrep's framewise_displacement, Power et al. 2012)
+// of a run from its confounds table, the first frame's n/a as 0 (DEIPP's difference of a repeated
+// first row); nil when the run has no confounds table.
+func readFD(path string, frames int) ([]float64, error) {
+	tb, err := table.Read(path, nil)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	fd, err := tb.Floats("framewise_displacement")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(fd) != frames {
+		return nil, fmt.Errorf("%s: %d rows for %d frames", path, len(fd), frames)
+	}
+	for i, v := range fd {
+		if math.IsNaN(v) {
+			if i > 0 {
+				return nil, fmt.Errorf("%s: framewise_displacement is missing (n/a) in row %d (only the first frame may be)", path, i+1)
+			}
+			fd[i] = 0
+		}
+	}
+	return fd, nil
+}
+
 // ReadRuns reads a participant's runs from a folder laid out as painmark decode expects (and
 // painmark synthetic participant writes; painmark extract's outputs fit too): per run a region
 // time-series table *_ses-<S>_run-<R>_timeseries.tsv (frames x regions; tr from its JSON
 // sidecar's RepetitionTime unless tr > 0), the continuous rating (columns time in seconds from the
 // run's start, and rating) and optional censoring (column censored, 1 for a censored frame), named
 // like the series with _rating.tsv and _censor.tsv, or any *_rating.tsv / *_censor.tsv with the
-// same sub, ses and run entities. Without needRatings, runs without ratings (rest runs) are read too. Runs are
+// same sub, ses and run entities, and the framewise displacement from fMRIPrep's
+// *_desc-confounds_timeseries.tsv (column framewise_displacement) when there is one. Without needRatings, runs without ratings (rest runs) are read too. Runs are
 // returned in session, then run order; every run must have the same regions.
 func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_timeseries.tsv"))
 	if err != nil {
 		return nil, nil, err
 	}
+	// fMRIPrep's confounds (*_desc-confounds_timeseries.tsv) are a run's motion, not a run.
+	files = slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, confoundsSuffix) })
 	if len(files) == 0 {
 		return nil, nil, fmt.Errorf("%s: no *_timeseries.tsv runs", dir)
 	}
@@ -36,7 +71,7 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 	// *_censor.tsv in the folder with the same subject, session and run entities (painmark
 	// extract's outputs carry more entities than a rating file needs).
 	byEntities := map[string]string{}
-	for _, kind := range []string{"_rating.tsv", "_censor.tsv"} {
+	for _, kind := range []string{"_rating.tsv", "_censor.tsv", confoundsSuffix} {
 		others, _ := filepath.Glob(filepath.Join(dir, "*"+kind))
 		for _, o := range others {
 			if n, err := study.ParseName(o); err == nil {
@@ -114,6 +149,9 @@ func ReadRuns(dir string, tr float64, needRatings bool) ([]Run, []string, error)
 			return nil, nil, err
 		} else if needRatings {
 			return nil, nil, fmt.Errorf("%s: no rating (%s_rating.tsv or a *_rating.tsv with its sub, ses and run; columns time, rating)", f, filepath.Base(prefix))
+		}
+		if r.FD, err = readFD(companion(prefix, name, confoundsSuffix), r.Series.Rows); err != nil {
+			return nil, nil, err
 		}
 		if ct, err := table.Read(censorPath, nil); err == nil {
 			c, err := ct.Floats("censored")

@@ -19,6 +19,9 @@ func (r *TrainResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d runs, %d sessions, %d bins x %d edges\n", len(r.Participant.Runs), len(n.Sessions), d.X.Rows, d.X.Cols)
 	fmt.Fprintf(w, "nested leave-one-session-out: r = %.3f (hierarchical bootstrap 95%% CI %.3f to %.3f, p = %.3g; AUC CI %.3f to %.3f)\n", n.R, bs.RCI[0], bs.RCI[1], bs.PR, bs.AUCCI[0], bs.AUCCI[1])
 	printScales(w, r.Scales)
+	if r.Motion != nil {
+		r.Motion.Print(w)
+	}
 	penalty := ""
 	if r.Model.Selection == SelectDEIPP {
 		penalty = fmt.Sprintf(" (DEIPP penalty %.4g)", r.Model.Lambda)
@@ -28,17 +31,29 @@ func (r *TrainResult) Print(w io.Writer) {
 
 func printScales(w io.Writer, scales []Scale) {
 	for _, s := range scales {
-		fmt.Fprintf(w, "  %-8s n = %5d  r = %.3f  AUC = %.3f\n", s.Name, s.N, s.R, s.AUC)
+		fmt.Fprintf(w, "  %-8s n = %5d  r = %.3f  AUC = %.3f", s.Name, s.N, s.R, s.AUC)
+		if b := s.Bootstrap; b != nil {
+			fmt.Fprintf(w, "  (r CI %.3f to %.3f, p = %.3g; AUC CI %.3f to %.3f, p = %.3g)", b.RCI[0], b.RCI[1], b.PR, b.AUCCI[0], b.AUCCI[1], b.PAUC)
+		}
+		fmt.Fprintln(w)
 	}
 }
 
-// scalesTable is the table of r and median-split AUC at every time scale.
+// scalesTable is the table of r and median-split AUC at every time scale, with their hierarchical
+// bootstrap intervals and p-values.
 func scalesTable(sec *report.Section, caption string, scales []Scale) {
 	var rows [][]string
 	for _, s := range scales {
-		rows = append(rows, []string{s.Name, strconv.Itoa(s.N), fmt.Sprintf("%.3f", s.R), fmt.Sprintf("%.3f", s.AUC)})
+		row := []string{s.Name, strconv.Itoa(s.N), fmt.Sprintf("%.3f", s.R), fmt.Sprintf("%.3f", s.AUC)}
+		if b := s.Bootstrap; b != nil {
+			row = append(row, fmt.Sprintf("%.3f to %.3f", b.RCI[0], b.RCI[1]), fmt.Sprintf("%.3g", b.PR), fmt.Sprintf("%.3f to %.3f", b.AUCCI[0], b.AUCCI[1]), fmt.Sprintf("%.3g", b.PAUC))
+		} else {
+			row = append(row, "", "", "", "")
+		}
+		rows = append(rows, row)
 	}
-	sec.Table(caption, []string{"scale", "n", "r", "AUC (median split)"}, rows)
+	sec.Table(caption+"; intervals and p-values from the hierarchical bootstrap (sessions, runs within sessions, units within runs), DEIPP's percentile interval and two-sided p",
+		[]string{"scale", "n", "r", "AUC (median split)", "r 95% CI", "p (r)", "AUC 95% CI", "p (AUC)"}, rows)
 }
 
 // importanceFigure is the bar chart of region importance.
@@ -123,6 +138,12 @@ func (r *TrainResult) AddReport(doc *report.Document) {
 	doc.Section("The final model's strongest edges").Figure(report.Chord("The 40 largest weights of the final model", regions, nil, chord),
 		fmt.Sprintf("The model trained on all %d sessions (%d components); colour: sign, width: |weight|.", model.Sessions, model.Components))
 	importanceFigure(doc, regions, r.Importance.Mean)
+	if r.Networks != nil {
+		r.Networks.addReport(doc)
+	}
+	if r.Motion != nil {
+		r.Motion.AddReport(doc)
+	}
 }
 
 // movingAverage is a centred moving average over w frames.
@@ -191,4 +212,58 @@ func (r *CurveResult) AddReport(doc *report.Document) {
 	doc.Numbers["sessions"], doc.Numbers["mean_r"], doc.Numbers["r_2.5"], doc.Numbers["r_97.5"] = x, mid, lo, hi
 	doc.Section("Learning curve").Figure(report.Curve("Performance against training sessions", "training sessions", "r on a held-out session", x, mid, lo, hi, 0, ""),
 		fmt.Sprintf("%d random draws of training sessions and a held-out session per size; band: 2.5-97.5 percentiles.", r.Options.Repeats))
+}
+
+// TrainingRuns counts the runs (session and run) applied and those of the decoder's own training
+// sessions: their predictions are in-sample, fitted values rather than a test of the decoder.
+func (r *ApplyResult) TrainingRuns() (training, runs int) {
+	seen := map[[2]string]bool{}
+	for i := range r.Session {
+		k := [2]string{r.Session[i], r.Run[i]}
+		if !seen[k] {
+			seen[k] = true
+			if r.TrainingSession[i] == "yes" {
+				training++
+			}
+		}
+	}
+	return training, len(seen)
+}
+
+// inSampleText says which of the applied runs were training sessions ("" when none).
+func (r *ApplyResult) inSampleText() string {
+	training, runs := r.TrainingRuns()
+	if training == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d runs are from the decoder's own training sessions: their predictions are fitted values, not a test of the decoder (column training_session)", training, runs)
+}
+
+// Print writes the numbers of runs and frames predicted, where (path), and the in-sample warning.
+func (r *ApplyResult) Print(w io.Writer, path string) {
+	fmt.Fprintf(w, "%d runs, %d frames predicted -> %s\n", r.Runs, len(r.Prediction), path)
+	if s := r.inSampleText(); s != "" {
+		fmt.Fprintf(w, "IN-SAMPLE: %s\n", s)
+	}
+}
+
+// AddReport adds the application's section: runs and frames, the in-sample warning, and the
+// frame-wise predictions against the lagged ratings where the runs have ratings.
+func (r *ApplyResult) AddReport(d *report.Document) {
+	training, runs := r.TrainingRuns()
+	d.Numbers["runs"], d.Numbers["frames"], d.Numbers["training_session_runs"] = runs, len(r.Prediction), training
+	sec := d.Section("Frame-wise predictions")
+	if s := r.inSampleText(); s != "" {
+		sec.Text("IN-SAMPLE: %s.", s)
+	}
+	sec.Facts([2]string{"runs", fmt.Sprint(runs)}, [2]string{"frames predicted", fmt.Sprint(len(r.Prediction))}, [2]string{"runs of training sessions", fmt.Sprint(training)})
+	var x, y []float64
+	for i, v := range r.RatingLagged {
+		if !math.IsNaN(v) {
+			x, y = append(x, v), append(y, r.Prediction[i])
+		}
+	}
+	if len(x) > 2 {
+		sec.Figure(report.Scatter("Prediction against rating", "rating (lagged)", "prediction", x, y), "Each frame of the rated runs: the decoder's prediction against the lagged rating; line: least squares with 95% band.")
+	}
 }

@@ -76,19 +76,29 @@ func finite(v float64) *float64 {
 	return &v
 }
 
-// ScaleRow is one time scale of an evaluation as the result files hold it (r and AUC null when
-// undefined).
+// ScaleRow is one time scale of an evaluation as the result files hold it: r and AUC, and their
+// hierarchical bootstrap (ScaleBootstraps) 95% percentile intervals and DEIPP's two-sided p-values
+// against 0 and 0.5 (null when undefined).
 type ScaleRow struct {
-	AUC   *float64 `json:"auc"`
-	N     int      `json:"n"`
-	R     *float64 `json:"r"`
-	Scale string   `json:"scale"`
+	AUC   *float64    `json:"auc"`
+	AUCCI [2]*float64 `json:"auc_ci95"`
+	N     int         `json:"n"`
+	PAUC  *float64    `json:"p_auc"`
+	PR    *float64    `json:"p_r"`
+	R     *float64    `json:"r"`
+	RCI   [2]*float64 `json:"r_ci95"`
+	Scale string      `json:"scale"`
 }
 
 func scaleRows(scales []Scale) []ScaleRow {
 	var rows []ScaleRow
 	for _, s := range scales {
-		rows = append(rows, ScaleRow{Scale: s.Name, N: s.N, R: finite(s.R), AUC: finite(s.AUC)})
+		row := ScaleRow{Scale: s.Name, N: s.N, R: finite(s.R), AUC: finite(s.AUC)}
+		if b := s.Bootstrap; b != nil {
+			row.RCI, row.AUCCI = [2]*float64{finite(b.RCI[0]), finite(b.RCI[1])}, [2]*float64{finite(b.AUCCI[0]), finite(b.AUCCI[1])}
+			row.PR, row.PAUC = finite(b.PR), finite(b.PAUC)
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -145,12 +155,14 @@ type TrainOptions struct {
 	Bootstraps   int    // hierarchical bootstrap draws
 	Permutations int    // permutations per region for importance
 	Seed         uint64 // results do not depend on the number of workers
+	// Motion are the settings of the head-motion check (run when the runs have FD).
+	Motion MotionOptions
 }
 
 // DefaultTrainOptions are DEIPP's preparation, the lasso-selected number of components, 10,000
 // bootstrap draws, 1,000 importance permutations and seed 1.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Prepare: DefaultPrepare, Model: Options{Selection: SelectComponents}, Bootstraps: 10000, Permutations: 1000, Seed: 1}
+	return TrainOptions{Prepare: DefaultPrepare, Model: Options{Selection: SelectComponents}, Bootstraps: 10000, Permutations: 1000, Seed: 1, Motion: DefaultMotionOptions()}
 }
 
 // TrainResult is a personalized decoder trained as Lee et al. 2026 (DEIPP): nested
@@ -164,7 +176,11 @@ type TrainResult struct {
 	Bootstrap   *BootstrapResult
 	Importance  *ImportanceScores
 	Model       *Model
-	Options     TrainOptions
+	// Motion is the head-motion check of the nested predictions (nil when the runs have no FD).
+	Motion *MotionResult
+	// Networks are the final model's positive- and negative-edge networks.
+	Networks *ModelNetworks
+	Options  TrainOptions
 }
 
 // Train runs the decoding workflow on a participant: prepare the bins, nested
@@ -180,10 +196,19 @@ func Train(p *Participant, o TrainOptions) (*TrainResult, error) {
 	if res.Scales, err = MultiScale(d, res.Nested); err != nil {
 		return nil, err
 	}
-	if res.Bootstrap, err = HierarchicalBootstrap(d, res.Nested.Predictions, o.Bootstraps, o.Seed); err != nil {
+	if err = ScaleBootstraps(res.Scales, o.Bootstraps, o.Seed); err != nil {
 		return nil, err
 	}
+	res.Bootstrap = res.Scales[0].Bootstrap // the bins: HierarchicalBootstrap's draws
+	if d.FD != nil {
+		if res.Motion, err = MotionCheck(d, res.Nested.Predictions, o.Motion); err != nil {
+			return nil, err
+		}
+	}
 	if res.Model, err = FitModel(d, p.Regions, o.Prepare, o.Model, version.String()); err != nil {
+		return nil, err
+	}
+	if res.Networks, err = res.Model.Networks(); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -195,6 +220,8 @@ type TrainSummary struct {
 	Components           []int            `json:"components"`
 	FinalModelComponents int              `json:"final_model_components"`
 	Lambdas              []float64        `json:"lambdas"`
+	ModelNetworks        *ModelNetworks   `json:"model_networks,omitempty"`
+	Motion               *MotionResult    `json:"motion,omitempty"`
 	NestedR              float64          `json:"nested_r"`
 	Prepare              PrepareOptions   `json:"prepare"`
 	Scales               []ScaleRow       `json:"scales"`
@@ -208,7 +235,7 @@ type TrainSummary struct {
 func (r *TrainResult) Summary() TrainSummary {
 	n := r.Nested
 	return TrainSummary{Bootstrap: bootstrapSummary(r.Bootstrap, r.Options.Bootstraps), Components: n.Components, FinalModelComponents: r.Model.Components,
-		Lambdas: n.Lambdas, NestedR: n.R, Prepare: r.Options.Prepare, Scales: scaleRows(r.Scales), Seed: r.Options.Seed, Selection: r.Options.Model,
+		Lambdas: n.Lambdas, ModelNetworks: r.Networks, Motion: r.Motion, NestedR: n.R, Prepare: r.Options.Prepare, Scales: scaleRows(r.Scales), Seed: r.Options.Seed, Selection: r.Options.Model,
 		Sessions: n.Sessions, Software: version.String()}
 }
 
@@ -275,9 +302,10 @@ func Evaluate(m *Model, p *Participant, o EvaluateOptions) (*EvaluateResult, err
 	if res.Scales, res.Predictions, err = EvaluateModel(d, m); err != nil {
 		return nil, err
 	}
-	if res.Bootstrap, err = HierarchicalBootstrap(d, res.Predictions, o.Bootstraps, o.Seed); err != nil {
+	if err = ScaleBootstraps(res.Scales, o.Bootstraps, o.Seed); err != nil {
 		return nil, err
 	}
+	res.Bootstrap = res.Scales[0].Bootstrap // the bins: HierarchicalBootstrap's draws
 	return res, nil
 }
 
@@ -404,12 +432,24 @@ type ApplyResult struct {
 }
 
 // Apply applies a decoder frame by frame to a participant's runs (rest runs included) after the
-// model's drop rule, censored frames left out. A run is labelled a training session when its
-// subject and session are the decoder's (a person's model applied to its own training sessions
-// is not a test of it).
+// model's drop rule, censored frames left out, each run's regions z-scored over its usable frames
+// (DEIPP's normalization). A run is labelled a training session when its subject and session are
+// the decoder's (a person's model applied to its own training sessions is not a test of it).
 func Apply(m *Model, p *Participant) (*ApplyResult, error) {
+	return ApplyWith(m, p, DefaultApplyOptions())
+}
+
+// ApplyWith is Apply with a choice of normalization: NormalizeExpanding gives, offline, what
+// decode stream gives in real time (frames before the warm-up have no prediction, NaN).
+func ApplyWith(m *Model, p *Participant, o ApplyOptions) (*ApplyResult, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	if err := m.CheckRegions(p); err != nil {
 		return nil, err
+	}
+	if n := len(m.Regions); len(m.Weights) != n*(n-1)/2 {
+		return nil, fmt.Errorf("decoder: %d weights for %d regions (%d edges)", len(m.Weights), n, n*(n-1)/2)
 	}
 	res := &ApplyResult{Runs: len(p.Runs)}
 	for _, r := range p.Runs {
@@ -422,8 +462,13 @@ func Apply(m *Model, p *Participant) (*ApplyResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		pred, err := FramePredictions(r.Series.SelectRows(f.Index), m.Weights, m.Intercept)
-		if err != nil {
+		var pred []float64
+		if o.Normalize == NormalizeExpanding {
+			all := expandingPredictions(r, m, m.Prepare, o.Warmup)
+			for _, t := range f.Index {
+				pred = append(pred, all[t])
+			}
+		} else if pred, err = FramePredictions(r.Series.SelectRows(f.Index), m.Weights, m.Intercept); err != nil {
 			return nil, err
 		}
 		training := m.trainedOn(r)

@@ -1,11 +1,13 @@
 package decode
 
 import (
+	"math"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/table"
 )
@@ -85,5 +87,54 @@ func TestTrainApplyWorkflow(t *testing.T) {
 	other.Regions = append([]string{"x"}, b.Regions[1:]...)
 	if _, err := Apply(m, &other); err == nil || !strings.Contains(err.Error(), `region 1 is "x"`) {
 		t.Errorf("mismatched regions: %v", err)
+	}
+}
+
+// Every scale of decode.json has a bootstrap interval and p-value; the bin scale's is
+// HierarchicalBootstrap's; the run scale's draws equal a second, direct resampling (sessions, then
+// runs of each drawn session) with the same generator.
+func TestScaleBootstraps(t *testing.T) {
+	a := participant(t, "01", 2, 5)
+	o := DefaultTrainOptions()
+	o.Bootstraps, o.Permutations = 200, 2
+	res, err := Train(a, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range res.Summary().Scales {
+		if row.PR == nil || row.RCI[0] == nil || row.RCI[1] == nil || row.PAUC == nil {
+			t.Errorf("scale %s: no interval or p-value: %+v", row.Scale, row)
+		}
+	}
+	bins, err := HierarchicalBootstrap(res.Data, res.Nested.Predictions, o.Bootstraps, o.Seed)
+	if err != nil || !reflect.DeepEqual(bins.R, res.Scales[0].Bootstrap.R) {
+		t.Fatalf("the bin scale's draws are not HierarchicalBootstrap's: %v", err)
+	}
+	s := 3
+	run := res.Scales[s]
+	if run.Name != "run" || run.N != len(a.Runs) {
+		t.Fatalf("scale %d is %s with %d units", s, run.Name, run.N)
+	}
+	sessions := uniqueInOrder(run.Session)
+	for k := 0; k < 20; k++ {
+		rng := randv2(o.Seed+uint64(s)*0x9E3779B97F4A7C15, k)
+		var p, y []float64
+		for range sessions {
+			ses := sessions[rng.IntN(len(sessions))]
+			var units []int
+			for i := range run.Session {
+				if run.Session[i] == ses {
+					units = append(units, i)
+				}
+			}
+			for range units {
+				u := units[rng.IntN(len(units))]
+				rng.IntN(1) // the run's one unit
+				p, y = append(p, run.Pred[u]), append(y, run.Truth[u])
+			}
+		}
+		if r := stats.Pearson(p, y); math.Abs(r-run.Bootstrap.R[k]) > 1e-12 {
+			t.Fatalf("run-scale draw %d: r %v, direct resampling %v", k, run.Bootstrap.R[k], r)
+		}
 	}
 }

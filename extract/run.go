@@ -32,6 +32,29 @@ type RunSpec struct {
 	Clean *signal.CleanOptions
 	// TR overrides the repetition time of the image header (seconds; 0 = header).
 	TR float64
+	// SurfaceLabels, when set, parcellate a surface run instead of Set: one CIFTI dense label file
+	// for a dtseries, or one GIFTI label file per functional file (Images["data"] then lists the
+	// functional files joined by commas). Surface holds the options (Missing from Labels).
+	SurfaceLabels []string
+	Surface       SurfaceOptions
+}
+
+// regions reduces the run's images to region series: the surface parcellation when the spec has
+// one, else the region set.
+func (spec RunSpec) regions() (*LabelResult, error) {
+	if spec.SurfaceLabels == nil {
+		return Set(spec.Images, spec.Set, spec.Labels)
+	}
+	if s := spec.Labels.Strategy; s != "" && s != Mean {
+		return nil, fmt.Errorf("surface parcellations take the mean of each parcel, not the %s", s)
+	}
+	o := spec.Surface
+	o.Missing, o.AllowNonFinite = spec.Labels.Missing, spec.Labels.AllowNonFinite
+	data := spec.Images["data"]
+	if len(spec.SurfaceLabels) == 1 && strings.HasSuffix(spec.SurfaceLabels[0], ".dlabel.nii") {
+		return CIFTIParcellate(data, spec.SurfaceLabels[0], o)
+	}
+	return GIFTIParcellate(strings.Split(data, ","), spec.SurfaceLabels, o)
 }
 
 // PhysioSpec places physiological regressors: the recording and the time after each volume's
@@ -56,7 +79,7 @@ type RunOutput struct {
 
 // ExtractRun runs the extraction and cleaning of one run.
 func ExtractRun(spec RunSpec) (*RunOutput, error) {
-	res, err := Set(spec.Images, spec.Set, spec.Labels)
+	res, err := spec.regions()
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +162,12 @@ func ExtractRun(spec RunSpec) (*RunOutput, error) {
 		Warnings: out.Warnings, SoftwareVersion: version.String(), FrameIndexing: "0-based volume indices",
 		ExtractionMethod: "mean (or the named reduction) of each region's voxels per volume, streamed; labels resampled to the data grid by nearest neighbour when grids differ",
 	}
+	if spec.SurfaceLabels != nil {
+		side.ExtractionMethod = "mean of each parcel's grayordinates per frame (wb_command -cifti-parcellate MEAN, nilearn surface maskers), streamed; label key 0 left out"
+	}
 	if spec.ConfoundSpec != nil {
 		side.ConfoundsFile, side.ConfoundStrategy = spec.ConfoundsPath, spec.ConfoundSpec.Strategy
+		side.ConfoundPresetNilearn = spec.ConfoundSpec.NilearnVersion
 	}
 	if spec.Physio != nil {
 		side.Physio = &PhysioSidecar{File: spec.Physio.Path, SliceTime: jsonFloat(spec.Physio.SliceTime), Orders: spec.Physio.Orders, Definition: "RETROICOR, FSL PNM style"}
@@ -227,27 +254,29 @@ func (o *RunOutput) Write(tsvPath string) error {
 // atlas and reduction, the frames kept, the confounds and cleaning, warnings and the software
 // version. The keys are the ones painmark extract has always written, in the same order.
 type Sidecar struct {
-	Atlas            string
-	AtlasResampled   bool
-	AtlasSource      string
-	Cleaning         *CleaningSidecar `json:",omitempty"`
-	ConfoundStrategy []string         `json:",omitempty"`
-	Confounds        []string
-	ConfoundsFile    string `json:",omitempty"`
-	ExtractionMethod string
-	FrameIndexing    string
-	MissingRegions   string
-	NumVolumes       int
-	NumVolumesKept   int
-	Physio           *PhysioSidecar `json:",omitempty"`
-	RegionVoxels     []int
-	Regions          []string
-	RepetitionTime   jsonFloat
-	SoftwareVersion  string
-	Sources          map[string]string
-	Strategy         string
-	VolumesKept      []int
-	Warnings         []string
+	Atlas          string
+	AtlasResampled bool
+	AtlasSource    string
+	Cleaning       *CleaningSidecar `json:",omitempty"`
+	// ConfoundPresetNilearn is the nilearn version whose confound preset was used.
+	ConfoundPresetNilearn string   `json:",omitempty"`
+	ConfoundStrategy      []string `json:",omitempty"`
+	Confounds             []string
+	ConfoundsFile         string `json:",omitempty"`
+	ExtractionMethod      string
+	FrameIndexing         string
+	MissingRegions        string
+	NumVolumes            int
+	NumVolumesKept        int
+	Physio                *PhysioSidecar `json:",omitempty"`
+	RegionVoxels          []int
+	Regions               []string
+	RepetitionTime        jsonFloat
+	SoftwareVersion       string
+	Sources               map[string]string
+	Strategy              string
+	VolumesKept           []int
+	Warnings              []string
 }
 
 // PhysioSidecar records the physiological regressors of a run.

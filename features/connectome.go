@@ -2,11 +2,14 @@ package features
 
 import (
 	"fmt"
+	"github.com/painmark/painmark/atlas"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
@@ -23,6 +26,8 @@ type Series struct {
 	Data     []signal.Matrix
 	// Files are the tables the series were read from (one per subject), for provenance.
 	Files []string
+	// Identities are the runs' participants and entities (BIDS names; nil for file names).
+	Identities []Identity
 }
 
 // RegionNames lists the regions' names.
@@ -62,6 +67,12 @@ func ReadSeries(files, drop []string, ids string) (*Series, error) {
 		}
 		s.Data = append(s.Data, signal.Matrix{Rows: tb.NumRows(), Cols: len(cols), Data: data})
 		s.Subjects = append(s.Subjects, study.RunName(f, ids == BIDSNames))
+		if id, ok := study.IdentifyRun(f); ok && ids == BIDSNames {
+			s.Identities = append(s.Identities, Identity{RunIdentity: id})
+		}
+	}
+	if len(s.Identities) != len(s.Subjects) {
+		s.Identities = nil
 	}
 	s.Regions = make([]Region, len(regions))
 	for i, r := range regions {
@@ -72,30 +83,50 @@ func ReadSeries(files, drop []string, ids string) (*Series, error) {
 
 // TagRegions sets every region's system tag (brain, brainstem, spinal) from a table with columns
 // name and system (e.g. the regions.tsv of painmark synthetic csps). A region without a tag is an
-// error.
+// error; an empty path tags nothing.
 func (s *Series) TagRegions(path string) error {
-	tb, err := table.Read(path, nil)
+	if path == "" {
+		return nil
+	}
+	tags, err := ReadRegionTags(path)
 	if err != nil {
 		return err
 	}
+	return SetSystems(s.Regions, tags, path)
+}
+
+// ReadRegionTags reads a table of region tags, columns name and system (brain, brainstem,
+// spinal: the CSps study's systems, e.g. the regions.tsv of painmark synthetic csps), as a map
+// from region name to system.
+func ReadRegionTags(path string) (map[string]string, error) {
+	tb, err := table.Read(path, nil)
+	if err != nil {
+		return nil, err
+	}
 	names, err := tb.Column("name")
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	sys, err := tb.Column("system")
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	tag := map[string]string{}
+	tags := map[string]string{}
 	for i, n := range names.Raw {
-		tag[n] = sys.Raw[i]
+		tags[n] = sys.Raw[i]
 	}
-	for i, r := range s.Regions {
-		t, ok := tag[r.Name]
+	return tags, nil
+}
+
+// SetSystems sets every region's system tag from tags (ReadRegionTags, read from source); a
+// region without a tag is an error naming source and the region.
+func SetSystems(regions []Region, tags map[string]string, source string) error {
+	for i, r := range regions {
+		t, ok := tags[r.Name]
 		if !ok {
-			return fmt.Errorf("%s: no tag for region %q", path, r.Name)
+			return fmt.Errorf("%s: no tag for region %q", source, r.Name)
 		}
-		s.Regions[i].System = t
+		regions[i].System = t
 	}
 	return nil
 }
@@ -112,19 +143,26 @@ type ConnectomeOptions struct {
 	FisherZ bool
 	// Matrices keeps each subject's matrix in the result (and its files).
 	Matrices bool
+	// Combine is how a person's several runs become rows: CombineNone (the default: a row per
+	// run, cross-validation grouped by person), CombineMean or CombineConcat (a row per person,
+	// named by participant_id).
+	Combine string
 }
 
 // DefaultConnectomeOptions are painmark's defaults: partial correlation, Ledoit-Wolf, series
 // scaled as nilearn does, the diagonal discarded, no Fisher z, matrices kept.
 func DefaultConnectomeOptions() ConnectomeOptions {
 	return ConnectomeOptions{Measure: connectome.Measure{Kind: connectome.PartialCorrelation, Estimator: connectome.LedoitWolfEstimator, Scaling: connectome.AsNilearn},
-		DiscardDiagonal: true, Matrices: true}
+		DiscardDiagonal: true, Matrices: true, Combine: CombineNone}
 }
 
 // Check refuses an unknown measure (connectome.Measure.Check) and Fisher's z with the diagonal kept
 // (atanh(1) is infinite).
 func (o ConnectomeOptions) Check() error {
 	if err := o.Measure.Check(); err != nil {
+		return err
+	}
+	if err := checkCombine(o.Combine); err != nil {
 		return err
 	}
 	if o.FisherZ && !o.DiscardDiagonal {
@@ -157,17 +195,42 @@ func Connectomes(s *Series, o ConnectomeOptions) (*ConnectomeResult, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
+	if o.Combine == CombineConcat {
+		var err error
+		if s, err = s.Concat(); err != nil {
+			return nil, err
+		}
+	}
+	short, err := o.fewFrames(s)
+	if err != nil {
+		return nil, err
+	}
 	res, err := connectome.Cohort(s.Data, connectome.CohortOptions{Measure: o.Measure, DiscardDiagonal: o.DiscardDiagonal, FisherZ: o.FisherZ})
 	if err != nil {
 		return nil, err
 	}
 	shrink := make([]float64, len(s.Subjects))
+	var warnings []string
 	for i, in := range res.Info {
 		shrink[i] = in.Shrinkage
+		if short[i] {
+			warnings = append(warnings, fmt.Sprintf("subject %s: %d frames for %d regions: the sample covariance is singular (rank at most %d); the Ledoit-Wolf shrinkage %.3g makes it invertible, so its estimates lean on the shrinkage target",
+				s.Subjects[i], s.Data[i].Rows, len(s.Regions), rankBound(s.Data[i].Rows, o.Measure.AssumeCentered), in.Shrinkage))
+		}
 	}
-	t, err := FromVectors(s.Subjects, res.Features, o.Definition(s.Regions, Provenance{SoftwareVersion: version.String(), Inputs: s.Files, Shrinkage: shrink}))
+	rows, ids, vectors, files := s.Subjects, s.Identities, res.Features, s.Files
+	if o.Combine == CombineMean {
+		def := o.Definition(s.Regions, Provenance{})
+		if ids, rows, vectors, res.Matrices, shrink, files, err = meanRows(s, res.Features, res.Matrices, shrink, def.Measure, o.DiscardDiagonal); err != nil {
+			return nil, err
+		}
+	}
+	t, err := FromVectors(rows, vectors, o.Definition(s.Regions, Provenance{SoftwareVersion: version.String(), Inputs: files, Shrinkage: shrink, Warnings: warnings}))
 	if err != nil {
 		return nil, err
+	}
+	if o.Combine != "" && o.Combine != CombineNone {
+		t.Definition.Rows, t.Definition.Combine = ids, o.Combine
 	}
 	nr := len(s.Regions)
 	mean := make([]float64, nr*nr)
@@ -183,26 +246,60 @@ func Connectomes(s *Series, o ConnectomeOptions) (*ConnectomeResult, error) {
 	return out, nil
 }
 
+// rankBound is the largest rank of a sample covariance of frames frames (one less when centred).
+func rankBound(frames int, centered bool) int {
+	if centered {
+		return frames
+	}
+	return frames - 1
+}
+
+// fewFrames marks the subjects with fewer frames than their covariance has dimensions (frames ≤
+// regions once centred: the sample covariance is singular). The empirical estimator cannot invert
+// it, so the kinds that need an inverse (partial correlation, precision, tangent) are refused,
+// naming the subjects; Ledoit-Wolf's shrinkage makes it invertible, so those subjects are flagged
+// (Connectomes' warnings) with the shrinkage used.
+func (o ConnectomeOptions) fewFrames(s *Series) ([]bool, error) {
+	short := make([]bool, len(s.Subjects))
+	var names []string
+	for i, x := range s.Data {
+		if rankBound(x.Rows, o.Measure.AssumeCentered) < len(s.Regions) {
+			short[i] = true
+			names = append(names, fmt.Sprintf("%s (%d)", s.Subjects[i], x.Rows))
+		}
+	}
+	if len(names) == 0 {
+		return short, nil
+	}
+	switch o.Measure.Kind {
+	case connectome.PartialCorrelation, connectome.Precision, connectome.Tangent:
+		if o.Measure.Estimator == connectome.EmpiricalEstimator {
+			return nil, fmt.Errorf("%s: fewer frames than the %d regions: the empirical covariance is singular and %s needs its inverse; use the Ledoit-Wolf estimator (shrinkage makes it invertible), fewer regions or longer runs",
+				table.ListNames(names, "subject"), len(s.Regions), o.Measure.Kind)
+		}
+	}
+	if o.Measure.Estimator == connectome.EmpiricalEstimator {
+		return make([]bool, len(short)), nil // a correlation or covariance needs no inverse
+	}
+	return short, nil
+}
+
 // WriteFiles writes the result into folder dir: the feature table (Table.Write: features.tsv and
 // .npy, edges.tsv, connectome.json) and, when kept, each subject's matrix as
-// matrices/<subject>_connectome.tsv and .npy.
+// matrices/<subject>_connectome.tsv and .npy. The files appear together or not at all
+// (atomicfile.WriteDir): an interrupted or failed run leaves no final-named output.
 func (r *ConnectomeResult) WriteFiles(dir string) error {
+	return atomicfile.WriteDir(dir, r.writeFiles)
+}
+
+func (r *ConnectomeResult) writeFiles(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "matrices"), 0o755); err != nil {
 		return err
 	}
 	regions := r.Table.Definition.RegionNames()
 	for s, m := range r.Matrices {
 		base := filepath.Join(dir, "matrices", r.Table.Subjects[s]+"_connectome")
-		cols := make([]*table.Column, 0, m.N+1)
-		cols = append(cols, table.TextColumn("region", regions))
-		for j := 0; j < m.N; j++ {
-			v := make([]float64, m.N)
-			for i := range v {
-				v[i] = m.At(i, j)
-			}
-			cols = append(cols, table.NumericColumn(regions[j], v))
-		}
-		if err := table.Write(base+".tsv", &table.Table{Columns: cols}); err != nil {
+		if err := WriteMatrix(base+".tsv", regions, m); err != nil {
 			return err
 		}
 		if err := npy.Write(base+".npy", []int{m.N, m.N}, m.Data, "<f8"); err != nil {
@@ -210,6 +307,29 @@ func (r *ConnectomeResult) WriteFiles(dir string) error {
 		}
 	}
 	return r.Table.Write(dir)
+}
+
+// Print writes the cohort's size and where its files are (dir), and the warnings.
+func (r *ConnectomeResult) Print(w io.Writer, dir string) {
+	fmt.Fprintf(w, "%d subjects x %d regions -> %d features (%s) in %s\n", r.Table.NumSubjects(), len(r.Table.Definition.Regions), r.Table.NumFeatures(), r.Options.Measure.Kind, dir)
+	for _, s := range r.Table.Definition.Provenance.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
+}
+
+// WriteMatrix writes a regions x regions matrix as a TSV table: a "region" column naming the
+// rows, then one column per region.
+func WriteMatrix(path string, regions []string, m connectome.Sym) error {
+	cols := make([]*table.Column, 0, m.N+1)
+	cols = append(cols, table.TextColumn("region", regions))
+	for j := 0; j < m.N; j++ {
+		v := make([]float64, m.N)
+		for i := range v {
+			v[i] = m.At(i, j)
+		}
+		cols = append(cols, table.NumericColumn(regions[j], v))
+	}
+	return table.Write(path, &table.Table{Columns: cols})
 }
 
 // AddReport adds the result's numbers and its section to a report: the cohort's mean matrix as a
@@ -220,10 +340,35 @@ func (r *ConnectomeResult) AddReport(doc *report.Document) {
 	regions := d.RegionNames()
 	doc.Numbers["subjects"], doc.Numbers["regions"], doc.Numbers["mean_matrix"], doc.Numbers["shrinkage"] = r.Table.Subjects, regions, r.Mean, d.Provenance.Shrinkage
 	sec := doc.Section("Mean connectivity matrix")
-	if fig, err := report.Heatmap(fmt.Sprintf("Mean %s over %d subjects", m.Kind, r.Table.NumSubjects()), string(m.Kind), regions, r.Mean, d.DiscardDiagonal); err == nil {
-		sec.Figure(fig, fmt.Sprintf("Each cell the mean over subjects of one region pair's %s (%s estimator, %s scaling); the diagonal is left blank when discarded.", m.Kind, m.Estimator, m.Scaling))
+	for _, w := range d.Provenance.Warnings {
+		sec.Text("Warning: %s.", w)
 	}
+	// Regions ordered and blocked by network (the built-in atlas's networks, else the systems).
+	groups := make([]string, len(regions))
+	known, ok := atlas.KnownRegions(regions)
+	for i := range groups {
+		groups[i] = d.Regions[i].System
+		if ok[i] && known[i].Network != "" {
+			groups[i] = known[i].Network
+		}
+	}
+	if fig, err := report.HeatmapByNetwork(fmt.Sprintf("Mean %s over %d subjects", m.Kind, r.Table.NumSubjects()), string(m.Kind), regions, groups, r.Mean, d.DiscardDiagonal); err == nil {
+		sec.Figure(fig, fmt.Sprintf("Each cell the mean over subjects of one region pair's %s (%s estimator, %s scaling), regions ordered and blocked by network; the diagonal is left blank when discarded.", m.Kind, m.Estimator, m.Scaling))
+	}
+	n := len(regions)
+	sec.RegionGlassBrain(fmt.Sprintf("The 40 strongest mean %s edges", m.Kind), "", regions, groups, nil, report.TopEdges(n, r.Mean, 40), 40,
+		"The 40 region pairs of largest |mean| drawn between the regions' centroids (MNI ICBM152 glass brain; brainstem and cord regions below it), coloured by sign.")
 	if m.Estimator == connectome.LedoitWolfEstimator {
 		sec.Figure(report.Bars("Ledoit-Wolf shrinkage per subject", "shrinkage", r.Table.Subjects, d.Provenance.Shrinkage, 40), "scikit-learn's Ledoit-Wolf shrinkage intensity of each subject's covariance.")
 	}
+}
+
+// ReadSubjectSeries reads a folder (or file, or glob) of ROI time series
+// (study.TimeSeriesFiles), one run per subject named by its BIDS entities.
+func ReadSubjectSeries(path string) (*Series, error) {
+	files, err := study.TimeSeriesFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	return ReadSeries(files, nil, BIDSNames)
 }

@@ -49,6 +49,8 @@ type Provenance struct {
 	SoftwareVersion string    `json:"software_version"`
 	Inputs          []string  `json:"inputs,omitempty"`
 	Shrinkage       []float64 `json:"shrinkage,omitempty"`
+	// Warnings are the caveats of the estimates (subjects with fewer frames than regions).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Definition says how a connectivity feature table was computed from ROI time series: its columns
@@ -59,6 +61,12 @@ type Definition struct {
 	DiscardDiagonal bool       `json:"discard_diagonal"`
 	VectorOrder     string     `json:"vector_order"`
 	Provenance      Provenance `json:"provenance"`
+	// Combine is the rule that made a person's runs one row (CombineMean, CombineConcat); empty
+	// when every row is one input (CombineNone).
+	Combine string `json:"combine,omitempty"`
+	// Rows are the rows' identities (participant, entities, the runs combined) when runs were
+	// combined; nil otherwise (a row's participant is then the sub- entity of its name).
+	Rows []Identity `json:"rows,omitempty"`
 }
 
 // RegionNames lists the regions' names.

@@ -110,7 +110,7 @@ func TestLoadTarget(t *testing.T) {
 		t.Fatalf("%+v %v", tb, y)
 	}
 	os.WriteFile(plain, []byte("id\tx1\tpain\na\t1\t10\nb\t3\tn/a\n"), 0o644)
-	if _, _, err := Load(plain, LoadOptions{Target: "pain"}); err == nil || !strings.Contains(err.Error(), "subject b has no pain") {
+	if _, _, err := Load(plain, LoadOptions{Target: "pain"}); err == nil || !strings.Contains(err.Error(), `column "pain" has no value for 1 subject: b`) {
 		t.Fatalf("missing target: %v", err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 // that existing files still read; the fields are in the order encoding/json wrote the former map,
 // so the bytes are unchanged too).
 type sidecar struct {
+	Combine         string `json:",omitempty"`
 	DiscardDiagonal bool
 	Estimator       string
 	FisherZ         bool
@@ -27,18 +28,20 @@ type sidecar struct {
 	Kind            string
 	RegionSystems   []string
 	Regions         []string
+	Rows            []Identity `json:",omitempty"`
 	Scaling         string
 	Shrinkage       []float64 `json:",omitempty"`
 	SoftwareVersion string
 	Subjects        []string
 	VectorOrder     string
+	Warnings        []string `json:",omitempty"`
 }
 
 // WriteSidecar writes a Definition and the table's subjects as connectome.json (atomically).
 func WriteSidecar(path string, d *Definition, subjects []string) error {
-	sc := sidecar{DiscardDiagonal: d.DiscardDiagonal, Estimator: string(d.Measure.Estimator), FisherZ: d.Measure.FisherZ,
+	sc := sidecar{Combine: d.Combine, Rows: d.Rows, DiscardDiagonal: d.DiscardDiagonal, Estimator: string(d.Measure.Estimator), FisherZ: d.Measure.FisherZ,
 		Inputs: d.Provenance.Inputs, Kind: string(d.Measure.Kind), Regions: d.RegionNames(), Scaling: string(d.Measure.Scaling),
-		Shrinkage: d.Provenance.Shrinkage, SoftwareVersion: d.Provenance.SoftwareVersion, Subjects: subjects, VectorOrder: d.VectorOrder}
+		Shrinkage: d.Provenance.Shrinkage, SoftwareVersion: d.Provenance.SoftwareVersion, Subjects: subjects, VectorOrder: d.VectorOrder, Warnings: d.Provenance.Warnings}
 	if sc.VectorOrder == "" {
 		sc.VectorOrder = VectorOrder
 	}
@@ -76,8 +79,8 @@ func ReadSidecar(path string) (*Definition, []string, error) {
 	}
 	d := &Definition{Regions: make([]Region, len(sc.Regions)),
 		Measure:         Measure{Kind: connectome.Kind(sc.Kind), Estimator: connectome.Estimator(sc.Estimator), Scaling: connectome.SeriesScaling(sc.Scaling), FisherZ: sc.FisherZ},
-		DiscardDiagonal: sc.DiscardDiagonal, VectorOrder: sc.VectorOrder,
-		Provenance: Provenance{SoftwareVersion: sc.SoftwareVersion, Inputs: sc.Inputs, Shrinkage: sc.Shrinkage}}
+		DiscardDiagonal: sc.DiscardDiagonal, VectorOrder: sc.VectorOrder, Combine: sc.Combine, Rows: sc.Rows,
+		Provenance: Provenance{SoftwareVersion: sc.SoftwareVersion, Inputs: sc.Inputs, Shrinkage: sc.Shrinkage, Warnings: sc.Warnings}}
 	for i, r := range sc.Regions {
 		d.Regions[i].Name = r
 		if sc.RegionSystems != nil {
@@ -208,6 +211,9 @@ func read(path string, o *ReadOptions) (*Table, *table.Table, error) {
 		return nil, nil, err
 	}
 	t.Definition = def
+	if def != nil && def.Rows != nil && len(def.Rows) != len(t.Subjects) {
+		return nil, nil, fmt.Errorf("%s: %d row identities for %d rows", SidecarPath(path), len(def.Rows), len(t.Subjects))
+	}
 	if def != nil {
 		if err := t.check(); err != nil {
 			return nil, nil, fmt.Errorf("%s and %s: %w", path, SidecarPath(path), err)
@@ -216,11 +222,14 @@ func read(path string, o *ReadOptions) (*Table, *table.Table, error) {
 	return t, tb, nil
 }
 
-// unique refuses a repeated subject ID or feature name (compared by key), which would count a
-// subject twice or make a feature ambiguous.
+// unique refuses an empty or repeated subject ID or feature name (compared by key), which would
+// count a subject twice or make a feature ambiguous.
 func unique(path, what, where string, names []string, key func(string) string) error {
 	seen := make(map[string]int, len(names))
 	for i, n := range names {
+		if strings.TrimSpace(n) == "" { // written back it would read as "n/a" or shift the columns
+			return fmt.Errorf("%s: %s %d of the %s is empty", path, what, i+1, where)
+		}
 		if j, dup := seen[key(n)]; dup {
 			return fmt.Errorf("%s: %s %q appears twice (%s %d and %d)", path, what, n, where, j+1, i+1)
 		}

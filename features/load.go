@@ -20,8 +20,10 @@ type LoadOptions struct {
 	TargetFlag string
 }
 
-// Load reads a feature table (Read) and its target joined by subject: y[s] is the target of
-// Subjects[s] (nil without a target). A subject without a target value is an error naming it.
+// Load reads a feature table (Read) and its target joined by subject: y[s] is the target of row s
+// (Table.JoinKeys: the row's name when the table lists it, else its participant_id, so every run
+// of a person gets the person's value; nil without a target). A subject without a target value is
+// an error naming it.
 func Load(path string, o LoadOptions) (*Table, []float64, error) {
 	flag := o.TargetFlag
 	if flag == "" {
@@ -53,14 +55,18 @@ func Load(path string, o LoadOptions) (*Table, []float64, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		var missing []string
 		for i, v := range y {
 			if math.IsNaN(v) {
-				return nil, nil, fmt.Errorf("%s: subject %s has no %s", path, t.Subjects[i], inTable)
+				missing = append(missing, t.Subjects[i])
 			}
+		}
+		if len(missing) > 0 {
+			return nil, nil, fmt.Errorf("%s: column %q has no value for %s", path, inTable, table.ListNames(missing, "subject"))
 		}
 		return t, y, nil
 	case ref.Path != "":
-		y, err := TargetValues(ref, t.Subjects)
+		y, err := TargetValues(ref, t.JoinKeys(ref.Path))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -81,4 +87,33 @@ func TargetValues(ref table.ColumnRef, subjects []string) ([]float64, error) {
 		return nil, fmt.Errorf("target %s: %w", ref, err)
 	}
 	return y, nil
+}
+
+// JoinKeys are the IDs by which the rows join the participants table at path: each row's name
+// where the table lists it (a table keyed by run names), else the row's participant_id
+// (Participant: BIDS participants.tsv is keyed by sub-<label>). An unreadable table gives the
+// participants; reading it again reports the error.
+func (t *Table) JoinKeys(path string) []string {
+	keys := t.Participants()
+	pt, err := table.ReadParticipants(path, "", nil)
+	if err != nil {
+		return keys
+	}
+	for s, name := range t.Subjects {
+		if _, err := pt.Row(name); err == nil {
+			keys[s] = name
+		}
+	}
+	return keys
+}
+
+// TargetName is the name of the outcome a target spec (LoadOptions.Target) reads: the COLUMN of
+// TABLE:COLUMN or of the feature table ("" for no target).
+func TargetName(spec string) string {
+	if strings.LastIndex(spec, ":") > 0 {
+		if ref, err := table.ParseColumnRef(spec, "target"); err == nil {
+			return ref.Column
+		}
+	}
+	return spec
 }

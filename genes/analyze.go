@@ -1,6 +1,7 @@
 package genes
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,9 +18,13 @@ import (
 
 // Options choose painmark genes' analysis (Morgan et al. 2019, Martins et al. 2022).
 type Options struct {
-	// Hemisphere is the regions analysed: "left" (L_ names, the AHBA's densely sampled
-	// hemisphere), "right" (R_) or "both".
+	// Hemisphere is the regions analysed: "left" (the AHBA's densely sampled hemisphere: DK names
+	// L_..., Schaefer names ..._LH_...), "right" (R_..., ..._RH_...) or "both".
 	Hemisphere string
+	// MatchBy matches the map's regions to the expression table's: "name" (the default) or
+	// "index" (the map's regions are parcel indices: the expression table's integer labels, or
+	// its rows in order; Expression.NamesOfLabels).
+	MatchBy    string
 	Components int // PLS components
 	Bootstraps int // bootstrap draws for the gene Z-scores
 	// Null is the null model of the variance explained, by its name in package nulls (shuffle,
@@ -34,7 +39,7 @@ type Options struct {
 
 // DefaultOptions are painmark genes' defaults.
 func DefaultOptions() Options {
-	return Options{Hemisphere: "left", Components: 3, Bootstraps: 1000, Null: "shuffle", Permutations: 1000, ZThreshold: 3, RankPermutations: 1000, Seed: 1}
+	return Options{Hemisphere: "left", MatchBy: "name", Components: 3, Bootstraps: 1000, Null: "shuffle", Permutations: 1000, ZThreshold: 3, RankPermutations: 1000, Seed: 1}
 }
 
 // EnrichmentRecord is one gene set's enrichment among the PLS+ or PLS− genes: over-representation
@@ -56,7 +61,9 @@ type EnrichmentRecord struct {
 // Analysis is painmark genes' result: the association of the map with gene expression and the
 // enrichment of the PLS+ and PLS− sets. JSON keys are genes.json's.
 type Analysis struct {
-	Association  *Association       `json:"-"`
+	Association *Association `json:"-"`
+	// MapName names the map on the report's axes (its column; "map" when empty).
+	MapName      string             `json:"-"`
 	Bootstraps   int                `json:"bootstraps"`
 	Dropped      []string           `json:"dropped_regions"`
 	Enrichment   []EnrichmentRecord `json:"enrichment"`
@@ -81,20 +88,28 @@ type Analysis struct {
 // the null model (drawn over the analysed regions from geo); bootstrap Z-scores; PLS+ and PLS−;
 // and their enrichment in the gene sets (none: no enrichment).
 func Analyze(expr *Expression, regions []string, values []float64, sets []GeneSet, geo nulls.Geometry, o Options) (*Analysis, error) {
-	prefix := map[string]string{"left": "L_", "right": "R_", "both": ""}
-	pre, ok := prefix[o.Hemisphere]
-	if !ok {
+	if o.Hemisphere != "left" && o.Hemisphere != "right" && o.Hemisphere != "both" {
 		return nil, fmt.Errorf("hemisphere %q: left, right or both", o.Hemisphere)
+	}
+	switch o.MatchBy {
+	case "name", "":
+	case "index":
+		var err error
+		if regions, err = expr.NamesOfLabels(regions); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("match regions by %q: name or index", o.MatchBy)
 	}
 	var keepR []string
 	var keepV []float64
 	for i, r := range regions {
-		if strings.HasPrefix(r, pre) {
+		if o.Hemisphere == "both" || regionHemisphere(r) == o.Hemisphere {
 			keepR, keepV = append(keepR, r), append(keepV, values[i])
 		}
 	}
 	if len(keepR) == 0 {
-		return nil, fmt.Errorf("no region starts with %q (hemisphere %s; DK names such as L_bankssts)", pre, o.Hemisphere)
+		return nil, fmt.Errorf("no region of the %s hemisphere (DK names such as L_bankssts, Schaefer names such as 7Networks_LH_Vis_1)", o.Hemisphere)
 	}
 	matched, err := Match(expr, keepR, keepV)
 	if err != nil {
@@ -238,9 +253,10 @@ func (r *Analysis) AddReport(d *report.Document) {
 	sec := d.Section("PLS regression of the map on gene expression")
 	sec.Table(fmt.Sprintf("Variance of the map explained (%d regions x %d genes; p: %s null, %d draws, one-sided, Morgan's #≥/n)", len(a.Regions), len(a.Genes), r.Null, r.Permutations),
 		[]string{"component", "% variance", "cumulative %", "p"}, r.varianceRows())
-	sec.CorticalMap("The map", "map (z)", a.Regions, a.Map, "The analysed regions' values (z-scored); grey: regions not analysed.")
+	mapAxis := cmp.Or(r.MapName, "map") + " (z)"
+	sec.CorticalMap("The map", mapAxis, a.Regions, a.Map, "The analysed regions' values (z-scored); grey: regions not analysed.")
 	sec.CorticalMap("PLS1 regional scores", "PLS1 score", a.Regions, a.PLS.XScores[0], "The gene-expression pattern of PLS1 on the cortex.")
-	sec.Figure(report.Scatter("PLS1 scores vs the map", "map (z)", "PLS1 score", a.Map, a.PLS.XScores[0]), "Each point a region: the gene-expression pattern PLS1 finds against the map.")
+	sec.Figure(report.Scatter("PLS1 scores vs the map", mapAxis, "PLS1 score", a.Map, a.PLS.XScores[0]), "Each point a region: the gene-expression pattern PLS1 finds against the map.")
 	sec = d.Section("Genes")
 	sec.Figure(report.Bars("Genes with the largest PLS1 bootstrap Z", "Z", a.Genes, a.Z[0], 30),
 		fmt.Sprintf("Z = PLS1 weight / its bootstrap SD (%d draws, signs aligned); PLS+ (%d genes) and PLS− (%d) are |Z| > %g.", r.Bootstraps, len(a.Positive), len(a.Negative), r.ZThreshold))

@@ -15,8 +15,9 @@ import (
 
 // GeneSet is a named list of genes (a cell class, a pathway, a pain-gene list).
 type GeneSet struct {
-	Name  string
-	Genes []string
+	Name        string
+	Description string // a GMT line's second field (a GO term's name)
+	Genes       []string
 }
 
 // ReadGMT reads gene sets in the GMT format (one set per line: name, description, genes, tab
@@ -43,7 +44,7 @@ func ReadGMT(path string) ([]GeneSet, error) {
 		if strings.TrimSpace(fields[0]) == "" {
 			return nil, fmt.Errorf("%s line %d: a gene set without a name", path, line)
 		}
-		gs := GeneSet{Name: fields[0]}
+		gs := GeneSet{Name: fields[0], Description: fields[1]}
 		for _, g := range fields[2:] {
 			if g = strings.TrimSpace(g); g != "" {
 				gs.Genes = append(gs.Genes, g)

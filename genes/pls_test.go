@@ -5,8 +5,10 @@ import (
 	"math"
 	"math/rand"
 	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
@@ -214,5 +216,15 @@ func TestSIMPLSWeightsOnResample(t *testing.T) {
 		if d := maxRel(got[k*p:(k+1)*p], want.Weights[k]); d > 1e-9 {
 			t.Errorf("component %d: weights differ by %.3g", k+1, d)
 		}
+	}
+}
+
+// `genes --bootstraps 2e9` is refused at once by the memory budget (the draws' aligned weights
+// are held for the two-pass SD): issue 21.
+func TestBootstrapWeightsWithinBudget(t *testing.T) {
+	t.Setenv(budget.EnvVar, "")
+	x, n, p, y := plsInputs(t)
+	if _, err := BootstrapWeights(x, n, p, y, 3, 2000000000, 1); err == nil || !strings.Contains(err.Error(), "2000000000 bootstrap draws of the gene weights") {
+		t.Errorf("2e9 draws: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
 )
@@ -29,7 +30,11 @@ func BootstrapWeights(x []float64, rows, p int, y []float64, ncomp, n int, seed 
 	if err != nil {
 		return nil, err
 	}
-	// Every draw's aligned weights in one slab (draw b, component k at (b·ncomp + k)·p).
+	// Every draw's aligned weights in one slab (draw b, component k at (b·ncomp + k)·p): the SDs are
+	// computed in two passes over the draws (mean, then squared deviations), as MATLAB's std.
+	if err := budget.Check("bootstrap draws of the gene weights", int64(n), budget.Bytes(int64(ncomp), int64(8*p))); err != nil {
+		return nil, err
+	}
 	slab := make([]float64, n*ncomp*p)
 	errs := make([]error, n)
 	parallel.For(n, func(b int) {

@@ -3,6 +3,7 @@ package learn
 import (
 	"fmt"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/stats"
 )
@@ -17,6 +18,12 @@ type CurvePoint struct {
 	R, MAE         []float64 // per repeat
 }
 
+// CheckCurveBudget refuses a learning curve's repeat count whose per-repeat r, MAE and error slot
+// would exceed the memory budget (internal/budget), so a caller can refuse before any fitting.
+func CheckCurveBudget(repeats int) error {
+	return budget.Check("learning-curve repeats", int64(repeats), 32)
+}
+
 // LearningCurve trains the pipeline (fixed hyperparameters) on random subsets of each size and tests
 // it on the remaining subjects (repeat k of a size draws its subset from PCG(seed, size·1e6 + k), so
 // the curve is the same for any number of workers): how performance grows with the amount of
@@ -28,6 +35,9 @@ func LearningCurve(pl Pipeline, x Matrix, y []float64, sizes []int, repeats int,
 	}
 	if repeats < 2 {
 		return nil, fmt.Errorf("%d repeats: need at least 2", repeats)
+	}
+	if err := CheckCurveBudget(repeats); err != nil {
+		return nil, err
 	}
 	out := make([]CurvePoint, len(sizes))
 	for si, size := range sizes {

@@ -1,9 +1,11 @@
 package learn
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
+	"github.com/painmark/painmark/internal/legacyjson"
 	"github.com/painmark/painmark/internal/linalg"
 )
 
@@ -12,10 +14,21 @@ import (
 // when the largest coefficient change is below Tol relative to the largest coefficient and the
 // duality gap is below Tol·‖y − ȳ‖². With ρ = 1 it is the Lasso.
 type ElasticNet struct {
-	Alpha   float64
-	L1Ratio float64
-	MaxIter int     // 0 means 1000, scikit-learn's default
-	Tol     float64 // 0 means 1e-4
+	Alpha   float64 `json:"alpha"`
+	L1Ratio float64 `json:"l1_ratio"`
+	MaxIter int     `json:"max_iter"` // 0 means 1000, scikit-learn's default
+	Tol     float64 `json:"tol"`      // 0 means 1e-4
+}
+
+// UnmarshalJSON reads the model's settings, also as painmark wrote them before its keys were
+// snake_case.
+func (e *ElasticNet) UnmarshalJSON(b []byte) error {
+	type plain ElasticNet
+	b, err := legacyjson.Rename(b, map[string]string{"L1Ratio": "l1_ratio", "MaxIter": "max_iter"})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, (*plain)(e))
 }
 
 // LinearModel is a fitted linear model: prediction = x·Coef + Intercept.

@@ -10,8 +10,8 @@ import (
 // Estimator is painmark's estimator contract, scikit-learn's expressed the Go way: the value holds
 // hyperparameters only, and FitPredictor returns the fitted model as a new immutable value (safe to
 // share between goroutines), never mutating the receiver. Every estimator of the package is one:
-// ElasticNet, Ridge, SVR, RandomForest, DecisionTree, PCRLasso, LogisticRegression and
-// GaussianProcess; any of them can be the last step of a Pipeline and works in CrossValPredict,
+// ElasticNet, Ridge, SVR, RandomForest, DecisionTree, PCRLasso, LogisticRegression,
+// GaussianProcess and CPM; any of them can be the last step of a Pipeline and works in CrossValPredict,
 // Search, PermutationTest and Bootstrap (weights where the fitted model is linear).
 type Estimator interface {
 	FitPredictor(x Matrix, y []float64) (Predictor, error)

@@ -213,20 +213,25 @@ func TestModelOptionsDefaults(t *testing.T) {
 	}
 }
 
-// TestCandidateJSON checks that an ElasticNet candidate's JSON is unchanged (no Params key) and
-// that named parameters round-trip as an object.
+// TestCandidateJSON checks that an ElasticNet candidate's JSON has no params key, that named
+// parameters round-trip as an object, and that the keys are snake_case (the old CamelCase ones
+// still read).
 func TestCandidateJSON(t *testing.T) {
 	b, _ := json.Marshal(Candidate{K: 25, Alpha: 0.005, L1Ratio: 0.999})
-	if string(b) != `{"K":25,"Alpha":0.005,"L1Ratio":0.999}` {
+	if string(b) != `{"k":25,"alpha":0.005,"l1_ratio":0.999}` {
 		t.Errorf("ElasticNet candidate: %s", b)
 	}
 	p, _ := ParamsOf(map[string]float64{"gamma": 0.1, "C": 10})
 	b, _ = json.Marshal(Candidate{K: 5, Params: p})
-	if string(b) != `{"K":5,"Alpha":0,"L1Ratio":0,"Params":{"C":10,"gamma":0.1}}` {
+	if string(b) != `{"k":5,"alpha":0,"l1_ratio":0,"params":{"C":10,"gamma":0.1}}` {
 		t.Errorf("named candidate: %s", b)
 	}
 	var back Candidate
 	if err := json.Unmarshal(b, &back); err != nil || back != (Candidate{K: 5, Params: p}) {
 		t.Errorf("read back %+v, %v", back, err)
+	}
+	var old Candidate
+	if err := json.Unmarshal([]byte(`{"K":5,"Alpha":0,"L1Ratio":0.5,"Params":{"C":10,"gamma":0.1}}`), &old); err != nil || old != (Candidate{K: 5, L1Ratio: 0.5, Params: p}) {
+		t.Errorf("old keys read back %+v, %v", old, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/optimize"
 	"gonum.org/v1/gonum/mat"
 )
@@ -238,6 +239,15 @@ func (f *FittedGP) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("Gaussian process: %d inputs, %d weights and %d hyperparameters do not fit together", len(s.X), len(s.Alpha), len(s.Theta))
 	}
 	dims := len(s.X[0])
+	for i, row := range s.X {
+		if len(row) != dims {
+			return fmt.Errorf("Gaussian process: training input %d has %d values, the first %d", i, len(row), dims)
+		}
+	}
+	// Refactorising allocates the n x n kernel matrix (and its Cholesky factor).
+	if err := budget.Check("Gaussian process training inputs (an n x n kernel)", int64(len(s.X))*int64(len(s.X)), 16); err != nil {
+		return err
+	}
 	_, chol, _ := gpLogMarginal(s.X, make([]float64, len(s.X)), s.Theta)
 	if chol == nil {
 		return fmt.Errorf("Gaussian process: the kernel matrix is not positive definite at theta %v", s.Theta)

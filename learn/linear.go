@@ -109,13 +109,7 @@ func (pc PCA) Fit(x Matrix) (*FittedPCA, error) {
 	if k < 1 || k > kmax {
 		return nil, fmt.Errorf("%d components for %d samples x %d features: need 1 ≤ components ≤ %d", k, n, p, kmax)
 	}
-	buf, means := centredColumns(x)
-	xc := mat.NewDense(n, p, nil)
-	for j := 0; j < p; j++ {
-		for i := 0; i < n; i++ {
-			xc.Set(i, j, buf[j*n+i])
-		}
-	}
+	xc, means := centredDense(x)
 	var svd mat.SVD
 	if !svd.Factorize(xc, mat.SVDThin) {
 		return nil, fmt.Errorf("singular value decomposition did not converge")

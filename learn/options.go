@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -175,6 +176,19 @@ type Dataset struct {
 	Features []string
 	X        Matrix
 	Y        []float64 // nil without a target
+	// Persons are the rows' persons (participant_id) when some person has several rows
+	// (repeated measures, features.Table.Groups); nil when every row is another person.
+	// Cross-validation then groups by person (PersonCV).
+	Persons []string
+}
+
+// CheckUngrouped refuses a resampling that treats rows as independent (what names it) on rows
+// that repeat persons.
+func (d *Dataset) CheckUngrouped(what string) error {
+	if d.Persons == nil {
+		return nil
+	}
+	return fmt.Errorf("%s treats rows as independent, and the rows repeat persons (runs kept as repeated measures): combine each person's runs into one row (combine mean or concat)", what)
 }
 
 // NewDataset makes a Dataset of subjects x features values held row by row (a feature table's
@@ -186,17 +200,96 @@ func NewDataset(subjects, features []string, data, y []float64) (*Dataset, error
 	if y != nil && len(y) != len(subjects) {
 		return nil, fmt.Errorf("%d targets for %d subjects", len(y), len(subjects))
 	}
-	return &Dataset{Subjects: subjects, Features: features, X: Matrix{Rows: len(subjects), Cols: len(features), Data: data}, Y: y}, nil
+	d := &Dataset{Subjects: subjects, Features: features, X: Matrix{Rows: len(subjects), Cols: len(features), Data: data}, Y: y}
+	if y != nil {
+		if err := CheckTraining(d.X, y); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// CheckTraining refuses training data from which no model can learn and whose cross-validated
+// statistics would be artefacts: a constant outcome (nothing to predict), features that are all
+// constant across the subjects (every model predicts the training mean, and leave-one-out then
+// gives r = -1 exactly, whatever the data), or features that all vary in one subject only (the
+// fold leaving that subject out has every feature constant across its training subjects, and
+// every other fold learns from that one subject: leave-one-out gave r = -0.999 on pure noise).
+// Features of which only some are constant are kept: RobustScaler leaves them at zero and
+// SelectKBest scores them 0 (scikit-learn's f_regression with force_finite).
+func CheckTraining(x Matrix, y []float64) error {
+	if len(y) > 0 && !slices.ContainsFunc(y, func(v float64) bool { return v != y[0] }) {
+		return fmt.Errorf("the outcome is constant (%g for all %d subjects): there is nothing to predict", y[0], len(y))
+	}
+	if x.Rows < 2 || x.Cols == 0 {
+		return nil
+	}
+	odd := -1 // the one row in which features vary, if any
+	for j := 0; j < x.Cols; j++ {
+		r, ok := oddRow(x, j)
+		if !ok || (r >= 0 && odd >= 0 && r != odd) {
+			return nil // a feature varies in several rows, or two features in different rows
+		}
+		if r >= 0 {
+			odd = r
+		}
+	}
+	if odd < 0 {
+		return fmt.Errorf("every one of the %d features is constant across the %d subjects: no model can learn from them (leave-one-out would give r = -1 whatever the outcome)", x.Cols, x.Rows)
+	}
+	return fmt.Errorf("every one of the %d features takes one value in all %d subjects but the %s (data row %d): left out, the others' features are constant, and every other fold learns from that subject alone (leave-one-out would give r close to -1 whatever the outcome)", x.Cols, x.Rows, ordinal(odd+1), odd+1)
+}
+
+// oddRow says whether column j of x takes one value in all rows but at most one (ok), and which
+// row differs (-1 when none).
+func oddRow(x Matrix, j int) (row int, ok bool) {
+	at := func(i int) float64 { return x.Data[i*x.Cols+j] }
+	common := at(0)
+	if x.Rows >= 3 && at(0) != at(1) && at(0) != at(2) { // row 0 is the odd one, or several differ
+		common = at(1)
+	}
+	row = -1
+	for i := 0; i < x.Rows; i++ {
+		if at(i) != common {
+			if row >= 0 || x.Rows < 3 { // with two subjects, only constant features are refused
+				return 0, false
+			}
+			row = i
+		}
+	}
+	return row, true
+}
+
+// ordinal writes 1st, 2nd, 3rd, 4th, 11th, 22nd ...
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // ReadGroups reads the group labels (sites, sessions) of the subjects from a participants table
 // column given as TABLE:COLUMN (table.ParseColumnRef), for group-wise folds; an empty spec reads
 // none.
 func ReadGroups(spec string, subjects []string) ([]string, error) {
+	return ReadLabels(spec, "--groups", subjects)
+}
+
+// ReadLabels reads the labels of the subjects from spec, a participants table's TABLE:COLUMN
+// (flag names the option in errors); nil when spec is empty.
+func ReadLabels(spec, flag string, subjects []string) ([]string, error) {
 	if spec == "" {
 		return nil, nil
 	}
-	ref, err := table.ParseColumnRef(spec, "--groups")
+	ref, err := table.ParseColumnRef(spec, flag)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,12 @@ import (
 // and replaces Model.
 type Pipeline struct {
 	// Scaler is "robust" (RobustScaler, the default), "standard" or "none".
-	Scaler string
+	Scaler string `json:"scaler"`
 	// K is the number of features SelectKBest keeps (0: all).
-	K     int
-	Model ElasticNet
+	K     int        `json:"k"`
+	Model ElasticNet `json:"model"`
 	// Regressor, when set, is the pipeline's estimator in place of Model.
-	Regressor Regressor `json:",omitempty"`
+	Regressor Regressor `json:"regressor,omitempty"`
 }
 
 // Estimator returns the pipeline's last step: Regressor, or Model when Regressor is nil.
@@ -123,6 +123,12 @@ func LeaveOneOut(pl Pipeline, x Matrix, y []float64) ([]float64, error) {
 // test samples. The folds' test sets must partition the samples (each tested exactly once), as
 // scikit-learn requires; folds run on all cores and the result does not depend on their number.
 func CrossValPredict(pl Pipeline, x Matrix, y []float64, splits []Split) ([]float64, error) {
+	return crossValPredict(pl, x, y, splits, nil)
+}
+
+// crossValPredict is CrossValPredict with each fold's rows given by data (nil: the split's rows
+// of x as they are): the fold's rows, targets and the split renumbered over them.
+func crossValPredict(pl Pipeline, x Matrix, y []float64, splits []Split, data func(Split) (Matrix, []float64, Split, error)) ([]float64, error) {
 	n := x.Rows
 	seen := make([]int, n)
 	for _, sp := range splits {
@@ -141,13 +147,20 @@ func CrossValPredict(pl Pipeline, x Matrix, y []float64, splits []Split) ([]floa
 	pred := make([]float64, n)
 	errs := make([]error, len(splits))
 	parallel.For(len(splits), func(f int) {
-		sp := splits[f]
-		fit, err := pl.Fit(x.SelectRows(sp.Train), pick(y, sp.Train))
+		sp, xf, yf, spf := splits[f], x, y, splits[f]
+		if data != nil {
+			var err error
+			if xf, yf, spf, err = data(sp); err != nil {
+				errs[f] = fmt.Errorf("fold %d: %w", f, err)
+				return
+			}
+		}
+		fit, err := pl.Fit(xf.SelectRows(spf.Train), pick(yf, spf.Train))
 		if err != nil {
 			errs[f] = fmt.Errorf("fold %d: %w", f, err)
 			return
 		}
-		for k, v := range fit.Predict(x.SelectRows(sp.Test)) {
+		for k, v := range fit.Predict(xf.SelectRows(spf.Test)) {
 			pred[sp.Test[k]] = v
 		}
 	})

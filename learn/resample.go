@@ -34,6 +34,12 @@ type PermutationOptions struct {
 	First      int
 	Mode       PermutationMode
 	Convention stats.PermutationConvention
+	// DiscardNull counts the null as it is drawn (the p-values need only how many permutations
+	// reach the observed metric: stats.PermutationTally) and keeps no draw: the result's Null is
+	// nil and memory does not grow with N, so 10,000,000 permutations need no more than 1,000.
+	// The p-values are those of a kept null, to the last bit. False keeps the null (a shard's
+	// null to merge, a report's histogram, painmark learn permute --save-null).
+	DiscardNull bool
 	// Progress, if set, is called as the work advances (leave-one-out folds of the refit
 	// shortcut, or whole permutations otherwise): done of total; nil is silent.
 	Progress func(done, total int) `json:"-"`
@@ -76,9 +82,56 @@ func PooledMetrics(pred, truth []float64) Metrics {
 // CheckBudget refuses a permutation count whose null (three metrics per permutation, and a copy
 // of one for the p-value) would exceed the memory budget (internal/budget, PAINMARK_MEMORY_LIMIT),
 // so a caller can refuse before any fitting. Targets and predictions are drawn in batches, so the
-// n samples do not multiply the count.
+// n samples do not multiply the count. With DiscardNull nothing grows with the count: only a
+// batch of n-sample targets and predictions is checked.
 func (o PermutationOptions) CheckBudget(n int) error {
+	if o.DiscardNull {
+		return budget.Check("samples in a batch of permutation targets", int64(n), int64(16*permutationBatch))
+	}
 	return budget.Check("permutations", int64(o.N), 32)
+}
+
+// nullSink takes a permutation test's null metrics in permutation order: it counts them against
+// the observed metrics (the p-values need only counts) and keeps them unless o.DiscardNull.
+type nullSink struct {
+	keep       bool
+	null       []Metrics
+	r, mae, r2 *stats.PermutationTally
+	conv       stats.PermutationConvention
+}
+
+func newNullSink(observed Metrics, o PermutationOptions) *nullSink {
+	s := &nullSink{keep: !o.DiscardNull, conv: o.Convention, r: stats.NewPermutationTally(observed.R, true),
+		mae: stats.NewPermutationTally(observed.MAE, false), r2: stats.NewPermutationTally(observed.R2, true)}
+	if s.keep {
+		s.null = make([]Metrics, 0, o.N)
+	}
+	return s
+}
+
+func (s *nullSink) add(m Metrics) {
+	if s.keep {
+		s.null = append(s.null, m)
+	}
+	s.r.Add(m.R)
+	s.mae.Add(m.MAE)
+	s.r2.Add(m.R2)
+}
+
+// finish sets res's Null (nil when discarded) and the p-values MetricsP gives.
+func (s *nullSink) finish(res *PermutationResult) error {
+	res.Null = s.null
+	var err error
+	for _, m := range []struct {
+		t   *stats.PermutationTally
+		dst *float64
+	}{{s.r, &res.P.R}, {s.mae, &res.P.MAE}, {s.r2, &res.P.R2}} {
+		if *m.dst, err = m.t.P(s.conv); err != nil {
+			res.P = Metrics{}
+			return err
+		}
+	}
+	return nil
 }
 
 // CheckBudget refuses a bootstrap sample count whose per-sample records would exceed the memory
@@ -113,14 +166,9 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 	}
 	// Permutation k's target is drawn when its batch is fitted, so memory holds one batch of
 	// targets and predictions, not all N (only the null metrics are kept).
-	permuted := func(k int) []float64 {
-		t := make([]float64, n)
-		for i, j := range stats.Permutation(o.Seed, uint64(o.First+k), n) {
-			t[i] = y[j]
-		}
-		return t
-	}
-	res := &PermutationResult{Options: o, Null: make([]Metrics, o.N)}
+	permuted := func(k int) []float64 { return permutedTarget(y, o, k) }
+	res := &PermutationResult{Options: o}
+	var sink *nullSink
 	switch o.Mode {
 	case PermuteRefit:
 		if pl.Regressor != nil { // no shortcut: the whole leave-one-out per permutation
@@ -129,6 +177,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 				return nil, err
 			}
 			res.Observed, res.Predictions = PooledMetrics(pred, y), pred
+			sink = newNullSink(res.Observed, o)
 			if o.Progress != nil {
 				o.Progress(1, o.N+1)
 			}
@@ -138,7 +187,7 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 				if err != nil {
 					return nil, err
 				}
-				res.Null[k-1] = PooledMetrics(pred, target)
+				sink.add(PooledMetrics(pred, target))
 				if o.Progress != nil {
 					o.Progress(k+1, o.N+1)
 				}
@@ -170,8 +219,9 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 			for b, k := 0, first; k < last; b, k = b+1, k+1 {
 				if k == 0 {
 					res.Observed, res.Predictions = PooledMetrics(preds[0], y), preds[0]
+					sink = newNullSink(res.Observed, o)
 				} else {
-					res.Null[k-1] = PooledMetrics(preds[b], targets[b])
+					sink.add(PooledMetrics(preds[b], targets[b]))
 				}
 			}
 		}
@@ -180,18 +230,23 @@ func PermutationTest(pl Pipeline, x Matrix, y []float64, o PermutationOptions) (
 		if err != nil {
 			return nil, err
 		}
-		res.Observed, res.Predictions = PooledMetrics(pred, y), pred
-		for k := 1; k <= o.N; k++ {
-			res.Null[k-1] = PooledMetrics(pred, permuted(k))
-		}
+		return PermutationTestOfPredictions(pred, y, o)
 	default:
 		return nil, fmt.Errorf("unknown permutation mode %q (%s, %s)", o.Mode, PermuteRefit, PermutePredictions)
 	}
-	var err error
-	if res.P, err = MetricsP(res.Observed, res.Null, o.Convention); err != nil {
+	if err := sink.finish(res); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// permutedTarget is permutation k of the target y, drawn from PCG(o.Seed, o.First + k).
+func permutedTarget(y []float64, o PermutationOptions, k int) []float64 {
+	t := make([]float64, len(y))
+	for i, j := range stats.Permutation(o.Seed, uint64(o.First+k), len(y)) {
+		t[i] = y[j]
+	}
+	return t
 }
 
 // MetricsP is the permutation p-value of each observed metric against its null (higher r and R²,
@@ -299,9 +354,12 @@ func leaveOneOutMany(pl Pipeline, x Matrix, design []float64, targets [][]float6
 
 // BootstrapOptions set a bootstrap of model weights.
 type BootstrapOptions struct {
-	N          int    // bootstrap samples (the CSps study used 10,000)
-	Seed       uint64 // sample b is drawn from PCG(Seed, b): the same for any number of workers
-	Convention stats.BootstrapConvention
+	N          int                       `json:"n"`    // bootstrap samples (the CSps study used 10,000)
+	Seed       uint64                    `json:"seed"` // sample b is drawn from PCG(Seed, b): the same for any number of workers
+	Convention stats.BootstrapConvention `json:"convention"`
+	// Groups, when rows repeat persons, are the rows' persons (PersonIndex): a sample then draws
+	// persons with replacement and takes all of their rows (a cluster bootstrap). Nil: rows.
+	Groups []int `json:"-"`
 	// Progress, if set, is called after each bootstrap refit (done of N); nil is silent.
 	Progress func(done, total int) `json:"-"`
 }
@@ -311,9 +369,13 @@ type BootstrapOptions struct {
 // has weight 0 there): mean, standard error (SD of the replicates, ddof 1), Z = mean/SE, two-sided
 // p under the named convention, and selection frequency (share of samples with a nonzero weight).
 type BootstrapResult struct {
-	Mean, SE, Z, P, Frequency []float64
-	Options                   BootstrapOptions
-	NotConverged              int
+	Mean         []float64        `json:"mean"`
+	SE           []float64        `json:"se"`
+	Z            []float64        `json:"z"`
+	P            []float64        `json:"p"`
+	Frequency    []float64        `json:"frequency"`
+	Options      BootstrapOptions `json:"options"`
+	NotConverged int              `json:"not_converged"`
 }
 
 // Bootstrap refits the pipeline (fixed hyperparameters) on o.N samples of subjects drawn with
@@ -331,6 +393,9 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	}
 	if _, err := stats.BootstrapP([]float64{1}, 1, 1, o.Convention); err != nil {
 		return nil, err
+	}
+	if o.Groups != nil && len(o.Groups) != n {
+		return nil, fmt.Errorf("%d samples but %d group labels", n, len(o.Groups))
 	}
 	if err := o.CheckBudget(); err != nil {
 		return nil, err
@@ -353,10 +418,7 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	errs := make([]error, o.N)
 	parallel.ForProgress(o.N, o.Progress, func(b int) {
 		rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
-		rows := make([]int, n)
-		for i := range rows {
-			rows[i] = rng.IntN(n)
-		}
+		rows := bootstrapRows(n, o.Groups, rng.IntN)
 		f, err := pl.Fit(x.SelectRows(rows), pick(y, rows))
 		if err != nil {
 			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)

@@ -135,6 +135,9 @@ func (s *StoredPipeline) Fitted() (*FittedPipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckStored(p, len(s.Selected)); err != nil {
+		return nil, err
+	}
 	f := &FittedPipeline{Selected: s.Selected}
 	if s.Center != nil {
 		f.Scaling = &Scaling{Center: s.Center, Scale: s.Scale}

@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/painmark/painmark/internal/legacyjson"
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -16,10 +18,10 @@ import (
 // scikit-learn's names as Tunable takes them, e.g. "C", "gamma", "alpha" of Ridge) for a pipeline
 // whose Regressor is set.
 type Grid struct {
-	K       []int
-	Alpha   []float64
-	L1Ratio []float64
-	Params  map[string][]float64 `json:",omitempty"`
+	K       []int                `json:"k"`
+	Alpha   []float64            `json:"alpha"`
+	L1Ratio []float64            `json:"l1_ratio"`
+	Params  map[string][]float64 `json:"params,omitempty"`
 }
 
 // CSpsGrid has the shape of the corticospinal pain sensitivity signature's search (Lin et al. 2025):
@@ -35,10 +37,20 @@ var CSpsGrid = Grid{
 // Candidate is one point of the grid (Params: the estimator's named parameters). Candidates are
 // comparable values (==).
 type Candidate struct {
-	K       int
-	Alpha   float64
-	L1Ratio float64
-	Params  ParamValues `json:",omitzero"`
+	K       int         `json:"k"`
+	Alpha   float64     `json:"alpha"`
+	L1Ratio float64     `json:"l1_ratio"`
+	Params  ParamValues `json:"params,omitzero"`
+}
+
+// UnmarshalJSON reads a candidate, also as painmark wrote it before its keys were snake_case.
+func (c *Candidate) UnmarshalJSON(b []byte) error {
+	type plain Candidate
+	b, err := legacyjson.Rename(b, map[string]string{"L1Ratio": "l1_ratio"})
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, (*plain)(c))
 }
 
 // MaxParams is the number of named parameters a grid can vary.
@@ -345,7 +357,7 @@ func runSearch(g Grid, scoring Scoring, y []float64, splits []Split, fold func(S
 	preds := make([][][]float64, len(splits)) // fold x candidate x test sample
 	notConv := make([]int, len(splits))
 	errs := make([]error, len(splits))
-	parallel.For(len(splits), func(f int) {
+	parallel.ForProgress(len(splits), progress.Loop("grid search: folds"), func(f int) {
 		preds[f], notConv[f], errs[f] = fold(splits[f])
 	})
 	for f, err := range errs {
@@ -572,6 +584,10 @@ type NestedResult struct {
 func NestedLeaveOneOut(s Solver, base Pipeline, g Grid, scoring Scoring, x Matrix, y []float64) (*NestedResult, error) {
 	n := x.Rows
 	res := &NestedResult{Chosen: make([]Candidate, n), Predictions: make([]float64, n)}
+	bar := progress.Loop("nested cross-validation: outer folds")
+	if bar != nil {
+		bar(0, n)
+	}
 	for i, sp := range LeaveOneOutSplits(n) {
 		xtr, ytr := x.SelectRows(sp.Train), pick(y, sp.Train)
 		sr, err := Search(s, base, g, scoring, xtr, ytr, LeaveOneOutSplits(len(sp.Train)))
@@ -580,6 +596,9 @@ func NestedLeaveOneOut(s Solver, base Pipeline, g Grid, scoring Scoring, x Matri
 		}
 		res.Chosen[i] = sr.Candidates[sr.Best]
 		res.Predictions[i] = sr.Refit.Predict(x.SelectRows(sp.Test))[0]
+		if bar != nil {
+			bar(i+1, n)
+		}
 	}
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/nprand"
 )
 
@@ -334,6 +335,10 @@ func ParseCV(spec string, y []float64, groups []string) ([]Split, error) {
 	case "repeated":
 		v, err := ints(3)
 		if err != nil {
+			return nil, err
+		}
+		// Every repeat's folds hold the n sample indices: refuse a count beyond the memory budget.
+		if err := budget.Check("repeats of "+strconv.Itoa(v[0])+" folds (repeated:K:R)", int64(v[1]), budget.Bytes(int64(n), 8*2)); err != nil {
 			return nil, err
 		}
 		return RepeatedKFoldSplits(n, v[0], v[1], uint32(v[2]))

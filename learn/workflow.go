@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/internal/legacyjson"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
@@ -105,7 +106,7 @@ func SearchGrid(d *Dataset, base Pipeline, g Grid, splits []Split, o SearchOptio
 	r := &SearchReport{Best: res.Candidates[res.Best], Candidates: res.Candidates, MeanScore: res.MeanScore, NotConverged: res.NotConverged,
 		Scoring: o.Scoring, SoftwareVersion: version.String(), Solver: o.Solver, Subjects: d.Subjects, Result: res}
 	if o.Nested {
-		nr, err := NestedLeaveOneOut(o.Solver, base, g, o.Scoring, d.X, d.Y)
+		nr, err := NestedLeaveOneGroupOut(o.Solver, base, g, o.Scoring, d.X, d.Y, d.Persons)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +123,7 @@ type PermutationReport struct {
 	Mode            PermutationMode `json:"mode"`
 	NPermutations   int             `json:"n_permutations"`
 	NotConverged    int             `json:"not_converged"`
-	Null            []Metrics       `json:"null"`
+	Null            []Metrics       `json:"null,omitempty"` // absent when discarded (PermutationOptions.DiscardNull)
 	Observed        Metrics         `json:"observed"`
 	P               Metrics         `json:"p"`
 	PConvention     string          `json:"p_convention"`
@@ -140,6 +141,9 @@ func DefaultPermutationOptions() PermutationOptions {
 
 // Permute runs PermutationTest on d and returns its report.
 func Permute(d *Dataset, pl Pipeline, o PermutationOptions) (*PermutationReport, error) {
+	if err := d.CheckUngrouped("a permutation test of leave-one-out predictions"); err != nil {
+		return nil, err
+	}
 	res, err := PermutationTest(pl, d.X, d.Y, o)
 	if err != nil {
 		return nil, err
@@ -181,16 +185,17 @@ func (r *BootstrapResult) WriteTable(path string, names []string) (int, error) {
 // them (Coef, Intercept), the pipeline's settings, and for any estimator but the ElasticNet the
 // fitted model with its type tag (Fitted), which predict uses.
 type SavedModel struct {
-	Features        []string
-	Scaler          string
-	Center, Scale   []float64
-	Selected        []int
-	SelectedNames   []string
-	Coef            []float64
-	Intercept       float64
-	Pipeline        Pipeline
-	SoftwareVersion string
-	Fitted          *StoredPredictor `json:",omitempty"`
+	Features        []string         `json:"features"`
+	Scaler          string           `json:"scaler"`
+	Center          []float64        `json:"center"`
+	Scale           []float64        `json:"scale"`
+	Selected        []int            `json:"selected"`
+	SelectedNames   []string         `json:"selected_names"`
+	Coef            []float64        `json:"coef"`
+	Intercept       float64          `json:"intercept"`
+	Pipeline        Pipeline         `json:"pipeline"`
+	SoftwareVersion string           `json:"software_version"`
+	Fitted          *StoredPredictor `json:"fitted,omitempty"`
 	// Summary is a one-line description of the fit for the terminal.
 	Summary string `json:"-"`
 }
@@ -253,9 +258,14 @@ func ReadSavedModel(path string) (*SavedModel, error) {
 			Scaler string
 			K      int
 			Model  ElasticNet
-		}
+		} `json:"pipeline"`
 	}
-	if err := json.Unmarshal(b, &m); err != nil {
+	// Files written before the keys were snake_case name two fields otherwise.
+	b, err = legacyjson.Rename(b, map[string]string{"SelectedNames": "selected_names", "SoftwareVersion": "software_version"})
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m.SavedModel.Pipeline = Pipeline{Scaler: m.Pipeline.Scaler, K: m.Pipeline.K, Model: m.Pipeline.Model}
@@ -350,12 +360,15 @@ func (p *Predictions) WriteFile(path string) error {
 // the per-feature summary and the features' names.
 type BootstrapReport struct {
 	*BootstrapResult
-	Features []string
+	Features []string `json:"features"`
 	stable   int
 }
 
 // BootstrapWeights runs Bootstrap on d.
 func BootstrapWeights(d *Dataset, pl Pipeline, o BootstrapOptions) (*BootstrapReport, error) {
+	if err := d.CheckUngrouped("a bootstrap of rows"); err != nil {
+		return nil, err
+	}
 	res, err := Bootstrap(pl, d.X, d.Y, o)
 	if err != nil {
 		return nil, err

@@ -22,8 +22,13 @@ type Options struct {
 	// Covariates are participants' columns and Interactions products of them ("Age*Sex") in the
 	// per-region OLS.
 	Covariates, Interactions []string
-	// LeaveOneFeatureOut adds the mean regional MS maps with each feature left out.
+	// LeaveOneFeatureOut adds the mean regional MS maps with each feature left out, and their
+	// Pearson r with the map of all features (painmark's older check).
 	LeaveOneFeatureOut bool
+	// LeaveOneFeatureOutChange adds Martins et al. (2022)'s check (needs participants): the
+	// case-control t maps recomputed with each feature left out, and their Spearman rho with the
+	// map of all features (LOFOChange).
+	LeaveOneFeatureOutChange bool
 	// Null is the spatial null model of the class summaries' and hub susceptibility's p, by its
 	// name in package nulls ("none": no p). Nearest-parcel matching is the default, the
 	// calibrated one in bench/spin's false-positive rates.
@@ -112,6 +117,10 @@ type CaseControlResult struct {
 	Hub       HubRecord
 	Quadrants []QuadrantRecord
 	Classes   []ClassRecord
+	// Global is the case-control GLM of global MS and ClassTests that of each class assignment's
+	// class-level MS (Martins et al. 2022), with the regional GLM's covariates.
+	Global     *RegionEffect
+	ClassTests []ClassTest
 	// Warning is the small-sample caveat (a group under stats.MinTSample), empty when none.
 	Warning   string
 	spins     int
@@ -130,8 +139,11 @@ type Analysis struct {
 	MeanRegional []float64
 	// LOFOMaps[f] is the mean regional MS map without feature f, LOFOR its Pearson r with
 	// MeanRegional (nil unless asked for).
-	LOFOMaps    [][]float64
-	LOFOR       []float64
+	LOFOMaps [][]float64
+	LOFOR    []float64
+	// LOFOChange is Martins et al.'s leave-one-feature-out check of the case-control maps (nil
+	// unless asked for).
+	LOFOChange  *LOFOChange
 	CaseControl *CaseControlResult
 }
 
@@ -164,6 +176,9 @@ func Analyze(tb *Table, participants *table.Participants, classes []*Classes, ge
 			return nil, err
 		}
 	}
+	if o.LeaveOneFeatureOutChange && participants == nil {
+		return nil, fmt.Errorf("the leave-one-feature-out check of the case-control maps needs participants")
+	}
 	if participants == nil {
 		return a, nil
 	}
@@ -185,6 +200,9 @@ func Analyze(tb *Table, participants *table.Participants, classes []*Classes, ge
 	}
 	cc := &CaseControlResult{covs: append(append([]string{}, o.Covariates...), o.Interactions...), group: o.Group, caseLabel: o.Case, spins: o.Spins}
 	if cc.Effects, err = CaseControl(tb.Regions, a.Regional, isCase, covs, o.Interactions); err != nil {
+		return nil, err
+	}
+	if err := a.subjectTests(cc, isCase, covs, classes, o); err != nil {
 		return nil, err
 	}
 	a.CaseControl = cc
@@ -285,21 +303,10 @@ func (a *Analysis) WriteFiles(dir string) error {
 	if a.CaseControl == nil {
 		return nil
 	}
-	eff := a.CaseControl.Effects
-	col := func(name string, f func(RegionEffect) float64) *table.Column {
-		v := make([]float64, len(eff))
-		for i, e := range eff {
-			v[i] = f(e)
-		}
-		return table.NumericColumn(name, v)
+	if err := table.Write(filepath.Join(dir, "case_control.tsv"), &table.Table{Columns: effectColumns(table.TextColumn("region", tb.Regions), a.CaseControl.Effects)}); err != nil {
+		return err
 	}
-	return table.Write(filepath.Join(dir, "case_control.tsv"), &table.Table{Columns: []*table.Column{table.TextColumn("region", tb.Regions),
-		col("beta", func(e RegionEffect) float64 { return e.Beta }), col("se", func(e RegionEffect) float64 { return e.SE }),
-		col("t", func(e RegionEffect) float64 { return e.T }), col("df", func(e RegionEffect) float64 { return e.DF }),
-		col("p", func(e RegionEffect) float64 { return e.P }), col("q_fdr", func(e RegionEffect) float64 { return e.Q }),
-		col("p_bonferroni", func(e RegionEffect) float64 { return e.PBonferroni }),
-		col("cohen_d", func(e RegionEffect) float64 { return e.D }), col("d_ci_low", func(e RegionEffect) float64 { return e.DCI[0] }),
-		col("d_ci_high", func(e RegionEffect) float64 { return e.DCI[1] })}})
+	return a.writeSubjectTests(dir)
 }
 
 // significant counts the regions with FDR q < 0.05.
@@ -358,6 +365,7 @@ func (a *Analysis) Summary(out string) string {
 	for _, r := range c.classRows() {
 		fmt.Fprintf(&b, "  %-28s %-12s %2s regions: mean d %s, spin p %s\n", r[0], r[1], r[2], r[3], r[4])
 	}
+	a.subjectSummary(&b)
 	return b.String()
 }
 
@@ -414,4 +422,5 @@ func (a *Analysis) AddReport(d *report.Document) {
 			fmt.Sprintf("Mean Cohen's d over each class's regions (matched by name); spin p: two-sided, the class mean's deviation from the map's mean against %d %s spins (none without --coords).", c.spins, c.nullName),
 			[]string{"classes", "class", "regions", "mean Cohen's d", "spin p"}, c.classRows())
 	}
+	a.addSubjectReport(d)
 }

@@ -64,12 +64,12 @@ func TestAnalyzeAndPCA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := PCA(maps)
+	p, err := PCA(maps, DefaultPCAOptions())
 	if err != nil || len(p.Eigenvalues) != 2 || p.Conditions[1] != x("summary_statistics", "adhdadult_case-controls_CortThick.csv")+":d_icv" {
 		t.Errorf("PCA %+v %v", p, err)
 	}
 	one, _ := ReadConditionMaps([]string{mdd + ":d_icv"}, nil, "")
-	if _, err := PCA(one); err == nil {
+	if _, err := PCA(one, PCAOptions{Standardize: true}); err == nil {
 		t.Error("PCA of one map accepted")
 	}
 	if _, err := ReadConditionMaps([]string{mdd}, nil, ""); err == nil || !strings.Contains(err.Error(), "--columns") {

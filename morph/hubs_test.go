@@ -190,3 +190,64 @@ func TestLeaveOneFeatureOut(t *testing.T) {
 	}
 	t.Logf("r with the full map, each feature left out: %.3f", r)
 }
+
+// TestLiveStandardizedPCA: morph pca --standardize on three real ENIGMA case-control maps equals
+// scikit-learn's PCA of StandardScaler'd maps (components, variance ratios, scores up to each
+// component's sign), its eigenvalues numpy's eigenvalues of the maps' correlation matrix, and the
+// Kaiser count those above 1.
+func TestLiveStandardizedPCA(t *testing.T) {
+	var specs []string
+	for _, name := range []string{"mddadult_case-controls_CortThick.csv", "mddadolescent_case-controls_CortThick.csv", "adhdadult_case-controls_CortThick.csv"} {
+		specs = append(specs, fixtures.Shared(t, "enigma", "summary_statistics", name)+":d_icv")
+	}
+	maps, err := ReadConditionMaps(specs, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := PCA(maps, PCAOptions{Standardize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := res.Eigenvalues[0] + res.Eigenvalues[1] + res.Eigenvalues[2]; math.Abs(sum-3) > 1e-12 {
+		t.Errorf("eigenvalues sum to %v, not 3", sum)
+	}
+	requirePython(t)
+	script := `
+import json, sys
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+X = np.asarray(json.load(open(sys.argv[1]))["maps"]).T
+Z = StandardScaler().fit_transform(X)
+p = PCA().fit(Z)
+ev = np.sort(np.linalg.eigvalsh(np.corrcoef(X.T)))[::-1]
+json.dump({"ev": ev.tolist(), "ratio": p.explained_variance_ratio_.tolist(), "kaiser": int((ev > 1).sum()),
+           "comp": p.components_.tolist(), "scores": p.transform(Z).T.tolist()}, open(sys.argv[2], "w"))
+`
+	var want struct {
+		EV, Ratio []float64
+		Kaiser    int
+		Comp      [][]float64
+		Scores    [][]float64
+	}
+	fixtures.RunPythonInline(t, script, map[string]any{"maps": maps.Maps}, &want)
+	worst := 0.0
+	for k := range want.EV {
+		worst = math.Max(worst, math.Abs(res.Eigenvalues[k]-want.EV[k]))
+		worst = math.Max(worst, math.Abs(res.ExplainedPercent[k]/100-want.Ratio[k]))
+		sign := 1.0
+		if res.Loadings[k][0]*want.Comp[k][0] < 0 {
+			sign = -1
+		}
+		for j := range want.Comp[k] {
+			worst = math.Max(worst, math.Abs(sign*res.Loadings[k][j]-want.Comp[k][j]))
+		}
+		for i := range want.Scores[k] {
+			worst = math.Max(worst, math.Abs(sign*res.Scores[k][i]-want.Scores[k][i]))
+		}
+	}
+	t.Logf("standardized: PC1 eigenvalue %.4f (%.2f%%), %d above 1; largest difference from scikit-learn/numpy %.2g", res.Eigenvalues[0], res.ExplainedPercent[0], *res.Retained, worst)
+	if worst > 1e-10 || *res.Retained != want.Kaiser {
+		t.Fatalf("standardized PCA differs from scikit-learn's by %g; Kaiser count %d, numpy %d", worst, *res.Retained, want.Kaiser)
+	}
+}

@@ -8,11 +8,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/painmark/painmark/internal/budget"
+	"github.com/painmark/painmark/internal/parallel"
 )
 
 // Options tune how images are read. The zero value is the safe default.
@@ -531,6 +533,7 @@ type prefetcher struct {
 type chunk struct {
 	buf []byte
 	err error
+	pan *parallel.Panic // a panic of the reading goroutine, re-raised by get
 }
 
 func startPrefetch(src io.Reader, volBytes, nvol int) *prefetcher {
@@ -547,34 +550,55 @@ func startPrefetch(src io.Reader, volBytes, nvol int) *prefetcher {
 	}
 	go func() {
 		defer close(p.done)
-		for v := 0; v < nvol; v++ {
-			var buf []byte
-			select {
-			case buf = <-p.free:
-			case <-p.quit:
-				return
+		defer func() {
+			if v := recover(); v != nil {
+				p.carry(&parallel.Panic{Value: v, Site: parallel.PanicSite(), Stack: debug.Stack()})
 			}
-			_, err := io.ReadFull(src, buf)
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			select {
-			case p.ready <- chunk{buf, err}:
-			case <-p.quit:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
+		}()
+		p.read(src, nvol)
 	}()
 	return p
+}
+
+// carry hands a panic of the reading goroutine to get.
+func (p *prefetcher) carry(pan *parallel.Panic) {
+	select {
+	case p.ready <- chunk{err: io.ErrUnexpectedEOF, pan: pan}:
+	case <-p.quit:
+	}
+}
+
+// read reads nvol volumes from src into the free buffers, handing each to get.
+func (p *prefetcher) read(src io.Reader, nvol int) {
+	for v := 0; v < nvol; v++ {
+		var buf []byte
+		select {
+		case buf = <-p.free:
+		case <-p.quit:
+			return
+		}
+		_, err := io.ReadFull(src, buf)
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		select {
+		case p.ready <- chunk{buf: buf, err: err}:
+		case <-p.quit:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (p *prefetcher) get() ([]byte, error) {
 	c, ok := <-p.ready
 	if !ok {
 		return nil, io.ErrUnexpectedEOF
+	}
+	if c.pan != nil {
+		panic(c.pan)
 	}
 	return c.buf, c.err
 }

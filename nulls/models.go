@@ -18,6 +18,9 @@ func (m rotation) Name() string        { return m.name }
 func (m rotation) Description() string { return m.description }
 func (m rotation) Needs() Need         { return NeedsCentroids }
 func (m rotation) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if s.Neighbour > 0 {
+		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran, moran-pair or shuffle", m.Name())
+	}
 	perms, err := stats.SpinPermutations(s.Left, s.Right, n, seed, m.method)
 	if err != nil {
 		return nil, err
@@ -80,6 +83,9 @@ func (m surface) Name() string        { return m.name }
 func (m surface) Description() string { return m.description }
 func (m surface) Needs() Need         { return NeedsSurface }
 func (m surface) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if s.Neighbour > 0 {
+		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran, moran-pair or shuffle", m.Name())
+	}
 	spins, err := stats.SurfaceSpins(*s.Surface, n, seed)
 	if err != nil {
 		return nil, err
@@ -146,8 +152,8 @@ func (h hemispheres) Maps(x []float64, stream uint64) ([][]float64, error) {
 // each pair into a whole-brain surrogate.
 func HemisphereSurrogates(x []float64, nLeft int, surrogates func(h int, part []float64) ([][]float64, error)) ([][]float64, error) {
 	sl, err := surrogates(0, x[:nLeft])
-	if err != nil {
-		return nil, err
+	if err != nil || nLeft == len(x) { // a volume: one block
+		return sl, err
 	}
 	sr, err := surrogates(1, x[nLeft:])
 	if err != nil {
@@ -170,9 +176,19 @@ func (m moran) Name() string        { return m.name }
 func (m moran) Description() string { return m.description }
 func (m moran) Needs() Need         { return NeedsCentroids }
 func (m moran) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if err := denseLimit(s, m.name); err != nil {
+		return nil, err
+	}
 	var mems [2]*stats.MoranEigenvectors
 	for h, c := range [][][3]float64{s.Left, s.Right} {
-		e, err := stats.NewMoranEigenvectors(stats.InverseDistanceWeights(c), len(c), 1e-6)
+		w := stats.InverseDistanceWeights(c)
+		if s.Neighbour > 0 { // a volume
+			if h == 1 {
+				break
+			}
+			w = neighbourWeights(c, s.Neighbour)
+		}
+		e, err := stats.NewMoranEigenvectors(w, len(c), 1e-6)
 		if err != nil {
 			return nil, err
 		}
@@ -191,9 +207,34 @@ func (variogram) Name() string        { return "variogram" }
 func (variogram) Description() string { return "variogram-matching (surrogates)" }
 func (variogram) Needs() Need         { return NeedsCentroids }
 func (m variogram) Draw(s *Space, n int, seed uint64) (Null, error) {
-	dists := [2][]float64{stats.EuclideanDistances(s.Left), stats.EuclideanDistances(s.Right)}
+	if err := denseLimit(s, "variogram"); err != nil {
+		return nil, err
+	}
+	return perHemisphere(m, s, n, seed, func(c [][3]float64) (*stats.VariogramGeometry, error) {
+		return stats.NewVariogramGeometry(stats.EuclideanDistances(c), stats.VariogramOptions{})
+	}, func(g *stats.VariogramGeometry, part []float64) (generator, error) { return g.Surrogates(part) })
+}
+
+// generator draws n surrogates of one map from a seed.
+type generator interface {
+	Generate(n int, seed uint64) [][]float64
+}
+
+// perHemisphere prepares each hemisphere's generator geometry from its positions (one block for a
+// volume) and returns the null whose maps are gen's surrogates of each part.
+func perHemisphere[G any](m Model, s *Space, n int, seed uint64, prep func([][3]float64) (G, error), gen func(G, []float64) (generator, error)) (Null, error) {
+	var geo [2]G
+	for h, c := range [][][3]float64{s.Left, s.Right} {
+		if h == 1 && s.Neighbour > 0 { // a volume: one block
+			break
+		}
+		var err error
+		if geo[h], err = prep(c); err != nil {
+			return nil, err
+		}
+	}
 	return hemispheres{m, s, n, seed, func(h int, part []float64, seed uint64) ([][]float64, error) {
-		g, err := stats.NewVariogramSurrogates(part, dists[h], stats.VariogramOptions{})
+		g, err := gen(geo[h], part)
 		if err != nil {
 			return nil, err
 		}

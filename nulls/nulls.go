@@ -2,7 +2,8 @@
 // one vocabulary of names: sphere rotations of the parcels with each matching (Váša's greedy
 // matching as rotate_parcellation, Hungarian, nearest parcel in both directions), rotations of the
 // sphere meshes' vertices (Baum, Cornblath, as neuromaps), Moran spectral randomization
-// (singleton and pair procedures, as BrainSpace/neuromaps), variogram matching (BrainSMASH), the
+// (singleton and pair procedures, as BrainSpace/neuromaps), variogram matching (BrainSMASH's Base
+// and, for dense maps, Sampled generators), the
 // non-spatial shuffle, and the parametric test as the no-null baseline. painmark spin, genes,
 // morph and the calibration benchmark (bench/spin) all choose a model by name from the registry
 // here, so they run the very same null code; the kernels (rotations, matchings, surrogates) live
@@ -115,6 +116,7 @@ func init() {
 		moran{"moran", "Moran spectral randomization (surrogates)", "singleton"},
 		moran{"moran-pair", "Moran spectral randomization, pair procedure (surrogates)", "pair"},
 		variogram{},
+		variogramSampled{},
 		shuffle{},
 		parametric{},
 	} {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
@@ -37,7 +38,7 @@ func TestRegistry(t *testing.T) {
 	if _, err := Lookup("spun"); err == nil || !strings.Contains(err.Error(), "variogram") {
 		t.Errorf("unknown name: %v", err)
 	}
-	if len(Spatial()) != 9 {
+	if len(Spatial()) != 10 {
 		t.Errorf("spatial models %v", Spatial())
 	}
 }
@@ -164,4 +165,41 @@ func TestFalsePositiveRate(t *testing.T) {
 		t.Errorf("Moran spectral randomization: false-positive rate %.3f on smooth maps", rm.Rate)
 	}
 	t.Logf("Moran singleton: false-positive rate %.3f over %d pairs", rm.Rate, rm.Pairs)
+}
+
+// `genes --permutations 2e9` (the shuffle null) or `morph --spins 2e9` are refused at once by the
+// memory budget, naming the draws, for every model but the parametric baseline (issue 21: the
+// shuffle null allocated every permutation until the system killed the process).
+func TestDrawCountsWithinBudget(t *testing.T) {
+	t.Setenv(budget.EnvVar, "")
+	c, err := ReadCentroids(fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Names() {
+		if _, err := (Geometry{Centroids: c}).Space(c.Regions, registry[name]); err != nil {
+			continue // a model needing the sphere meshes (baum, cornblath)
+		}
+		null, err := Draw(name, Geometry{Centroids: c}, c.Regions, 2000000000, 1)
+		if name == "parametric" {
+			if err != nil {
+				t.Errorf("parametric: %v", err)
+			}
+			continue
+		}
+		if err == nil || null != nil || !strings.Contains(err.Error(), "2000000000 null draws") {
+			t.Errorf("%s: 2e9 draws: %v", name, err)
+		}
+	}
+	x := make([]float64, len(c.Regions))
+	for i := range x {
+		x[i] = float64(i % 7)
+	}
+	sp, err := Geometry{Centroids: c}.Space(c.Regions, registry["shuffle"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Test(x, x, sp, registry["shuffle"], TestOptions{Kind: "pearson", Draws: 2000000000}); err == nil || !strings.Contains(err.Error(), "null draws") {
+		t.Errorf("Test, 2e9 draws: %v", err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -66,6 +67,9 @@ type Space struct {
 	Unmatched []string
 	// Surface is the vertex-level parcellation, parcel k being Regions[k].
 	Surface *stats.SphereParcellation
+	// Neighbour (mm), set by VolumeSpace, makes Left a volume's brainordinates (Right empty) and
+	// the Moran models weigh the neighbourhood graph within that distance.
+	Neighbour float64
 }
 
 // Space matches the geometry to the regions of a map (by name, never by position) for a model:
@@ -214,6 +218,19 @@ func Draw(name string, geo Geometry, regions []string, n int, seed uint64) (Null
 	space, err := geo.Space(regions, model)
 	if err != nil {
 		return nil, err
+	}
+	return drawWithin(model, space, n, seed)
+}
+
+// drawWithin is model.Draw after a memory budget check (internal/budget): every model holds its n
+// draws over the regions (a reordering or a surrogate map) and a test or an analysis their null
+// maps of one or two maps, about 24 bytes per region and draw, so `--permutations 2e9` is refused
+// at once instead of growing until the system kills the process.
+func drawWithin(model Model, space *Space, n int, seed uint64) (Null, error) {
+	if model.Name() != "parametric" {
+		if err := budget.Check("null draws", int64(n), int64(24*len(space.Regions)+64)); err != nil {
+			return nil, err
+		}
 	}
 	return model.Draw(space, n, seed)
 }

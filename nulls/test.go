@@ -66,7 +66,7 @@ func Test(x, y []float64, space *Space, model Model, opts TestOptions) (*TestRes
 	}
 	space, reorder := space.sphereOrdered()
 	x, y = reorder(x), reorder(y)
-	null, err := model.Draw(space, opts.Draws, opts.Seed)
+	null, err := drawWithin(model, space, opts.Draws, opts.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -138,14 +138,15 @@ func (r *TestResult) AddReport(d *report.Document) {
 	d.Seed = &r.Seed
 	d.Numbers["results"] = r // software_version is empty, so left out
 	sec := d.Section("Spatial permutation test")
-	sec.CorticalMap(r.X, r.X, r.Regions, r.XValues, "The first map on the cortex.")
-	sec.CorticalMap(r.Y, r.Y, r.Regions, r.YValues, "The second map on the cortex.")
+	x, y := report.InputName(r.X), report.InputName(r.Y) // a map's column, or its file's name
+	sec.CorticalMap(x, x, r.Regions, r.XValues, "The first map on the cortex.")
+	sec.CorticalMap(y, y, r.Regions, r.YValues, "The second map on the cortex.")
 	stat := fmt.Sprintf("%s r = %.3f, n = %d", r.Kind, r.Rho, len(r.Regions))
-	sec.Figure(report.ScatterStat(r.X+" vs "+r.Y, r.X, r.Y, r.XValues, r.YValues, stat),
+	sec.Figure(report.ScatterStat(x+" vs "+y, x, y, r.XValues, r.YValues, stat),
 		fmt.Sprintf("Each point a region; %s (the line is the least-squares fit).", stat))
 	if len(r.NullXY) > 0 {
 		p := r.HeadlineP()
-		sec.Figure(report.Histogram("Spin null of the correlation", "correlation", r.NullXY, r.Rho, "spin "+stats.FormatP(p.P, p.Resamples)+", two-sided"),
+		sec.Figure(report.Histogram("Spin null of the correlation", fmt.Sprintf("%s r (%s, %s)", r.Kind, x, y), r.NullXY, r.Rho, "spin "+stats.FormatP(p.P, p.Resamples)+", two-sided"),
 			fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); spin %s.", r.N, r.model.Description(), p))
 	}
 }

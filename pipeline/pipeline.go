@@ -21,6 +21,7 @@ import (
 	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
 	"github.com/painmark/painmark/study"
 	"github.com/painmark/painmark/table"
@@ -36,40 +37,67 @@ type Connectivity struct {
 	FisherZ      bool     `toml:"fisher_z" json:"fisher_z"`
 	KeepDiagonal bool     `toml:"keep_diagonal" json:"keep_diagonal"`
 	Drop         []string `toml:"drop" json:"drop"`
+	// Combine is how a person's several runs become rows (features.CombineRules: none, mean,
+	// concat; as painmark connectome --combine). "none" is kept as "" so the cache keys of
+	// studies that do not combine are unchanged.
+	Combine string `toml:"combine" json:"combine,omitempty"`
+	// RegionTags is a table of the regions' system tags (columns name and system: brain,
+	// brainstem, spinal; as painmark connectome --region-tags), recorded in the cohort table's
+	// connectome.json for the signature ablation and lesion steps. Relative to the study file;
+	// its content is part of the cohort table's cache key, not of the per-run units'.
+	RegionTags string `toml:"region_tags" json:"region_tags,omitempty"`
+}
+
+// perRun are the options of one run's (or one person's) connectivity unit: the combination
+// happens in the features unit (mean) or in what the unit reads (concat), not in its key.
+func (c Connectivity) perRun() Connectivity {
+	c.Combine, c.RegionTags = "", ""
+	return c
 }
 
 // Extract are the options of the per-run extraction from fMRIPrep outputs (as painmark extract's
 // flags).
 type Extract struct {
-	Atlas       string  `toml:"atlas" json:"atlas"`             // built-in name or label image
-	AtlasTable  string  `toml:"atlas_table" json:"atlas_table"` // region table of a label image
-	Strategy    string  `toml:"strategy" json:"strategy"`
-	Missing     string  `toml:"missing" json:"missing"`     // regions without voxels: error, drop or nan
-	Confounds   string  `toml:"confounds" json:"confounds"` // none, simple, scrubbing, compcor, ica_aroma
+	Atlas      string `toml:"atlas" json:"atlas"`             // built-in name or label image
+	AtlasTable string `toml:"atlas_table" json:"atlas_table"` // region table of a label image
+	Strategy   string `toml:"strategy" json:"strategy"`
+	Missing    string `toml:"missing" json:"missing"`     // regions without voxels: error, drop or nan
+	Confounds  string `toml:"confounds" json:"confounds"` // none, simple, scrubbing, compcor, ica_aroma
+	// Nilearn is the nilearn version of the confound preset (0.13, the default, or 0.10.3).
+	Nilearn     string  `toml:"nilearn" json:"nilearn,omitempty"`
 	Detrend     bool    `toml:"detrend" json:"detrend"`
 	Standardize string  `toml:"standardize" json:"standardize"`
 	Filter      string  `toml:"filter" json:"filter"`
 	HighPass    float64 `toml:"high_pass" json:"high_pass"`
 	LowPass     float64 `toml:"low_pass" json:"low_pass"`
 	TR          float64 `toml:"tr" json:"tr"`
+	// With atlas = "corticospinal" (the CSps study's 139 regions, painmark extract --atlas
+	// corticospinal): the PAM50 template folder, PAG, RVM and grey-matter masks ("": the
+	// defaults); each brain run's cord run is its space-PAM50 partner (extract.CordFor).
+	PAM50  string `toml:"pam50" json:"pam50,omitempty"`
+	PAG    string `toml:"pag" json:"pag,omitempty"`
+	RVM    string `toml:"rvm" json:"rvm,omitempty"`
+	GMMask string `toml:"gm_mask" json:"gm_mask,omitempty"`
 }
 
 // Executor says where the units are built.
 type Executor struct {
-	Type      string `toml:"type"` // local or slurm
-	Partition string `toml:"partition"`
-	Time      string `toml:"time"`
-	Mem       string `toml:"mem"`
-	CPUs      int    `toml:"cpus"`
-	Retries   int    `toml:"retries"`
+	Type      string `toml:"type"`      // local or slurm
+	Partition string `toml:"partition"` // the Slurm partition of the jobs (default: the cluster's)
+	Time      string `toml:"time"`      // each array task's time limit (sbatch --time, e.g. "00:30:00")
+	Mem       string `toml:"mem"`       // each task's memory (sbatch --mem, e.g. "2G")
+	CPUs      int    `toml:"cpus"`      // each task's CPUs (sbatch --cpus-per-task)
+	Retries   int    `toml:"retries"`   // how many times the units of failed tasks are submitted again
 	// Chunk is the number of units per array task.
 	Chunk int `toml:"chunk"`
 }
 
 // Study is a parsed, validated study file.
 type Study struct {
-	Path   string
-	Name   string `toml:"name"`
+	Path string
+	// Name names the study (Slurm job names painmark-NAME-STEP); default: the file's name.
+	Name string `toml:"name"`
+	// Output is the results folder (relative to the study file), with the cache in .cache.
 	Output string `toml:"output"`
 	Inputs struct {
 		// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
@@ -77,11 +105,11 @@ type Study struct {
 		// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
 		// entity filters are extracted first ([extract]).
 		Fmriprep string   `toml:"fmriprep"`
-		Subjects []string `toml:"subjects"`
-		Sessions []string `toml:"sessions"`
-		Tasks    []string `toml:"tasks"`
-		Runs     []string `toml:"runs"`
-		Spaces   []string `toml:"spaces"`
+		Subjects []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
+		Sessions []string `toml:"sessions"` // fMRIPrep runs of these sessions only
+		Tasks    []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
+		Runs     []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
+		Spaces   []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
 		// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
 		IDs string `toml:"ids"`
 	} `toml:"inputs"`
@@ -91,6 +119,9 @@ type Study struct {
 	Validation   []Validation  `toml:"validation"`
 	Target       *TargetRecipe `toml:"target"`
 	Executor     Executor      `toml:"executor"`
+	// Steps are the analyses declared as [[SECTION]] tables of registered step kinds, in
+	// dependency order.
+	Steps []Step `toml:"-"`
 }
 
 // Model is the optional prediction step on the cohort table: painmark learn's ElasticNet pipeline
@@ -111,9 +142,9 @@ type Model struct {
 	Scoring      string  `toml:"scoring" json:"scoring"`
 	MaxIter      int     `toml:"max_iter" json:"max_iter"`
 	Tol          float64 `toml:"tol" json:"tol"`
-	Permutations int     `toml:"permutations" json:"permutations"`
-	Shard        int     `toml:"shard" json:"shard"`
-	Seed         uint64  `toml:"seed" json:"seed"`
+	Permutations int     `toml:"permutations" json:"permutations"` // permutations of the target for p-values (0: none)
+	Shard        int     `toml:"shard" json:"shard"`               // permutations per unit (default 1000): the units run in parallel or as Slurm tasks
+	Seed         uint64  `toml:"seed" json:"seed"`                 // permutation k draws from PCG(seed, k), whichever shard computes it
 }
 
 // Ints is one integer or a list of them in a study file (k = 25 or k = [20, 25, 30]).
@@ -192,26 +223,36 @@ type TargetRecipe struct {
 // Validation is an independent cohort: its time series go through the same connectivity recipe,
 // and the model fitted on the whole training cohort predicts its target.
 type Validation struct {
-	Name       string `toml:"name" json:"name"`
-	Timeseries string `toml:"timeseries" json:"timeseries"`
-	IDs        string `toml:"ids" json:"ids"`
-	Target     string `toml:"target" json:"target"` // TABLE:COLUMN
+	Name       string `toml:"name" json:"name"`             // the cohort's name (validation/NAME.json)
+	Timeseries string `toml:"timeseries" json:"timeseries"` // its ROI time-series tables: a folder or a glob
+	IDs        string `toml:"ids" json:"ids"`               // run names: bids (entities) or file (the file name)
+	Target     string `toml:"target" json:"target"`         // TABLE:COLUMN
 }
 
 // Load reads and validates a study file: unknown keys, missing inputs and invalid options are
 // errors naming the file and the key.
-func Load(path string) (*Study, error) {
+func Load(path string) (*Study, error) { return load(path, nil) }
+
+// load is Load with prepare applied to the decoded study before it is validated (the BIDS App
+// puts its own inputs and output in place of the file's).
+func load(path string, prepare func(*Study)) (*Study, error) {
 	s := &Study{Path: path}
 	md, err := toml.DecodeFile(path, s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
+	if prepare != nil {
+		prepare(s)
+	}
+	var und []string
+	for _, k := range md.Undecoded() {
+		if _, step := study.LookupStep(k[0]); !step {
+			und = append(und, k.String())
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/strategy/missing/confounds/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [target] templates/names/network/avoid/search_space/min_score/min_size/max_targets/avoid_margin, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
+	}
+	if len(und) > 0 {
+		keys := und
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/pam50/pag/rvm/gm_mask/strategy/missing/confounds/nilearn/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop/combine/region_tags, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [target] templates/names/network/avoid/search_space/min_score/min_size/max_targets/avoid_margin, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -227,8 +268,19 @@ func Load(path string) (*Study, error) {
 		return nil, fmt.Errorf("%s: output is required (the results folder)", path)
 	}
 	s.Output = abs(s.Output)
-	if (s.Inputs.Timeseries == "") == (s.Inputs.Fmriprep == "") {
+	var raw map[string]any
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cohort := s.Inputs.Timeseries != "" || s.Inputs.Fmriprep != ""
+	if s.Steps, err = loadSteps(path, raw, abs, cohort); err != nil {
+		return nil, err
+	}
+	if (s.Inputs.Timeseries != "" && s.Inputs.Fmriprep != "") || (!cohort && len(s.Steps) == 0) {
 		return nil, fmt.Errorf("%s: [inputs] needs one of timeseries (ROI time-series tables) or fmriprep (a derivatives folder)", path)
+	}
+	if !cohort && (s.Model != nil || s.Target != nil) {
+		return nil, fmt.Errorf("%s: [model] and [target] need [inputs]", path)
 	}
 	s.Inputs.Timeseries, s.Inputs.Fmriprep = abs(s.Inputs.Timeseries), abs(s.Inputs.Fmriprep)
 	if s.Inputs.Fmriprep != "" {
@@ -242,10 +294,10 @@ func Load(path string) (*Study, error) {
 				*v.v = v.def
 			}
 		}
-		if _, err := atlas.Builtin(e.Atlas); err != nil { // a label image: relative to the study file
+		if _, err := atlas.Builtin(e.Atlas); err != nil && e.Atlas != extract.CorticospinalAtlas { // a label image: relative to the study file
 			e.Atlas = abs(e.Atlas)
 		}
-		e.AtlasTable = abs(e.AtlasTable)
+		e.AtlasTable, e.PAM50, e.PAG, e.RVM, e.GMMask = abs(e.AtlasTable), abs(e.PAM50), abs(e.PAG), abs(e.RVM), abs(e.GMMask)
 		if err := e.options().Check(); err != nil {
 			return nil, fmt.Errorf("%s: [extract] %w", path, err)
 		}
@@ -266,6 +318,15 @@ func Load(path string) (*Study, error) {
 		c.Scaling = string(d.Measure.Scaling)
 	}
 
+	if err := choose(path, "[connectivity] combine", &c.Combine, features.CombineRules...); err != nil {
+		return nil, err
+	}
+	if c.Combine == features.CombineNone {
+		c.Combine = ""
+	} else if s.Inputs.IDs != features.BIDSNames {
+		return nil, fmt.Errorf("%s: [connectivity] combine = %q needs each run's participant: [inputs] ids = \"bids\"", path, c.Combine)
+	}
+	c.RegionTags = abs(c.RegionTags)
 	if connectome.Kind(c.Kind) == connectome.Tangent {
 		return nil, fmt.Errorf("%s: [connectivity] kind = \"tangent\" needs the whole cohort's reference; a study computes per-run kinds (use painmark connectome for tangent)", path)
 	}
@@ -409,8 +470,15 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	cache := filepath.Join(s.Output, ".cache")
 	hashes := study.LoadFileHashes(cache)
 	p := &study.Plan{Study: s.Path, Version: version, Cache: cache}
+	if s.Inputs.Timeseries == "" && s.Inputs.Fmriprep == "" { // steps on their own inputs only
+		if err := s.planSteps(p, version, hashes, -1); err != nil {
+			return nil, err
+		}
+		return p, hashes.Save()
+	}
 	var names, runInputs []string
 	var deps []int
+	var sources []runSource
 	seen := map[string]string{}
 	name := func(path string) (string, error) {
 		n := study.RunName(path, s.Inputs.IDs == features.BIDSNames)
@@ -426,19 +494,31 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			return nil, err
 		}
 		var atlasInputs []string
-		if _, err := atlas.Builtin(s.Extract.Atlas); err != nil {
+		cs := s.Extract.Atlas == extract.CorticospinalAtlas
+		if _, err := atlas.Builtin(s.Extract.Atlas); err != nil && !cs {
 			atlasInputs = append(atlasInputs, s.Extract.Atlas)
-			if s.Extract.AtlasTable != "" {
-				atlasInputs = append(atlasInputs, s.Extract.AtlasTable)
+		}
+		for _, f := range []string{s.Extract.AtlasTable, s.Extract.PAG, s.Extract.RVM, s.Extract.GMMask} {
+			if f != "" {
+				atlasInputs = append(atlasInputs, f)
 			}
 		}
 		for _, b := range bolds {
+			if cs && b.Entities["space"] == atlas.CordSpace {
+				continue // the cord run of a brain run (extract.CordFor)
+			}
 			n, err := name(b.Path)
 			if err != nil {
 				return nil, err
 			}
 			inputs := append([]string{b.Path}, atlasInputs...)
 			opt := extractOptions{Extract: s.Extract, Bold: b.Path}
+			if cs {
+				if opt.Cord, err = extract.CordFor(b); err != nil {
+					return nil, fmt.Errorf("%s: %w", s.Path, err)
+				}
+				inputs = append(inputs, opt.Cord)
+			}
 			if s.Extract.Confounds != "none" {
 				if opt.ConfoundsFile, err = study.ConfoundsFor(b); err != nil {
 					return nil, fmt.Errorf("%s: %w", s.Path, err)
@@ -449,22 +529,31 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 				opt.Sidecar = sc
 				inputs = append(inputs, sc)
 			}
+			opt.Labels = map[string]string{}
+			for _, f := range []string{opt.Bold, opt.Cord, opt.ConfoundsFile} {
+				if f != "" {
+					opt.Labels[f] = s.label(f)
+				}
+			}
 			ex, err := study.NewUnit("extract", n, opt, version, inputs, hashes, nil, nil)
 			if err != nil {
 				return nil, err
 			}
 			p.Units = append(p.Units, ex)
-			u, err := study.NewUnit("connectivity", n, s.Connectivity, version, nil, hashes, []int{len(p.Units) - 1}, p.Units)
-			if err != nil {
-				return nil, err
+			sources = append(sources, runSource{extract: len(p.Units) - 1})
+			if s.Connectivity.Combine != features.CombineConcat {
+				u, err := study.NewUnit("connectivity", n, s.Connectivity.perRun(), version, nil, hashes, []int{len(p.Units) - 1}, p.Units)
+				if err != nil {
+					return nil, err
+				}
+				deps = append(deps, len(p.Units))
+				p.Units = append(p.Units, u)
 			}
-			deps = append(deps, len(p.Units))
-			p.Units = append(p.Units, u)
 			names, runInputs = append(names, n), append(runInputs, b.Path)
 			if tr := s.Target; tr != nil {
 				opt := targetOptions{TargetRecipe: *tr, Bold: b.Path}
 				inputs := []string{b.Path, tr.Templates, tr.SearchSpace}
-				if m := filepath.Join(filepath.Dir(b.Path), b.Prefix("desc")+"_desc-brain_mask.nii.gz"); fileExists(m) {
+				if m := brainMask(b); m != "" {
 					opt.Mask = m
 					inputs = append(inputs, m)
 				}
@@ -485,22 +574,32 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			u, err := study.NewUnit("connectivity", n, s.Connectivity, version, []string{f}, hashes, nil, nil)
+			sources = append(sources, runSource{file: f, extract: -1})
+			names, runInputs = append(names, n), append(runInputs, f)
+			if s.Connectivity.Combine == features.CombineConcat {
+				continue
+			}
+			u, err := study.NewUnit("connectivity", n, s.Connectivity.perRun(), version, []string{f}, hashes, nil, nil)
 			if err != nil {
 				return nil, err
 			}
 			deps = append(deps, len(p.Units))
 			p.Units = append(p.Units, u)
-			names, runInputs = append(names, n), append(runInputs, f)
 		}
 	}
-	u, err := study.NewUnit("features", "cohort", featuresOptions{Runs: names, Inputs: runInputs, Connectivity: s.Connectivity}, version, nil, hashes, deps, p.Units)
+	if s.Connectivity.Combine == features.CombineConcat {
+		var err error
+		if deps, err = concatUnits(p, s.Connectivity, "", names, sources, version, hashes); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Path, err)
+		}
+	}
+	u, err := study.NewUnit("features", "cohort", featuresOptions{Runs: names, Inputs: runInputs, Connectivity: s.Connectivity}, version, s.tagFiles(), hashes, deps, p.Units)
 	if err != nil {
 		return nil, err
 	}
 	p.Units = append(p.Units, u)
+	feat := len(p.Units) - 1
 	if m := s.Model; m != nil {
-		feat := len(p.Units) - 1
 		targetTable := []string{targetTablePath(m.Target)}
 		search := -1 // the grid search's unit, when the grid has several candidates
 		if len(m.grid().Candidates()) > 1 {
@@ -528,7 +627,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			shards = append(shards, len(p.Units))
 			p.Units = append(p.Units, sh)
 		}
-		mu, err := study.NewUnit("model", "cohort", modelOptions{Model: *m, Search: search >= 0}, version, targetTable, hashes, withSearch(shards...), p.Units)
+		mu, err := study.NewUnit("model", "cohort", modelOptions{Model: *m, Search: search >= 0, Writes: modelFiles, Cohort: s.label(filepath.Join(s.Output, features.TSVName))}, version, targetTable, hashes, withSearch(shards...), p.Units)
 		if err != nil {
 			return nil, err
 		}
@@ -540,16 +639,26 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			}
 			var vdeps []int
 			var vnames, vinputs []string
+			var vsources []runSource
 			for _, f := range files {
 				n := study.RunName(f, v.IDs == features.BIDSNames)
-				u, err := study.NewUnit("connectivity", v.Name+"/"+n, s.Connectivity, version, []string{f}, hashes, nil, nil)
+				vnames, vinputs, vsources = append(vnames, n), append(vinputs, f), append(vsources, runSource{file: f, extract: -1})
+				if s.Connectivity.Combine == features.CombineConcat {
+					continue
+				}
+				u, err := study.NewUnit("connectivity", v.Name+"/"+n, s.Connectivity.perRun(), version, []string{f}, hashes, nil, nil)
 				if err != nil {
 					return nil, err
 				}
-				vdeps, vnames, vinputs = append(vdeps, len(p.Units)), append(vnames, n), append(vinputs, f)
+				vdeps = append(vdeps, len(p.Units))
 				p.Units = append(p.Units, u)
 			}
-			fu, err := study.NewUnit("features", v.Name, featuresOptions{Runs: vnames, Inputs: vinputs, Connectivity: s.Connectivity}, version, nil, hashes, vdeps, p.Units)
+			if s.Connectivity.Combine == features.CombineConcat {
+				if vdeps, err = concatUnits(p, s.Connectivity, v.Name+"/", vnames, vsources, version, hashes); err != nil {
+					return nil, fmt.Errorf("%s: [[validation]] %s: %w", s.Path, v.Name, err)
+				}
+			}
+			fu, err := study.NewUnit("features", v.Name, featuresOptions{Runs: vnames, Inputs: vinputs, Connectivity: s.Connectivity}, version, s.tagFiles(), hashes, vdeps, p.Units)
 			if err != nil {
 				return nil, err
 			}
@@ -562,6 +671,9 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			p.Units = append(p.Units, vu)
 		}
 	}
+	if err := s.planSteps(p, version, hashes, feat); err != nil {
+		return nil, err
+	}
 	return p, hashes.Save()
 }
 
@@ -571,11 +683,56 @@ func targetTablePath(spec string) string {
 	return ref.Path
 }
 
+// runSource is where a run's ROI time series come from: a table (file) or an extract unit's
+// timeseries.tsv (the unit's index; -1 for a file).
+type runSource struct {
+	file    string
+	extract int
+}
+
+// concatUnits adds one connectivity unit per person (CombineConcat) over the person's runs, in
+// features.PersonRows' order, and returns their indices (the features unit's dependencies).
+func concatUnits(p *study.Plan, c Connectivity, prefix string, names []string, sources []runSource, version string, hashes *study.FileHashes) ([]int, error) {
+	rows, members, err := features.PersonRows(names)
+	if err != nil {
+		return nil, err
+	}
+	c.RegionTags = "" // the cohort table's, not a person's
+	var deps []int
+	for k, idx := range members {
+		var files []string
+		var ex []int
+		for _, i := range idx {
+			if sources[i].extract >= 0 {
+				ex = append(ex, sources[i].extract)
+			} else {
+				files = append(files, sources[i].file)
+			}
+		}
+		u, err := study.NewUnit("connectivity", prefix+rows[k].Participant, c, version, files, hashes, ex, p.Units)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, len(p.Units))
+		p.Units = append(p.Units, u)
+	}
+	return deps, nil
+}
+
 // targetOptions are a targets unit's options.
 type targetOptions struct {
 	TargetRecipe
 	Bold string `json:"bold"`
 	Mask string `json:"mask,omitempty"`
+}
+
+// brainMask is the fMRIPrep brain mask of a preprocessed run (its *_desc-brain_mask.nii.gz), or
+// "" when there is none.
+func brainMask(b *study.File) string {
+	if m := filepath.Join(filepath.Dir(b.Path), b.Prefix("desc")+"_desc-brain_mask.nii.gz"); fileExists(m) {
+		return m
+	}
+	return ""
 }
 
 func fileExists(p string) bool {
@@ -588,6 +745,11 @@ func fileExists(p string) bool {
 type modelOptions struct {
 	Model
 	Search bool `json:"search"`
+	// Writes are the files the unit writes (modelFiles): part of its key, so a cache built when
+	// the unit wrote model.json alone is rebuilt.
+	Writes []string `json:"writes"`
+	// Cohort labels the published cohort table (the signature's cohort name).
+	Cohort string `json:"cohort"`
 }
 
 // validateOptions are a validation unit's options.
@@ -609,8 +771,13 @@ type shardOptions struct {
 type extractOptions struct {
 	Extract
 	Bold          string `json:"bold"`
+	Cord          string `json:"cord,omitempty"`
 	ConfoundsFile string `json:"confounds_file,omitempty"`
 	Sidecar       string `json:"sidecar,omitempty"`
+	// Labels name the run's files (absolute path -> path relative to the study file's folder) in
+	// the sidecar's Sources and ConfoundsFile, so that the published series' sidecar is the one
+	// painmark extract writes when run from the study's folder, wherever the study sits.
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Runs lists the fMRIPrep runs of the study, and refuses a subject named in the filters that has
@@ -643,9 +810,11 @@ func (s *Study) Runs() ([]*study.File, error) {
 
 // options are the extraction options of painmark extract these study options give.
 func (e Extract) options() extract.RunOptions {
-	return extract.RunOptions{Atlas: e.Atlas, AtlasTable: e.AtlasTable, Strategy: extract.Strategy(e.Strategy), Missing: extract.MissingPolicy(e.Missing),
+	o := extract.RunOptions{Atlas: e.Atlas, AtlasTable: e.AtlasTable, Strategy: extract.Strategy(e.Strategy), Missing: extract.MissingPolicy(e.Missing),
 		Confounds: e.Confounds, Detrend: e.Detrend, Standardize: signal.Standardization(e.Standardize), Filter: signal.Filter(e.Filter),
-		HighPass: e.HighPass, LowPass: e.LowPass, TR: e.TR}
+		HighPass: e.HighPass, LowPass: e.LowPass, TR: e.TR, Nilearn: e.Nilearn, Corticospinal: atlas.DefaultCorticospinalOptions()}
+	o.Corticospinal.PAM50, o.Corticospinal.PAG, o.Corticospinal.RVM, o.Corticospinal.GreyMatter = e.PAM50, e.PAG, e.RVM, e.GMMask
+	return o
 }
 
 // buildExtract extracts one run's ROI time series (timeseries.tsv with its JSON sidecar), as
@@ -655,28 +824,58 @@ func buildExtract(o extractOptions, dir string) error {
 	if err != nil {
 		return err
 	}
-	j := extract.Job{Image: o.Bold, Confounds: o.ConfoundsFile, Sidecar: o.Sidecar, Out: filepath.Join(dir, "timeseries.tsv")}
-	if _, err := j.Run(spec); err != nil {
+	j := extract.Job{Image: o.Bold, Cord: o.Cord, Confounds: o.ConfoundsFile, Sidecar: o.Sidecar}
+	res, err := extract.ExtractRun(j.Spec(spec))
+	if err != nil {
 		return fmt.Errorf("%s: %w", o.Bold, err)
 	}
-	return nil
+	if l, ok := o.Labels[res.Sidecar.ConfoundsFile]; ok {
+		res.Sidecar.ConfoundsFile = l
+	}
+	sources := map[string]string{}
+	for k, v := range res.Sidecar.Sources {
+		if l, ok := o.Labels[v]; ok {
+			v = l
+		}
+		sources[k] = v
+	}
+	res.Sidecar.Sources = sources
+	return res.Write(filepath.Join(dir, "timeseries.tsv"))
 }
 
 // buildTargets plans one run's targets (targets.tsv) with target.Plan, as painmark target with
 // templates does: the library's defaults, unknown network names refused.
 func buildTargets(o targetOptions, dir string) error {
-	d, err := target.FromNIfTI(o.Bold, o.Mask)
+	res, err := o.TargetRecipe.plan(o.Bold, o.Mask)
 	if err != nil {
 		return err
 	}
+	return target.WriteTable(filepath.Join(dir, "targets.tsv"), res.Targets)
+}
+
+// plan plans one run's targets (bold, with its brain mask or "") with target.Plan under the
+// recipe's options and the library's defaults otherwise.
+func (tr TargetRecipe) plan(bold, mask string) (*target.PlanResult, error) {
+	d, err := target.FromNIfTI(bold, mask)
+	if err != nil {
+		return nil, err
+	}
 	po := target.DefaultPlanOptions()
-	po.Templates, po.Names, po.Network, po.Avoid, po.AvoidMargin = o.Templates, o.Names, o.Network, o.Avoid, o.AvoidMargin
-	po.SearchSpace, po.MinScore, po.MinSize, po.MaxTargets = o.SearchSpace, o.MinScore, o.MinSize, o.MaxTargets
+	po.Templates, po.Names, po.Network, po.Avoid, po.AvoidMargin = tr.Templates, tr.Names, tr.Network, tr.Avoid, tr.AvoidMargin
+	po.SearchSpace, po.MinScore, po.MinSize, po.MaxTargets = tr.SearchSpace, tr.MinScore, tr.MinSize, tr.MaxTargets
 	res, err := target.Plan(d, po)
 	if err != nil {
-		return fmt.Errorf("[target] %s: %w", o.Bold, err)
+		return nil, fmt.Errorf("[target] %s: %w", bold, err)
 	}
-	return target.WriteTable(filepath.Join(dir, "targets.tsv"), res.Targets)
+	return res, nil
+}
+
+// tagFiles are the files whose content a features unit's key includes: the region tags table.
+func (s *Study) tagFiles() []string {
+	if s.Connectivity.RegionTags == "" {
+		return nil
+	}
+	return []string{s.Connectivity.RegionTags}
 }
 
 // options are the connectome options of painmark connectome these study options give.
@@ -686,16 +885,20 @@ func (c Connectivity) options() features.ConnectomeOptions {
 }
 
 // buildConnectivity writes one run's connectivity vector (vector.bin, float64 little-endian) and
-// its regions (regions.txt).
-func buildConnectivity(c Connectivity, path, dir string) error {
-	s, err := features.ReadSeries([]string{path}, c.Drop, features.FileNames)
+// its regions (regions.txt); with combine = "concat", one person's over its runs' series
+// concatenated (features.ConcatSeries).
+func buildConnectivity(c Connectivity, paths []string, dir string) error {
+	s, err := features.ReadSeries(paths, c.Drop, features.FileNames)
 	if err != nil {
 		return err
+	}
+	if c.Combine == features.CombineConcat {
+		s.Data = []signal.Matrix{features.ConcatSeries(s.Data)}
 	}
 	o := c.options()
 	res, err := connectome.Cohort(s.Data, connectome.CohortOptions{Measure: o.Measure, DiscardDiagonal: o.DiscardDiagonal, FisherZ: o.FisherZ, FeaturesOnly: true})
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", paths[0], err)
 	}
 	v := res.Features[0]
 	b := make([]byte, 8*len(v))
@@ -746,8 +949,44 @@ func buildFeatures(o featuresOptions, deps []string, dir string) error {
 	for i, r := range regions {
 		rs[i].Name = r
 	}
+	if tp := o.Connectivity.RegionTags; tp != "" {
+		tags, err := features.ReadRegionTags(tp)
+		if err != nil {
+			return err
+		}
+		if err := features.SetSystems(rs, tags, tp); err != nil {
+			return err
+		}
+	}
 	def := o.Connectivity.options().Definition(rs, features.Provenance{SoftwareVersion: version.String(), Inputs: o.Inputs})
-	t, err := features.FromVectors(o.Runs, vectors, def)
+	rowNames := o.Runs
+	if c := o.Connectivity.Combine; c != "" {
+		// One row per person (features.PersonRows' order): concat units are already per person;
+		// the mean averages the person's run vectors as painmark connectome --combine mean does.
+		rows, members, err := features.PersonRows(o.Runs)
+		if err != nil {
+			return err
+		}
+		rowNames, def.Combine, def.Rows, def.Provenance.Inputs = make([]string, len(rows)), c, rows, nil
+		combined := make([][]float64, len(rows))
+		for k, idx := range members {
+			rowNames[k] = rows[k].Participant
+			for _, i := range idx {
+				def.Provenance.Inputs = append(def.Provenance.Inputs, o.Inputs[i])
+			}
+			if c == features.CombineConcat {
+				combined[k] = vectors[k]
+				continue
+			}
+			vs := make([][]float64, len(idx))
+			for j, i := range idx {
+				vs[j] = vectors[i]
+			}
+			combined[k] = features.MeanVectors(def.Measure, def.DiscardDiagonal, vs)
+		}
+		vectors = combined
+	}
+	t, err := features.FromVectors(rowNames, vectors, def)
 	if err != nil {
 		return err
 	}
@@ -994,10 +1233,26 @@ func (s *Study) Publish(p *study.Plan) error {
 		switch {
 		case u.Step == "targets":
 			err = publish(u, "targets.tsv", "targets", u.Name+"_targets.tsv")
+		case u.Step == "extract": // the run's ROI series and sidecar: OUTPUT/extract/<run>_timeseries.tsv
+			var files []string
+			if files, err = filesUnder(p.Dir(u)); err == nil {
+				for _, f := range files {
+					if err = publish(u, filepath.Base(f), "extract", u.Name+"_"+filepath.Base(f)); err != nil {
+						break
+					}
+				}
+			}
 		case u.Step == "validate":
 			err = publish(u, "validation.json", "validation", u.Name+".json")
 		case u.Step == "model":
 			err = publish(u, "model.json", "model.json")
+			for _, f := range modelFiles[1:] {
+				if err == nil {
+					err = publish(u, f, "model", f)
+				}
+			}
+		case isStep(u.Step):
+			err = s.publishStep(p, u)
 		case u.Step == "features" && u.Name == "cohort":
 			for _, f := range []string{features.TSVName, features.NPYName, features.EdgesName, features.SidecarName} {
 				if err = publish(u, f, f); err != nil {
@@ -1015,6 +1270,10 @@ func (s *Study) Publish(p *study.Plan) error {
 	}
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
+		return err
+	}
+	// The output folder is a derivative dataset of the study's inputs.
+	if err := study.WriteDerivativeDescription(s.Output, report.CommandLine([]string{"painmark", "run", s.Path})); err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(filepath.Join(s.Output, "study.json"), append(b, '\n'))

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -206,7 +207,10 @@ target = "retest.tsv:pain"
 
 // TestTargetRecipe: a study with a [target] recipe plans each fMRIPrep run's targets as painmark
 // target does: on two simulated participants whose precentral SCAN nodes lie 10 mm from the
-// group's, every planted left SCAN node has a target within 6 mm.
+// group's, every planted left SCAN node has a target within 6 mm. The BIDS App's participant level
+// with the same recipe in a study file without [inputs] and output (the App's replace them) plans
+// the targets of the selected participant only, byte-identical to the study's, under BIDS
+// derivative names.
 func TestTargetRecipe(t *testing.T) {
 	dir := t.TempDir()
 	fp := filepath.Join(dir, "fmriprep")
@@ -228,11 +232,7 @@ func TestTargetRecipe(t *testing.T) {
 			os.Rename(filepath.Join(tmp, "precentral.nii.gz"), filepath.Join(dir, "precentral.nii.gz"))
 		}
 	}
-	st := filepath.Join(dir, "study.toml")
-	os.WriteFile(st, []byte(`output = "out"
-[inputs]
-fmriprep = "fmriprep"
-[extract]
+	recipe := `[extract]
 missing = "drop"
 [connectivity]
 kind = "correlation"
@@ -243,7 +243,10 @@ network = "SCAN"
 avoid = ["foot", "hand", "mouth"]
 search_space = "precentral.nii.gz"
 min_score = 0.15
-`), 0o644)
+`
+	st, appStudy := filepath.Join(dir, "study.toml"), filepath.Join(dir, "app.toml")
+	os.WriteFile(st, []byte("output = \"out\"\n[inputs]\nfmriprep = \"fmriprep\"\n"+recipe), 0o644)
+	os.WriteFile(appStudy, []byte(recipe), 0o644) // the App's inputs and output replace a study's
 	runStudy(t, st)
 	for k, sub := range []string{"01", "02"} {
 		tb, err := table.Read(filepath.Join(dir, "out", "targets", "sub-"+sub+"_task-rest_targets.tsv"), nil)
@@ -265,6 +268,32 @@ min_score = 0.15
 				t.Errorf("sub-%s: the node at %v is %.1f mm from the nearest target", sub, n.Person, best)
 			}
 		}
+	}
+	app := filepath.Join(dir, "app")
+	res, err := RunBIDSApp(BIDSAppOptions{BIDSDir: dir, OutputDir: app, Level: ParticipantLevel, ParticipantLabels: []string{"02"}, Fmriprep: fp, Study: appStudy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 8 { // time series, connectivity, targets and network map, each with its sidecar
+		t.Errorf("the participant level lists %d files: %v", len(res.Files), res.Files)
+	}
+	prefix := filepath.Join(app, "sub-02", "func", "sub-02_task-rest_space-MNI152NLin2009cAsym")
+	got, err := os.ReadFile(prefix + "_desc-SCAN_targets.tsv")
+	want, _ := os.ReadFile(filepath.Join(dir, "out", "targets", "sub-02_task-rest_targets.tsv"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("the BIDS App's targets of sub-02 differ from the study's (%v)", err)
+	}
+	var sc TargetsSidecar
+	if b, err := os.ReadFile(prefix + "_desc-SCAN_targets.json"); err != nil || json.Unmarshal(b, &sc) != nil || sc.Network != "SCAN" || len(sc.Sources) != 4 || sc.Sources[1] != "sub-02_task-rest_space-MNI152NLin2009cAsym_desc-brain_mask.nii.gz" {
+		t.Errorf("targets sidecar: %+v (%v)", sc, err)
+	}
+	for _, f := range []string{prefix + "_desc-networks_dseg.nii.gz", prefix + "_desc-networks_dseg.tsv", prefix + "_atlas-mist122_timeseries.tsv", filepath.Join(app, "dataset_description.json")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(app, "sub-01")); err == nil {
+		t.Error("--participant-label 02 also processed sub-01")
 	}
 }
 

@@ -86,6 +86,16 @@ type Status struct {
 	SlurmJobs []string
 	Complete  bool
 	Features  string
+	// Outputs are the published result files (paths in the output folder) by step name: each
+	// declared step's files under OUTPUT/NAME, the cohort's (with the [model]'s under
+	// OUTPUT/model) and the runs' ROI series (OUTPUT/extract).
+	Outputs []StepOutputs
+}
+
+// StepOutputs are one step's published files.
+type StepOutputs struct {
+	Step  string
+	Files []string
 }
 
 // Status plans the study (without building) and reports how far it is.
@@ -95,5 +105,25 @@ func (s *Study) Status(version string) (*Status, error) {
 		return nil, err
 	}
 	st := &Status{Steps: plan.Progress(), SlurmJobs: study.SlurmJobs(s.Name, plan.Steps()), Complete: len(plan.Missing()) == 0, Features: filepath.Join(s.Output, features.TSVName)}
+	var cohort []string
+	for _, f := range []string{features.TSVName, features.NPYName, features.EdgesName, features.SidecarName, "model.json", "study.json"} {
+		if fileExists(filepath.Join(s.Output, f)) {
+			cohort = append(cohort, filepath.Join(s.Output, f))
+		}
+	}
+	for _, sub := range []string{"model", "validation", "targets"} {
+		files, _ := filesUnder(filepath.Join(s.Output, sub))
+		cohort = append(cohort, files...)
+	}
+	if len(cohort) > 0 {
+		st.Outputs = append(st.Outputs, StepOutputs{Step: "cohort", Files: cohort})
+	}
+	if files, _ := filesUnder(filepath.Join(s.Output, "extract")); len(files) > 0 {
+		st.Outputs = append(st.Outputs, StepOutputs{Step: "extract", Files: files})
+	}
+	for _, step := range s.Steps {
+		files, _ := filesUnder(filepath.Join(s.Output, step.Name))
+		st.Outputs = append(st.Outputs, StepOutputs{Step: step.Kind.Section + " " + step.Name, Files: files})
+	}
 	return st, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/painmark/painmark/study"
 )
@@ -34,7 +35,11 @@ func register[O any](name string, build func(o O, u study.Unit, dir string, deps
 func Build(u study.Unit, dir string, deps []string) error {
 	b, ok := steps[u.Step]
 	if !ok {
-		return fmt.Errorf("unknown step %q", u.Step)
+		k, ok := study.LookupStep(strings.TrimSuffix(u.Step, shardSuffix))
+		if !ok {
+			return fmt.Errorf("unknown step %q", u.Step)
+		}
+		return buildStep(k, u, dir, deps)
 	}
 	return b(u, dir, deps)
 }
@@ -42,10 +47,11 @@ func Build(u study.Unit, dir string, deps []string) error {
 func init() {
 	register("extract", func(o extractOptions, _ study.Unit, dir string, _ []string) error { return buildExtract(o, dir) })
 	register("connectivity", func(c Connectivity, u study.Unit, dir string, deps []string) error {
-		if len(u.Inputs) > 0 { // the run's own table
-			return buildConnectivity(c, u.Inputs[0], dir)
+		paths := u.Inputs // the run's own table (or, with combine = "concat", the person's)
+		for _, d := range deps {
+			paths = append(paths, filepath.Join(d, "timeseries.tsv")) // the extract units'
 		}
-		return buildConnectivity(c, filepath.Join(deps[0], "timeseries.tsv"), dir) // the extract unit's
+		return buildConnectivity(c, paths, dir)
 	})
 	register("features", func(o featuresOptions, _ study.Unit, dir string, deps []string) error {
 		return buildFeatures(o, deps, dir)
@@ -68,7 +74,10 @@ func init() {
 		if o.Search {
 			shards = deps[2:]
 		}
-		return buildModel(o.Model, c, deps[0], shards, dir)
+		if err := buildModel(o.Model, c, deps[0], shards, dir); err != nil {
+			return err
+		}
+		return buildModelSignature(o.Model, deps[0], o.Cohort, dir)
 	})
 	register("validate", func(o validateOptions, _ study.Unit, dir string, deps []string) error {
 		c, err := chosen(o.Model, o.Search, deps)
@@ -77,4 +86,11 @@ func init() {
 		}
 		return buildValidate(o.Model, c, o.Validation, deps[0], deps[len(deps)-1], dir)
 	})
+}
+
+// isStep reports whether a unit's step is a registered study step kind (not one of the cohort
+// recipe's own units).
+func isStep(step string) bool {
+	_, ok := study.LookupStep(step)
+	return ok
 }

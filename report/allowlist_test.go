@@ -39,6 +39,19 @@ func TestSVGAllowList(t *testing.T) {
 	} else {
 		t.Fatal(err)
 	}
+	vm := Volume{Shape: shape, Affine: aff, Values: vol}
+	for _, draw := range []func(string, string, Volume, MapOptions) (*SVG, error){StatMap, GlassBrain} {
+		if s, err := draw("m", "t", vm, MapOptions{Threshold: 0.5, Markers: []Marker{{"1", [3]float64{0, 0, 0}}}}); err == nil {
+			figs = append(figs, s)
+		} else {
+			t.Fatal(err)
+		}
+	}
+	if s, err := BrainNodes("n", "v", []Node{{"a", [3]float64{0, 0, 0}, 1, "g"}, {"b", [3]float64{0, -45, -120}, -1, "g"}}, []Edge{{0, 1, 1}}); err == nil {
+		figs = append(figs, s)
+	} else {
+		t.Fatal(err)
+	}
 	for _, f := range figs {
 		if err := checkSVG(f.String()); err != nil {
 			t.Errorf("figure %s refused: %v", f.String()[:60], err)

@@ -36,3 +36,16 @@ func TestHeaderSoftwareOnce(t *testing.T) {
 		t.Errorf("software row: %s", b)
 	}
 }
+
+// InputName names inputs as a reader would: stems, and connectome's features.tsv by its folders.
+func TestInputName(t *testing.T) {
+	for in, want := range map[string]string{
+		"/data/train/conn/features.tsv": "train/conn", "train/conn": "train/conn", "conn/features.tsv": "conn",
+		"/maps/sub-01_thickness.dscalar.nii": "sub-01_thickness", "x.nii.gz": "x", "cohortA.tsv": "cohortA",
+		"heat_pain_threshold": "heat_pain_threshold", "Bochum 2020": "Bochum 2020", "r.v2": "r.v2", "": "",
+	} {
+		if got := InputName(in); got != want {
+			t.Errorf("InputName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -137,7 +137,7 @@ func CorticalMap(title, valueLabel string, regions []string, values []float64) (
 	}
 	const vw, vh = 230.0, 150.0
 	s := newSVG(2*vw+20, 2*vh+110, title)
-	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	s.heading(title)
 	// Views: (hemisphere, camera side): lateral left from −x, lateral right from +x, medial
 	// left from +x, medial right from −x.
 	views := []struct {

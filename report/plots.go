@@ -57,7 +57,7 @@ func ScatterStat(title, xLabel, yLabel string, x, y []float64, stat string) *SVG
 			if stat == "" {
 				stat = fmt.Sprintf("Pearson r = %.3f, n = %d", sxy/math.Sqrt(sxx*sumSq(y, my)), len(x))
 			}
-			s.text(f.left+f.w-6, f.top+16, "end", `font-size="12"`, stat)
+			f.note(f.left+f.w, "", stat)
 		}
 	}
 	for i := range x {
@@ -73,7 +73,6 @@ func Histogram(title, xLabel string, null []float64, observed float64, pLabel st
 	lo, hi := minMax(null, []float64{observed})
 	const bins = 30
 	ticks, a, b := niceTicks(lo, hi, 6)
-	_ = ticks
 	counts := make([]int, bins)
 	width := (b - a) / bins
 	for _, v := range null {
@@ -88,6 +87,14 @@ func Histogram(title, xLabel string, null []float64, observed float64, pLabel st
 		top = max(top, c)
 	}
 	f := newFrame(title, xLabel, "count", a, b, 0, float64(top))
+	// Counts are whole: a few permutations must not give ticks at 0.5, 1.5, ...
+	ticks = f.yTicks[:0]
+	for _, t := range f.yTicks {
+		if t == math.Trunc(t) {
+			ticks = append(ticks, t)
+		}
+	}
+	f.yTicks = ticks
 	s := f.s
 	for k, c := range counts {
 		if c == 0 {
@@ -98,11 +105,7 @@ func Histogram(title, xLabel string, null []float64, observed float64, pLabel st
 	}
 	xo := f.px(clamp(observed, f.x0, f.x1))
 	s.add(`<line class="observed" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2.5"/>`, xo, f.top, xo, f.top+f.h, colorVermillion)
-	anchor, dx := "start", 4.0
-	if xo > f.left+f.w*0.7 {
-		anchor, dx = "end", -4
-	}
-	s.text(xo+dx, f.top+14, anchor, fmt.Sprintf(`font-size="12" fill="%s"`, colorVermillion), fmt.Sprintf("observed %.3g (%s)", observed, pLabel))
+	f.note(xo, fmt.Sprintf(`fill="%s"`, colorVermillion), fmt.Sprintf("observed %.3g (%s)", observed, pLabel))
 	f.axes()
 	return s
 }
@@ -141,7 +144,7 @@ func Curve(title, xLabel, yLabel string, x, mid, lo, hi []float64, reference flo
 	if referenceLabel != "" {
 		y := f.py(reference)
 		s.add(`<line class="reference" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="5,4"/>`, f.left, y, f.left+f.w, y, colorVermillion)
-		s.text(f.left+6, y-5, "start", fmt.Sprintf(`fill="%s"`, colorVermillion), referenceLabel)
+		f.note(f.left+f.w/2, fmt.Sprintf(`fill="%s"`, colorVermillion), "dashed line: "+referenceLabel)
 	}
 	f.axes()
 	return s
@@ -158,9 +161,14 @@ func Bars(title, valueLabel string, labels []string, values []float64, maxBars i
 	if maxBars > 0 && len(order) > maxBars {
 		order = order[:maxBars]
 	}
-	const rowH, left, width = 16.0, 170.0, 240.0
-	s := newSVG(440, 50+rowH*float64(len(order)), title)
-	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	// The label margin fits the longest label, between 170 and 300 pixels (longer ones shortened).
+	const rowH, width = 16.0, 240.0
+	left := 170.0
+	for _, i := range order {
+		left = math.Max(left, math.Min(300, textWidth(labels[i], 11, false)+12))
+	}
+	s := newSVG(left+270, 50+rowH*float64(len(order)), title)
+	s.heading(title)
 	var vmax float64
 	for _, i := range order {
 		vmax = math.Max(vmax, math.Abs(values[i]))
@@ -177,10 +185,10 @@ func Bars(title, valueLabel string, labels []string, values []float64, maxBars i
 			c = colorBlue
 		}
 		s.add(`<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, math.Min(zero, zero+w), y, math.Abs(w), rowH-3, c)
-		s.text(left-6, y+rowH-5, "end", "", labels[i])
+		s.label(left-6, y+rowH-5, "end", 11, "", labels[i], left-12)
 	}
 	s.add(`<line x1="%.1f" y1="24" x2="%.1f" y2="%.1f" stroke="#9ca3af"/>`, zero, zero, 30+rowH*float64(len(order)))
-	s.text(zero, 42+rowH*float64(len(order)), "middle", "", fmt.Sprintf("%s (±%.3g at the ends)", valueLabel, vmax))
+	s.centred(s.W/2, 42+rowH*float64(len(order)), 11, "", fmt.Sprintf("%s (±%.3g at the ends)", valueLabel, vmax))
 	return s
 }
 
@@ -238,8 +246,8 @@ func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
 	// Condition names replace the numeric x axis.
 	f.xTicks = nil
 	f.axes()
-	s.text(xa, f.top+f.h+16, "middle", `font-size="12"`, labelA)
-	s.text(xb, f.top+f.h+16, "middle", `font-size="12"`, labelB)
+	s.label(xa, f.top+f.h+16, "middle", 12, "", labelA, f.w/2-8)
+	s.label(xb, f.top+f.h+16, "middle", 12, "", labelB, f.w/2-8)
 	return s
 }
 
@@ -248,9 +256,9 @@ func Paired(title, labelA, labelB, yLabel string, a, b []float64) *SVG {
 func Intervals(title, valueLabel string, labels []string, est []float64, lo, hi []float64, ref float64) *SVG {
 	vlo, vhi := minMax(est, lo, hi, []float64{ref})
 	const rowH, left = 24.0, 190.0
-	h := 60 + rowH*float64(len(labels))
+	h := 66 + rowH*float64(len(labels))
 	s := newSVG(460, h, title)
-	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	s.heading(title)
 	ticks, a, b := niceTicks(vlo, vhi, 5)
 	w := 240.0
 	px := func(v float64) float64 { return left + (v-a)/(b-a)*w }
@@ -266,9 +274,9 @@ func Intervals(title, valueLabel string, labels []string, est []float64, lo, hi 
 			s.add(`<line class="interval" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, px(lo[i]), y, px(hi[i]), y, colorBlue)
 		}
 		s.add(`<circle class="point" cx="%.1f" cy="%.1f" r="4.5" fill="%s"/>`, px(est[i]), y, colorVermillion)
-		s.text(left-8, y+4, "end", "", l)
+		s.label(left-8, y+4, "end", 11, "", l, left-16)
 	}
-	s.text(left+w/2, bottom+30, "middle", `font-size="12"`, valueLabel)
+	s.centred(s.W/2, bottom+32, 12, "", valueLabel)
 	return s
 }
 
@@ -289,7 +297,7 @@ func Lines(title, xLabel, yLabel string, x []float64, names []string, ys [][]flo
 		}
 		s.add(`<polyline class="curve" points="%s" fill="none" stroke="%s" stroke-width="2"/>`, pts, col)
 		s.add(`<rect x="%.1f" y="%.1f" width="10" height="3" fill="%s"/>`, f.left+f.w-150, f.top+10+14*float64(k), col)
-		s.text(f.left+f.w-134, f.top+14+14*float64(k), "start", "", names[k])
+		s.label(f.left+f.w-134, f.top+14+14*float64(k), "start", 11, "", names[k], 130)
 	}
 	f.axes()
 	return s

@@ -354,7 +354,7 @@ table.data th{background:#f3f4f6}
 table.data td:first-child{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:600;padding-bottom:.3em}
 figure{display:inline-block;margin:.6em 1.2em .6em 0;vertical-align:top}
-figcaption{font-size:.85em;color:#374151;max-width:460px}
+figcaption{font-size:.85em;color:#374151;max-width:460px;overflow-wrap:anywhere}
 code{font-size:.9em}
 footer{margin-top:2em;font-size:.8em;color:#6b7280}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}

@@ -60,7 +60,8 @@ func Slices(title, valueLabel string, shape [3]int, affine space.Affine, values,
 		height = math.Max(height, float64(shape[vw.v])*px)
 	}
 	s := newSVG(math.Max(width+8, 320), height+94, title)
-	s.text(8, 16, "start", `font-size="13" font-weight="600"`, title)
+	s.heading(title)
+	var placed placer
 	x0 := 8.0
 	for _, vw := range views {
 		fixed := int(math.Round(centre[vw.axis]))
@@ -95,7 +96,7 @@ func Slices(title, valueLabel string, shape [3]int, affine space.Affine, values,
 		s.add(`<rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" fill="none" stroke="#9ca3af"/>`, x0, y0, float64(w)*px, float64(h)*px)
 		mmFixed := [3]float64{}
 		mmFixed[0], mmFixed[1], mmFixed[2] = affine.Apply(centre[0], centre[1], centre[2])
-		s.text(x0+float64(w)*px/2, y0+float64(h)*px+14, "middle", `fill="#4b5563"`, fmt.Sprintf("%s, %s = %.0f mm", vw.name, "xyz"[vw.axis:vw.axis+1], mmFixed[vw.axis]))
+		placed.add(s.label(x0+float64(w)*px/2, y0+float64(h)*px+14, "middle", 10, `fill="#4b5563"`, fmt.Sprintf("%s, %s = %.0f mm", vw.name, "xyz"[vw.axis:vw.axis+1], mmFixed[vw.axis]), float64(w)*px+12))
 		for _, m := range markers {
 			i, j, k := inv.Apply(m.MM[0], m.MM[1], m.MM[2])
 			ijk := [3]float64{i, j, k}
@@ -108,10 +109,31 @@ func Slices(title, valueLabel string, shape [3]int, affine space.Affine, values,
 			}
 			cx, cy := x0+(a+0.5)*px, y0+(float64(h-1)-b+0.5)*px
 			s.add(`<circle cx="%.1f" cy="%.1f" r="6" fill="none" stroke="#000" stroke-width="2"/>`, cx, cy)
-			s.text(cx+8, cy-6, "start", `font-weight="600"`, m.Label)
+			s.markerLabel(&placed, box{2, 22, s.W - 2, s.H - 2}, cx, cy, m.Label)
 		}
 		x0 += float64(w)*px + 16
 	}
 	s.colourBar(40, height+62, vmax, valueLabel)
 	return s, nil
+}
+
+// markerLabel names a marker drawn at (cx, cy): beside it on the first side (above right, above
+// left, below right, below left) where the label stays inside the bounds (its view) and clear of
+// the labels placed so far, shortened to 140 pixels or half the view; a marker with no free side
+// is left unnamed (its circle stays, and the report's table names it).
+func (s *SVG) markerLabel(placed *placer, bounds box, cx, cy float64, label string) {
+	maxW := math.Min(140, (bounds.x1-bounds.x0)/2-10)
+	shown, _ := fitText(label, 11, maxW, true)
+	for _, side := range [][3]float64{{8, -6, 0}, {-8, -6, 1}, {8, 16, 0}, {-8, 16, 1}} {
+		anchor := "start"
+		if side[2] == 1 {
+			anchor = "end"
+		}
+		b := textBox(cx+side[0], cy+side[1], anchor, 11, true, shown)
+		if b.x0 < bounds.x0 || b.x1 > bounds.x1 || b.y0 < bounds.y0 || b.y1 > bounds.y1 || !placed.free(b) {
+			continue
+		}
+		placed.add(s.label(cx+side[0], cy+side[1], anchor, 11, `font-weight="600"`, label, maxW))
+		return
+	}
 }

@@ -19,8 +19,9 @@ const (
 )
 
 // categorical is the palette for groups (systems, networks), in order.
-// (Okabe-Ito's yellow is replaced by Tol's olive, which stays legible as text on white.)
-var categorical = []string{colorBlue, colorOrange, colorGreen, colorPurple, colorSky, colorVermillion, "#999933", "#000000"}
+// (Okabe-Ito's yellow is replaced by Tol's olive, which stays legible as text on white; Tol's wine,
+// teal and indigo and a grey follow, so that up to 12 networks get distinct colours.)
+var categorical = []string{colorBlue, colorOrange, colorGreen, colorPurple, colorSky, colorVermillion, "#999933", "#000000", "#882255", "#44AA99", "#332288", "#6b7280"}
 
 // SVG is a figure being drawn: an inline <svg> element with a title for screen readers.
 type SVG struct {
@@ -56,18 +57,50 @@ type frame struct {
 	x0, x1, y0, y1         float64
 	xTicks, yTicks         []float64
 	xLabel, yLabel, header string
+	xLines, yLines         []string // the axis labels' lines (labelLines)
 }
 
 // newFrame lays out a plot with margins for the axes and extends the data ranges to nice ticks.
+// The title has the top line; the line below it (y = top − 8) is for one annotation (a statistic,
+// the observed value), so that no text is drawn over the data. The left margin grows with the
+// widest y tick label.
 func newFrame(title, xLabel, yLabel string, xMin, xMax, yMin, yMax float64) *frame {
-	f := &frame{s: newSVG(440, 330, title), left: 58, top: 28, w: 360, h: 250, xLabel: xLabel, yLabel: yLabel, header: title}
+	f := &frame{left: 58, top: 44, w: 360, h: 250, xLabel: xLabel, yLabel: yLabel, header: title}
 	f.xTicks, f.x0, f.x1 = niceTicks(xMin, xMax, 6)
 	f.yTicks, f.y0, f.y1 = niceTicks(yMin, yMax, 6)
+	for _, t := range f.yTicks {
+		f.left = math.Max(f.left, 33+textWidth(formatTick(t), 11, false))
+	}
+	// An axis label longer than its axis takes a second line (a variable with its unit and
+	// standardization is often long): room for it on the left and at the bottom.
+	f.yLines, f.xLines = labelLines(yLabel, f.h), labelLines(xLabel, f.w)
+	f.left += 14 * float64(len(f.yLines)-1)
+	// The last x tick label is centred on the right edge of the plot: leave room for its half.
+	right := 22.0
+	if n := len(f.xTicks); n > 0 {
+		right = math.Max(right, textWidth(formatTick(f.xTicks[n-1]), 11, false)/2+4)
+	}
+	f.s = newSVG(f.left+f.w+right, f.top+f.h+52+14*float64(len(f.xLines)-1), title)
 	return f
+}
+
+// labelLines is an axis label on one line, or on two when it is wider than the axis (the second
+// shortened when drawn if still too long).
+func labelLines(label string, length float64) []string {
+	lines := wrapLines(label, 12, length, false)
+	if len(lines) > 2 {
+		lines = []string{lines[0], strings.Join(lines[1:], " ")}
+	}
+	return lines
 }
 
 func (f *frame) px(x float64) float64 { return f.left + (x-f.x0)/(f.x1-f.x0)*f.w }
 func (f *frame) py(y float64) float64 { return f.top + f.h - (y-f.y0)/(f.y1-f.y0)*f.h }
+
+// note draws str on the annotation line above the plot, centred as near x as the figure allows.
+func (f *frame) note(x float64, extra, str string) {
+	f.s.centred(x, f.top-8, 12, extra, str)
+}
 
 // axes draws the box, ticks, tick labels, axis labels and the title.
 func (f *frame) axes() {
@@ -76,16 +109,22 @@ func (f *frame) axes() {
 	for _, t := range f.xTicks {
 		x := f.px(t)
 		s.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#9ca3af"/>`, x, f.top+f.h, x, f.top+f.h+4)
-		s.text(x, f.top+f.h+16, "middle", "", formatTick(t))
+		s.text(x, f.top+f.h+18, "middle", "", formatTick(t))
 	}
 	for _, t := range f.yTicks {
 		y := f.py(t)
 		s.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#9ca3af"/>`, f.left-4, y, f.left, y)
 		s.text(f.left-7, y+4, "end", "", formatTick(t))
 	}
-	s.text(f.left+f.w/2, f.top+f.h+34, "middle", `font-size="12"`, f.xLabel)
-	s.add(`<text x="14" y="%.1f" text-anchor="middle" font-size="12" transform="rotate(-90 14 %.1f)">%s</text>`, f.top+f.h/2, f.top+f.h/2, html.EscapeString(f.yLabel))
-	s.text(f.left, 16, "start", `font-size="13" font-weight="600"`, f.header)
+	for k, l := range f.xLines {
+		s.centred(f.left+f.w/2, f.top+f.h+36+14*float64(k), 12, "", l)
+	}
+	for k, l := range f.yLines {
+		yl, _ := fitted(l, 12, f.h, false)
+		x := 14 + 14*float64(k)
+		s.add(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" transform="rotate(-90 %.1f %.1f)">%s</text>`, x, f.top+f.h/2, x, f.top+f.h/2, yl)
+	}
+	s.heading(f.header)
 }
 
 // niceTicks returns about n round tick values covering [lo, hi] and the extended range.
@@ -146,15 +185,18 @@ func minMax(vs ...[]float64) (float64, float64) {
 }
 
 // colourBar draws the diverging scale of the maps (blue −vmax, white 0, vermillion +vmax) as a
-// 220-pixel bar at (x, y), with its three ticks and the value's label above it.
+// 220-pixel bar at (x, y), with its three ticks (kept inside the figure, minus signs included) and
+// the value's label above it.
 func (s *SVG) colourBar(x, y, vmax float64, label string) {
 	const steps, width = 44, 220.0
 	for i := 0; i < steps; i++ {
 		c := diverging(-1 + 2*(float64(i)+0.5)/steps)
 		s.add(`<rect x="%.1f" y="%.0f" width="%.1f" height="10" fill="rgb(%d,%d,%d)"/>`, x+float64(i)*width/steps, y, width/steps+0.3, c.R, c.G, c.B)
 	}
-	s.text(x, y+22, "middle", "", formatTick(-vmax))
-	s.text(x+width/2, y+22, "middle", "", "0")
-	s.text(x+width, y+22, "middle", "", formatTick(vmax))
-	s.text(x+width/2, y-4, "middle", "", label)
+	for k, v := range []float64{-vmax, 0, vmax} {
+		t := formatTick(v)
+		w := textWidth(t, 11, false)
+		s.text(inside(x+float64(k)*width/2, w, 2, s.W-2), y+22, "start", "", t)
+	}
+	s.centred(x+width/2, y-4, 11, "", label)
 }

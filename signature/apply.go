@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/features"
@@ -28,7 +29,11 @@ func Apply(s *Signature, c Cohort) (*Application, error) {
 	if err != nil {
 		return nil, err
 	}
-	pred, err := s.Apply(c.X)
+	x, err := s.Harmonise(c)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := s.predict(x)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name, err)
 	}
@@ -75,6 +80,23 @@ func (s *Signature) Align(c Cohort) (Cohort, error) {
 	}
 	c.X, c.Columns = c.X.SelectColumns(cols), names
 	return c, nil
+}
+
+// Harmonise returns the cohort's rows (aligned, Align) as the signature's model takes them: as
+// they are, or harmonised by the signature's ComBat, which needs every subject's site (c.Sites)
+// among the sites it was fitted on.
+func (s *Signature) Harmonise(c Cohort) (learn.Matrix, error) {
+	if s.ComBat == nil {
+		return c.X, nil
+	}
+	if c.Sites == nil {
+		return learn.Matrix{}, fmt.Errorf("%s: signature %q harmonises sites with ComBat (%s): give each subject's site (--combat TABLE:COLUMN)", c.Name, s.Name, strings.Join(s.ComBat.Sites, ", "))
+	}
+	x, err := s.ComBat.Apply(c.X, c.Sites, learn.Matrix{})
+	if err != nil {
+		return learn.Matrix{}, fmt.Errorf("%s: %w (a site the signature's ComBat was not fitted on cannot be harmonised: it has no estimate of that site's effects)", c.Name, err)
+	}
+	return x, nil
 }
 
 // WriteFiles writes the predictions as a TSV table (columns subject and prediction), with a column
@@ -132,7 +154,7 @@ func (s *Signature) Describe(w io.Writer) {
 // CohortFromTable makes a cohort of a feature table (features.Load or features.Read) and its
 // outcomes (nil where none are needed), named name (e.g. the table's path).
 func CohortFromTable(name string, t *features.Table, y []float64) Cohort {
-	return Cohort{Name: name, Subjects: t.Subjects, Columns: t.Columns, X: learn.Matrix{Rows: len(t.Subjects), Cols: len(t.Columns), Data: t.Data}, Y: y}
+	return Cohort{Name: name, Subjects: t.Subjects, Columns: t.Columns, X: learn.Matrix{Rows: len(t.Subjects), Cols: len(t.Columns), Data: t.Data}, Y: y, Persons: t.Groups()}
 }
 
 // DefinitionFromTable is the regions (with their system tags) and feature definition a signature

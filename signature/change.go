@@ -12,11 +12,13 @@ import (
 // change of the signature's prediction (post − pre) to the change of pain: Pearson r with a
 // two-sided permutation p-value.
 type GroupChange struct {
-	Group string
-	N     int
-	R, P  float64
+	Group string  `json:"group"`
+	N     int     `json:"n"`
+	R     float64 `json:"r"`
+	P     float64 `json:"p"`
 	// MeanSignatureChange and MeanPainChange summarise the group's changes.
-	MeanSignatureChange, MeanPainChange float64
+	MeanSignatureChange float64 `json:"mean_signature_change"`
+	MeanPainChange      float64 `json:"mean_pain_change"`
 }
 
 // ChangeByGroup computes GroupChange for every group (in sorted order); permutation k of a group is

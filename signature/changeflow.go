@@ -35,6 +35,8 @@ func DefaultChangeOptions() ChangeOptions { return ChangeOptions{Permutations: 1
 // (arm) of every subject.
 type ChangeOutcomes struct {
 	PainPre, PainPost, Group ParticipantsColumn
+	// Balance are participant characteristics compared between the arms (ArmBalance).
+	Balance []ParticipantsColumn
 }
 
 // EdgeChangeResult is the between-group test of one edge's change (EdgeChange: Student's t of the
@@ -54,16 +56,21 @@ type EdgeChangeResult struct {
 // (in the pre table's order), their group, signature change (prediction post − pre) and pain
 // change (post − pre), the per-group change correlations, and the edge test when asked for.
 type ChangeResult struct {
-	ByGroup         []GroupChange     `json:"by_group"`
-	Edge            *EdgeChangeResult `json:"edge,omitempty"`
-	Groups          []string          `json:"groups"`
-	PainChange      []float64         `json:"pain_change"`
-	Signature       string            `json:"signature"`
-	SignatureChange []float64         `json:"signature_change"`
-	SoftwareVersion string            `json:"software_version,omitempty"`
-	Subjects        []string          `json:"subjects"`
+	Balance []ArmBalance      `json:"balance,omitempty"`
+	ByGroup []GroupChange     `json:"by_group"`
+	Edge    *EdgeChangeResult `json:"edge,omitempty"`
+	Groups  []string          `json:"groups"`
+	// InSample are the paired subjects the signature was trained on (Signature.InSample).
+	InSample        []string  `json:"in_sample,omitempty"`
+	PainChange      []float64 `json:"pain_change"`
+	Signature       string    `json:"signature"`
+	SignatureChange []float64 `json:"signature_change"`
+	SoftwareVersion string    `json:"software_version,omitempty"`
+	Subjects        []string  `json:"subjects"`
 
 	seed uint64
+	// painAxis names the pain change on the report's axis by its columns ("pain_post − pain_pre").
+	painAxis string
 }
 
 // Change pairs the subjects of the pre and post cohorts by ID, applies the signature to both,
@@ -77,7 +84,11 @@ func Change(s *Signature, pre, post Cohort, in ChangeOutcomes, o ChangeOptions) 
 	var preds [2]map[string]float64
 	var rows [2]map[string]int
 	for k, c := range []Cohort{pre, post} {
-		p, err := s.Apply(c.X)
+		x, err := s.Harmonise(c)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.predict(x)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
@@ -104,13 +115,17 @@ func Change(s *Signature, pre, post Cohort, in ChangeOutcomes, o ChangeOptions) 
 	if err != nil {
 		return nil, err
 	}
-	r := &ChangeResult{Signature: s.Name, Subjects: paired, Groups: groups, SoftwareVersion: version.String(), seed: o.Seed,
+	r := &ChangeResult{Signature: s.Name, Subjects: paired, Groups: groups, InSample: s.InSample(paired), SoftwareVersion: version.String(), seed: o.Seed,
+		painAxis:        changeAxis(in.PainPre.Column, in.PainPost.Column),
 		SignatureChange: make([]float64, len(paired)), PainChange: make([]float64, len(paired))}
 	for i, id := range paired {
 		r.SignatureChange[i] = preds[1][id] - preds[0][id]
 		r.PainChange[i] = painPost[i] - painPre[i]
 	}
 	if r.ByGroup, err = ChangeByGroup(r.SignatureChange, r.PainChange, groups, o.Permutations, o.Seed); err != nil {
+		return nil, err
+	}
+	if r.Balance, err = armBalance(paired, groups, in.Balance); err != nil {
 		return nil, err
 	}
 	if len(o.Edge) == 0 {
@@ -154,6 +169,8 @@ func (s *Signature) EdgeFeature(a, b string) (int, error) {
 
 // Print writes one line per group and the edge test.
 func (r *ChangeResult) Print(w io.Writer) {
+	inSampleNote(w, "", r.InSample, len(r.Subjects))
+	printBalance(w, r.Balance)
 	for _, g := range r.ByGroup {
 		fmt.Fprintf(w, "%s (n = %d): signature change vs pain change r = %.3f (p = %.3g); mean changes %.3f and %.3f\n", g.Group, g.N, g.R, g.P, g.MeanSignatureChange, g.MeanPainChange)
 	}
@@ -172,6 +189,8 @@ func (r *ChangeResult) AddReport(d *report.Document) {
 	nums := *r
 	nums.SoftwareVersion = ""
 	d.Numbers["results"] = &nums
+	inSampleSection(d, "signature change", r.InSample, len(r.Subjects))
+	addBalanceSection(d, r.Balance)
 	for _, g := range r.ByGroup {
 		var sc, pc []float64
 		for i := range r.Subjects {
@@ -182,7 +201,7 @@ func (r *ChangeResult) AddReport(d *report.Document) {
 		sec := d.Section("Group " + g.Group)
 		sec.Facts([2]string{"subjects", fmt.Sprint(g.N)}, [2]string{"signature change vs pain change", fmt.Sprintf("r = %.3f (permutation p = %.3g)", g.R, g.P)},
 			[2]string{"mean changes", fmt.Sprintf("signature %.3f, pain %.3f", g.MeanSignatureChange, g.MeanPainChange)})
-		sec.Figure(report.Scatter("Change in "+g.Group, "pain change (post − pre)", "signature change (post − pre)", pc, sc),
+		sec.Figure(report.Scatter("Change in "+g.Group, r.painAxis, r.Signature+" response change (post − pre)", pc, sc),
 			"Each subject's change in the signature's prediction against the change in pain; line: least squares with 95% band.")
 	}
 }
@@ -196,4 +215,13 @@ func ReadParticipantsColumn(spec, what string) (ParticipantsColumn, error) {
 	}
 	pt, err := table.ReadParticipants(ref.Path, "", nil)
 	return ParticipantsColumn{Table: pt, Column: ref.Column}, err
+}
+
+// changeAxis names the pain change by its columns: "heat_pain_threshold change (post − pre)", or
+// "pain change (pain_post − pain_pre)" when the two columns differ.
+func changeAxis(pre, post string) string {
+	if pre == post {
+		return pre + " change (post − pre)"
+	}
+	return "pain change (" + post + " − " + pre + ")"
 }

@@ -19,14 +19,16 @@ func DefaultCompareOptions() EvalOptions {
 // ComparedSignature is one signature's performance in a comparison; Features names its cohort
 // (feature table).
 type ComparedSignature struct {
-	ExplainedVariance float64    `json:"explained_variance"`
-	Features          string     `json:"features"`
-	MAE               float64    `json:"mae"`
-	PR                float64    `json:"p_r"`
-	Predictions       []float64  `json:"predictions"`
-	R                 float64    `json:"r"`
-	RCI               [2]float64 `json:"r_ci95"`
-	Signature         string     `json:"signature"`
+	ExplainedVariance float64 `json:"explained_variance"`
+	Features          string  `json:"features"`
+	// InSample are the compared subjects this signature was trained on (Signature.InSample).
+	InSample    []string   `json:"in_sample,omitempty"`
+	MAE         float64    `json:"mae"`
+	PR          float64    `json:"p_r"`
+	Predictions []float64  `json:"predictions"`
+	R           float64    `json:"r"`
+	RCI         [2]float64 `json:"r_ci95"`
+	Signature   string     `json:"signature"`
 }
 
 // ComparedPair is one pair's difference in r (with its paired-bootstrap 95% interval) and
@@ -105,7 +107,7 @@ func CompareCohorts(sigs []*Signature, cohorts []Cohort, o EvalOptions) (*Compar
 	res := &ComparisonResult{Subjects: keep, Outcome: c.Evaluations[0].Outcome, Standardize: o.Standardize, Seed: o.Seed, SoftwareVersion: version.String()}
 	for i, e := range c.Evaluations {
 		res.Signatures = append(res.Signatures, ComparedSignature{Signature: sigs[i].Name, Features: cohorts[i].Name, R: e.R, PR: e.PR, RCI: e.RCI,
-			MAE: e.MAE, ExplainedVariance: e.ExplainedVariance, Predictions: e.Predictions})
+			MAE: e.MAE, ExplainedVariance: e.ExplainedVariance, Predictions: e.Predictions, InSample: sigs[i].InSample(keep)})
 	}
 	for _, p := range c.Pairs {
 		res.Pairs = append(res.Pairs, ComparedPair{A: p.A, B: p.B, DiffR: p.DiffR, DiffRCI: p.DiffCI, RAB: p.Williams.RAB, WilliamsT: p.Williams.T, DF: p.Williams.DF, P: p.Williams.P})
@@ -117,6 +119,7 @@ func CompareCohorts(sigs []*Signature, cohorts []Cohort, o EvalOptions) (*Compar
 func (r *ComparisonResult) Print(w io.Writer) {
 	for _, e := range r.Signatures {
 		fmt.Fprintf(w, "%-24s r = %.3f (p = %.3g, 95%% CI %.3f to %.3f), MAE = %.3f, explained variance = %.3f\n", e.Signature, e.R, e.PR, e.RCI[0], e.RCI[1], e.MAE, e.ExplainedVariance)
+		inSampleNote(w, "  ", e.InSample, len(r.Subjects))
 	}
 	for _, p := range r.Pairs {
 		fmt.Fprintf(w, "%s vs %s: Δr = %.3f (bootstrap 95%% CI %.3f to %.3f); Williams t(%g) = %.3f, p = %.3g\n", p.A, p.B, p.DiffR, p.DiffRCI[0], p.DiffRCI[1], p.DF, p.WilliamsT, p.P)
@@ -134,6 +137,9 @@ func (r *ComparisonResult) AddReport(d *report.Document) {
 	names, rs, lo, hi := make([]string, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, e := range r.Signatures {
 		names[i], rs[i], lo[i], hi[i] = e.Signature, e.R, e.RCI[0], e.RCI[1]
+	}
+	for _, e := range r.Signatures {
+		inSampleSection(d, e.Signature, e.InSample, len(r.Subjects))
 	}
 	sec := d.Section("Signatures on the same subjects")
 	sec.Text("%d subjects present in every feature table; outcome standardization: %s.", len(r.Subjects), r.Standardize)

@@ -36,17 +36,23 @@ type LesionAnalysis struct {
 	Drop                  []float64 `json:"drop"`
 	Edges                 []string  `json:"edges"`
 	FullExplainedVariance float64   `json:"full_explained_variance"`
-	RemovalByWeight       []float64 `json:"removal_by_weight"`
-	RemovalRandomMean     []float64 `json:"removal_random_mean"`
-	RemovalRandomSD       []float64 `json:"removal_random_sd"`
-	Repeats               int       `json:"repeats"`
-	Seed                  uint64    `json:"seed"`
-	Signature             string    `json:"signature"`
-	SoftwareVersion       string    `json:"software_version"`
-	Standardize           string    `json:"standardize"`
+	// InSample are the cohort's subjects the signature was trained on (Signature.InSample): the
+	// explained variances are then fits, not out-of-sample.
+	InSample        []string  `json:"in_sample,omitempty"`
+	RemovalByWeight []float64 `json:"removal_by_weight"`
+	// RemovalBySystem removes the edges system by system, spinal first (VirtualLesions' BySystem).
+	RemovalBySystem   []SystemLesion `json:"removal_by_system,omitempty"`
+	RemovalRandomMean []float64      `json:"removal_random_mean"`
+	RemovalRandomSD   []float64      `json:"removal_random_sd"`
+	Repeats           int            `json:"repeats"`
+	Seed              uint64         `json:"seed"`
+	Signature         string         `json:"signature"`
+	SoftwareVersion   string         `json:"software_version"`
+	Standardize       string         `json:"standardize"`
 
 	sig    *Signature
 	result *LesionResult
+	n      int // subjects
 }
 
 // Lesion dissects the signature on a cohort with outcomes (VirtualLesions); the cohort's column
@@ -64,14 +70,15 @@ func Lesion(s *Signature, c Cohort, o LesionOptions) (*LesionAnalysis, error) {
 			names[i] = fmt.Sprintf("feature %d", f)
 		}
 	}
-	return &LesionAnalysis{Signature: s.Name, FullExplainedVariance: r.Full, Edges: names, Drop: r.Drop, RemovalByWeight: r.ByWeight,
+	return &LesionAnalysis{Signature: s.Name, FullExplainedVariance: r.Full, Edges: names, Drop: r.Drop, RemovalByWeight: r.ByWeight, RemovalBySystem: r.BySystem,
 		RemovalRandomMean: r.RandomMean, RemovalRandomSD: r.RandomSD, Repeats: r.Repeats, Seed: o.Seed, Standardize: o.Standardize,
-		SoftwareVersion: version.String(), sig: s, result: r}, nil
+		InSample: s.InSample(c.Subjects), SoftwareVersion: version.String(), sig: s, result: r, n: len(c.Subjects)}, nil
 }
 
 // Print writes the intact explained variance and the five edges whose lesion loses most.
 func (l *LesionAnalysis) Print(w io.Writer) {
 	fmt.Fprintf(w, "%s: explained variance %.3f with all %d weighted edges\n", l.Signature, l.FullExplainedVariance, len(l.Edges))
+	inSampleNote(w, "", l.InSample, l.n)
 	order := make([]int, len(l.Edges))
 	for i := range order {
 		order[i] = i
@@ -79,6 +86,13 @@ func (l *LesionAnalysis) Print(w io.Writer) {
 	sort.SliceStable(order, func(a, b int) bool { return l.Drop[order[a]] > l.Drop[order[b]] })
 	for _, i := range order[:min(5, len(order))] {
 		fmt.Fprintf(w, "  lesioning %s alone loses %.3f\n", l.Edges[i], l.Drop[i])
+	}
+	for _, g := range l.RemovalBySystem {
+		fmt.Fprintf(w, "  without the %s edges (%d removed so far): explained variance %.3f", g.Group, g.Removed, g.EV)
+		if g.Removed < len(l.RemovalRandomMean) {
+			fmt.Fprintf(w, " (random order, same count: %.3f)", l.RemovalRandomMean[g.Removed])
+		}
+		fmt.Fprintln(w)
 	}
 }
 
@@ -89,6 +103,7 @@ func (l *LesionAnalysis) WriteFiles(path string) error { return atomicfile.Write
 func (l *LesionAnalysis) AddReport(d *report.Document) {
 	d.Seed = &l.Seed
 	d.Numbers["edges"], d.Numbers["drop"], d.Numbers["removal_by_weight"], d.Numbers["removal_random_mean"] = l.Edges, l.Drop, l.RemovalByWeight, l.RemovalRandomMean
+	inSampleSection(d, "virtual lesions", l.InSample, l.n)
 	sec := d.Section("Virtual lesions")
 	sec.Facts([2]string{"explained variance, intact", fmt.Sprintf("%.3f with %d weighted edges", l.FullExplainedVariance, len(l.Edges))})
 	removed := make([]float64, len(l.RemovalByWeight))
@@ -97,6 +112,17 @@ func (l *LesionAnalysis) AddReport(d *report.Document) {
 	}
 	sec.Figure(report.Lines("Progressive removal of edges", "edges removed", "explained variance", removed, []string{"by |weight|", fmt.Sprintf("random order (mean of %d)", l.Repeats)}, [][]float64{l.RemovalByWeight, l.RemovalRandomMean}),
 		"Explained variance as edges are removed one after another, largest |weight| first and in random orders.")
+	if len(l.RemovalBySystem) > 0 {
+		var rows [][]string
+		for _, g := range l.RemovalBySystem {
+			rnd := "n/a"
+			if g.Removed < len(l.RemovalRandomMean) {
+				rnd = fmt.Sprintf("%.3f ± %.3f", l.RemovalRandomMean[g.Removed], l.RemovalRandomSD[g.Removed])
+			}
+			rows = append(rows, []string{g.Group, fmt.Sprint(g.Edges), fmt.Sprint(g.Removed), fmt.Sprintf("%.3f", g.EV), rnd})
+		}
+		sec.Table("Removal by system, spinal first", []string{"edges removed", "in group", "removed so far", "explained variance", "random order, same count"}, rows)
+	}
 	pretty := make([]string, len(l.Edges))
 	for i, f := range l.result.Edges {
 		pretty[i] = l.sig.FeatureLabel(f, l.Edges[i])

@@ -25,16 +25,16 @@ type EvalOptions struct {
 	// Standardize the outcome: none (as given), training (the signature's target mean and SD) or
 	// within (the cohort's own mean and sample SD); a standardized outcome also takes the sign
 	// flip of the signature's target recipe.
-	Standardize string
+	Standardize string `json:"standardize"`
 	// Flip says whether a standardized outcome takes the sign flip: "" or "auto" as the
 	// signature's target recipe (the same measure as in training, e.g. a pain threshold), "no"
 	// for an outcome that already rises with the prediction (e.g. clinical pain ratings when the
 	// signature predicts −z(threshold)), "yes" to flip regardless.
-	Flip         string
-	Permutations int    // of the predictions against the outcome, for p-values (0: none)
-	Bootstraps   int    // resamples of subjects, for percentile confidence intervals (0: none)
-	Seed         uint64 // permutation k and bootstrap b are drawn from PCG(Seed, k) and PCG(Seed, 1e9+b)
-	Convention   stats.PermutationConvention
+	Flip         string                      `json:"flip"`
+	Permutations int                         `json:"permutations"` // of the predictions against the outcome, for p-values (0: none)
+	Bootstraps   int                         `json:"bootstraps"`   // resamples of subjects, for percentile confidence intervals (0: none)
+	Seed         uint64                      `json:"seed"`         // permutation k and bootstrap b are drawn from PCG(Seed, k) and PCG(Seed, 1e9+b)
+	Convention   stats.PermutationConvention `json:"convention"`
 }
 
 // Evaluation is a signature's performance on a cohort: its predictions, the (standardized) outcome,
@@ -48,17 +48,27 @@ type Evaluation struct {
 	PR, PMAE             float64
 	RCI, MAECI           [2]float64
 	Options              EvalOptions
+	// OutcomeName names the outcome on the report's axes (the cohort's Target; "" is "outcome").
+	OutcomeName string `json:"-"`
 }
 
 // Evaluate applies the signature to x and compares its predictions with the outcome y.
 func Evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evaluation, error) {
+	if s.ComBat != nil {
+		return nil, fmt.Errorf("signature %q harmonises sites with ComBat: evaluate it on cohorts with their sites (EvaluateCohorts)", s.Name)
+	}
+	return evaluate(s, x, y, o)
+}
+
+// evaluate is Evaluate on rows x already in the signature's feature space (harmonised).
+func evaluate(s *Signature, x learn.Matrix, y []float64, o EvalOptions) (*Evaluation, error) {
 	if len(y) != x.Rows {
 		return nil, fmt.Errorf("%d subjects but %d outcomes", x.Rows, len(y))
 	}
 	if x.Rows < 3 {
 		return nil, fmt.Errorf("evaluating a signature needs at least 3 subjects, got %d", x.Rows)
 	}
-	pred, err := s.Apply(x)
+	pred, err := s.predict(x)
 	if err != nil {
 		return nil, err
 	}
@@ -134,27 +144,26 @@ func evaluatePredictions(pred, out []float64, o EvalOptions) (*Evaluation, error
 	}
 	e.ExplainedVariance = 1 - variance(resid)/variance(out)
 	n := len(out)
-	// The nulls of r and MAE are held whole (two values per permutation or bootstrap sample).
-	if err := budget.Check("permutations", int64(o.Permutations), 16); err != nil {
-		return nil, err
-	}
+	// The permutation nulls of r and MAE are counted as they are drawn (stats.TallyBlocks), so
+	// memory does not grow with the permutations; the bootstrap keeps its draws (two values per
+	// sample), which the percentile intervals need.
 	if err := budget.Check("bootstrap samples", int64(o.Bootstraps), 16); err != nil {
 		return nil, err
 	}
 	if o.Permutations > 0 {
-		nullR, nullMAE := make([]float64, o.Permutations), make([]float64, o.Permutations)
-		parallel.For(o.Permutations, func(k int) {
+		tr, tm := stats.NewPermutationTally(e.R, true), stats.NewPermutationTally(e.MAE, false)
+		stats.TallyBlocks(o.Permutations, []*stats.PermutationTally{tr, tm}, func(k int, null []float64) {
 			shuffled := make([]float64, n)
 			for i, j := range stats.Permutation(o.Seed, uint64(k+1), n) {
 				shuffled[i] = pred[j]
 			}
 			pm := learn.PooledMetrics(shuffled, out)
-			nullR[k], nullMAE[k] = pm.R, pm.MAE
+			null[0], null[1] = pm.R, pm.MAE
 		})
-		if e.PR, err = stats.PermutationP(e.R, nullR, o.Convention, true); err != nil {
+		if e.PR, err = tr.P(o.Convention); err != nil {
 			return nil, err
 		}
-		if e.PMAE, err = stats.PermutationP(e.MAE, nullMAE, o.Convention, false); err != nil {
+		if e.PMAE, err = tm.P(o.Convention); err != nil {
 			return nil, err
 		}
 	}
@@ -194,6 +203,16 @@ type Cohort struct {
 	Columns  []string
 	X        learn.Matrix
 	Y        []float64
+	// Persons are the rows' persons when some person has several rows (features.Table.Groups):
+	// training then cross-validates by person (learn.PersonCV). Nil: a row per person.
+	Persons []string
+	// Sites are the rows' acquisition sites, for a signature trained with ComBat (Harmonise);
+	// nil: none given.
+	Sites []string
+	// Target names the outcome Y (its participants-table column, e.g. "heat_pain_threshold"):
+	// training records it as the target's description unless one is given, and reports label
+	// their outcome axes with it ("outcome" when empty).
+	Target string
 }
 
 // MultiEvaluation is a signature evaluated on several cohorts: each cohort's evaluation, their
@@ -222,10 +241,15 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 		if err != nil {
 			return nil, err
 		}
-		e, err := Evaluate(s, c.X, c.Y, o)
+		x, err := s.Harmonise(c)
+		if err != nil {
+			return nil, err
+		}
+		e, err := evaluate(s, x, c.Y, o)
 		if err != nil {
 			return nil, fmt.Errorf("cohort %s: %w", c.Name, err)
 		}
+		e.OutcomeName = c.Target
 		me.Names, me.Cohorts = append(me.Names, c.Name), append(me.Cohorts, e)
 		n := float64(len(c.Y))
 		wsum += n * e.ExplainedVariance
@@ -242,50 +266,11 @@ func EvaluateCohorts(s *Signature, cohorts []Cohort, o EvalOptions) (*MultiEvalu
 	if me.Pooled, err = evaluatePredictions(pooledPred, pooledOut, within); err != nil {
 		return nil, err
 	}
+	me.Pooled.OutcomeName = cohorts[0].Target
+	for _, c := range cohorts {
+		if c.Target != cohorts[0].Target {
+			me.Pooled.OutcomeName = ""
+		}
+	}
 	return me, nil
-}
-
-// CovariateCheck is the association of a signature's predictions with one covariate (age, sex,
-// questionnaires, motion): Pearson r, its permutation p-value, and the Benjamini-Hochberg q over
-// all covariates checked together. A specific signature predicts pain, not its confounds.
-type CovariateCheck struct {
-	Name string
-	N    int
-	R    float64
-	P, Q float64
-}
-
-// CheckCovariates correlates the predictions with each covariate (subjects missing a covariate —
-// NaN — are left out of that covariate's test), with two-sided permutation p-values (|r| at least
-// as large, permutation k drawn from PCG(seed, k)) and FDR across covariates.
-func CheckCovariates(pred []float64, names []string, covariates [][]float64, permutations int, seed uint64) ([]CovariateCheck, error) {
-	out := make([]CovariateCheck, len(names))
-	ps := make([]float64, len(names))
-	for c, name := range names {
-		if len(covariates[c]) != len(pred) {
-			return nil, fmt.Errorf("covariate %s has %d values for %d subjects", name, len(covariates[c]), len(pred))
-		}
-		var p, v []float64
-		for i, x := range covariates[c] {
-			if !math.IsNaN(x) {
-				p, v = append(p, pred[i]), append(v, x)
-			}
-		}
-		if len(p) < 3 {
-			return nil, fmt.Errorf("covariate %s has %d values: need at least 3", name, len(p))
-		}
-		r, pv, err := stats.PermutedCorrelation(p, v, permutations, seed)
-		if err != nil {
-			return nil, fmt.Errorf("covariate %s: %w", name, err)
-		}
-		out[c], ps[c] = CovariateCheck{Name: name, N: len(p), R: r, P: pv}, pv
-	}
-	q, err := stats.FDR(ps)
-	if err != nil {
-		return nil, err
-	}
-	for c := range out {
-		out[c].Q = q[c]
-	}
-	return out, nil
 }

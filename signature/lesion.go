@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/stats"
@@ -25,6 +26,84 @@ type LesionResult struct {
 	ByWeight             []float64
 	RandomMean, RandomSD []float64
 	Repeats              int
+	// BySystem removes the edges system by system, spinal first (the CSps paper's lesions; only
+	// when the signature's regions carry system tags): the explained variance after each group,
+	// against RandomMean at the same number of edges removed.
+	BySystem []SystemLesion
+}
+
+// SystemLesion is one step of the removal by system: the group's edges (by their regions'
+// systems, e.g. "spinal-spinal" or "brain-spinal") removed on top of the previous groups'.
+type SystemLesion struct {
+	Group   string  `json:"group"`
+	Edges   int     `json:"edges"`
+	Removed int     `json:"removed"`
+	EV      float64 `json:"explained_variance"`
+}
+
+// systemRank orders systems for removal: spinal first, then brainstem, then brain (and untagged).
+func systemRank(sys string) int {
+	switch sys {
+	case spinalSystem:
+		return 0
+	case "brainstem":
+		return 1
+	}
+	return 2
+}
+
+// systemGroups groups the weighted edges (positions in the connectivity vector over the regions)
+// by the systems of their two regions, in removal order: groups touching the spinal cord first
+// (spinal-spinal, then spinal with brainstem, then with brain), then brainstem, then brain; it
+// returns nil when the features are not the regions' edges or a region has no system tag.
+func systemGroups(regions []Region, edges []int) (names []string, members [][]int) {
+	if len(regions) < 2 || len(edges) == 0 {
+		return nil, nil
+	}
+	all := connectome.Edges(len(regions), true)
+	key := map[string]int{}
+	type g struct {
+		name   string
+		r1, r2 int
+	}
+	var groups []g
+	for c, f := range edges {
+		if f >= len(all) {
+			return nil, nil
+		}
+		a, b := regions[all[f].I].System, regions[all[f].J].System
+		if a == "" || b == "" {
+			return nil, nil
+		}
+		if systemRank(a) > systemRank(b) {
+			a, b = b, a
+		}
+		name := a + "-" + b
+		k, ok := key[name]
+		if !ok {
+			k = len(groups)
+			key[name] = k
+			groups = append(groups, g{name, systemRank(a), systemRank(b)})
+			members = append(members, nil)
+		}
+		members[k] = append(members[k], c)
+	}
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		gx, gy := groups[order[x]], groups[order[y]]
+		if gx.r1 != gy.r1 {
+			return gx.r1 < gy.r1
+		}
+		return gx.r2 < gy.r2
+	})
+	outNames, outMembers := make([]string, len(order)), make([][]int, len(order))
+	for i, k := range order {
+		outNames[i], outMembers[i] = groups[k].name, members[k]
+	}
+	return outNames, outMembers
 }
 
 // VirtualLesions dissects the signature on a cohort whose outcome is prepared as Evaluate prepares
@@ -96,6 +175,16 @@ func VirtualLesions(s *Signature, x learn.Matrix, y []float64, standardize strin
 		return math.Abs(weights[byWeight[a]]) > math.Abs(weights[byWeight[b]])
 	})
 	r.ByWeight = removal(byWeight)
+	if names, members := systemGroups(s.Regions, edges); names != nil {
+		pred, removed := e.Predictions, 0
+		for i, m := range members {
+			for _, c := range m {
+				pred = without(pred, c)
+			}
+			removed += len(m)
+			r.BySystem = append(r.BySystem, SystemLesion{Group: names[i], Edges: len(m), Removed: removed, EV: ev(pred)})
+		}
+	}
 	if repeats > 0 {
 		curves := make([][]float64, repeats)
 		parallel.For(repeats, func(k int) {

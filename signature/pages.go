@@ -1,10 +1,12 @@
 package signature
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/connectome"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
@@ -23,16 +25,30 @@ func (s *Signature) edgeLabel(edges []connectome.Edge, f int) string {
 }
 
 // regionGroups are the regions' names and their grouping for chord diagrams: the network where
-// the regions carry one, else the system tag (one group when untagged).
+// the regions carry one, else the built-in atlas's network of a region it knows by name (MIST-122's
+// modules, as the connectome's heat map blocks them), else the system tag (one group when untagged).
 func (s *Signature) regionGroups() ([]string, []string) {
 	names, groups := make([]string, len(s.Regions)), make([]string, len(s.Regions))
 	for i, r := range s.Regions {
-		names[i], groups[i] = r.Name, r.System
-		if r.Network != "" {
-			groups[i] = r.Network
+		names[i] = r.Name
+	}
+	known, ok := atlas.KnownRegions(names)
+	for i, r := range s.Regions {
+		groups[i] = cmp.Or(r.Network, r.System)
+		if r.Network == "" && ok[i] && known[i].Network != "" {
+			groups[i] = known[i].Network
 		}
 	}
 	return names, groups
+}
+
+// targetAxis names the trained target on figure axes: its description (e.g. "-z(heat pain
+// threshold)"), else the standardization it was trained with.
+func (s *Signature) targetAxis() string {
+	if s.Target.Description != "" {
+		return s.Target.Description
+	}
+	return fmt.Sprintf("target (%s)", s.Target.Standardization)
 }
 
 // AddTrainSections adds a training run's sections to a report: performance, the search, the
@@ -46,7 +62,7 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 	sec := d.Section("Signature and cross-validated performance")
 	facts := [][2]string{
 		{"signature", s.Name},
-		{"training cohort", fmt.Sprintf("%s, n = %d", s.Training.Cohort, s.Training.N)},
+		{"training cohort", fmt.Sprintf("%s, n = %d", cmp.Or(s.Training.Cohort, "unnamed (no --cohort given)"), s.Training.N)},
 		{"target", fmt.Sprintf("%s (standardization: %s, sign flipped: %v)", s.Target.Description, s.Target.Standardization, s.Target.SignFlipped)},
 		{"features", fmt.Sprintf("%d (%s, %s, %s)", s.Features.NumFeatures, s.Features.Kind, s.Features.Estimator, s.Features.Scaling)},
 		{"chosen hyperparameters", fmt.Sprintf("K = %d, alpha = %g, l1_ratio = %g (best of %d candidates)", best.K, best.Alpha, best.L1Ratio, len(rep.Search.Candidates))},
@@ -72,11 +88,12 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 	sec.Table("Best candidates of the search (mean score, higher is better)", []string{"candidate", "score"}, rows)
 
 	sec = d.Section("Cross-validated predictions")
-	sec.Figure(report.Scatter("Out-of-fold predictions", "target", "predicted target", rep.Target, rep.CVPredictions),
+	target := s.targetAxis()
+	sec.Figure(report.Scatter("Out-of-fold predictions", target, "predicted "+target, rep.Target, rep.CVPredictions),
 		fmt.Sprintf("Each subject predicted by the pipeline trained without it (%s, K = %d, alpha = %g); line: least squares with 95%% band.", s.Training.CVScheme, best.K, best.Alpha))
 	if rep.Nested != nil {
 		num["nested_r"], num["nested_predictions"] = rep.NestedCV.R, rep.Nested.Predictions
-		sec.Figure(report.Scatter("Nested leave-one-out predictions", "target", "predicted target", rep.Target, rep.Nested.Predictions),
+		sec.Figure(report.Scatter("Nested leave-one-out predictions", target, "predicted "+target, rep.Target, rep.Nested.Predictions),
 			fmt.Sprintf("The search repeated inside every outer fold: the unbiased estimate, r = %.3f.", rep.NestedCV.R))
 	}
 	if rep.Permutation != nil {
@@ -86,8 +103,12 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 		}
 		num["permutation_p_r"], num["permutation_p_mae"], num["permutation_null_r"] = rep.Permutation.P.R, rep.Permutation.P.MAE, null
 		sec = d.Section("Permutation test")
-		sec.Figure(report.Histogram("Null distribution of the cross-validated r", "r (predicted, target)", null, rep.Permutation.Observed.R, fmt.Sprintf("p = %.4g", rep.Permutation.P.R)),
-			fmt.Sprintf("%d permutations of the target, each refitting the whole cross-validation at the chosen hyperparameters; p(r) = %.4g, p(MAE) = %.4g.", len(null), rep.Permutation.P.R, rep.Permutation.P.MAE))
+		if len(null) == 0 { // discarded (TrainOptions.DiscardNull)
+			sec.Text("%d permutations of the target, counted as drawn (the null was not kept); p(r) = %.4g, p(MAE) = %.4g.", rep.Permutation.Options.N, rep.Permutation.P.R, rep.Permutation.P.MAE)
+		} else {
+			sec.Figure(report.Histogram("Null distribution of the cross-validated r", "r (predicted, "+target+")", null, rep.Permutation.Observed.R, fmt.Sprintf("p = %.4g", rep.Permutation.P.R)),
+				fmt.Sprintf("%d permutations of the target, each refitting the whole cross-validation at the chosen hyperparameters; p(r) = %.4g, p(MAE) = %.4g.", len(null), rep.Permutation.P.R, rep.Permutation.P.MAE))
+		}
 	}
 	if rep.Bootstrap != nil {
 		addBootstrapSection(d, s, rep)
@@ -128,6 +149,16 @@ func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 	shown, weight := stable, b.Mean
 	title := "Stable edges by network or system"
 	caption := fmt.Sprintf("Edges whose bootstrap weight is significant after FDR correction (q < 0.05, %d bootstrap refits); colour: sign of the mean weight, width: its size.", b.Options.N)
+	const most = 60
+	if len(stable) > most {
+		// A readable figure and table: the stable edges of largest |Z| (all of them are in the
+		// page's JSON, bootstrap_fdr_edges).
+		shown = append([]int(nil), stable...)
+		sort.SliceStable(shown, func(x, y int) bool { return math.Abs(b.Z[shown[x]]) > math.Abs(b.Z[shown[y]]) })
+		shown = shown[:most]
+		sort.Ints(shown)
+		caption += fmt.Sprintf(" Shown: the %d of the %d stable edges with the largest |Z|.", most, len(stable))
+	}
 	if len(stable) < 3 {
 		weight = make([]float64, len(b.Mean))
 		var nonzero []int
@@ -179,8 +210,30 @@ func AddNodeSection(d *report.Document, s *Signature) {
 		labels[i], sums[i] = n.Region, n.Sum
 	}
 	d.Numbers["nodal_strength_regions"], d.Numbers["nodal_strength"] = labels, sums
-	d.Section("Nodal predictive strength").Figure(report.Bars("Summed weights per region", "summed weight", labels, sums, 25),
+	sec := d.Section("Nodal predictive strength")
+	sec.Figure(report.Bars("Summed weights per region", "summed weight", labels, sums, 25),
 		"The signature's weights summed over the edges of each region (the 25 largest in magnitude), as the RPN and CSps papers map them.")
+	// The same strengths and the nonzero edges on the brain (and cord), as nilearn's plot_connectome.
+	names, groups := s.regionGroups()
+	strength := make([]float64, len(names))
+	at := map[string]int{}
+	for i, n := range names {
+		at[n] = i
+	}
+	for _, n := range nodes {
+		if i, ok := at[n.Region]; ok {
+			strength[i] = n.Sum
+		}
+	}
+	pairs := connectome.Edges(len(names), true)
+	var edges []report.Edge
+	for k, j := range s.Selected {
+		if k < len(s.Weights) && s.Weights[k] != 0 && j < len(pairs) {
+			edges = append(edges, report.Edge{A: pairs[j].I, B: pairs[j].J, Weight: s.Weights[k]})
+		}
+	}
+	sec.RegionGlassBrain("Regional strength and nonzero edges", "summed weight", names, groups, strength, edges, 60,
+		"Each region at its centroid (MNI ICBM152 glass brain; brainstem nuclei and the PAM50 cervical cord's horns below it), coloured and sized by its summed weight; lines: the signature's nonzero edges (the 60 largest |weight|), vermillion positive, blue negative.")
 }
 
 // AddEvaluationSection adds one cohort's validation: the scatter and the statistics.
@@ -190,6 +243,13 @@ func AddEvaluationSection(d *report.Document, name string, e *Evaluation) {
 		[2]string{"r", fmt.Sprintf("%.3f (permutation p = %.3g, 95%% bootstrap CI %.3f to %.3f)", e.R, e.PR, e.RCI[0], e.RCI[1])},
 		[2]string{"MAE", fmt.Sprintf("%.3f (p = %.3g)", e.MAE, e.PMAE)},
 		[2]string{"R², explained variance", fmt.Sprintf("%.3f, %.3f", e.R2, e.ExplainedVariance)})
-	sec.Figure(report.Scatter("Predictions in "+name, "outcome ("+e.Options.Standardize+")", "prediction", e.Outcome, e.Predictions),
+	outcome := cmp.Or(e.OutcomeName, "outcome")
+	switch e.Options.Standardize {
+	case StandardizeTraining:
+		outcome += " (z, training mean and SD)"
+	case StandardizeWithin:
+		outcome += " (z within cohort)"
+	}
+	sec.Figure(report.Scatter("Predictions in "+name, outcome, "signature response", e.Outcome, e.Predictions),
 		"Each subject's prediction against the outcome; line: least squares with 95% band.")
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/learn"
@@ -54,9 +55,15 @@ type Signature struct {
 	// is what Apply predicts with; Weights and Intercept then hold its linear weights where it has
 	// them (ridge, linear SVR, PCR-lasso, logistic) and are empty for a nonlinear model (RBF SVR,
 	// random forest, Gaussian process).
-	Model    *learn.StoredPredictor `json:"model,omitempty"`
-	Target   TargetDefinition       `json:"target"`
-	Training Training               `json:"training"`
+	Model *learn.StoredPredictor `json:"model,omitempty"`
+	// ComBat, when set, is the site harmonisation fitted on all training rows (learn.FitComBat;
+	// each cross-validation fold fitted its own on its training rows): a cohort is harmonised with
+	// it before the model (Harmonise), so every subject's site must be one of its fitted sites.
+	// ComBat cannot harmonise a site it was not fitted on (it has no estimate of that site's
+	// effects, as neuroCombatFromTraining), so subjects of other sites are refused.
+	ComBat   *learn.ComBat    `json:"combat,omitempty"`
+	Target   TargetDefinition `json:"target"`
+	Training Training         `json:"training"`
 	// Provenance says where the signature came from (an import or a painmark training run).
 	Provenance Provenance `json:"provenance"`
 	// Checksum is the SHA-256 of the file's JSON with this field empty; Read verifies it.
@@ -106,6 +113,10 @@ type Training struct {
 	// Subjects are the IDs of the subjects the model was fitted on (when known), so that applying
 	// it to them again is recognised as in-sample (Signature.InSample).
 	Subjects []string `json:"subjects,omitempty"`
+	// PermutationMode is how p_r and p_mae in CV were obtained (refit or predictions), and
+	// BootstrapPConvention how the bootstrap table's weight p-values were read (when run).
+	PermutationMode      string `json:"permutation_mode,omitempty"`
+	BootstrapPConvention string `json:"bootstrap_p_convention,omitempty"`
 }
 
 // Provenance records the origin of a signature.
@@ -151,8 +162,17 @@ func (s *Signature) RequireWeights() error {
 }
 
 // Apply predicts the outcome of every row of x (subjects x features in the signature's feature
-// order).
+// order). A signature with ComBat is refused: its rows need their sites (apply it to a Cohort with
+// Sites, Apply(s, c)).
 func (s *Signature) Apply(x learn.Matrix) ([]float64, error) {
+	if s.ComBat != nil {
+		return nil, fmt.Errorf("signature %q harmonises sites with ComBat (%s): give each subject's site", s.Name, strings.Join(s.ComBat.Sites, ", "))
+	}
+	return s.predict(x)
+}
+
+// predict applies the model to rows x already in the signature's feature space.
+func (s *Signature) predict(x learn.Matrix) ([]float64, error) {
 	if x.Cols != s.Features.NumFeatures {
 		return nil, fmt.Errorf("signature %q takes %d features (%s of %d regions), the data have %d", s.Name, s.Features.NumFeatures, s.Features.Kind, len(s.Regions), x.Cols)
 	}
@@ -175,7 +195,7 @@ func (s *Signature) Validate() error {
 	if nf < 1 {
 		return fmt.Errorf("signature %q declares %d features", s.Name, nf)
 	}
-	if s.Center != nil && (len(s.Center) != nf || len(s.Scale) != nf) {
+	if (s.Center != nil || s.Scale != nil) && (len(s.Center) != nf || len(s.Scale) != nf) { // scales without centres too
 		return fmt.Errorf("signature %q: scaler has %d centres and %d scales for %d features", s.Name, len(s.Center), len(s.Scale), nf)
 	}
 	if s.FeatureNames != nil {
@@ -208,7 +228,16 @@ func (s *Signature) Validate() error {
 		return fmt.Errorf("signature %q: %d selected features but %d weights", s.Name, len(s.Selected), len(s.Weights))
 	}
 	if s.Model != nil {
-		if _, err := s.Model.Predictor(); err != nil {
+		p, err := s.Model.Predictor()
+		if err == nil {
+			err = learn.CheckStored(p, len(s.Selected))
+		}
+		if err != nil {
+			return fmt.Errorf("signature %q: %w", s.Name, err)
+		}
+	}
+	if s.ComBat != nil {
+		if err := s.ComBat.Check(nf); err != nil {
 			return fmt.Errorf("signature %q: %w", s.Name, err)
 		}
 	}
@@ -223,7 +252,13 @@ func (s *Signature) Validate() error {
 // checksum is the SHA-256 of the signature's JSON with the checksum field empty.
 func checksum(s Signature) (string, error) {
 	s.Checksum = ""
-	b, err := json.Marshal(s)
+	return ChecksumJSON(s)
+}
+
+// ChecksumJSON is the SHA-256 (hex) of v's compact JSON: the checksum of signature files, taken
+// with their checksum field empty (package pattern's voxel-pattern files use it too).
+func ChecksumJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return "", err
 	}
@@ -260,6 +295,12 @@ func Read(path string) (*Signature, error) {
 	var s Signature
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%s: not a signature file: %w", path, err)
+	}
+	var kind struct {
+		Kind string `json:"kind"`
+	}
+	if json.Unmarshal(b, &kind) == nil && kind.Kind != "" {
+		return nil, fmt.Errorf("%s: a %s signature, not a connectivity signature (apply it with painmark pattern apply; package pattern)", path, kind.Kind)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

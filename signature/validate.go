@@ -13,7 +13,7 @@ import (
 
 // ValidateOptions set an external validation: how each cohort's outcome is standardized and
 // tested (EvalOptions), and the covariates (columns of CovariateTable: age, sex, motion...) whose
-// association with the predictions is checked.
+// association with the predictions is checked (ReadCharacteristic, CheckCharacteristics).
 type ValidateOptions struct {
 	EvalOptions
 	Covariates     []string
@@ -106,17 +106,17 @@ func Validate(s *Signature, cohorts []Cohort, o ValidateOptions) (*Validation, e
 // covariateChecks correlates a cohort's predictions with covariates of a participants table
 // (at least 10,000 permutations when none are asked for the predictions).
 func covariateChecks(pt *table.Participants, ids []string, pred []float64, names []string, perms int, seed uint64) ([]CovariateCheck, error) {
-	covs := make([][]float64, len(names))
+	cs := make([]Characteristic, len(names))
 	for c, name := range names {
 		var err error
-		if covs[c], err = pt.Covariate(ids, name); err != nil {
+		if cs[c], err = ReadCharacteristic(pt, ids, name); err != nil {
 			return nil, err
 		}
 	}
 	if perms < 1 {
 		perms = 10000
 	}
-	return CheckCovariates(pred, names, covs, perms, seed)
+	return CheckCharacteristics(pred, cs, perms, seed)
 }
 
 // Print writes one line per cohort (and its covariate checks), and with several cohorts the
@@ -128,10 +128,12 @@ func (v *Validation) Print(w io.Writer) {
 	}
 	for i := range v.Cohorts {
 		line(&v.Cohorts[i], v.Options.Standardize)
-		if in := v.Cohorts[i].InSample; len(in) > 0 {
-			fmt.Fprintf(w, "  IN-SAMPLE: %s\n", inSampleText(len(in), len(v.Cohorts[i].Outcome)))
-		}
+		inSampleNote(w, "  ", v.Cohorts[i].InSample, len(v.Cohorts[i].Outcome))
 		for _, c := range v.Cohorts[i].Covariates {
+			if c.Test == TestLogistic {
+				fmt.Fprintf(w, "  predictions vs %s (logistic regression, log-odds of %s %.3f per unit): r = %.3f (p = %.3g, FDR q = %.3g, n = %d)\n", c.Name, c.Levels[1], c.LogOdds, c.R, c.P, c.Q, c.N)
+				continue
+			}
 			fmt.Fprintf(w, "  predictions vs %s: r = %.3f (p = %.3g, FDR q = %.3g, n = %d)\n", c.Name, c.R, c.P, c.Q, c.N)
 		}
 	}
@@ -145,18 +147,34 @@ func (v *Validation) Print(w io.Writer) {
 func (v *Validation) WriteFiles(path string) error { return atomicfile.WriteJSON(path, v) }
 
 // AddReport adds every cohort's scatter and statistics (and the pooled cohort's) to a report, with
-// the whole result as its numbers.
+// the whole result as its numbers; with several cohorts (e.g. the CSps study's clinical cohorts),
+// each cohort's robust residual plot (addRobustSections).
 func (v *Validation) AddReport(d *report.Document) {
 	d.Seed = &v.Options.Seed
 	d.Numbers["results"] = v
 	for i, e := range v.evals.Cohorts {
 		AddEvaluationSection(d, v.evals.Names[i], e)
-		if in := v.Cohorts[i].InSample; len(in) > 0 {
-			d.Section("In-sample: "+v.evals.Names[i]).Text("%s.", inSampleText(len(in), len(v.Cohorts[i].Outcome)))
-		}
+		inSampleSection(d, v.evals.Names[i], v.Cohorts[i].InSample, len(v.Cohorts[i].Outcome))
+		addCovariateSection(d, v.evals.Names[i], v.Cohorts[i].Covariates)
 	}
 	if v.PooledWithinZ != nil {
 		AddEvaluationSection(d, "the pooled cohorts (outcome z-scored within each)", v.evals.Pooled)
+		addRobustSections(d, v.evals.Names, v.Cohorts)
+	}
+}
+
+// inSampleNote prints the in-sample warning (indented by indent) when in lists any subject of n.
+func inSampleNote(w io.Writer, indent string, in []string, n int) {
+	if len(in) > 0 {
+		fmt.Fprintf(w, "%sIN-SAMPLE: %s\n", indent, inSampleText(len(in), n))
+	}
+}
+
+// inSampleSection adds a section saying which of n subjects were in the training set (none when
+// in is empty).
+func inSampleSection(d *report.Document, what string, in []string, n int) {
+	if len(in) > 0 {
+		d.Section("In-sample: "+what).Text("%s.", inSampleText(len(in), n))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signal"
+	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 	"github.com/painmark/painmark/version"
 )
@@ -19,9 +20,11 @@ import (
 // DefaultTrainOptions are painmark's training defaults: the pipeline and grid of
 // learn.DefaultModelOptions (the RPN's RobustScaler → SelectKBest(25) → ElasticNet(0.005, 0.999)),
 // the name "signature", leave-one-out, the warm-started path solver, negative MAE as the search
-// objective (PAINTeR's), seed 1 and 100 random splits per learning-curve size.
+// objective (PAINTeR's), seed 1, 100 random splits per learning-curve size and neuroCombat's
+// defaults for ComBat when sites are given.
 func DefaultTrainOptions() TrainOptions {
-	o := TrainOptions{Name: "signature", CVName: "loo", Solver: learn.SolverPath, Scoring: learn.NegMAE, Seed: 1, CurveRepeats: 100}
+	o := TrainOptions{Name: "signature", CVName: "loo", Solver: learn.SolverPath, Scoring: learn.NegMAE, Seed: 1, CurveRepeats: 100,
+		PermutationMode: learn.PermuteRefit, BootstrapConvention: stats.BootCanlab, ComBat: learn.DefaultComBatOptions()}
 	o.SetModel(learn.DefaultModelOptions()) // the defaults are a valid model
 	return o
 }
@@ -51,9 +54,24 @@ type TrainResult struct {
 }
 
 // TrainCohort trains a signature on a cohort (Train, recording the cohort's subject IDs and its
-// feature names, by which the signature is then applied).
+// feature names, by which the signature is then applied; with the cohort's Sites, ComBat
+// harmonises them inside training, TrainOptions.Sites). Without o.Cohort the signature names
+// its training cohort report.InputName(c.Name), without a target description the cohort's Target.
 func TrainCohort(c Cohort, o TrainOptions) (*TrainResult, error) {
-	o.Subjects = c.Subjects
+	o.Subjects, o.Persons = c.Subjects, c.Persons
+	// Unnamed cohort and target: what the inputs call them (the table's name, the column).
+	if o.Cohort == "" && c.Name != "" {
+		o.Cohort = report.InputName(c.Name)
+	}
+	if o.Target.Description == "" && c.Target != "" {
+		o.Target.Description = o.Target.describe(c.Target)
+	}
+	if c.Sites != nil {
+		o.Sites = c.Sites
+	}
+	if err := learn.CheckTraining(c.X, c.Y); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
 	s, rep, err := Train(c.X, c.Y, o)
 	if err != nil {
 		return nil, err
@@ -83,7 +101,7 @@ func (t *TrainResult) WriteFiles(path string) error {
 // learning-curve results.
 func (t *TrainResult) Print(w io.Writer) {
 	s, rep, o := t.Signature, t.Report, t.Options
-	fmt.Fprintf(w, "%s: %d subjects, best of %d candidates (%s); %s r = %.4f, MAE = %.4f\n", s.Name, len(t.Subjects), len(rep.Search.Candidates), learn.FormatParams(s.Training.Hyperparameters), o.CVName, rep.CV.R, rep.CV.MAE)
+	fmt.Fprintf(w, "%s: %d subjects, best of %d candidates (%s); %s r = %.4f, MAE = %.4f\n", s.Name, len(t.Subjects), len(rep.Search.Candidates), learn.FormatParams(s.Training.Hyperparameters), s.Training.CVScheme, rep.CV.R, rep.CV.MAE)
 	if len(rep.Excluded) > 0 {
 		left := make([]string, len(rep.Excluded))
 		for k, i := range rep.Excluded {
@@ -141,11 +159,80 @@ func Ablate(c Cohort, regions []Region, series *features.Series, o TrainOptions)
 		}
 		blocks = &b
 	}
+	o.Subjects = c.Subjects
 	res, err := Ablations(c.X, c.Y, regions, blocks, o)
 	if err != nil {
 		return nil, err
 	}
+	for i := range res {
+		nameAblationFeatures(&res[i], c.Columns, c.X.Cols)
+		if err := res[i].Signature.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	return &AblationAnalysis{Models: res, Subjects: c.Subjects, CV: o.CVName, Grid: o.Grid, SoftwareVersion: version.String(), opts: o}, nil
+}
+
+// nameAblationFeatures names a model's features, by which its signature is applied: the full
+// table's column names of its edges (M4, M5), the edge columns of its own matrix (M1, M2 from
+// blocks: a table over those regions alone, e.g. painmark connectome --drop), or "brain_e…" and
+// "spinal_e…" for M3, whose separately computed blocks no single connectivity table holds.
+func nameAblationFeatures(r *AblationResult, columns []string, full int) {
+	s := r.Signature
+	switch {
+	case r.columns != nil && len(columns) == full:
+		s.FeatureNames = make([]string, len(r.columns))
+		for k, j := range r.columns {
+			s.FeatureNames[k] = columns[j]
+		}
+	case r.columns == nil && r.Model != AblationBlocks:
+		s.FeatureNames = make([]string, s.Features.NumFeatures)
+		for k := range s.FeatureNames {
+			s.FeatureNames[k] = features.EdgeColumn(k)
+		}
+	case r.Model == AblationBlocks:
+		s.FeatureNames = blockColumns(s.Regions)
+	}
+}
+
+// blockColumns names M3's block features: "brain_e…" for the brain (and brainstem) regions' own
+// matrix, then "spinal_e…" for the spinal regions' own (BlockFeatures' order).
+func blockColumns(regions []Region) []string {
+	brain, spinal := splitSystems(regions)
+	nb, ns := connectome.NumEdges(len(brain), true), connectome.NumEdges(len(spinal), true)
+	names := make([]string, 0, nb+ns)
+	for k := 0; k < nb; k++ {
+		names = append(names, "brain_"+features.EdgeColumn(k))
+	}
+	for k := 0; k < ns; k++ {
+		names = append(names, "spinal_"+features.EdgeColumn(k))
+	}
+	return names
+}
+
+// BlockTable is a cohort's M3 feature table (Lin et al. 2025's ablation model M3: the brain and
+// the spinal regions' matrices computed separately, BlockFeatures with measure m), one row per
+// subject of the series, columns named as an M3 signature's features ("brain_e…", "spinal_e…"),
+// so that signature validate applies an ablation's M3 signature to other cohorts like the other
+// models. Every region needs its system tag (features.Series.TagRegions). The table is a plain
+// one (no connectome.json): no single connectivity definition describes two blocks.
+func BlockTable(ss *features.Series, m connectome.Measure) (*features.Table, error) {
+	regions := make([]Region, len(ss.Regions))
+	for i, r := range ss.Regions {
+		if r.System == "" {
+			return nil, fmt.Errorf("region %q has no system tag (--region-tags gives them)", r.Name)
+		}
+		regions[i] = Region{Name: r.Name, System: r.System}
+	}
+	brain, spinal := splitSystems(regions)
+	if len(brain) < 2 || len(spinal) < 2 {
+		return nil, fmt.Errorf("M3's blocks need at least two brain and two spinal regions; the series have %d and %d", len(brain), len(spinal))
+	}
+	x, err := BlockFeatures(ss.Data, regions, m)
+	if err != nil {
+		return nil, err
+	}
+	return &features.Table{Subjects: ss.Subjects, Columns: blockColumns(regions), Data: x.Data}, nil
 }
 
 // SeriesBlocks computes M3's features (BlockFeatures with the features' measure) from the series of
@@ -159,12 +246,17 @@ func SeriesBlocks(subjects []string, ss *features.Series, regions []Region, fd F
 		byName[n] = i
 	}
 	ordered := make([]signal.Matrix, len(subjects))
+	var missing []string
 	for i, id := range subjects {
 		k, ok := byName[id]
 		if !ok {
-			return learn.Matrix{}, fmt.Errorf("no series for subject %s", id)
+			missing = append(missing, id)
+			continue
 		}
 		ordered[i] = ss.Data[k]
+	}
+	if len(missing) > 0 {
+		return learn.Matrix{}, fmt.Errorf("no series for %s", table.ListNames(missing, "subject"))
 	}
 	m := connectome.Measure{Kind: connectome.Kind(fd.Kind), Estimator: connectome.Estimator(fd.Estimator), Scaling: connectome.SeriesScaling(fd.Scaling)}
 	return BlockFeatures(ordered, regions, m)
@@ -185,8 +277,28 @@ func (a *AblationAnalysis) Print(w io.Writer) {
 	}
 }
 
-// WriteFiles writes the result as indented JSON.
-func (a *AblationAnalysis) WriteFiles(path string) error { return atomicfile.WriteJSON(path, a) }
+// WriteFiles writes the result as indented JSON at path and each model's signature beside it
+// (AblationSignaturePath), to validate on other cohorts like the full signature.
+func (a *AblationAnalysis) WriteFiles(path string) error {
+	if err := atomicfile.WriteJSON(path, a); err != nil {
+		return err
+	}
+	for _, m := range a.Models {
+		if m.Signature == nil {
+			continue
+		}
+		if err := Write(AblationSignaturePath(path, m.Model), m.Signature); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AblationSignaturePath is where WriteFiles writes a model's signature: ablation.json's M1 is
+// ablation-M1.signature.json.
+func AblationSignaturePath(path, model string) string {
+	return strings.TrimSuffix(path, ".json") + "-" + model + ".signature.json"
+}
 
 // AddReport adds the models' cross-validated r as bars and their table.
 func (a *AblationAnalysis) AddReport(d *report.Document) {

@@ -34,46 +34,95 @@ const (
 // as small, as CanlabCore flips the direction for loss scorers; PermAbs ignores the direction. NaN
 // null values are an error: a null distribution with holes would give a plausible wrong p.
 func PermutationP(obs float64, null []float64, conv PermutationConvention, greaterIsBetter bool) (float64, error) {
-	if len(null) == 0 {
+	t := NewPermutationTally(obs, greaterIsBetter)
+	for _, v := range null {
+		t.Add(v)
+	}
+	return t.P(conv)
+}
+
+// PermutationTally counts, draw by draw, how many permutation statistics are at least as extreme
+// as the observed one (in each of PermutationConvention's senses), so a permutation test can give
+// PermutationP's p-value without holding its null: memory for the statistic, not the draws. Added
+// in any order, the same draws give the same counts, hence PermutationP's p-value to the last bit.
+type PermutationTally struct {
+	obs, sign                                 float64
+	n, atLeast, beyond, absAtLeast, absBeyond int64
+	firstNaN                                  int64 // index of the first NaN draw added, -1: none
+}
+
+// NewPermutationTally starts a tally against the observed statistic; greaterIsBetter as in
+// PermutationP.
+func NewPermutationTally(obs float64, greaterIsBetter bool) *PermutationTally {
+	t := &PermutationTally{obs: obs, sign: 1, firstNaN: -1}
+	if !greaterIsBetter {
+		t.sign = -1
+	}
+	return t
+}
+
+// Add counts one permutation statistic (a NaN one makes P an error naming it).
+func (t *PermutationTally) Add(v float64) {
+	if math.IsNaN(v) && t.firstNaN < 0 {
+		t.firstNaN = t.n
+	}
+	t.n++
+	s, o := t.sign, t.obs
+	if s*v >= s*o {
+		t.atLeast++
+	}
+	if s*v > s*o {
+		t.beyond++
+	}
+	if math.Abs(v) >= math.Abs(o) {
+		t.absAtLeast++
+	}
+	if math.Abs(v) > math.Abs(o) {
+		t.absBeyond++
+	}
+}
+
+// Merge adds another tally's counts (of the same observed statistic and direction) to t: tallies
+// of disjoint blocks of draws, merged, equal one tally of all of them. A NaN in u is named by its
+// index in u plus t's count before the merge.
+func (t *PermutationTally) Merge(u *PermutationTally) {
+	if u.firstNaN >= 0 && t.firstNaN < 0 {
+		t.firstNaN = t.n + u.firstNaN
+	}
+	t.n += u.n
+	t.atLeast += u.atLeast
+	t.beyond += u.beyond
+	t.absAtLeast += u.absAtLeast
+	t.absBeyond += u.absBeyond
+}
+
+// N is the number of draws counted.
+func (t *PermutationTally) N() int64 { return t.n }
+
+// P is the p-value of the draws counted so far under the convention, as PermutationP computes it
+// from the whole null.
+func (t *PermutationTally) P(conv PermutationConvention) (float64, error) {
+	if t.n == 0 {
 		return 0, fmt.Errorf("empty permutation null")
 	}
-	if math.IsNaN(obs) {
+	if math.IsNaN(t.obs) {
 		return 0, fmt.Errorf("observed statistic is NaN")
 	}
-	sign := 1.0
-	if !greaterIsBetter {
-		sign = -1
+	if t.firstNaN >= 0 {
+		return 0, fmt.Errorf("permutation %d gave NaN", t.firstNaN)
 	}
-	var atLeast, beyond, absAtLeast, absBeyond int
-	for i, v := range null {
-		if math.IsNaN(v) {
-			return 0, fmt.Errorf("permutation %d gave NaN", i)
-		}
-		if sign*v >= sign*obs {
-			atLeast++
-		}
-		if sign*v > sign*obs {
-			beyond++
-		}
-		if math.Abs(v) >= math.Abs(obs) {
-			absAtLeast++
-		}
-		if math.Abs(v) > math.Abs(obs) {
-			absBeyond++
-		}
-	}
-	n := float64(len(null))
+	n := float64(t.n)
 	switch conv {
 	case PermSklearn, "":
-		return (float64(atLeast) + 1) / (n + 1), nil
+		return (float64(t.atLeast) + 1) / (n + 1), nil
 	case PermAbs:
-		return (float64(absAtLeast) + 1) / (n + 1), nil
+		return (float64(t.absAtLeast) + 1) / (n + 1), nil
 	case PermNoPlusOne:
-		return float64(atLeast) / n, nil
+		return float64(t.atLeast) / n, nil
 	case PermStrict:
-		return float64(beyond) / n, nil
+		return float64(t.beyond) / n, nil
 	case PermAbsStrict:
-		return float64(absBeyond) / n, nil
+		return float64(t.absBeyond) / n, nil
 	}
 	return 0, fmt.Errorf("unknown permutation p-value convention %q (%s, %s, %s, %s, %s)", conv, PermSklearn, PermAbs, PermNoPlusOne, PermStrict, PermAbsStrict)
 }
@@ -163,7 +212,8 @@ func Permutation(seed uint64, stream uint64, n int) []int {
 }
 
 // PermutedCorrelation is Pearson's r of a and b with a two-sided permutation p-value (|r| at least
-// as large, neuromaps' convention): permutation k shuffles a with Permutation(seed, k+1, n).
+// as large, neuromaps' convention): permutation k shuffles a with Permutation(seed, k+1, n). The
+// null is counted as it is drawn (TallyBlocks): memory does not grow with the permutations.
 func PermutedCorrelation(a, b []float64, permutations int, seed uint64) (r, p float64, err error) {
 	if permutations < 1 {
 		return 0, 0, fmt.Errorf("a permutation test needs permutations, got %d", permutations)
@@ -172,14 +222,36 @@ func PermutedCorrelation(a, b []float64, permutations int, seed uint64) (r, p fl
 	if math.IsNaN(r) {
 		return r, 0, fmt.Errorf("the correlation is undefined (a constant variable)")
 	}
-	null := make([]float64, permutations)
-	parallel.For(permutations, func(k int) {
+	t := NewPermutationTally(r, true)
+	TallyBlocks(permutations, []*PermutationTally{t}, func(k int, out []float64) {
 		shuffled := make([]float64, len(a))
 		for i, j := range Permutation(seed, uint64(k+1), len(a)) {
 			shuffled[i] = a[j]
 		}
-		null[k] = Pearson(shuffled, b)
+		out[0] = Pearson(shuffled, b)
 	})
-	p, err = PermutationP(r, null, PermAbs, true)
+	p, err = t.P(PermAbs)
 	return r, p, err
+}
+
+// permutationBlock is how many permutation statistics TallyBlocks draws at once.
+const permutationBlock = 1 << 14
+
+// TallyBlocks computes n permutation draws' statistics, stat(k, out) for draw k = 0 .. n-1 filling
+// one value per tally, in parallel blocks of 16,384 draws, and adds each block to the tallies in
+// draw order: memory for one block, not for the n draws, and counts (hence p-values) that do not
+// depend on the number of workers.
+func TallyBlocks(n int, tallies []*PermutationTally, stat func(k int, out []float64)) {
+	m := len(tallies)
+	block := min(n, permutationBlock)
+	vals := make([]float64, block*m)
+	for first := 0; first < n; first += block {
+		count := min(block, n-first)
+		parallel.For(count, func(b int) { stat(first+b, vals[b*m:(b+1)*m]) })
+		for b := range count {
+			for i, t := range tallies {
+				t.Add(vals[b*m+i])
+			}
+		}
+	}
 }

@@ -197,3 +197,80 @@ func TestFormatP(t *testing.T) {
 		}
 	}
 }
+
+// A PermutationTally fed draw by draw (or as merged blocks) gives PermutationP's p-value to the last
+// bit under every convention, ties and both directions included, and names the first NaN draw.
+func TestPermutationTallyEqualsPermutationP(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	null := make([]float64, 1000)
+	for i := range null {
+		null[i] = math.Round(rng.NormFloat64()*4) / 4 // ties with the observed value
+	}
+	for _, obs := range []float64{-0.5, 0, 0.75, 2} {
+		for _, higher := range []bool{true, false} {
+			whole := NewPermutationTally(obs, higher)
+			a, b := NewPermutationTally(obs, higher), NewPermutationTally(obs, higher)
+			for i, v := range null {
+				whole.Add(v)
+				if i < 377 {
+					a.Add(v)
+				} else {
+					b.Add(v)
+				}
+			}
+			a.Merge(b)
+			for _, conv := range []PermutationConvention{PermSklearn, PermAbs, PermNoPlusOne, PermStrict, PermAbsStrict} {
+				want, err := PermutationP(obs, null, conv, higher)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err1 := whole.P(conv)
+				merged, err2 := a.P(conv)
+				if err1 != nil || err2 != nil || got != want || merged != want {
+					t.Errorf("obs %v higher %v %s: tally %v, merged %v, PermutationP %v", obs, higher, conv, got, merged, want)
+				}
+			}
+		}
+	}
+	a, b := NewPermutationTally(0, true), NewPermutationTally(0, true)
+	a.Add(1)
+	a.Add(2)
+	b.Add(3)
+	b.Add(math.NaN())
+	a.Merge(b)
+	if _, err := a.P(PermSklearn); err == nil || !strings.Contains(err.Error(), "permutation 3 gave NaN") {
+		t.Errorf("NaN draw: %v", err)
+	}
+	if _, err := NewPermutationTally(0, true).P(PermSklearn); err == nil {
+		t.Error("an empty tally gave a p-value")
+	}
+}
+
+// PermutedCorrelation counts its null in blocks (TallyBlocks): its p equals PermutationP over the
+// whole null drawn one permutation at a time, across block boundaries (issue 21: the null was held
+// whole, so validate's covariate checks grew with --permutations).
+func TestPermutedCorrelationStreamsItsNull(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	a, b := make([]float64, 15), make([]float64, 15)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+		b[i] = 0.3*a[i] + rng.NormFloat64()
+	}
+	const n = 40000 // two whole blocks and a part
+	r, p, err := PermutedCorrelation(a, b, n, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	null := make([]float64, n)
+	for k := range null {
+		s := make([]float64, len(a))
+		for i, j := range Permutation(6, uint64(k+1), len(a)) {
+			s[i] = a[j]
+		}
+		null[k] = Pearson(s, b)
+	}
+	want, _ := PermutationP(Pearson(a, b), null, PermAbs, true)
+	if r != Pearson(a, b) || p != want || p == 1 {
+		t.Errorf("r %v p %v; the whole null's p %v", r, p, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -282,7 +283,11 @@ func distinctDraws[T any, K comparable](n, batch int, what string, draw func(k u
 	}
 	seen := map[K]bool{}
 	var out []T
+	bar := progress.Loop(what)
 	for k0 := uint64(0); len(out) < n; k0 += uint64(batch) {
+		if bar != nil {
+			bar(len(out), n)
+		}
 		if k0 > uint64(100*n+1000) {
 			return nil, fmt.Errorf("only %d distinct non-identity %s in %d draws: too few parcels", len(out), what, k0)
 		}
@@ -301,6 +306,9 @@ func distinctDraws[T any, K comparable](n, batch int, what string, draw func(k u
 			seen[d.key] = true
 			out = append(out, d.v)
 		}
+	}
+	if bar != nil {
+		bar(n, n)
 	}
 	return out, nil
 }
@@ -389,7 +397,7 @@ func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []flo
 	}
 	complete := func(a, b []float64) float64 { return corr(completePairs(a, b)) } // nulls may leave parcels empty (NaN)
 	res := &SpinTest{Rho: complete(x, y), NullXY: make([]float64, n), NullYX: make([]float64, n)}
-	parallel.For(n, func(k int) {
+	parallel.ForProgress(n, progress.Loop("spin test: null correlations"), func(k int) {
 		res.NullXY[k], res.NullYX[k] = complete(nullX(k), y), complete(nullY(k), x)
 	})
 	count := func(null []float64) float64 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 )
 
 // Variogram-matching surrogate maps (Burt et al. 2020, BrainSMASH's Base generator): for maps
@@ -32,32 +33,63 @@ type VariogramOptions struct {
 	Resample bool
 }
 
-// VariogramSurrogates generates surrogates of one map (BrainSMASH Base).
-type VariogramSurrogates struct {
-	x       []float64
+// VariogramGeometry is the part of BrainSMASH Base's generator that depends on the distances only
+// (the variogram's pairs and smoothing weights, each region's neighbours): prepared once, it
+// serves every map over the same regions.
+type VariogramGeometry struct {
 	n       int
 	opt     VariogramOptions
-	pairs   [][2]int    // the pairs (i < j) with distance below the percentile
-	weights [][]float64 // smoothing weights of the variogram: bins x pairs, rows normalised
-	target  []float64   // the map's smoothed variogram
-	knn     [][][]int   // per delta: each parcel's k nearest neighbours (itself excluded)
-	kw      [][][]float64
+	pairs   [][2]int      // the pairs (i < j) with distance below the percentile
+	group   []int         // each pair's distance group: pairs at exactly equal distances share one
+	weights [][]float64   // smoothing weights of the variogram: bins x distance groups, rows normalised
+	nbr     [][]int32     // each region's nearest neighbours (itself excluded), as many as the largest delta takes
+	shells  [][]int32     // each region's shells: the end (in nbr) of each run of neighbours at one distance
+	ks      []int         // neighbours per delta
+	sw      [][][]float64 // per delta and region: the kernel weight of each shell within its k nearest
+	kws     [][]float64   // per delta: each region's sum of smoothing weights
+}
+
+// VariogramSurrogates generates surrogates of one map (BrainSMASH Base).
+type VariogramSurrogates struct {
+	*VariogramGeometry
+	x      []float64
+	target []float64 // the map's smoothed variogram
 }
 
 // NewVariogramSurrogates prepares the generator for map x with pairwise distances dist (n x n,
 // row-major, symmetric, zero diagonal).
 func NewVariogramSurrogates(x, dist []float64, opt VariogramOptions) (*VariogramSurrogates, error) {
-	n := len(x)
-	if n < 4 {
-		return nil, fmt.Errorf("variogram surrogates: %d values, need at least 4", n)
-	}
-	if len(dist) != n*n {
+	if n := len(x); len(dist) != n*n {
 		return nil, fmt.Errorf("variogram surrogates: a %d-value distance matrix for %d regions (need %d x %d)", len(dist), n, n, n)
+	}
+	geo, err := NewVariogramGeometry(dist, opt)
+	if err != nil {
+		return nil, err
+	}
+	return geo.Surrogates(x)
+}
+
+// Surrogates prepares the generator for map x over the geometry's regions.
+func (geo *VariogramGeometry) Surrogates(x []float64) (*VariogramSurrogates, error) {
+	if len(x) != geo.n {
+		return nil, fmt.Errorf("variogram surrogates: %d values over %d regions", len(x), geo.n)
 	}
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("variogram surrogates: value %d is %v", i, v)
 		}
+	}
+	g := &VariogramSurrogates{VariogramGeometry: geo, x: append([]float64(nil), x...)}
+	g.target = g.smoothVariogram(g.x)
+	return g, nil
+}
+
+// NewVariogramGeometry prepares BrainSMASH Base's generator for the regions with pairwise
+// distances dist (n x n, row-major, symmetric, zero diagonal).
+func NewVariogramGeometry(dist []float64, opt VariogramOptions) (*VariogramGeometry, error) {
+	n := int(math.Sqrt(float64(len(dist))))
+	if n*n != len(dist) || n < 4 {
+		return nil, fmt.Errorf("variogram surrogates: a %d-value distance matrix: need n x n for at least 4 regions", len(dist))
 	}
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
@@ -82,7 +114,7 @@ func NewVariogramSurrogates(x, dist []float64, opt VariogramOptions) (*Variogram
 	if opt.Percentile <= 0 || opt.Percentile > 100 || opt.Bins < 2 {
 		return nil, fmt.Errorf("variogram surrogates: percentile %v must be in (0, 100] and bins %d at least 2", opt.Percentile, opt.Bins)
 	}
-	g := &VariogramSurrogates{x: append([]float64(nil), x...), n: n, opt: opt}
+	g := &VariogramGeometry{n: n, opt: opt}
 	// The pairs below the percentile of all pairwise distances (numpy's linear interpolation).
 	var u []float64
 	for i := 0; i < n; i++ {
@@ -125,21 +157,35 @@ func NewVariogramSurrogates(x, dist []float64, opt VariogramOptions) (*Variogram
 	if !(b > 0) {
 		return nil, fmt.Errorf("variogram surrogates: bandwidth %v (the distances below the percentile are all equal)", b)
 	}
+	// Pairs at exactly equal distances (a regular grid's) get equal weights: the variogram is summed
+	// per distance first (the same sum, grouped; with no ties, the same order).
+	var ud []float64
+	index := map[float64]int{}
+	g.group = make([]int, len(du))
+	for p, d := range du {
+		k, ok := index[d]
+		if !ok {
+			k = len(ud)
+			index[d] = k
+			ud = append(ud, d)
+		}
+		g.group[p] = k
+	}
 	g.weights = make([][]float64, opt.Bins)
 	for k := range h {
-		w := make([]float64, len(du))
+		w := make([]float64, len(ud))
 		var s float64
 		for p, d := range du {
 			z := 2.68 * math.Abs(d-h[k]) / b
-			w[p] = math.Exp(-z * z / 2)
-			s += w[p]
+			e := math.Exp(-z * z / 2)
+			w[g.group[p]] = e
+			s += e
 		}
 		for p := range w {
 			w[p] /= s
 		}
 		g.weights[k] = w
 	}
-	g.target = g.smoothVariogram(g.x)
 	// Each parcel's neighbours by distance (stable order: ties by index, as numpy's argsort of a
 	// row puts equal distances in index order with its default quicksort only approximately; a
 	// distance matrix of real positions has no ties).
@@ -153,75 +199,56 @@ func NewVariogramSurrogates(x, dist []float64, opt VariogramOptions) (*Variogram
 		sort.SliceStable(o, func(a, b int) bool { return row[o[a]] < row[o[b]] })
 		order[i] = o
 	}
+	kmax := 0
 	for _, delta := range opt.Deltas {
 		k := int(delta * float64(n))
 		if !(delta > 0 && delta <= 1) || k < 1 || k > n-1 {
 			return nil, fmt.Errorf("variogram surrogates: delta %v gives %d neighbours of %d regions", delta, k, n)
 		}
-		knn := make([][]int, n)
-		kw := make([][]float64, n)
-		for i := range knn {
-			knn[i] = order[i][1 : k+1] // BrainSMASH skips the first, itself
-			d := make([]float64, k)
-			dmax := 0.0
-			for m, j := range knn[i] {
-				d[m] = dist[i*n+j]
-				dmax = math.Max(dmax, d[m])
-			}
-			w := make([]float64, k)
-			for m := range w {
-				switch opt.Kernel {
-				case "exp":
-					w[m] = math.Exp(-d[m] / dmax)
-				case "gaussian":
-					w[m] = math.Exp(-1.25 * (d[m] / dmax) * (d[m] / dmax))
-				case "invdist":
-					w[m] = 1 / d[m]
-				case "uniform":
-					w[m] = 1 / float64(k)
-				default:
-					return nil, fmt.Errorf("variogram surrogates: kernel %q: exp, gaussian, invdist or uniform", opt.Kernel)
-				}
-			}
-			kw[i] = w
+		kmax = max(kmax, k)
+		g.ks = append(g.ks, k)
+	}
+	// Neighbours at one distance (a shell) share their kernel weight: each map is summed per shell
+	// first (the same sum, grouped; with no ties, the same order).
+	g.nbr, g.shells = make([][]int32, n), make([][]int32, n)
+	for i := range g.nbr {
+		nb := make([]int32, kmax)
+		for m, j := range order[i][1 : kmax+1] { // BrainSMASH skips the first, itself
+			nb[m] = int32(j)
 		}
-		g.knn = append(g.knn, knn)
-		g.kw = append(g.kw, kw)
+		for m := range nb {
+			if m == kmax-1 || dist[i*n+int(nb[m+1])] != dist[i*n+int(nb[m])] {
+				g.shells[i] = append(g.shells[i], int32(m+1))
+			}
+		}
+		g.nbr[i] = nb
+	}
+	for _, k := range g.ks {
+		sw, kws := make([][]float64, n), make([]float64, n)
+		for i := range sw {
+			d := make([]float64, k)
+			for m, j := range g.nbr[i][:k] {
+				d[m] = dist[i*n+int(j)]
+			}
+			w, err := smoothingWeights(opt.Kernel, d)
+			if err != nil {
+				return nil, fmt.Errorf("variogram surrogates: %w", err)
+			}
+			for _, v := range w {
+				kws[i] += v
+			}
+			start := int32(0)
+			for _, end := range g.shells[i] {
+				if int(start) >= k {
+					break
+				}
+				sw[i] = append(sw[i], w[start])
+				start = end
+			}
+		}
+		g.sw, g.kws = append(g.sw, sw), append(g.kws, kws)
 	}
 	return g, nil
-}
-
-// smoothVariogram is the map's variogram ½(x_i − x_j)² over the retained pairs, smoothed at the
-// bins by the Gaussian kernel.
-func (g *VariogramSurrogates) smoothVariogram(x []float64) []float64 {
-	v := make([]float64, len(g.pairs))
-	for p, ij := range g.pairs {
-		d := x[ij[0]] - x[ij[1]]
-		v[p] = 0.5 * d * d
-	}
-	out := make([]float64, len(g.weights))
-	for k, w := range g.weights {
-		var s float64
-		for p := range w {
-			s += w[p] * v[p]
-		}
-		out[k] = s
-	}
-	return out
-}
-
-// smooth is x smoothed over the neighbours of delta index d (kernel-weighted mean).
-func (g *VariogramSurrogates) smooth(x []float64, d int) []float64 {
-	out := make([]float64, g.n)
-	for i := range out {
-		var s, ws float64
-		for m, j := range g.knn[d][i] {
-			s += g.kw[d][i][m] * x[j]
-			ws += g.kw[d][i][m]
-		}
-		out[i] = s / ws
-	}
-	return out
 }
 
 // surrogate builds one surrogate from a permutation of the map and n standard normal draws.
@@ -230,58 +257,22 @@ func (g *VariogramSurrogates) surrogate(perm []int, noise []float64) []float64 {
 	for i, j := range perm {
 		xp[i] = g.x[j]
 	}
-	bestRes, bestD, bestA, bestB := math.Inf(1), 0, 0.0, 0.0
-	for d := range g.opt.Deltas {
-		sv := g.smoothVariogram(g.smooth(xp, d))
-		// Least squares of the map's smoothed variogram on this one (slope b, intercept a).
-		mx, my := Mean(sv), Mean(g.target)
-		var sxy, sxx float64
-		for k := range sv {
-			sxy += (sv[k] - mx) * (g.target[k] - my)
-			sxx += (sv[k] - mx) * (sv[k] - mx)
-		}
-		slope := sxy / sxx
-		icept := my - slope*mx
-		var res float64
-		for k := range sv {
-			e := g.target[k] - (icept + slope*sv[k])
-			res += e * e
-		}
+	bestRes, bestA, bestB := math.Inf(1), 0.0, 0.0
+	var sm []float64
+	for _, smd := range g.smoothAll(xp) {
+		icept, slope, res := fitVariogram(g.smoothVariogram(smd), g.target)
 		if res < bestRes { // numpy's argmin: the first minimum
-			bestRes, bestD, bestA, bestB = res, d, icept, slope
+			bestRes, sm, bestA, bestB = res, smd, icept, slope
 		}
 	}
-	sm := g.smooth(xp, bestD)
-	out := make([]float64, g.n)
-	for i := range out {
-		out[i] = math.Sqrt(math.Abs(bestB))*sm[i] + math.Sqrt(math.Abs(bestA))*noise[i]
-	}
-	if g.opt.Resample {
-		sorted := append([]float64(nil), g.x...)
-		sort.Float64s(sorted)
-		idx := make([]int, g.n)
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return out[idx[a]] < out[idx[b]] })
-		res := make([]float64, g.n)
-		for r, i := range idx {
-			res[i] = sorted[r]
-		}
-		return res
-	}
-	m := Mean(out)
-	for i := range out {
-		out[i] -= m
-	}
-	return out
+	return surrogateMap(sm, bestA, bestB, noise, g.x, g.opt.Resample)
 }
 
 // Generate draws n surrogates; surrogate k uses PCG(seed, k) for its permutation and noise, so
 // the set does not depend on the number of workers.
 func (g *VariogramSurrogates) Generate(n int, seed uint64) [][]float64 {
 	out := make([][]float64, n)
-	parallel.For(n, func(k int) {
+	parallel.ForProgress(n, progress.Loop("variogram surrogates"), func(k int) {
 		rng := rand.New(rand.NewPCG(seed, uint64(k)))
 		perm := rng.Perm(g.n)
 		noise := make([]float64, g.n)

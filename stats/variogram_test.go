@@ -39,6 +39,55 @@ func leftDK(t *testing.T) ([][3]float64, []float64) {
 // resampling.
 func TestLiveVariogramBrainSMASH(t *testing.T) {
 	coords, x := leftDK(t)
+	compareBrainSMASH(t, coords, x, []string{"exp", "gaussian", "invdist", "uniform"})
+}
+
+// TestLiveVariogramBrainSMASHVoxels: the same comparison for a volumetric map, a smooth random map
+// on the 125 voxels (4 mm) of a 5 x 5 x 5 grid, as painmark's volumetric variogram null draws it
+// (nulls.VolumeSpace: the voxels' Euclidean distances). A regular grid's distances tie, and
+// numpy's argsort and painmark break ties between equidistant neighbours differently (both are
+// BrainSMASH's algorithm); the voxel centres are moved by up to 0.01 mm so that no two distances
+// tie and the neighbour sets are the same.
+func TestLiveVariogramBrainSMASHVoxels(t *testing.T) {
+	coords, x := smoothGridMap(5, 0.01)
+	compareBrainSMASH(t, coords, x, []string{"exp", "gaussian"})
+}
+
+// smoothGridMap is a smooth random map on the side³ voxels (4 mm) of a grid, the voxel centres
+// moved by up to jitter mm (seeded).
+func smoothGridMap(side int, jitter float64) ([][3]float64, []float64) {
+	var coords [][3]float64
+	for k := 0; k < side; k++ {
+		for j := 0; j < side; j++ {
+			for i := 0; i < side; i++ {
+				coords = append(coords, [3]float64{4 * float64(i), 4 * float64(j), 4 * float64(k)})
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(26, 3))
+	for i := range coords {
+		for a := range coords[i] {
+			coords[i][a] += jitter * rng.Float64()
+		}
+	}
+	z := make([]float64, len(coords))
+	for i := range z {
+		z[i] = rng.NormFloat64()
+	}
+	x := make([]float64, len(coords))
+	for i, a := range coords {
+		for j, b := range coords {
+			d2 := (a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2])
+			x[i] += math.Exp(-d2/(2*3.4*3.4)) * z[j]
+		}
+	}
+	return coords, x
+}
+
+// compareBrainSMASH compares the target variogram and 8 surrogates of x with BrainSMASH's Base
+// algorithm run by numpy/scikit-learn (testdata/brainsmash_base.py) on the same permutations and
+// normal draws, for each kernel, with and without resampling.
+func compareBrainSMASH(t *testing.T, coords [][3]float64, x []float64, kernels []string) {
 	dist := EuclideanDistances(coords)
 	n := len(x)
 	rng := rand.New(rand.NewPCG(9, 9))
@@ -56,7 +105,7 @@ func TestLiveVariogramBrainSMASH(t *testing.T) {
 	for i := range D {
 		D[i] = dist[i*n : (i+1)*n]
 	}
-	for _, kernel := range []string{"exp", "gaussian", "invdist", "uniform"} {
+	for _, kernel := range kernels {
 		for _, resample := range []bool{false, true} {
 			g, err := NewVariogramSurrogates(x, dist, VariogramOptions{Kernel: kernel, Resample: resample})
 			if err != nil {

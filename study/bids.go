@@ -238,3 +238,40 @@ func TimeSeriesFiles(paths ...string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// RunIdentity is who and what a run is, as BIDS names it: the participant (participant_id,
+// "sub-<label>", the key of participants.tsv) and the session, task and run entities (labels
+// without their "ses-", "task-", "run-" keys; empty when the name has none).
+type RunIdentity struct {
+	Participant string `json:"participant_id"`
+	Session     string `json:"session,omitempty"`
+	Task        string `json:"task,omitempty"`
+	Run         string `json:"run,omitempty"`
+}
+
+// IdentifyRun reads a run's identity from its BIDS file name (or a run name such as
+// "sub-01_ses-1_task-rest_run-2" that RunName wrote). ok is false when the name has no sub- entity.
+func IdentifyRun(name string) (RunIdentity, bool) {
+	base := filepath.Base(name)
+	var id RunIdentity
+	for _, part := range strings.Split(base, "_") {
+		k, v, found := strings.Cut(part, "-")
+		if !found || v == "" {
+			continue
+		}
+		v = strings.SplitN(v, ".", 2)[0] // a last entity before the extension (no suffix)
+		switch k {
+		case "sub":
+			if id.Participant == "" {
+				id.Participant = "sub-" + v
+			}
+		case "ses":
+			id.Session = v
+		case "task":
+			id.Task = v
+		case "run":
+			id.Run = v
+		}
+	}
+	return id, id.Participant != ""
+}

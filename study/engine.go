@@ -17,6 +17,7 @@ import (
 
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"golang.org/x/sys/unix"
 )
 
@@ -232,10 +233,14 @@ func (p *Plan) RunLocal(build Builder, logger *slog.Logger) (int, error) {
 		done, last := 0, time.Now()
 		errs := make([]error, len(todo))
 		made := make([]bool, len(todo))
+		bar := progress.Loop("study: " + step)
 		parallel.For(len(todo), func(k int) {
 			made[k], errs[k] = p.BuildUnit(todo[k], build)
 			mu.Lock()
 			done++
+			if bar != nil {
+				bar(done, len(todo))
+			}
 			if logger != nil && (time.Since(last) > 2*time.Second || done == len(todo)) {
 				last = time.Now()
 				el := time.Since(start)
@@ -315,7 +320,10 @@ func (p *Plan) check() error {
 }
 
 // Lock is an exclusive lock on a study's output folder, so two runs never write the same outputs.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	path string
+}
 
 // AcquireLock takes the lock of a folder (OUT/.lock) or says which process holds it.
 func AcquireLock(dir string) (*Lock, error) {
@@ -332,16 +340,28 @@ func AcquireLock(dir string) (*Lock, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s is locked by another painmark run (%s): wait for it or stop it", dir, strings.TrimSpace(string(holder)))
 	}
+	// The lock file is removed on release: a run that opened it just before then holds a lock on
+	// a removed file, so it checks that the path is still its file.
+	if fi, err := f.Stat(); err != nil || !sameFile(fi, path) {
+		f.Close()
+		return nil, fmt.Errorf("%s is locked by another painmark run: wait for it or stop it", dir)
+	}
 	f.Truncate(0)
 	f.Seek(0, 0)
 	host, _ := os.Hostname()
 	fmt.Fprintf(f, "pid %d on %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
-	return &Lock{f: f}, nil
+	return &Lock{f: f, path: path}, nil
 }
 
-// Release frees the lock.
+func sameFile(fi os.FileInfo, path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, st)
+}
+
+// Release frees the lock and removes the lock file.
 func (l *Lock) Release() {
 	if l != nil && l.f != nil {
+		os.Remove(l.path)
 		unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
 		l.f.Close()
 	}

@@ -2,6 +2,7 @@ package study
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -216,7 +217,11 @@ func SlurmJobs(study string, steps []string) []string {
 	for i, s := range steps {
 		names[i] = JobName(study, s)
 	}
-	out, err := exec.Command("squeue", "-h", "-o", "%i %j %T %M", "--name", strings.Join(names, ",")).Output()
+	// A cluster whose controller does not answer makes squeue retry for many seconds: status
+	// waits 3 s at most and then lists no jobs.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "squeue", "-h", "-o", "%i %j %T %M", "--name", strings.Join(names, ",")).Output()
 	if err != nil || strings.TrimSpace(string(out)) == "" {
 		return nil
 	}

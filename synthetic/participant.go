@@ -25,7 +25,15 @@ type ParticipantOptions struct {
 	LagSec   float64 // haemodynamic lag of the brain behind the rating (0: 6 s)
 	// CensorFraction is the share of frames censored for motion, in short bursts (0: 0.05).
 	CensorFraction float64
-	Seed           uint64
+	// Motion simulates head motion: a framewise displacement (FD, mm) per frame and an artefact
+	// shared by all regions whose amplitude grows with FD (so edge co-fluctuations grow with
+	// motion), written as fMRIPrep confounds (framewise_displacement). MotionPain (0 to 1, and it
+	// implies Motion) is how much the FD follows the pain felt (the haemodynamic lag earlier, as
+	// the planted coupling): a participant who moves when in pain, whose decoder can read motion
+	// as pain. Without either, nothing about the participant changes.
+	Motion     bool
+	MotionPain float64
+	Seed       uint64
 }
 
 // DefaultParticipantOptions returns 24 sessions of 3 runs of 600 frames (TR 1 s), 268 regions of
@@ -55,6 +63,8 @@ type Run struct {
 	Censored     []bool        // motion-censored frames
 	// RatingTime (seconds from the run's start, 1 Hz) and Rating (0-100) are the continuous rating.
 	RatingTime, Rating []float64
+	// FD is the framewise displacement per frame (mm; nil without Motion).
+	FD []float64
 }
 
 // Participant is a simulated person: runs and the planted regions.
@@ -133,6 +143,9 @@ func SimulateParticipant(o ParticipantOptions) (*Participant, error) {
 					x.Data[t*o.Regions+j] += sign * u
 				}
 			}
+			if o.Motion || o.MotionPain > 0 {
+				run.FD = simulateMotion(x, o, stream, func(t int) float64 { return painAt((float64(t)+0.5)*o.TR - o.LagSec) })
+			}
 			run.Series = x
 			run.Censored = make([]bool, o.Frames)
 			for t := 0; t < o.Frames; t++ {
@@ -148,10 +161,34 @@ func SimulateParticipant(o ParticipantOptions) (*Participant, error) {
 	return p, nil
 }
 
+// simulateMotion draws a run's framewise displacement (a baseline with half-normal jitter, plus
+// MotionPain·0.3 mm at the highest pain) and adds the motion artefact to every region: a shared
+// signal times 3·(FD − 0.08) with a fixed loading per region. It draws from its own stream, so the
+// rest of the participant is the same with or without motion.
+func simulateMotion(x signal.Matrix, o ParticipantOptions, stream uint64, pain func(t int) float64) []float64 {
+	rm := rand.New(rand.NewPCG(o.Seed^0x6d6f74696f6e, stream))
+	load := make([]float64, x.Cols)
+	for j := range load {
+		load[j] = 0.5 + rm.Float64()
+	}
+	fd := make([]float64, x.Rows)
+	for t := range fd {
+		fd[t] = 0.08 + 0.04*math.Abs(rm.NormFloat64()) + o.MotionPain*0.3*pain(t)/100
+		g := 3 * (fd[t] - 0.08) * rm.NormFloat64()
+		for j := range load {
+			x.Data[t*x.Cols+j] += load[j] * g
+		}
+	}
+	fd[0] = 0 // fMRIPrep's first FD is n/a (DEIPP's diff of a repeated first row gives 0)
+	return fd
+}
+
 // Write writes the participant in the layout painmark decode reads: per run
 // sub-<id>_ses-<S>_run-<R>_timeseries.tsv (frames x regions, columns R001...), a JSON sidecar with
 // RepetitionTime, sub-<id>_ses-<S>_run-<R>_rating.tsv (time, rating) and
-// sub-<id>_ses-<S>_run-<R>_censor.tsv (censored 0/1 per frame); and planted_regions.tsv.
+// sub-<id>_ses-<S>_run-<R>_censor.tsv (censored 0/1 per frame), with Motion
+// sub-<id>_ses-<S>_run-<R>_desc-confounds_timeseries.tsv (fMRIPrep's framewise_displacement); and
+// planted_regions.tsv.
 func (p *Participant) Write(dir, id string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -187,6 +224,12 @@ func (p *Participant) Write(dir, id string) error {
 		}
 		if err := table.Write(base+"_censor.tsv", &table.Table{Columns: []*table.Column{table.NumericColumn("censored", cens)}}); err != nil {
 			return err
+		}
+		if r.FD != nil { // fMRIPrep's confounds, the first FD n/a
+			fd := append([]float64{math.NaN()}, r.FD[1:]...)
+			if err := table.Write(base+"_desc-confounds_timeseries.tsv", &table.Table{Columns: []*table.Column{table.NumericColumn("framewise_displacement", fd)}}); err != nil {
+				return err
+			}
 		}
 	}
 	pl := make([]string, len(p.Planted))

@@ -94,35 +94,44 @@ func (p *Participants) mustColumn(name string) *Column {
 	return c
 }
 
-// Values returns a numeric column for the given subjects, in their order.
+// Values returns a numeric column for the given subjects, in their order. Subjects missing from
+// the table or without a value are an error naming every one of them (or their number and the
+// first ten).
 func (p *Participants) Values(subjects []string, column string) ([]float64, error) {
+	vals, err := p.Floats(column)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := p.rowsOf(subjects)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkCells(subjects, rows, p.mustColumn(column)); err != nil {
+		return nil, err
+	}
 	out := make([]float64, len(subjects))
-	for i, s := range subjects {
-		v, err := p.Value(s, column)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
+	for i, r := range rows {
+		out[i] = vals[r]
 	}
 	return out, nil
 }
 
 // Labels returns a column's raw text for the given subjects, in their order (group labels such as
-// site or session). A missing cell is an error.
+// site or session). A missing subject or cell is an error naming every one.
 func (p *Participants) Labels(subjects []string, column string) ([]string, error) {
 	col, err := p.Column(column)
 	if err != nil {
 		return nil, err
 	}
+	rows, err := p.rowsOf(subjects)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkCells(subjects, rows, col); err != nil {
+		return nil, err
+	}
 	out := make([]string, len(subjects))
-	for i, s := range subjects {
-		r, err := p.Row(s)
-		if err != nil {
-			return nil, err
-		}
-		if col.Missing[r] {
-			return nil, fmt.Errorf("%s: subject %q has no value in column %q", p.Path, s, column)
-		}
+	for i, r := range rows {
 		out[i] = col.Raw[r]
 	}
 	return out, nil
@@ -137,12 +146,12 @@ func (p *Participants) Covariate(subjects []string, column string) ([]float64, e
 		return nil, err
 	}
 	col := p.mustColumn(column)
+	rows, err := p.rowsOf(subjects)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]float64, len(subjects))
-	for i, s := range subjects {
-		r, err := p.Row(s)
-		if err != nil {
-			return nil, err
-		}
+	for i, r := range rows {
 		out[i] = vals[r]
 		if col.Missing[r] {
 			out[i] = math.NaN()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -284,5 +285,35 @@ func TestWriteChangedAndShortColumns(t *testing.T) {
 	}
 	if err := Write(path, &Table{Columns: []*Column{TextColumn("id", []string{"a", "b", "c"}), TextColumn("short", []string{"x"})}}); err == nil {
 		t.Error("a column with 1 cell for 3 rows accepted")
+	}
+}
+
+// TestParticipantsNameEveryMissingSubject checks that a lookup of many subjects names every one the
+// table lacks (up to ten, then their number and the first ten), not only the first.
+func TestParticipantsNameEveryMissingSubject(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "participants.tsv")
+	os.WriteFile(path, []byte("participant_id\tage\nsub-01\t30\nsub-02\tn/a\n"), 0o644)
+	pt, err := ReadParticipants(path, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pt.Values([]string{"sub-01", "sub-07", "sub-08"}, "age"); err == nil || !strings.Contains(err.Error(), "2 subjects: sub-07, sub-08 not in the table") {
+		t.Errorf("two missing: %v", err)
+	}
+	many := []string{"sub-01"}
+	for i := 0; i < 26; i++ {
+		many = append(many, fmt.Sprintf("sub-%d", 100+i))
+	}
+	for _, f := range []func() error{
+		func() error { _, err := pt.Values(many, "age"); return err },
+		func() error { _, err := pt.Labels(many, "age"); return err },
+		func() error { _, err := pt.Covariate(many, "age"); return err },
+	} {
+		if err := f(); err == nil || !strings.Contains(err.Error(), "26 subjects, the first 10: sub-100, sub-101, sub-102, sub-103, sub-104, sub-105, sub-106, sub-107, sub-108, sub-109 not in the table") {
+			t.Errorf("26 missing: %v", err)
+		}
+	}
+	if _, err := pt.Values([]string{"sub-01", "sub-02"}, "age"); err == nil || !strings.Contains(err.Error(), `column "age" has no value for 1 subject: sub-02`) {
+		t.Errorf("missing cell: %v", err)
 	}
 }

@@ -139,11 +139,34 @@ func FromCIFTI(path string, surfaces map[string][][3]float64) (*Dataset, error) 
 	if f.Rows() < 3 {
 		return nil, fmt.Errorf("%s: %d time points; connectivity needs a time series", path, f.Rows())
 	}
-	d := &Dataset{Source: path, Timepoints: f.Rows(), Models: f.Axes[1], Series: make([][]float32, f.Cols()), Coords: make([][3]float64, f.Cols())}
-	if v := f.Axes[1].Volume; v != nil {
+	d, err := modelsDataset(path, f.Axes[1], surfaces)
+	if err != nil {
+		return nil, err
+	}
+	d.Timepoints = f.Rows()
+	err = f.Columns(func(c int, v []float64) error {
+		s := make([]float32, len(v))
+		for i, x := range v {
+			s[i] = float32(x)
+		}
+		d.Series[c] = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// modelsDataset is a dataset (without series: Series holds one nil per brainordinate) on a CIFTI
+// brain-models axis: voxel models get their mm coordinates from the CIFTI volume, surface vertices
+// from the surfaces given by structure, NaN without one.
+func modelsDataset(path string, models *cifti.Axis, surfaces map[string][][3]float64) (*Dataset, error) {
+	d := &Dataset{Source: path, Models: models, Series: make([][]float32, models.Len), Coords: make([][3]float64, models.Len)}
+	if v := models.Volume; v != nil {
 		d.Shape, d.Affine = v.Dims, space.Affine(v.Affine)
 	}
-	for _, m := range f.Axes[1].Models {
+	for _, m := range models.Models {
 		for k := 0; k < m.Count; k++ {
 			c := [3]float64{math.NaN(), math.NaN(), math.NaN()}
 			if m.Type == cifti.VoxelModel {
@@ -157,17 +180,6 @@ func FromCIFTI(path string, surfaces map[string][][3]float64) (*Dataset, error) 
 			}
 			d.Coords[m.Offset+k] = c
 		}
-	}
-	err = f.Columns(func(c int, v []float64) error {
-		s := make([]float32, len(v))
-		for i, x := range v {
-			s[i] = float32(x)
-		}
-		d.Series[c] = s
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return d, nil
 }

@@ -210,8 +210,13 @@ func (r *LesionNetworkResult) AddReport(doc *report.Document) {
 			}
 			marks = append(marks, report.Marker{Label: "lesion", MM: c})
 		}
-		if fig, err := report.Slices("Lesion network (t)", "t", d.Shape, d.Affine, d.Volume(shown), d.Volume(ones(d.Len())), marks); err == nil {
-			sec.Figure(fig, fmt.Sprintf("One-sample t of the lesion's connectivity over %d runs, |t| ≥ %g, through the lesion.", ln.Runs, threshold))
+		opts := report.MapOptions{Threshold: threshold, Markers: marks,
+			Rule: fmt.Sprintf("shown: |t| ≥ %g, uncorrected (one-sample t over %d runs, df = %d; the lesion itself left out)", threshold, ln.Runs, ln.Runs-1)}
+		if fig, err := report.StatMap("Lesion network (t)", "t", d.MapVolume(shown), opts); err == nil {
+			sec.Figure(fig, fmt.Sprintf("One-sample t of the lesion's connectivity over %d runs, |t| ≥ %g, on the MNI ICBM152 template through the lesion.", ln.Runs, threshold))
+		}
+		if fig, err := report.GlassBrain("Lesion network (t), glass brain", "t", d.MapVolume(shown), opts); err == nil {
+			sec.Figure(fig, fmt.Sprintf("The same t map projected (maximum |t| along each line of sight), |t| ≥ %g.", threshold))
 		}
 	}
 	sum := r.Summary()

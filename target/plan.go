@@ -43,12 +43,14 @@ type PlanOptions struct {
 	TolerabilityWeight float64
 	// ToTemplate, when given, maps the targets' mm to a template's mm.
 	ToTemplate *space.Affine
+	// HitRadius is the radius (mm) within which PlanAtlas gives the chance of hitting the network.
+	HitRadius float64
 }
 
 // DefaultPlanOptions are painmark target's defaults: clusters of at least 5 brainordinates, the 10
-// best, a 6 mm seed sphere, tolerability weight 0.5.
+// best, a 6 mm seed sphere, tolerability weight 0.5, hit probabilities within 10 mm.
 func DefaultPlanOptions() PlanOptions {
-	return PlanOptions{MinSize: 5, MaxTargets: 10, Seed: SeedSpec{Radius: DefaultSeedRadius}, TolerabilityWeight: 0.5}
+	return PlanOptions{MinSize: 5, MaxTargets: 10, Seed: SeedSpec{Radius: DefaultSeedRadius}, TolerabilityWeight: 0.5, HitRadius: DefaultHitRadius}
 }
 
 // ErrUnknownNetwork is wrapped by Plan's errors for a target or avoided network that is not among
@@ -69,55 +71,36 @@ type PlanResult struct {
 	Networks     *NetworkMap
 	NetworkNames []string
 	Seed         *Seed
-	Select       SelectOptions
-	Options      PlanOptions
+	// Atlas holds the population maps of PlanAtlas (nil for individual plans).
+	Atlas   *ProbabilityMaps
+	Select  SelectOptions
+	Options PlanOptions
 }
 
 // Plan plans stimulation targets from a person's resting-state run: template matching (or the seed
 // map), selection of the clusters in the search space, tolerability weighting and template
 // coordinates.
 func Plan(d *Dataset, o PlanOptions) (*PlanResult, error) {
-	sp, _, err := ReadMaps(d, o.SearchSpace, nil)
+	sel, err := o.selection(d)
 	if err != nil {
 		return nil, err
 	}
 	res := &PlanResult{Dataset: d, Options: o}
-	sel := SelectOptions{In: make([]bool, d.Len()), MinScore: o.MinScore, MinSize: o.MinSize, MaxTargets: o.MaxTargets, AvoidMargin: o.AvoidMargin, Neighbour: o.Neighbour, Peak: o.Peak, Tolerability: o.Tolerability}
-	for i, v := range sp[0] {
-		sel.In[i] = v > 0
-	}
-	if sel.Neighbour == 0 {
-		sel.Neighbour = d.DefaultNeighbour()
-	}
 	switch {
 	case o.Templates != "":
 		tpl, names, err := ReadMaps(d, o.Templates, o.Names)
 		if err != nil {
 			return nil, err
 		}
-		k := slices.Index(names, o.Network)
-		if k < 0 {
-			return nil, fmt.Errorf("network %q %w %v", o.Network, ErrUnknownNetwork, names)
-		}
-		avoid := map[int]bool{}
-		for _, a := range o.Avoid {
-			j := slices.Index(names, a)
-			if j < 0 {
-				return nil, fmt.Errorf("avoid network %q %w %v", a, ErrUnknownNetwork, names)
-			}
-			avoid[j] = true
+		k, avoid, err := o.networks(names)
+		if err != nil {
+			return nil, err
 		}
 		nm, err := TemplateMatch(d, names, tpl)
 		if err != nil {
 			return nil, err
 		}
-		sel.Avoid = make([]bool, d.Len())
-		assign := make([]float64, d.Len())
-		for i, a := range nm.Assign {
-			sel.In[i] = sel.In[i] && a == k
-			sel.Avoid[i] = avoid[a]
-			assign[i] = float64(a + 1)
-		}
+		assign := restrictToNetwork(&sel, nm.Assign, k, avoid)
 		sel.Score = nm.Similarity[k]
 		res.Networks, res.NetworkNames, res.ScoreName = nm, names, "similarity to "+o.Network
 		res.MapNames = []string{"network (1 = " + names[0] + ")", "similarity to " + o.Network, "confidence"}
@@ -139,18 +122,71 @@ func Plan(d *Dataset, o PlanOptions) (*PlanResult, error) {
 	default:
 		return nil, fmt.Errorf("give network templates with a network, or a seed")
 	}
-	res.Select = sel
-	if res.Targets, err = SelectTargets(d, sel); err != nil {
-		return nil, err
+	return res, res.selectTargets(sel)
+}
+
+// selection is the target selection's options from the plan's, with the search space read on the
+// dataset's brainordinates.
+func (o PlanOptions) selection(d *Dataset) (SelectOptions, error) {
+	sp, _, err := ReadMaps(d, o.SearchSpace, nil)
+	if err != nil {
+		return SelectOptions{}, err
 	}
-	if a := o.ToTemplate; a != nil {
-		for k := range res.Targets {
-			m := res.Targets[k].MM
+	sel := SelectOptions{In: make([]bool, d.Len()), MinScore: o.MinScore, MinSize: o.MinSize, MaxTargets: o.MaxTargets, AvoidMargin: o.AvoidMargin, Neighbour: o.Neighbour, Peak: o.Peak, Tolerability: o.Tolerability}
+	for i, v := range sp[0] {
+		sel.In[i] = v > 0
+	}
+	if sel.Neighbour == 0 {
+		sel.Neighbour = d.DefaultNeighbour()
+	}
+	return sel, nil
+}
+
+// networks finds the target network and the avoided ones among the maps' names.
+func (o PlanOptions) networks(names []string) (int, map[int]bool, error) {
+	k := slices.Index(names, o.Network)
+	if k < 0 {
+		return 0, nil, fmt.Errorf("network %q %w %v", o.Network, ErrUnknownNetwork, names)
+	}
+	avoid := map[int]bool{}
+	for _, a := range o.Avoid {
+		j := slices.Index(names, a)
+		if j < 0 {
+			return 0, nil, fmt.Errorf("avoid network %q %w %v", a, ErrUnknownNetwork, names)
+		}
+		avoid[j] = true
+	}
+	return k, avoid, nil
+}
+
+// restrictToNetwork keeps in the selection the brainordinates assigned to network k, marks those
+// of the avoided networks, and returns the assignment as a map (network index + 1, 0 for none).
+func restrictToNetwork(sel *SelectOptions, assign []int, k int, avoid map[int]bool) []float64 {
+	sel.Avoid = make([]bool, len(assign))
+	m := make([]float64, len(assign))
+	for i, a := range assign {
+		sel.In[i] = sel.In[i] && a == k
+		sel.Avoid[i] = avoid[a]
+		m[i] = float64(a + 1)
+	}
+	return m
+}
+
+// selectTargets selects the targets and gives them template coordinates.
+func (r *PlanResult) selectTargets(sel SelectOptions) error {
+	r.Select = sel
+	var err error
+	if r.Targets, err = SelectTargets(r.Dataset, sel); err != nil {
+		return err
+	}
+	if a := r.Options.ToTemplate; a != nil {
+		for k := range r.Targets {
+			m := r.Targets[k].MM
 			x, y, z := a.Apply(m[0], m[1], m[2])
-			res.Targets[k].TemplateMM = &[3]float64{x, y, z}
+			r.Targets[k].TemplateMM = &[3]float64{x, y, z}
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // Markers is the marker image for neuronavigation: a 3 mm sphere around each target valued by its
@@ -170,14 +206,20 @@ func (r *PlanResult) Markers() []float64 {
 
 // PlanSummary is targets.json.
 type PlanSummary struct {
-	Score    string   `json:"score"`
-	Software string   `json:"software_version,omitempty"`
-	Targets  []Target `json:"targets"`
+	Score string `json:"score"`
+	// HitRadius is the radius of the targets' hit probabilities (population plans only).
+	HitRadius float64  `json:"hit_radius_mm,omitempty"`
+	Software  string   `json:"software_version,omitempty"`
+	Targets   []Target `json:"targets"`
 }
 
 // Summary is the result's targets.json.
 func (r *PlanResult) Summary() PlanSummary {
-	return PlanSummary{Score: r.ScoreName, Software: version.String(), Targets: r.Targets}
+	s := PlanSummary{Score: r.ScoreName, Software: version.String(), Targets: r.Targets}
+	if r.Atlas != nil {
+		s.HitRadius = r.Options.HitRadius
+	}
+	return s
 }
 
 // WriteFiles writes into dir the individual network map as labels (networks.nii.gz or
@@ -226,6 +268,7 @@ func (r *PlanResult) rows() [][]string {
 		}
 		rows = append(rows, []string{strconv.Itoa(t.Rank), fmt.Sprintf("%.1f, %.1f, %.1f", t.MM[0], t.MM[1], t.MM[2]), vox, strconv.Itoa(t.Size),
 			fmt.Sprintf("%.3f", t.MeanScore), fmt.Sprintf("%.3f", t.PeakScore), site, fmt.Sprintf("%.3f", t.Weighted)})
+		rows[len(rows)-1] = append(rows[len(rows)-1], r.atlasRows(len(rows)-1)...)
 	}
 	return rows
 }
@@ -248,6 +291,9 @@ func (r *PlanResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d targets (ranked by %s):\n", len(r.Targets), r.ScoreName)
 	for k, row := range r.rows() {
 		fmt.Fprintf(w, "  %s. mm (%s), voxel %s, %d brainordinates, mean %s, peak %s, %s\n", row[0], row[1], row[2], r.Targets[k].Size, row[4], row[5], row[6])
+		if len(row) > 8 {
+			fmt.Fprintf(w, "     probability %s, hit probability within %g mm %s, expected share %s\n", row[8], r.Options.HitRadius, row[9], row[10])
+		}
 	}
 }
 
@@ -259,8 +305,13 @@ func (r *PlanResult) AddReport(doc *report.Document) {
 	doc.Numbers["results"] = sum
 	d, sel := r.Dataset, r.Select
 	sec := doc.Section("Targets")
+	header := []string{"rank", "mm (x, y, z)", "voxel", "size", "mean score", "peak score", "scalp site", "weighted"}
+	if hit := r.hitText(); hit != "" {
+		sec.Text("%s", hit)
+		header = append(header, "probability", fmt.Sprintf("hit probability (%g mm)", r.Options.HitRadius), "expected share")
+	}
 	sec.Table(fmt.Sprintf("Clusters of at least %d brainordinates in the search space, ranked by %s (weighted by tolerability when scalp positions are given); the point is the cluster's brainordinate nearest its score-weighted centroid. markers%s holds a 3 mm sphere per target valued by rank.", max(r.Options.MinSize, 1), r.ScoreName, d.ext()),
-		[]string{"rank", "mm (x, y, z)", "voxel", "size", "mean score", "peak score", "scalp site", "weighted"}, r.rows())
+		header, r.rows())
 	if d.Voxels == nil {
 		return
 	}
@@ -276,7 +327,31 @@ func (r *PlanResult) AddReport(doc *report.Document) {
 			shown[i] = sel.Score[i]
 		}
 	}
-	if fig, err := report.Slices("Targetable brainordinates and targets", r.ScoreName, d.Shape, d.Affine, d.Volume(shown), d.Volume(ones(d.Len())), marks); err == nil {
-		sec.Figure(fig, "Score of the brainordinates that may be targeted (search space, target network, above the threshold) through the first target; circles: targets by rank.")
+	rule := fmt.Sprintf("shown: %s ≥ %g in the search space and the target network", r.ScoreName, r.Options.MinScore)
+	opts := report.MapOptions{Rule: rule, Markers: marks}
+	if fig, err := report.StatMap("Targetable brainordinates and targets", r.ScoreName, d.MapVolume(shown), opts); err == nil {
+		sec.Figure(fig, "Score of the brainordinates that may be targeted (search space, target network, above the threshold) on the MNI ICBM152 template, through the first target; circles: targets by rank.")
 	}
+	if fig, err := report.GlassBrain("Targets on the glass brain", r.ScoreName, d.MapVolume(shown), opts); err == nil {
+		sec.Figure(fig, "The same map projected (maximum intensity) with every target of rank 1-9, so that all of them are seen at once.")
+	}
+	// The individual's own network map beside the targets (the similarity to, or probability of,
+	// the target network).
+	if len(r.Maps) > 1 && len(r.MapNames) > 1 {
+		name := r.MapNames[1]
+		// Thresholded as the targets were chosen, so that the network stands out of the noise.
+		mo := report.MapOptions{Threshold: r.Options.MinScore, Markers: marks, Rule: "shown: every non-zero value of this person's map"}
+		if mo.Threshold > 0 {
+			mo.Rule = fmt.Sprintf("shown: |%s| ≥ %g (the targeting threshold) in this person's whole map", name, mo.Threshold)
+		}
+		if fig, err := report.StatMap("Individual map: "+name, name, d.MapVolume(r.Maps[1]), mo); err == nil {
+			sec.Figure(fig, fmt.Sprintf("This person's map of %s (maps%s) through the first target, with the targets: the network the targets were chosen in.", name, d.ext()))
+		}
+	}
+}
+
+// MapVolume is a map on the dataset's brainordinates as a volume for the report's anatomical
+// figures (zero outside the brainordinates).
+func (d *Dataset) MapVolume(values []float64) report.Volume {
+	return report.Volume{Shape: d.Shape, Affine: d.Affine, Values: d.Volume(values)}
 }

@@ -31,12 +31,20 @@ type Target struct {
 	Members    []int       `json:"-"`
 	// Tolerability: the scalp site nearest the target (when scalp positions are given) and its
 	// mean ratings; Weighted is the score after the tolerability weighting.
-	ScalpSite  string  `json:"scalp_site,omitempty"`
-	Pain       Number  `json:"pain"`      // NaN (null) without a rating
-	Annoyance  Number  `json:"annoyance"` //
-	Weighted   float64 `json:"weighted_score"`
-	ScalpDist  float64 `json:"scalp_distance_mm,omitempty"`
-	Candidates int     `json:"-"`
+	ScalpSite string  `json:"scalp_site,omitempty"`
+	Pain      Number  `json:"pain"`      // NaN (null) without a rating
+	Annoyance Number  `json:"annoyance"` //
+	Weighted  float64 `json:"weighted_score"`
+	ScalpDist float64 `json:"scalp_distance_mm,omitempty"`
+	// Population targeting (PlanAtlas): the network's probability at the target point, the chance
+	// that the network lies within the hit radius (exact with the people's maps: the share of them
+	// whose network lies there; otherwise at least the largest probability there, the maps giving
+	// no joint probabilities) and the mean probability in that sphere (the share of it expected on
+	// the network).
+	Probability    *float64 `json:"probability,omitempty"`
+	HitProbability *float64 `json:"hit_probability,omitempty"`
+	ExpectedShare  *float64 `json:"expected_share,omitempty"`
+	Candidates     int      `json:"-"`
 }
 
 // SelectOptions say where and how to look for targets.
@@ -366,7 +374,7 @@ func WriteTable(path string, ts []Target) error {
 	for i, t := range ts {
 		sites[i] = t.ScalpSite
 	}
-	return table.Write(path, &table.Table{Columns: []*table.Column{
+	cols := []*table.Column{
 		col("rank", func(t Target) float64 { return float64(t.Rank) }),
 		col("x_mm", func(t Target) float64 { return t.MM[0] }), col("y_mm", func(t Target) float64 { return t.MM[1] }),
 		col("z_mm", func(t Target) float64 { return t.MM[2] }),
@@ -377,5 +385,10 @@ func WriteTable(path string, ts []Target) error {
 		table.TextColumn("scalp_site", sites),
 		col("pain", func(t Target) float64 { return float64(t.Pain) }), col("annoyance", func(t Target) float64 { return float64(t.Annoyance) }),
 		col("weighted_score", func(t Target) float64 { return t.Weighted }),
-	}})
+	}
+	if n > 0 && ts[0].Probability != nil {
+		cols = append(cols, col("probability", func(t Target) float64 { return *t.Probability }),
+			col("hit_probability", func(t Target) float64 { return *t.HitProbability }), col("expected_share", func(t Target) float64 { return *t.ExpectedShare }))
+	}
+	return table.Write(path, &table.Table{Columns: cols})
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/painmark/painmark/cifti"
@@ -43,48 +44,9 @@ type Simulation struct {
 func SimulateParticipant(seed uint64, timepoints int) *Simulation {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	shape := [3]int{32, 40, 40}
-	aff := space.Affine{{3, 0, 0, -48}, {0, 3, 0, -72}, {0, 0, 3, -36}, {0, 0, 0, 1}}
-	networks := []string{"SCAN", "AMN", "foot", "hand", "mouth"}
-	// The precentral line runs from z = 5 to z = 65 mm at x = ±36, y = −18; the person's line is
-	// shifted by (0, 6, 8) mm (10 mm).
-	shift := [3]float64{0, 6, 8}
-	var nodes []Node
-	add := func(net string, g [3]float64, precentral bool) {
-		var p [3]float64
-		if precentral {
-			p = [3]float64{g[0] + shift[0], g[1] + shift[1], g[2] + shift[2]}
-		} else { // a small person-specific jitter of the other nodes
-			for a := 0; a < 3; a++ {
-				p[a] = g[a] + 1.5*rng.NormFloat64()
-			}
-		}
-		nodes = append(nodes, Node{Network: net, Group: g, Person: p, Precentral: precentral})
-	}
-	for _, x := range []float64{-36, 36} {
-		add("foot", [3]float64{x, -18, 65}, true)
-		add("SCAN", [3]float64{x, -18, 53}, true)
-		add("hand", [3]float64{x, -18, 41}, true)
-		add("SCAN", [3]float64{x, -18, 29}, true)
-		add("mouth", [3]float64{x, -18, 17}, true)
-		add("SCAN", [3]float64{x, -18, 5}, true)
-	}
-	add("SCAN", [3]float64{0, -6, 50}, false)  // SMA
-	add("SCAN", [3]float64{-24, 0, 0}, false)  // posterior putamen
-	add("SCAN", [3]float64{24, 0, 0}, false)   //
-	add("SCAN", [3]float64{-9, -18, 6}, false) // centromedian thalamus
-	add("SCAN", [3]float64{9, -18, 6}, false)
-	add("AMN", [3]float64{0, 24, 30}, false) // dACC
-	add("AMN", [3]float64{-36, 15, 0}, false)
-	add("AMN", [3]float64{36, 15, 0}, false)
-	add("AMN", [3]float64{-39, 39, 24}, false)
-	add("AMN", [3]float64{39, 39, 24}, false)
-	add("foot", [3]float64{-12, -60, -30}, false) // cerebellar effector nodes
-	add("foot", [3]float64{12, -60, -30}, false)
-	add("hand", [3]float64{-27, -54, -21}, false)
-	add("hand", [3]float64{27, -54, -21}, false)
-	add("mouth", [3]float64{-36, -45, -27}, false)
-	add("mouth", [3]float64{36, -45, -27}, false)
-
+	aff := simulatedAffine
+	networks := slices.Clone(simulatedNetworks)
+	nodes := plantedNodes(rng, [3]float64{0, 6, 8})
 	signals := make([][]float64, len(networks))
 	for k := range signals {
 		signals[k] = make([]float64, timepoints)
@@ -132,8 +94,7 @@ func SimulateParticipant(seed uint64, timepoints int) *Simulation {
 					}
 					sim.Templates[q] = append(sim.Templates[q], g)
 				}
-				in := x >= -48 && x <= -27 && y >= -30 && y <= -3 && z >= -6 && z <= 80
-				sim.SearchSpace = append(sim.SearchSpace, in)
+				sim.SearchSpace = append(sim.SearchSpace, inPrecentralStrip(c))
 			}
 		}
 	}
@@ -199,10 +160,15 @@ func (s *Simulation) Write(dir string, asCIFTI bool) error {
 			return err
 		}
 	}
+	return writeNodes(filepath.Join(dir, "planted_nodes.tsv"), s.Nodes)
+}
+
+// writeNodes writes planted nodes as a table (network, precentral, group and person positions).
+func writeNodes(path string, nodes []Node) error {
 	var nets []string
 	var cols [7][]float64
 	var pre []string
-	for _, n := range s.Nodes {
+	for _, n := range nodes {
 		nets = append(nets, n.Network)
 		for a := 0; a < 3; a++ {
 			cols[a] = append(cols[a], n.Group[a])
@@ -210,8 +176,62 @@ func (s *Simulation) Write(dir string, asCIFTI bool) error {
 		}
 		pre = append(pre, strconv.FormatBool(n.Precentral))
 	}
-	return table.Write(filepath.Join(dir, "planted_nodes.tsv"), &table.Table{Columns: []*table.Column{
+	return table.Write(path, &table.Table{Columns: []*table.Column{
 		table.TextColumn("network", nets), table.TextColumn("precentral", pre),
 		table.NumericColumn("group_x", cols[0]), table.NumericColumn("group_y", cols[1]), table.NumericColumn("group_z", cols[2]),
 		table.NumericColumn("person_x", cols[3]), table.NumericColumn("person_y", cols[4]), table.NumericColumn("person_z", cols[5])}})
+}
+
+// simulatedAffine is the simulated grid's affine (3 mm voxels).
+var simulatedAffine = space.Affine{{3, 0, 0, -48}, {0, 3, 0, -72}, {0, 0, 3, -36}, {0, 0, 0, 1}}
+
+// inPrecentralStrip is the simulated search space: the left precentral strip.
+func inPrecentralStrip(c [3]float64) bool {
+	return c[0] >= -48 && c[0] <= -27 && c[1] >= -30 && c[1] <= -3 && c[2] >= -6 && c[2] <= 80
+}
+
+// simulatedNetworks are the simulated participant's networks, in the templates' order.
+var simulatedNetworks = []string{"SCAN", "AMN", "foot", "hand", "mouth"}
+
+// plantedNodes are the networks' nodes at their group positions and one person's: the precentral
+// nodes shifted by shift (mm), the others jittered by 1.5 mm (drawn from rng in node order).
+func plantedNodes(rng *rand.Rand, shift [3]float64) []Node {
+	// The precentral line runs from z = 5 to z = 65 mm at x = ±36, y = −18.
+	var nodes []Node
+	add := func(net string, g [3]float64, precentral bool) {
+		var p [3]float64
+		if precentral {
+			p = [3]float64{g[0] + shift[0], g[1] + shift[1], g[2] + shift[2]}
+		} else { // a small person-specific jitter of the other nodes
+			for a := 0; a < 3; a++ {
+				p[a] = g[a] + 1.5*rng.NormFloat64()
+			}
+		}
+		nodes = append(nodes, Node{Network: net, Group: g, Person: p, Precentral: precentral})
+	}
+	for _, x := range []float64{-36, 36} {
+		add("foot", [3]float64{x, -18, 65}, true)
+		add("SCAN", [3]float64{x, -18, 53}, true)
+		add("hand", [3]float64{x, -18, 41}, true)
+		add("SCAN", [3]float64{x, -18, 29}, true)
+		add("mouth", [3]float64{x, -18, 17}, true)
+		add("SCAN", [3]float64{x, -18, 5}, true)
+	}
+	add("SCAN", [3]float64{0, -6, 50}, false)  // SMA
+	add("SCAN", [3]float64{-24, 0, 0}, false)  // posterior putamen
+	add("SCAN", [3]float64{24, 0, 0}, false)   //
+	add("SCAN", [3]float64{-9, -18, 6}, false) // centromedian thalamus
+	add("SCAN", [3]float64{9, -18, 6}, false)
+	add("AMN", [3]float64{0, 24, 30}, false) // dACC
+	add("AMN", [3]float64{-36, 15, 0}, false)
+	add("AMN", [3]float64{36, 15, 0}, false)
+	add("AMN", [3]float64{-39, 39, 24}, false)
+	add("AMN", [3]float64{39, 39, 24}, false)
+	add("foot", [3]float64{-12, -60, -30}, false) // cerebellar effector nodes
+	add("foot", [3]float64{12, -60, -30}, false)
+	add("hand", [3]float64{-27, -54, -21}, false)
+	add("hand", [3]float64{27, -54, -21}, false)
+	add("mouth", [3]float64{-36, -45, -27}, false)
+	add("mouth", [3]float64{36, -45, -27}, false)
+	return nodes
 }

@@ -28,20 +28,30 @@ func Load(s Source) (*Dataset, error) {
 	case s.Bold != "" && s.Dtseries == "":
 		return FromNIfTI(s.Bold, s.Mask)
 	case s.Dtseries != "" && s.Bold == "":
-		if len(s.Surfaces) > 2 {
-			return nil, fmt.Errorf("surfaces: left,right")
-		}
-		surf := map[string][][3]float64{}
-		for k, p := range s.Surfaces {
-			m, err := gifti.ReadSurface(p)
-			if err != nil {
-				return nil, err
-			}
-			surf[[]string{"CIFTI_STRUCTURE_CORTEX_LEFT", "CIFTI_STRUCTURE_CORTEX_RIGHT"}[k]] = m.Vertices
+		surf, err := readSurfaces(s.Surfaces)
+		if err != nil {
+			return nil, err
 		}
 		return FromCIFTI(s.Dtseries, surf)
 	}
 	return nil, fmt.Errorf("give a 4D NIfTI run (with its mask) or a CIFTI dtseries")
+}
+
+// readSurfaces reads the left and right cortical surfaces (either may be missing) by CIFTI
+// structure.
+func readSurfaces(paths []string) (map[string][][3]float64, error) {
+	if len(paths) > 2 {
+		return nil, fmt.Errorf("surfaces: left,right")
+	}
+	surf := map[string][][3]float64{}
+	for k, p := range paths {
+		m, err := gifti.ReadSurface(p)
+		if err != nil {
+			return nil, err
+		}
+		surf[[]string{"CIFTI_STRUCTURE_CORTEX_LEFT", "CIFTI_STRUCTURE_CORTEX_RIGHT"}[k]] = m.Vertices
+	}
+	return surf, nil
 }
 
 // ext is the extension of the dataset's map files: NIfTI or CIFTI dscalar.

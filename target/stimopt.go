@@ -87,6 +87,9 @@ type State struct {
 	Xi          float64 `json:"xi"`
 	Kappa       float64 `json:"kappa"`
 	Minimize    bool    `json:"minimize"`
+	// OutcomeName says what the outcome is and its scale (e.g. "pain relief (0-10 NRS)"), for the
+	// report's axes; empty: "outcome".
+	OutcomeName string `json:"outcome_name,omitempty"`
 	// InitialTrials are drawn at random before the model is used.
 	InitialTrials int          `json:"initial_trials"`
 	Candidates    int          `json:"candidates"`

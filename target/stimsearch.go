@@ -1,6 +1,7 @@
 package target
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,7 +45,9 @@ type SearchOptions struct {
 	Acquisition string // "ei" (expected improvement) or "ucb" (upper confidence bound)
 	Seed        uint64
 	Minimize    bool // lower outcomes are better (e.g. pain ratings instead of relief)
-	Initial     int  // random settings before the model is used (0: 2·parameters + 1)
+	// OutcomeName says what the outcome is and its scale (e.g. "pain relief (0-10 NRS)").
+	OutcomeName string
+	Initial     int // random settings before the model is used (0: 2·parameters + 1)
 }
 
 // DefaultSearchOptions are expected improvement, seed 1, higher outcomes better.
@@ -56,7 +59,7 @@ func InitSearch(params []Parameter, o SearchOptions) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	st.Minimize = o.Minimize
+	st.Minimize, st.OutcomeName = o.Minimize, o.OutcomeName
 	if o.Initial > 0 {
 		st.InitialTrials = o.Initial
 	}
@@ -217,7 +220,8 @@ func (st *SearchStatus) AddReport(doc *report.Document) {
 		rows = append(rows, append(append([]string{strconv.Itoa(i + 1)}, settingValues(names, t.Params)...), strconv.FormatFloat(t.Outcome, 'g', 4, 64)))
 	}
 	sec := doc.Section("Trials")
-	sec.Figure(report.Lines("Outcome by trial", "trial", "outcome", trialNo, []string{"outcome", "best so far"}, [][]float64{outcome, best}),
+	better := map[bool]string{false: " (higher is better)", true: " (lower is better)"}[s.Minimize]
+	sec.Figure(report.Lines("Outcome by trial", "trial", cmp.Or(s.OutcomeName, "outcome")+better, trialNo, []string{"outcome", "best so far"}, [][]float64{outcome, best}),
 		fmt.Sprintf("The first %d trials are random (initial design); then each setting maximises the %s of a Matérn 5/2 Gaussian process fitted to the trials before it.", s.InitialTrials, map[string]string{"ei": "expected improvement", "ucb": "upper confidence bound"}[s.Acquisition]))
 	sec.Table("Every trial, in order.", append(append([]string{"trial"}, names...), "outcome"), rows)
 }

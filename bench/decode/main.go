@@ -7,18 +7,25 @@
 // and extrapolated (stated as such), with the held-out predictions of those folds compared. Run
 // from the repository root:
 //
-//	go run ./bench/decode [-peer-folds 1] [-regions 268]
+//	go run ./bench/decode [-peer-folds 1] [-regions 268] [-stream-only]
+//
+// It also measures decode stream's latency per TR (a row of region values arriving to its
+// prediction) on the participant's first run: target under 50 ms for 268 regions on two cores.
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +43,7 @@ func main() {
 	perms := flag.Int("permutations", 1000, "permutations per region for importance")
 	dir := flag.String("dir", filepath.Join("bench", "out"), "folder for generated inputs")
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's scikit-learn")
+	streamOnly := flag.Bool("stream-only", false, "only the real-time decoder's latency per TR (decode stream)")
 	selection := flag.String("selection", "components", "decoder hyperparameter: components (the scikit-learn peer's) or deipp (DEIPP's penalty grid; compare with decode/testdata/deipp_nested.py)")
 	flag.Parse()
 	must(os.MkdirAll(*dir, 0o755))
@@ -58,6 +66,10 @@ func main() {
 	runs := make([]decode.Run, len(sp.Runs))
 	for i, r := range sp.Runs {
 		runs[i] = decode.Run{Session: r.Session, Run: r.Run, TR: r.TR, Series: r.Series, Censored: r.Censored, RatingTime: r.RatingTime, Rating: r.Rating}
+	}
+	if *streamOnly {
+		streamLatency(sp, nil, 0)
+		return
 	}
 	var d *decode.Data
 	step("prepare: lag, censoring, quantile bins of edge time series", func() string {
@@ -90,6 +102,7 @@ func main() {
 		}
 		return fmt.Sprintf("most important region %d (planted %v)", best, sp.Planted)
 	})
+	streamLatency(sp, res.Weights[0], res.Intercepts[0])
 	if *peerFolds > 0 && decode.Selection(*selection) == decode.SelectComponents {
 		xPath, yPath, gPath := filepath.Join(*dir, "decode_x.npy"), filepath.Join(*dir, "decode_y.npy"), filepath.Join(*dir, "decode_sessions.json")
 		must(npy.Write(xPath, []int{d.X.Rows, d.X.Cols}, d.X.Data, "<f8"))
@@ -115,6 +128,42 @@ func main() {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("\npainmark peak memory %.0f MiB\n", float64(ru.Maxrss)/1024)
+}
+
+// streamLatency streams the participant's first run, row by row through a pipe, into a decoder
+// (the first outer fold's weights, or fixed pseudo-random ones) as painmark decode stream does, and
+// prints the latency per TR (a row's arrival to its prediction; target under 50 ms).
+func streamLatency(sp *synthetic.Participant, w []float64, b float64) {
+	r := sp.Runs[0]
+	p := r.Series.Cols
+	m := &decode.Model{Regions: make([]string, p), Weights: w, Intercept: b, Prepare: decode.DefaultPrepare}
+	if w == nil {
+		m.Weights = make([]float64, p*(p-1)/2)
+		for i := range m.Weights {
+			m.Weights[i] = math.Sin(float64(i)) * 1e-3
+		}
+	}
+	for i := range m.Regions {
+		m.Regions[i] = fmt.Sprintf("r%03d", i)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		fmt.Fprintln(pw, strings.Join(m.Regions, "\t"))
+		row := make([]string, p)
+		for t := 0; t < r.Series.Rows; t++ {
+			for j := range row {
+				row[j] = strconv.FormatFloat(r.Series.Data[t*p+j], 'g', -1, 64)
+			}
+			fmt.Fprintln(pw, strings.Join(row, "\t"))
+		}
+		pw.Close()
+	}()
+	sum, err := decode.StreamRows(m, pr, io.Discard, decode.StreamOptions{TR: r.TR, Warmup: 20})
+	must(err)
+	lat := append([]float64(nil), sum.LatencyMS...)
+	sort.Float64s(lat)
+	fmt.Printf("%-58s %8.3f ms median, %.3f ms 99th percentile, %.3f ms max (%d frames, %d predictions; target < 50 ms)\n",
+		fmt.Sprintf("decode stream: latency per TR, %d regions (%d edges)", p, len(m.Weights)), lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1], sum.Frames, sum.Predicted)
 }
 
 func must(err error) {

@@ -28,7 +28,25 @@ func main() {
 	pairs := flag.Int("pairs", 1000, "pairs of independent smooth random maps for the false-positive rates (0: skip)")
 	spins := flag.Int("spins", 1000, "spins per method (and Moran surrogates per map) for the false-positive rates")
 	lengths := flag.String("lengths", "20,40", "smoothness of the random maps: kernel lengths in mm on the 100 mm sphere")
+	volPairs := flag.Int("volume-pairs", 1000, "pairs of independent smooth random volumes for the volumetric nulls' false-positive rates (0: skip)")
+	volSide := flag.Int("volume-side", 10, "voxels per side of the random volumes' grid (4 mm voxels)")
+	volDraws := flag.Int("volume-draws", 100, "surrogates (and shuffles) per map for the volumetric nulls")
+	fwhms := flag.String("fwhms", "8,12", "smoothness of the random volumes: Gaussian FWHM in mm")
+	volModels := flag.String("volume-nulls", "variogram,variogram-sampled,moran,shuffle,parametric", "the volumetric null models tested")
+	volumeOnly := flag.Bool("volume-only", false, "run only the volumetric nulls' false-positive rates")
+	settings := flag.Float64("variogram-settings", 0, "also the variogram null's false-positive rate under other BrainSMASH settings at this FWHM (mm; 0: skip)")
+	settingPairs := flag.Int("settings-pairs", 200, "pairs of random volumes for -variogram-settings")
+	field := flag.String("volume-field", "stationary", "the random volumes: stationary (noise beyond the grid too) or box (noise on the grid only: rougher at the edges)")
 	flag.Parse()
+	if *volPairs > 0 {
+		calibrateVolumes(*volSide, *volPairs, *volDraws, *fwhms, *volModels, *field)
+	}
+	if *settings > 0 {
+		variogramSettings(*volSide, *settingPairs, *volDraws, *settings, *field)
+	}
+	if *volumeOnly {
+		return
+	}
 	dk := readCSVCoords(*shared + "/enigma/derived/dk68_fsa5_sphere_centroids.csv")
 	hcp := readTxtCoords(*shared + "/atlases/hcp-mmp/sphere_HCP.txt")
 	median := func(f func()) float64 {
@@ -100,7 +118,7 @@ func calibrate(sets map[string][][3]float64, surface *stats.SphereParcellation, 
 			n, seed := spins, uint64(7)
 			if surrogate(m) {
 				seed = 0
-				if len(c) > 200 && m == "variogram" {
+				if len(c) > 200 && strings.HasPrefix(m, "variogram") {
 					n = min(spins, 500)
 				}
 			}
@@ -125,7 +143,7 @@ func calibrate(sets map[string][][3]float64, surface *stats.SphereParcellation, 
 					continue
 				}
 				mm := maps
-				if len(c) > 200 && m == "variogram" {
+				if len(c) > 200 && strings.HasPrefix(m, "variogram") {
 					mm = maps[:min(len(maps), 2*variogramPairs)]
 				}
 				start := time.Now()
@@ -147,7 +165,7 @@ const variogramPairs = 200
 
 // surrogate says whether a null model draws map-specific surrogates (Moran, variogram).
 func surrogate(name string) bool {
-	return name == "moran" || name == "moran-pair" || name == "variogram"
+	return name == "moran" || name == "moran-pair" || strings.HasPrefix(name, "variogram")
 }
 
 // readDKSurface reads ENIGMA's fsaverage5 spheres and aparc annotations with the parcels in the

@@ -41,6 +41,7 @@ func TestSignatureLibraryMatchesCLI(t *testing.T) {
 			return err
 		}
 		train := signature.CohortFromTable(feat("train"), tb, y)
+		train.Target = features.TargetName(target) // the outcome's column names the target, as the CLI's
 		to := signature.DefaultTrainOptions()
 		to.Name, to.Target, to.Permutations = "CSps", signature.TargetRecipe{ZScore: true, Flip: true}, 10
 		to.Regions, to.Features = signature.DefinitionFromTable(tb)

@@ -11,8 +11,8 @@ import (
 // evalFlags are the outcome and resampling flags validate and compare share.
 func evalFlags(cmd *cobra.Command, o *signature.EvalOptions, std string) {
 	f := cmd.Flags()
-	f.StringVar(&o.Standardize, "standardize", o.Standardize, std)
-	f.StringVar(&o.Flip, "flip", o.Flip, "sign flip of a standardized outcome: auto (as the signature's target recipe: the same measure as in training), no (the outcome already rises with the prediction, e.g. clinical pain ratings for a −z(threshold) signature), yes")
+	choiceVar(f, &o.Standardize, "standardize", o.Standardize, std, oneOf(signature.StandardizeNone, signature.StandardizeTraining, signature.StandardizeWithin))
+	choiceVar(f, &o.Flip, "flip", o.Flip, "sign flip of a standardized outcome: auto (as the signature's target recipe: the same measure as in training), no (the outcome already rises with the prediction, e.g. clinical pain ratings for a −z(threshold) signature), yes", oneOf("auto", "no", "yes"))
 	f.IntVar(&o.Permutations, "permutations", o.Permutations, "permutations of the predictions for p-values (0: none)")
 	f.IntVar(&o.Bootstraps, "bootstraps", o.Bootstraps, "bootstrap resamples of subjects for 95% CIs (0: none)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed (results do not depend on the number of cores)")
@@ -46,8 +46,9 @@ func newSignatureValidateCmd() *cobra.Command {
 	f := cmd.Flags()
 	targetFlags(cmd, &in, "outcome as TABLE:COLUMN (a participants table joined on subject IDs) or COLUMN of the feature table")
 	evalFlags(cmd, &o.EvalOptions, "outcome standardization: none, training (the signature's training mean and SD) or within (z-scored within this cohort)")
-	f.StringVar(&convention, "p-convention", string(o.Convention), "p-value convention: sklearn, abs, no-plus-one or strict")
-	f.StringSliceVar(&o.Covariates, "covariates", nil, "participants-table columns to correlate with the predictions (age, sex, motion...), permutation p and FDR across them")
+	combatFlag(cmd, &in, "for a signature trained with ComBat (its sites only)")
+	choiceVar(f, &convention, "p-convention", string(o.Convention), "p-value convention: sklearn, abs, no-plus-one or strict", permConvention)
+	f.StringSliceVar(&o.Covariates, "covariates", nil, "participants-table characteristics to test against the predictions: continuous ones (age, motion) by a two-sided permutation test of r, binary ones (text such as sex, or two values) by logistic regression; FDR across them")
 	f.StringVarP(&out, "out", "o", "validation.json", "result JSON")
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 
 func newConfoundsCmd() *cobra.Command {
 	var preset, strategy, out string
+	nilearn := confounds.DefaultNilearnVersion
 	var noDemean bool
 	flagSpec := confounds.Defaults() // the flags' values, with the library's defaults
 	cmd := withHelp(&cobra.Command{
@@ -20,7 +21,7 @@ func newConfoundsCmd() *cobra.Command {
 			spec := confounds.Defaults()
 			if preset != "" {
 				var err error
-				if spec, err = confounds.Preset(preset); err != nil {
+				if spec, err = confounds.PresetFor(preset, nilearn); err != nil {
 					return usageError{err}
 				}
 			}
@@ -57,15 +58,18 @@ func newConfoundsCmd() *cobra.Command {
 		},
 	}, "confounds")
 	f := cmd.Flags()
-	f.StringVar(&preset, "preset", "", "nilearn preset: simple, scrubbing, compcor, ica_aroma")
-	f.StringVar(&strategy, "strategy", "", "comma-separated components (motion,high_pass,wm_csf,global_signal,compcor,ica_aroma,scrub)")
-	f.StringVar(&flagSpec.Motion, "motion", flagSpec.Motion, "motion expansion: basic, derivatives, power2, full")
-	f.StringVar(&flagSpec.WMCSF, "wm-csf", flagSpec.WMCSF, "white matter/CSF expansion")
-	f.StringVar(&flagSpec.GlobalSignal, "global-signal", flagSpec.GlobalSignal, "global signal expansion")
-	f.StringVar(&flagSpec.Compcor, "compcor", flagSpec.Compcor, "CompCor method")
+	choiceVar(f, &preset, "preset", "", "nilearn preset: simple, scrubbing, compcor, ica_aroma", confoundPreset(false))
+	choiceVar(f, &nilearn, "nilearn", nilearn, "nilearn version of the preset: 0.13 or 0.10.3 (the CSps study's; scrubbing FD 0.2, std DVARS 3)", oneOf(confounds.Nilearn013, confounds.Nilearn0103))
+	choiceVar(f, &strategy, "strategy", "", "comma-separated components (motion,high_pass,wm_csf,global_signal,compcor,ica_aroma,scrub)",
+		eachOf(oneOf("motion", "high_pass", "wm_csf", "global_signal", "compcor", "ica_aroma", "scrub")))
+	choiceVar(f, &flagSpec.Motion, "motion", flagSpec.Motion, "motion expansion: basic, derivatives, power2, full", expansion)
+	choiceVar(f, &flagSpec.WMCSF, "wm-csf", flagSpec.WMCSF, "white matter/CSF expansion: basic, derivatives, power2, full", expansion)
+	choiceVar(f, &flagSpec.GlobalSignal, "global-signal", flagSpec.GlobalSignal, "global signal expansion: basic, derivatives, power2, full", expansion)
+	choiceVar(f, &flagSpec.Compcor, "compcor", flagSpec.Compcor, "CompCor method: anat_combined, anat_separated, temporal, temporal_anat_combined or temporal_anat_separated",
+		oneOf("anat_combined", "anat_separated", "temporal", "temporal_anat_combined", "temporal_anat_separated"))
 	f.IntVar(&flagSpec.NCompcor, "n-compcor", flagSpec.NCompcor, "CompCor components per mask (0 = all)")
 	f.Float64Var(&flagSpec.CompcorVariance, "compcor-variance", flagSpec.CompcorVariance, "keep CompCor components up to this cumulative variance fraction (e.g. 0.5)")
-	f.StringVar(&flagSpec.ICAAroma, "ica-aroma", flagSpec.ICAAroma, "ICA-AROMA: full or basic")
+	choiceVar(f, &flagSpec.ICAAroma, "ica-aroma", flagSpec.ICAAroma, "ICA-AROMA: full or basic", oneOf("full", "basic"))
 	f.IntVar(&flagSpec.Scrub, "scrub", flagSpec.Scrub, "minimum retained segment length (volumes); 0 disables")
 	f.Float64Var(&flagSpec.FDThreshold, "fd-threshold", flagSpec.FDThreshold, "framewise displacement threshold (mm)")
 	f.Float64Var(&flagSpec.StdDVARSThreshold, "std-dvars-threshold", flagSpec.StdDVARSThreshold, "standardized DVARS threshold")

@@ -24,7 +24,7 @@ func (df *decodeFlags) add(cmd *cobra.Command) {
 	df.addTR(cmd)
 	f.Float64Var(&df.o.DropSeconds, "drop", df.o.DropSeconds, "leading seconds dropped from each run")
 	f.Float64Var(&df.o.LagSeconds, "lag", df.o.LagSeconds, "haemodynamic lag of the fMRI behind the rating, seconds")
-	f.StringVar(&df.o.Bins, "bins", df.o.Bins, "quantile (rating-quantile bins per run) or time")
+	choiceVar(f, &df.o.Bins, "bins", df.o.Bins, "quantile (rating-quantile bins per run) or time", oneOf("quantile", "time"))
 	f.IntVar(&df.o.QuantileBins, "quantile-bins", df.o.QuantileBins, "rating-quantile bins per run")
 	f.IntVar(&df.o.MinSegment, "min-segment", df.o.MinSegment, "quantile-bin segments shorter than this many frames are discarded")
 	f.Float64Var(&df.o.BinSeconds, "bin-seconds", df.o.BinSeconds, "time-bin length in seconds")
@@ -38,8 +38,9 @@ func (df *decodeFlags) addTR(cmd *cobra.Command) {
 func (df *decodeFlags) addModel(cmd *cobra.Command) {
 	f := cmd.Flags()
 	df.model = decode.DefaultTrainOptions().Model
-	f.StringVar((*string)(&df.model.Selection), "selection", string(df.model.Selection),
-		"hyperparameter: components (number of lasso-selected components, scikit-learn's lars_path order) or deipp (DEIPP's MATLAB grid of lasso penalties fixed on all training sessions, standardized scores)")
+	choiceVar(f, (*string)(&df.model.Selection), "selection", string(df.model.Selection),
+		"hyperparameter: components (number of lasso-selected components, scikit-learn's lars_path order) or deipp (DEIPP's MATLAB grid of lasso penalties fixed on all training sessions, standardized scores)",
+		oneOf(decode.SelectComponents, decode.SelectDEIPP))
 	f.IntVar(&df.model.MaxComponents, "max-components", df.model.MaxComponents, "at most this many components (0: no limit)")
 	df.addSeed(cmd)
 }
@@ -71,7 +72,7 @@ func (df *decodeFlags) finish(cmd *cobra.Command, res interface{ AddReport(*repo
 
 func newDecodeCmd() *cobra.Command {
 	cmd := withHelp(&cobra.Command{Use: "decode", Short: "Personalized decoding of ongoing pain from one person's many sessions (Lee et al. 2026)"}, "decode")
-	cmd.AddCommand(newDecodePrepareCmd(), newDecodeTrainCmd(), newDecodeEvaluateCmd(), newDecodeCurveCmd(), newDecodeImportanceCmd(), newDecodeApplyCmd())
+	cmd.AddCommand(newDecodePrepareCmd(), newDecodeTrainCmd(), newDecodeEvaluateCmd(), newDecodeCurveCmd(), newDecodeImportanceCmd(), newDecodeApplyCmd(), newDecodeStreamCmd())
 	return cmd
 }
 
@@ -119,7 +120,8 @@ func newDecodeTrainCmd() *cobra.Command {
 func newDecodeCurveCmd() *cobra.Command {
 	var df decodeFlags
 	var out string
-	o := decode.DefaultCurveOptions()
+	o, ts := decode.DefaultCurveOptions(), decode.DefaultTrainSizeOptions()
+	var deipp bool
 	cmd := withHelp(&cobra.Command{
 		Use:   "curve FOLDER",
 		Short: "Learning curve: performance against the number of training sessions",
@@ -128,6 +130,15 @@ func newDecodeCurveCmd() *cobra.Command {
 			p, err := decode.ReadParticipant(args[0], df.tr, true)
 			if err != nil {
 				return err
+			}
+			if deipp { // sizes 1 to n-2, every session predicted, significance per repeat
+				ts.Prepare, ts.Model, ts.Seed, ts.Repeats = df.o, df.model, df.seed, o.Repeats
+				res, err := decode.TrainSize(p, ts)
+				if err != nil {
+					return err
+				}
+				res.Print(cmd.OutOrStdout())
+				return df.finish(cmd, res, out, res.WriteFiles(out), newCommandReport("Decoding learning curve (DEIPP)", args[0]))
 			}
 			o.Prepare, o.Model, o.Seed = df.o, df.model, df.seed
 			res, err := decode.Curve(p, o)
@@ -143,13 +154,16 @@ func newDecodeCurveCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.IntSliceVar(&o.Sizes, "sizes", o.Sizes, "numbers of training sessions")
 	f.IntVar(&o.Repeats, "repeats", o.Repeats, "random draws per size")
+	f.BoolVar(&deipp, "deipp", false, "DEIPP's curve: 1 to n-2 training sessions, every session predicted with its fold's hyperparameter, hierarchical bootstrap p per repeat (--sizes ignored)")
+	f.IntVar(&ts.Bootstraps, "bootstraps", ts.Bootstraps, "--deipp: hierarchical bootstrap draws per repeat")
 	f.StringVarP(&out, "out", "o", "curve.json", "result JSON")
 	return cmd
 }
 
 func newDecodeApplyCmd() *cobra.Command {
 	var df decodeFlags
-	var out string
+	var out, reportFlag string
+	o := decode.DefaultApplyOptions()
 	cmd := withHelp(&cobra.Command{
 		Use:   "apply MODEL FOLDER",
 		Short: "Apply a trained decoder frame by frame to runs (rest runs included)",
@@ -159,18 +173,24 @@ func newDecodeApplyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := decode.Apply(m, p)
+			res, err := decode.ApplyWith(m, p, o)
 			if err != nil {
 				return err
 			}
 			if err := res.WriteFiles(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d runs, %d frames predicted -> %s\n", res.Runs, len(res.Prediction), out)
-			return nil
+			w := cmd.OutOrStdout()
+			res.Print(w, out)
+			doc := newCommandReport("Decoder applied", args...)
+			res.AddReport(doc)
+			return writeReport(w, doc, reportPath(reportFlag, out))
 		},
 	}, "decode-apply")
 	df.addTR(cmd)
+	addReportFlag(cmd, &reportFlag)
+	choiceVar(cmd.Flags(), &o.Normalize, "normalize", o.Normalize, "run (z-score over the run, DEIPP) or expanding (causal running z-score, as decode stream)", oneOf(decode.NormalizeRun, decode.NormalizeExpanding))
+	cmd.Flags().IntVar(&o.Warmup, "warmup", o.Warmup, "expanding: usable frames before the first prediction")
 	cmd.Flags().StringVarP(&out, "out", "o", "predictions.tsv", "frame-wise predictions TSV")
 	return cmd
 }

@@ -176,3 +176,35 @@ func TestExtractSingleImageAndBadConfounds(t *testing.T) {
 		t.Errorf("confounds without file: %d %s", code, stderr)
 	}
 }
+
+// TestExtractCIFTI runs painmark extract on the synthetic CIFTI run and checks that its table holds
+// the library's parcellation (extract.CIFTIParcellate) and names the unlabelled caudate.
+func TestExtractCIFTI(t *testing.T) {
+	dir := t.TempDir()
+	if err := synthetic.WriteCIFTIRun(dir, 12, 6, 2); err != nil {
+		t.Fatal(err)
+	}
+	bold, dl := filepath.Join(dir, "bold.dtseries.nii"), filepath.Join(dir, "parcels.dlabel.nii")
+	if _, stderr, code := runCLI(t, "extract", bold, "--atlas", dl, "--missing", "drop", "-o", filepath.Join(dir, "out")); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tb, err := table.Read(filepath.Join(dir, "out", "bold_atlas-parcels_timeseries.tsv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := extract.CIFTIParcellate(bold, dl, extract.SurfaceOptions{Missing: extract.MissingDrop, Structures: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tb.Names(), ",") != strings.Join(res.Names, ",") || !strings.HasSuffix(strings.Join(res.Names, ","), "CAUDATE_RIGHT") {
+		t.Fatalf("CLI regions %v, library %v", tb.Names(), res.Names)
+	}
+	for j, name := range res.Names {
+		col, _ := tb.Floats(name)
+		for f, v := range col {
+			if v != res.Signals.Data[f*res.Signals.Cols+j] {
+				t.Fatalf("%s frame %d: CLI %v, library %v", name, f, v, res.Signals.Data[f*res.Signals.Cols+j])
+			}
+		}
+	}
+}

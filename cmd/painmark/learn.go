@@ -8,12 +8,14 @@ import (
 	"github.com/painmark/painmark/internal/atomicfile"
 	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/learn"
+	"github.com/painmark/painmark/stats"
 	"github.com/spf13/cobra"
 )
 
 // learnInputs are the flags shared by the learn subcommands (and the signature commands).
 type learnInputs struct {
 	target, idColumn, scaler, cv, groups, model string
+	combat                                      string // TABLE:COLUMN of each subject's site (ComBat)
 	svrC, svrEpsilon, tol                       float64
 	forest                                      learn.RandomForest
 	k                                           []int
@@ -26,10 +28,10 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 	d, f := learn.DefaultModelOptions(), cmd.Flags()
 	f.StringVar(&li.target, "target", "", "target as TABLE:COLUMN (a participants table joined on subject IDs), or COLUMN of the feature table")
 	f.StringVar(&li.idColumn, "id-column", "", "subject-ID column of the feature table (default: its first column)")
-	f.StringVar(&li.scaler, "scaler", d.Scaler, "robust (RobustScaler), standard or none")
+	choiceVar(f, &li.scaler, "scaler", d.Scaler, "robust (RobustScaler), standard or none", oneOf("robust", "standard", "none"))
 	f.IntVar(&li.maxIter, "max-iter", d.MaxIter, "ElasticNet iteration limit")
 	f.Float64Var(&li.tol, "tol", d.Tol, "ElasticNet tolerance (scikit-learn's)")
-	f.StringVar(&li.cv, "cv", "loo", "cross-validation: loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED] (on target quantiles), groupkfold:K or logo (with --groups); seeds give scikit-learn's folds")
+	choiceVar(f, &li.cv, "cv", "loo", "cross-validation: loo, kfold:K, shuffled:K:SEED, repeated:K:R:SEED, stratified:K[:SEED] (on target quantiles), groupkfold:K or logo (with --groups); seeds give scikit-learn's folds", learn.CheckCV)
 	if !grid {
 		li.modelFlags(cmd)
 	}
@@ -43,11 +45,11 @@ func (li *learnInputs) flags(cmd *cobra.Command, grid bool) {
 // modelFlags are the flags choosing and setting the estimator.
 func (li *learnInputs) modelFlags(cmd *cobra.Command) {
 	d, f := learn.DefaultModelOptions(), cmd.Flags()
-	f.StringVar(&li.model, "model", d.Model, "the estimator after SelectKBest: elasticnet, ridge, svr-rbf, svr-linear, random-forest, pcr-lasso, logistic or gaussian-process (--C and --epsilon set the SVR, --trees etc. the forest, --param any named parameter)")
+	choiceVar(f, &li.model, "model", d.Model, "the estimator after SelectKBest: elasticnet, ridge, svr-rbf, svr-linear, random-forest, pcr-lasso, logistic or gaussian-process (--C and --epsilon set the SVR, --trees etc. the forest, --param any named parameter)", oneOf(learn.Models...))
 	f.Float64Var(&li.svrC, "C", d.C, "SVR's (and logistic regression's) C")
 	f.Float64Var(&li.svrEpsilon, "epsilon", d.Epsilon, "SVR's epsilon")
 	f.IntVar(&li.forest.Trees, "trees", d.Forest.Trees, "random forest: number of trees (n_estimators)")
-	f.StringVar(&li.forest.Tree.MaxFeatures, "max-features", d.Forest.Tree.MaxFeatures, "random forest: features tried per split (1.0 = all, sqrt, log2, a count or a fraction)")
+	choiceVar(f, &li.forest.Tree.MaxFeatures, "max-features", d.Forest.Tree.MaxFeatures, "random forest: features tried per split (1.0 = all, sqrt, log2, a count or a fraction)", learn.CheckMaxFeatures)
 	f.IntVar(&li.forest.Tree.MaxDepth, "max-depth", d.Forest.Tree.MaxDepth, "random forest: maximum tree depth (0: unlimited)")
 	f.IntVar(&li.forest.Tree.MinSamplesLeaf, "min-samples-leaf", d.Forest.Tree.MinSamplesLeaf, "random forest: minimum samples in a leaf")
 	f.Uint32Var(&li.forest.Seed, "forest-seed", d.Forest.Seed, "random forest: random_state (the same seed grows scikit-learn's trees)")
@@ -67,13 +69,16 @@ func (li *learnInputs) modelOptions() (o learn.ModelOptions, pl learn.Pipeline, 
 	return
 }
 
-// splits builds the folds of --cv for these subjects and targets.
-func (li *learnInputs) splits(ids []string, y []float64) ([]learn.Split, error) {
+// splits builds the folds of --cv for these rows (grouped by person when persons repeat).
+func (li *learnInputs) splits(ids []string, y []float64, persons []string) ([]learn.Split, error) {
+	if persons != nil {
+		ids = persons
+	}
 	groups, err := learn.ReadGroups(li.groups, ids)
 	if err != nil {
 		return nil, err
 	}
-	splits, err := learn.ParseCV(li.cv, y, groups)
+	splits, err := learn.PersonCV(li.cv, y, groups, persons)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--cv: %w", err)}
 	}
@@ -103,7 +108,12 @@ func (li *learnInputs) dataset(path string, needTarget bool) (*learn.Dataset, er
 	if err != nil {
 		return nil, err
 	}
-	return learn.NewDataset(t.Subjects, t.Columns, t.Data, y)
+	d, err := learn.NewDataset(t.Subjects, t.Columns, t.Data, y)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	d.Persons = t.Groups()
+	return d, nil
 }
 
 // prepare checks the model flags and reads what a learn subcommand needs: the dataset (with its
@@ -113,7 +123,7 @@ func (li *learnInputs) prepare(path string, withSplits bool) (d *learn.Dataset, 
 		return
 	}
 	if d, err = li.dataset(path, true); err == nil && withSplits {
-		splits, err = li.splits(d.Subjects, d.Y)
+		splits, err = li.splits(d.Subjects, d.Y, d.Persons)
 	}
 	return
 }
@@ -164,8 +174,8 @@ func newLearnCmd() *cobra.Command {
 		}}, "learn-search")
 	searchIn.flags(search, true)
 	searchIn.modelFlags(search)
-	search.Flags().StringVar((*string)(&so.Scoring), "scoring", string(so.Scoring), "objective: neg_mean_squared_error or neg_mean_absolute_error (fold means, as GridSearchCV), pooled_r, pooled_r2 or pooled_roc_auc (on pooled out-of-fold predictions)")
-	search.Flags().StringVar((*string)(&so.Solver), "solver", string(so.Solver), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn); the ElasticNet's")
+	choiceVar(search.Flags(), (*string)(&so.Scoring), "scoring", string(so.Scoring), "objective: neg_mean_squared_error or neg_mean_absolute_error (fold means, as GridSearchCV), pooled_r, pooled_r2 or pooled_roc_auc (on pooled out-of-fold predictions)", scoring)
+	choiceVar(search.Flags(), (*string)(&so.Solver), "solver", string(so.Solver), "path (warm-started paths solved to the duality-gap tolerance: fast, the converged answer) or exact (every candidate from zero, as scikit-learn); the ElasticNet's", solver)
 	search.Flags().BoolVar(&so.Nested, "nested", so.Nested, "also run nested leave-one-out (the search inside each outer fold)")
 	search.Flags().StringVarP(&searchOut, "out", "o", "search.json", "result JSON")
 	fit := withHelp(&cobra.Command{Use: "fit FEATURES", Short: "Fit the pipeline on all subjects and save the model", Args: exactArgs(1),
@@ -198,6 +208,7 @@ func newLearnCmd() *cobra.Command {
 	predict.Flags().StringVar(&predIn.idColumn, "id-column", "", "subject-ID column (default: the first)")
 	predict.Flags().StringVarP(&predOut, "out", "o", "predictions.tsv", "predictions TSV")
 	po := learn.DefaultPermutationOptions()
+	saveNull := !po.DiscardNull
 	permute := withHelp(&cobra.Command{Use: "permute FEATURES", Short: "Permutation test of leave-one-out r, MAE and R² (refit the whole procedure per permutation, or shuffle predictions)", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, _, pl, _, err := permIn.prepare(args[0], false)
@@ -205,6 +216,7 @@ func newLearnCmd() *cobra.Command {
 				return err
 			}
 			po.Progress = progress.NewReporter("learn permute").Func() // a bar on a terminal only
+			po.DiscardNull = !saveNull
 			res, err := learn.Permute(d, pl, po)
 			if err != nil {
 				return err
@@ -216,9 +228,10 @@ func newLearnCmd() *cobra.Command {
 	permIn.flags(permute, false)
 	permute.Flags().IntVar(&po.N, "n", po.N, "number of permutations")
 	permute.Flags().Uint64Var(&po.Seed, "seed", po.Seed, "random seed (results do not depend on the number of cores)")
-	permute.Flags().StringVar((*string)(&po.Mode), "mode", string(po.Mode), "refit (shuffle the target and rerun the whole leave-one-out) or predictions (shuffle the predictions only)")
-	permute.Flags().StringVar((*string)(&po.Convention), "p-convention", string(po.Convention), "p-value convention: sklearn ((C+1)/(n+1)), abs, no-plus-one or strict")
+	choiceVar(permute.Flags(), (*string)(&po.Mode), "mode", string(po.Mode), "refit (shuffle the target and rerun the whole leave-one-out) or predictions (shuffle the predictions only)", permutationMode)
+	choiceVar(permute.Flags(), (*string)(&po.Convention), "p-convention", string(po.Convention), "p-value convention: sklearn ((C+1)/(n+1)), abs, no-plus-one or strict", permConvention)
 	permute.Flags().StringVarP(&permOut, "out", "o", "permutations.json", "result JSON")
+	permute.Flags().BoolVar(&saveNull, "save-null", saveNull, "write every permutation's metrics (\"null\"); false counts them as drawn: the same p-values, memory independent of --n")
 	bo := learn.DefaultBootstrapOptions()
 	bootstrap := withHelp(&cobra.Command{Use: "bootstrap FEATURES", Short: "Bootstrap the model's weights (fixed hyperparameters): per-feature mean, SE, Z, p and selection frequency", Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -241,8 +254,8 @@ func newLearnCmd() *cobra.Command {
 	bootIn.flags(bootstrap, false)
 	bootstrap.Flags().IntVar(&bo.N, "n", bo.N, "number of bootstrap samples")
 	bootstrap.Flags().Uint64Var(&bo.Seed, "seed", bo.Seed, "random seed (results do not depend on the number of cores)")
-	bootstrap.Flags().StringVar((*string)(&bo.Convention), "p-convention", string(bo.Convention), "p-value convention: wald (2(1-Φ(|mean/SE|))), canlab (empirical) or deipp")
+	choiceVar(bootstrap.Flags(), (*string)(&bo.Convention), "p-convention", string(bo.Convention), "p-value convention: wald (2(1-Φ(|mean/SE|))), canlab (empirical) or deipp", oneOf(stats.BootWald, stats.BootCanlab, stats.BootDEIPP))
 	bootstrap.Flags().StringVarP(&bootOut, "out", "o", "bootstrap.tsv", "per-feature TSV")
-	cmd.AddCommand(cv, search, fit, predict, permute, bootstrap)
+	cmd.AddCommand(cv, search, fit, predict, permute, bootstrap, newLearnPopulationCmd())
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ func main() {
 
 // run runs painmark with args and returns its exit code (usage.go lists them).
 func run(args []string) int {
+	progress.Auto.Store(true) // the library's long loops draw bars, on a terminal only
 	return execute(newRoot(), args)
 }
 
@@ -32,7 +34,7 @@ func execute(root *cobra.Command, args []string) (code int) {
 	invocation = args
 	var started bool
 	trackStart(root, &started)
-	root.SetArgs(args)
+	root.SetArgs(bidsAppArgs(root, args)) // painmark BIDS_DIR OUTPUT_DIR participant|group
 	if cmd, err := root.ExecuteC(); err != nil {
 		fmt.Fprintln(os.Stderr, "painmark:", err)
 		code = exitCode(err, started)
@@ -55,41 +57,34 @@ func commandLine(args []string) string {
 func newRoot() *cobra.Command {
 	var logLevel, logFormat string
 	root := &cobra.Command{
-		Use:           "painmark",
-		Version:       version.Version,
-		Short:         "Pain neuroimaging biomarkers: connectivity signatures, decoders, morphometry, targets",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return setupLogging(logLevel, logFormat)
-		},
+		Use:              "painmark",
+		Version:          version.Version,
+		Short:            "Pain neuroimaging biomarkers: connectivity signatures, decoders, morphometry, targets",
+		SilenceUsage:     true,
+		SilenceErrors:    true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) { setupLogging(logLevel, logFormat) },
 	}
 	withHelp(root, "painmark")
-	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	choiceVar(root.PersistentFlags(), &logLevel, "log-level", "info", "log level: debug, info, warn, error", logLevelName)
+	choiceVar(root.PersistentFlags(), &logFormat, "log-format", "text", "log format on stderr: text or json", oneOf("text", "json"))
 	root.SetVersionTemplate(version.String() + "\n") // the text of painmark version
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpCommand(helpCommand())
-	root.AddCommand(newVersionCmd(), newInspectCmd(), newAtlasCmd(), newConfoundsCmd(), newExtractCmd(), newConnectomeCmd(), newLearnCmd(), newSignatureCmd(), newDecodeCmd(), newMorphCmd(), newSpinCmd(), newGenesCmd(), newStimoptCmd(), newSeedmapCmd(), newTargetCmd(), newLesionnetCmd(), newReportCmd(), newIndexCmd(), newRunCmd(), newRunTaskCmd(), newStatusCmd(), newSyntheticCmd(), newDemoCmd())
+	root.AddCommand(newVersionCmd(), newInspectCmd(), newAtlasCmd(), newConfoundsCmd(), newExtractCmd(), newConnectomeCmd(), newLearnCmd(), newSignatureCmd(), newDecodeCmd(), newMorphCmd(), newSpinCmd(), newGenesCmd(), newStimoptCmd(), newSeedmapCmd(), newTargetCmd(), newLocateCmd(), newLesionnetCmd(), newReportCmd(), newIndexCmd(), newRunCmd(), newRunTaskCmd(), newStatusCmd(), newSyntheticCmd(), newDemoCmd(), newGLMCmd(), newPatternCmd())
+	root.AddCommand(newBIDSAppCmd()) // painmark BIDS_DIR OUTPUT_DIR participant|group (bidsAppArgs)
 	requireSubcommands(root)
 	return root
 }
 
-func setupLogging(level, format string) error {
+// setupLogging sets the default logger (--log-level and --log-format were checked when parsed).
+func setupLogging(level, format string) {
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", level)}
-	}
-	opts := &slog.HandlerOptions{Level: l}
-	switch format {
-	case "text":
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, opts)))
-	case "json":
+	l.UnmarshalText([]byte(level))
+	if opts := (&slog.HandlerOptions{Level: l}); format == "json" {
 		slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, opts)))
-	default:
-		return usageError{fmt.Errorf("--log-format %q: use text or json", format)}
+	} else {
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, opts)))
 	}
-	return nil
 }
 
 // exactArgs is cobra.ExactArgs returning a usage error.

@@ -44,6 +44,9 @@ func newMorphCmd() *cobra.Command {
 			}
 			var pt *table.Participants
 			var cls []*morph.Classes
+			if o.LeaveOneFeatureOutChange && participants == "" {
+				return usageError{fmt.Errorf("--leave-one-feature-out-change needs --participants")}
+			}
 			if participants != "" {
 				if pt, err = table.ReadParticipants(participants, "", nil); err != nil {
 					return err
@@ -95,6 +98,7 @@ func newMorphCmd() *cobra.Command {
 	addNullFlags(cmd, &o.Null, &coords, &spheres, &annots, o.Null)
 	f.IntVar(&o.Spins, "spins", o.Spins, "draws of the null for the class summaries' and hub susceptibility's p")
 	f.BoolVar(&o.LeaveOneFeatureOut, "leave-one-feature-out", false, "also the mean regional MS maps with each feature left out (leave_one_feature_out.tsv)")
+	f.BoolVar(&o.LeaveOneFeatureOutChange, "leave-one-feature-out-change", false, "Martins et al. 2022's check: the case-control t maps with each feature left out and their Spearman rho with the full map (needs --participants)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed of the spins")
 	f.IntVar(&o.MinFeatures, "min-features", o.MinFeatures, "fewest features accepted (two give MS values of ±1 only)")
 	f.StringVarP(&out, "out", "o", "", "output folder")
@@ -106,6 +110,7 @@ func newMorphCmd() *cobra.Command {
 func newMorphPCACmd() *cobra.Command {
 	var columns []string
 	var regionCol, out, reportFlag string
+	o := morph.DefaultPCAOptions()
 	cmd := &cobra.Command{
 		Use:   "pca MAP...",
 		Short: "PCA of several conditions' regional maps (Martins et al. 2022's cross-condition pattern)",
@@ -115,7 +120,7 @@ func newMorphPCACmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := morph.PCA(maps)
+			res, err := morph.PCA(maps, o)
 			if err != nil {
 				return usageError{err}
 			}
@@ -132,6 +137,7 @@ func newMorphPCACmd() *cobra.Command {
 	withHelp(cmd, "morph-pca")
 	f := cmd.Flags()
 	f.StringSliceVar(&columns, "columns", nil, "map columns of each MAP given without :COLUMN")
+	f.BoolVar(&o.Standardize, "standardize", o.Standardize, "z-score each map first (PCA of the correlation matrix, eigenvalue > 1 rule; Martins et al. 2022)")
 	f.StringVar(&regionCol, "region-column", "", `the region column (default: region, Structure or label)`)
 	f.StringVarP(&out, "out", "o", "pca.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/morph"
 	"github.com/painmark/painmark/stats"
 	"github.com/painmark/painmark/table"
 )
@@ -72,6 +73,27 @@ func TestMorphFeaturesAndPCA(t *testing.T) {
 	out2, errOut, code := runCLI(t, "morph", "pca", maps, "--columns", strings.Join(names, ","), "-o", filepath.Join(dir, "pca2.json"))
 	if code != 0 || number(t, out2, `PC1: eigenvalue [0-9.e-]+, ([0-9.]+)% of variance`) != pc1 {
 		t.Errorf("one table: %d %s %s", code, out2, errOut)
+	}
+	// --standardize: the CLI's file is the library call's, byte for byte.
+	out3, errOut, code := runCLI(t, append(append([]string{"morph", "pca", "--standardize"}, args...), "-o", filepath.Join(dir, "pcaz.json"), "--report", "none")...)
+	if code != 0 || !strings.Contains(out3, "components with eigenvalue > 1") {
+		t.Fatalf("morph pca --standardize: %d %s %s", code, out3, errOut)
+	}
+	cm, err := morph.ReadConditionMaps(args, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := morph.PCA(cm, morph.PCAOptions{Standardize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteFiles(filepath.Join(dir, "pcaz-lib.json")); err != nil {
+		t.Fatal(err)
+	}
+	cli, _ := os.ReadFile(filepath.Join(dir, "pcaz.json"))
+	lib, _ := os.ReadFile(filepath.Join(dir, "pcaz-lib.json"))
+	if string(cli) != string(lib) || !strings.Contains(string(cli), `"standardized": true`) {
+		t.Errorf("morph pca --standardize differs from morph.PCA:\n%s\n%s", cli, lib)
 	}
 	if _, errOut, code := runCLI(t, "morph", "pca", args[0], "-o", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(errOut, "at least 2") {
 		t.Errorf("one map: %d %s", code, errOut)
@@ -180,6 +202,16 @@ func TestMorphCommand(t *testing.T) {
 	if inQuadrants != 68 {
 		t.Errorf("%v regions in the four quadrants:\n%s", inQuadrants, out)
 	}
+	// The global and class-level MS tests (Martins et al. 2022): one row, and one per class.
+	if g, err := table.Read(filepath.Join(dir, "global_case_control.tsv"), nil); err != nil || g.NumRows() != 1 || !strings.Contains(out, "global MS case-control: t = ") {
+		t.Errorf("global MS test: %v\n%s", err, out)
+	}
+	if c, err := table.Read(filepath.Join(dir, "class_case_control_economo_koskinas_class_mode.tsv"), nil); err != nil || c.NumRows() != 5 {
+		t.Errorf("class-level MS test: %v", err)
+	}
+	if _, errOut, code := runCLI(t, "morph", "--enigma", x("metr2_CortThick.csv"), "--enigma", x("metr3_CortSurf.csv"), "--leave-one-feature-out-change", "-o", dir); code != 2 || !strings.Contains(errOut, "needs --participants") {
+		t.Errorf("--leave-one-feature-out-change without participants: %d %s", code, errOut)
+	}
 	if _, errOut, code := runCLI(t, "morph", "-o", dir); code != 2 || !strings.Contains(errOut, "--subjects-dir or --enigma") {
 		t.Errorf("no input: %d %s", code, errOut)
 	}
@@ -195,5 +227,37 @@ func TestMorphCommand(t *testing.T) {
 	}
 	if os.Getenv("PAINMARK_CHROMIUM") != "" {
 		browsercheck.Check(t, browsercheck.Chromium(t), filepath.Join(dir, "morph.report.html"), "morph-report.png", 5)
+	}
+}
+
+// TestMorphCaseControlGuardRails feeds painmark morph degenerate case-control cohorts (painmark
+// synthetic morph): 3 cases and 3 controls with three covariates leave the GLM df = 1, refused with
+// nothing written; 5 cases and 4 controls run, with the small-sample warning in the printout.
+func TestMorphCaseControlGuardRails(t *testing.T) {
+	dir := t.TempDir()
+	morphArgs := func(cohort, out string) []string {
+		args := []string{"morph"}
+		for _, f := range []string{"grayvol", "surfavg", "thickavg", "meancurv", "gauscurv"} {
+			args = append(args, "--enigma", filepath.Join(cohort, "metr_"+f+".csv"))
+		}
+		return append(args, "--participants", filepath.Join(cohort, "cov.csv"), "--group", "Dx", "--case", "1", "--covariates", "Age,Sex,ICV", "-o", out)
+	}
+	for _, c := range []struct {
+		cases, controls string
+		code            int
+		want            string
+	}{{"3", "3", exitFailure, "case-control GLM of 6 subjects with 5 parameters: a t test with df = 1; painmark refuses df < 2"},
+		{"5", "4", 0, "warning: case-control (Dx = 1): a t test over 5 and 4, under painmark's minimum of 10 per group"}} {
+		cohort, out := filepath.Join(dir, "c"+c.cases+c.controls), filepath.Join(dir, "ms"+c.cases+c.controls)
+		if _, errOut, code := runCLI(t, "synthetic", "morph", "--cases", c.cases, "--controls", c.controls, cohort); code != 0 {
+			t.Fatal(errOut)
+		}
+		stdout, stderr, code := runCLI(t, morphArgs(cohort, out)...)
+		if code != c.code || !strings.Contains(stdout+stderr, c.want) {
+			t.Errorf("%s cases, %s controls: exit %d, %s%s", c.cases, c.controls, code, stdout, stderr)
+		}
+		if _, err := os.Stat(out); (err == nil) != (c.code == 0) {
+			t.Errorf("%s cases, %s controls: output folder present %v, exit %d", c.cases, c.controls, err == nil, code)
+		}
 	}
 }

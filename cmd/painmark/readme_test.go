@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/table"
 )
 
@@ -16,7 +17,7 @@ import (
 // (the README once sent `synthetic csps study/` into the Go package folder study/), exits 2 and
 // adds nothing to it.
 func TestSyntheticRefusesNonEmptyFolder(t *testing.T) {
-	for _, sub := range []string{"csps", "participant", "target-participant"} {
+	for _, sub := range []string{"csps", "participant", "target-participant", "morph"} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "engine.go"), []byte("package study\n"), 0o644); err != nil {
 			t.Fatal(err)
@@ -60,10 +61,25 @@ func TestProgressBarsOnTerminalOnly(t *testing.T) {
 	if err := table.Write(parts, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", subj), table.NumericColumn("pain", y)}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, errOut, code := runCLI(t, "synthetic", "participant", filepath.Join(dir, "p01"), "--sessions", "5", "--runs", "1", "--regions", "12", "--planted", "3"); code != 0 {
+		t.Fatal(errOut)
+	}
+	writeRuns(t, filepath.Join(dir, "roi"), 6, 8, 60, 1)
+	st := writeStudy(t, dir, "local")
+	maps, coords := fixtures.Shared(t, "golden", "spin", "maps.csv"), fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	spin := "spin " + maps + " --x scz_CortThick_d_icv --y mddadult_CortThick_d_icv --coords " + coords + " --n 300 -o " + filepath.Join(dir, "spin")
 	for _, c := range []struct{ desc, args string }{
+		{"grid search: folds", "learn search " + feat + " --target " + parts + ":pain --k 5,10 --alpha 0.01,0.1 -o " + filepath.Join(dir, "search.json")},
+		{"nested cross-validation: outer folds", "learn search " + feat + " --target " + parts + ":pain --k 5,10 --alpha 0.1 --nested -o " + filepath.Join(dir, "nested.json")},
+		{"spins", spin + ".json"},
+		{"spin test: null correlations", spin + "2.json"},
+		{"variogram surrogates", spin + "3.json --method variogram"},
+		{"decoding: outer folds", "decode train " + filepath.Join(dir, "p01") + " --bootstraps 200 --permutations 5 -o " + filepath.Join(dir, "dec")},
+		{"decoding: hierarchical bootstrap", "decode train " + filepath.Join(dir, "p01") + " --bootstraps 200 --permutations 5 -o " + filepath.Join(dir, "dec2")},
+		{"study: connectivity", "run " + st},
 		{"learn permute", "learn permute " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "perm.json")},
 		{"learn bootstrap", "learn bootstrap " + feat + " --target " + parts + ":pain --k 10 --n 300 -o " + filepath.Join(dir, "boot.json")},
-		{"signature train: permutations", "signature train " + feat + " --target " + parts + ":pain --k 10 --alpha 0.1 --permutations 100 --bootstraps 50 --report none -o " + filepath.Join(dir, "sig.json")},
+		{"signature train: permutations", "signature train " + feat + " --target " + parts + ":pain --k 10 --alpha 0.1 --permutations 100 --bootstraps 50 --report none --bootstrap-out " + filepath.Join(dir, "boot.tsv") + " -o " + filepath.Join(dir, "sig.json")},
 	} {
 		line := "PAINMARK_TEST_AS_CLI=1 " + os.Args[0] + " " + c.args
 		tty, err := exec.Command(scriptBin, "-q", "-e", "-c", line, "/dev/null").CombinedOutput()

@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/painmark/painmark/report"
-	"github.com/painmark/painmark/table"
 	"github.com/spf13/cobra"
 )
 
@@ -35,27 +33,7 @@ func reportPath(flag, out string) string {
 // arguments by their table; folders are named without a checksum).
 func newCommandReport(title string, inputs ...string) *report.Document {
 	d := report.New(title, commandLine(invocation))
-	seen := map[string]bool{}
-	for _, in := range inputs {
-		if in == "" {
-			continue
-		}
-		if _, err := os.Stat(in); err != nil {
-			if ref, err := table.ParseColumnRef(in, "input"); err == nil {
-				in = ref.Path // TABLE:COLUMN names the table's file
-			}
-		}
-		if seen[in] {
-			continue
-		}
-		seen[in] = true
-		if st, err := os.Stat(in); err == nil && !st.IsDir() {
-			if err := d.AddInputFile(in); err == nil {
-				continue
-			}
-		}
-		d.AddFolder(in)
-	}
+	d.AddInputs(inputs...)
 	return d
 }
 

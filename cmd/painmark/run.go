@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,15 +13,28 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// studyReference is the study-file reference page (generated from the code by
+// TestStudyReference), which painmark run --reference prints.
+//
+//go:embed reference/study-file.md
+var studyReference string
+
 func newRunCmd() *cobra.Command {
 	var o pipeline.RunOptions
+	var reference bool
 	cmd := withHelp(&cobra.Command{
 		Use:   "run STUDY.toml",
 		Short: "Run the analysis a study file declares, locally or on a Slurm cluster, cached and resumable",
-		Args:  exactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if reference {
+				return nil
+			}
+			return exactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.Executor != "" && o.Executor != "local" && o.Executor != "slurm" {
-				return usageError{fmt.Errorf("--executor %q: local or slurm", o.Executor)}
+			if reference {
+				fmt.Fprint(cmd.OutOrStdout(), studyReference)
+				return nil
 			}
 			s, err := pipeline.Load(args[0])
 			if err != nil {
@@ -36,8 +50,9 @@ func newRunCmd() *cobra.Command {
 			return nil
 		},
 	}, "run")
-	cmd.Flags().StringVar(&o.Executor, "executor", "", "override the study file's executor: local or slurm")
+	choiceVar(cmd.Flags(), &o.Executor, "executor", "", "override the study file's executor: local or slurm", oneOf("local", "slurm"))
 	cmd.Flags().StringVar(&o.Painmark, "painmark", "", "the painmark binary Slurm tasks run (default: this one)")
+	cmd.Flags().BoolVar(&reference, "reference", false, "print the study-file reference (every section, step, key, type, default and meaning) and exit")
 	return cmd
 }
 
@@ -93,6 +108,12 @@ func newStatusCmd() *cobra.Command {
 			w := cmd.OutOrStdout()
 			for _, p := range st.Steps {
 				fmt.Fprintf(w, "  %-14s %6d of %6d built\n", p.Step, p.Built, p.Total)
+			}
+			for _, o := range st.Outputs {
+				fmt.Fprintf(w, "%s: %d files\n", o.Step, len(o.Files))
+				for _, f := range o.Files {
+					fmt.Fprintf(w, "  %s\n", f)
+				}
 			}
 			if len(st.SlurmJobs) > 0 {
 				fmt.Fprintf(w, "Slurm jobs:\n  %s\n", strings.Join(st.SlurmJobs, "\n  "))

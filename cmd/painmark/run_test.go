@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -346,6 +348,30 @@ kind = "correlation"
 	b, _ := os.ReadFile(filepath.Join(conn, "features.tsv"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("the study's cohort table differs from extract + connectome's")
+	}
+	// The runs' ROI series are published (OUTPUT/extract/<run>_timeseries.tsv), equal to
+	// painmark extract's, and status lists them.
+	published, _ := filepath.Glob(filepath.Join(dir, "out", "extract", "*_timeseries.tsv"))
+	var extracted []string
+	filepath.WalkDir(roi, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, "_timeseries.tsv") {
+			b, _ := os.ReadFile(p)
+			extracted = append(extracted, string(b))
+		}
+		return nil
+	})
+	same := 0
+	for _, p := range published {
+		b, _ := os.ReadFile(p)
+		if slices.Contains(extracted, string(b)) {
+			same++
+		}
+	}
+	if len(published) == 0 || same != len(published) || len(published) != len(extracted) {
+		t.Errorf("%d published ROI series, %d equal to painmark extract's %d", len(published), same, len(extracted))
+	}
+	if out, _, _ := runCLI(t, "status", st); len(published) > 0 && !strings.Contains(out, published[0]) {
+		t.Errorf("status does not list the ROI series:\n%s", out)
 	}
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("output = \"o\"\n[inputs]\nfmriprep = \""+root+"\"\nsubjects = [\"01\", \"99\"]\n"), 0o644)

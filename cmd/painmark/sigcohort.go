@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/painmark/painmark/pattern"
 	"github.com/painmark/painmark/signature"
 	"github.com/spf13/cobra"
 )
@@ -13,48 +14,39 @@ func newForcedChoiceCmd() *cobra.Command {
 	var out, reportFlag string
 	o := signature.DefaultForcedChoiceOptions()
 	cmd := sigCommand("forced-choice SIGNATURE A B", "Two-alternative forced choice between paired conditions (CanlabCore's definition): accuracy, binomial p, CI", exactArgs(3), func(cmd *cobra.Command, args []string) error {
-		s, err := signature.Read(args[0])
-		if err != nil {
-			return err
-		}
 		var scores [2]*signature.Application
-		for c, path := range args[1:] {
-			if scores[c], err = conditionScores(s, path, o.DCC); err != nil {
+		var name string
+		if pattern.IsTable(args[0]) {
+			r, err := pattern.ReadResponses(args[0])
+			if err == nil {
+				scores, err = r.Pair(args[1], args[2])
+			}
+			if err != nil {
 				return err
 			}
+			name, o.LabelA, o.LabelB = r.Signature, args[1], args[2]
+		} else {
+			s, err := signature.Read(args[0])
+			if err != nil {
+				return err
+			}
+			for c, path := range args[1:] {
+				if scores[c], err = signature.ConditionScores(s, path, o.DCC); err != nil {
+					return err
+				}
+			}
+			name, o.LabelA, o.LabelB = s.Name, filepath.Base(filepath.Dir(args[1])), filepath.Base(filepath.Dir(args[2]))
 		}
-		o.LabelA, o.LabelB = filepath.Base(filepath.Dir(args[1])), filepath.Base(filepath.Dir(args[2]))
 		res, err := signature.ForcedChoice(scores[0], scores[1], o)
 		if err != nil {
 			return err
 		}
-		return finish(cmd, res, out, reportFlag, "Forced choice: "+s.Name, args...)
+		return finish(cmd, res, out, reportFlag, "Forced choice: "+name, args...)
 	})
 	addReportFlag(cmd, &reportFlag)
 	cmd.Flags().StringVarP(&out, "out", "o", "forced_choice.json", "result JSON")
 	cmd.Flags().BoolVar(&o.DCC, "dcc", false, "A and B are folders of ROI time series, scored on dynamic conditional correlations")
 	return cmd
-}
-
-// conditionScores scores one condition: the signature applied to a feature table or, with dcc,
-// the dynamic responses of a folder (or file) of ROI time series.
-func conditionScores(s *signature.Signature, path string, dcc bool) (*signature.Application, error) {
-	if !dcc {
-		c, _, err := loadCohort(path, learnInputs{}, false, s)
-		if err != nil {
-			return nil, err
-		}
-		return signature.Apply(s, c)
-	}
-	ss, err := readSubjectSeries(path)
-	if err != nil {
-		return nil, err
-	}
-	a, err := signature.DynamicScores(s, ss)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, nil
 }
 
 // newLesionCmd is `painmark signature lesion`.
@@ -76,7 +68,7 @@ func newLesionCmd() *cobra.Command {
 	addReportFlag(cmd, &reportFlag)
 	f := cmd.Flags()
 	targetFlags(cmd, &in, "outcome as TABLE:COLUMN or COLUMN of the feature table")
-	f.StringVar(&o.Standardize, "standardize", o.Standardize, "outcome standardization: none, training or within")
+	choiceVar(f, &o.Standardize, "standardize", o.Standardize, "outcome standardization: none, training or within", oneOf(signature.StandardizeNone, signature.StandardizeTraining, signature.StandardizeWithin))
 	f.IntVar(&o.Repeats, "repeats", o.Repeats, "random removal orders")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	f.StringVarP(&out, "out", "o", "lesions.json", "result JSON")
@@ -86,6 +78,7 @@ func newLesionCmd() *cobra.Command {
 // newChangeCmd is `painmark signature change`.
 func newChangeCmd() *cobra.Command {
 	var pre, post, group, out, reportFlag string
+	var balance []string
 	o := signature.DefaultChangeOptions()
 	cmd := sigCommand("change SIGNATURE PRE_FEATURES POST_FEATURES", "Intervention change: signature change vs pain change per group, and one edge's Fisher-z change between groups", exactArgs(3), func(cmd *cobra.Command, args []string) error {
 		if len(o.Edge) > 0 && (len(o.Edge) != 2 || len(o.Compare) != 2) {
@@ -101,6 +94,13 @@ func newChangeCmd() *cobra.Command {
 				return err
 			}
 		}
+		for _, b := range balance {
+			col, err := signature.ReadParticipantsColumn(b, "--balance")
+			if err != nil {
+				return err
+			}
+			in.Balance = append(in.Balance, col)
+		}
 		res, err := signature.Change(s, c[0], c[1], in, o)
 		if err != nil {
 			return err
@@ -112,6 +112,7 @@ func newChangeCmd() *cobra.Command {
 	f.StringVar(&pre, "pain-pre", "", "pain before, as TABLE:COLUMN")
 	f.StringVar(&post, "pain-post", "", "pain after, as TABLE:COLUMN")
 	f.StringVar(&group, "group", "", "group (arm) labels, as TABLE:COLUMN")
+	f.StringArrayVar(&balance, "balance", nil, "a characteristic to compare between the arms, as TABLE:COLUMN (text: chi-square; numbers: t test); repeatable")
 	f.StringSliceVar(&o.Edge, "edge", nil, "two region names: the edge whose Fisher-z change is compared between groups")
 	f.StringSliceVar(&o.Compare, "compare", nil, "the two groups the edge test compares (first minus second)")
 	f.IntVar(&o.Permutations, "permutations", o.Permutations, "permutations for the change correlations")

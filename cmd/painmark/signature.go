@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/painmark/painmark/features"
+	"github.com/painmark/painmark/pattern"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/signature"
 	"github.com/spf13/cobra"
@@ -33,9 +34,9 @@ func newSignatureCmd() *cobra.Command {
 		}
 		return err
 	})
-	var applyOut, idColumn string
+	var applyOut, idColumn, sites string
 	apply := sigCommand("apply SIGNATURE FEATURES", "Predict pain for new subjects from a feature table (e.g. painmark connectome's features.tsv)", exactArgs(2), func(cmd *cobra.Command, args []string) error {
-		s, c, err := readCohorts(args[0], args[1:], learnInputs{idColumn: idColumn}, false)
+		s, c, err := readCohorts(args[0], args[1:], learnInputs{idColumn: idColumn, combat: sites}, false)
 		if err != nil {
 			return err
 		}
@@ -53,6 +54,7 @@ func newSignatureCmd() *cobra.Command {
 		return nil
 	})
 	apply.Flags().StringVar(&idColumn, "id-column", "", "subject-ID column (default: the first)")
+	apply.Flags().StringVar(&sites, "combat", "", "each subject's acquisition site as TABLE:COLUMN, for a signature trained with ComBat (its sites only)")
 	apply.Flags().StringVarP(&applyOut, "out", "o", "predictions.tsv", "predictions TSV")
 	var nodesOut, nodesImage, nodesAtlas string
 	nodes := sigCommand("nodes SIGNATURE", "Nodal predictive strength: the signature's weights summed per region, as a table and a NIfTI map", exactArgs(1), func(cmd *cobra.Command, args []string) error {
@@ -127,8 +129,15 @@ func minArgs(n int) cobra.PositionalArgs {
 
 // readCohorts reads the signature and the feature tables at paths with their targets
 // (features.Load) as cohorts named by their paths, each checked against the signature: features
-// computed over other regions or with another measure are refused.
+// computed over other regions or with another measure are refused. A pattern responses table in
+// place of the signature makes paths condition names (pattern.ReadCohorts).
 func readCohorts(sigPath string, paths []string, in learnInputs, needTarget bool) (*signature.Signature, []signature.Cohort, error) {
+	if pattern.IsTable(sigPath) { // pattern responses: paths name conditions
+		if needTarget && in.target == "" {
+			return nil, nil, usageError{fmt.Errorf("--target is required")}
+		}
+		return pattern.ReadCohorts(sigPath, paths, in.target)
+	}
 	s, err := signature.Read(sigPath)
 	if err != nil {
 		return nil, nil, err
@@ -150,20 +159,16 @@ func loadCohort(path string, in learnInputs, needTarget bool, s *signature.Signa
 	if needTarget && in.target == "" {
 		return signature.Cohort{}, nil, usageError{fmt.Errorf("--target is required")}
 	}
-	t, y, err := features.Load(path, features.LoadOptions{IDColumn: in.idColumn, Target: in.target, TargetFlag: "--target"})
-	if err == nil && s != nil {
-		if err = s.CheckFeatures(t); err != nil {
-			err = fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	if err != nil {
-		return signature.Cohort{}, nil, err
-	}
-	c := signature.CohortFromTable(path, t, y)
-	if s != nil {
-		c, err = s.Align(c)
+	c, t, err := signature.LoadCohort(path, in.target, in.idColumn, s)
+	if err == nil {
+		c.Sites, err = signature.ReadSites(in.combat, c)
 	}
 	return c, t, err
+}
+
+// combatFlag is --combat, each subject's site for a signature's ComBat.
+func combatFlag(cmd *cobra.Command, in *learnInputs, what string) {
+	cmd.Flags().StringVar(&in.combat, "combat", "", "each subject's acquisition site as TABLE:COLUMN of a participants table: "+what)
 }
 
 // targetFlags are the outcome and subject-ID flags of the commands that evaluate on a cohort.

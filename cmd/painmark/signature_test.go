@@ -114,6 +114,19 @@ func TestSignatureCommands(t *testing.T) {
 	if a, b := readBytes(t, filepath.Join(dir, "change.json")), readBytes(t, libChange); !bytes.Equal(a, b) {
 		t.Errorf("signature.Change wrote %d bytes, painmark signature change %d: they differ", len(b), len(a))
 	}
+	// Arm balance: sex by chi-square (as scipy's chi2_contingency: stats.TestLiveChiSquareEqualsScipy),
+	// age by Student's t between the two arms.
+	sex, age := make([]string, len(ids.Raw)), make([]float64, len(ids.Raw))
+	for i := range sex {
+		sex[i], age[i] = []string{"F", "M", "F"}[i%3], 20+float64((i*7)%30)
+	}
+	chars := filepath.Join(dir, "characteristics.tsv")
+	table.Write(chars, &table.Table{Columns: []*table.Column{table.TextColumn("participant_id", ids.Raw), table.TextColumn("sex", sex), table.NumericColumn("age", age)}})
+	out, stderr, code = runCLI(t, "signature", "change", sig, feat, postFeat, "--pain-pre", study+":pain_pre", "--pain-post", study+":pain_post",
+		"--group", study+":arm", "--balance", chars+":sex", "--balance", chars+":age", "--permutations", "9", "-o", filepath.Join(dir, "change-balance.json"))
+	if code != 0 || !strings.Contains(out, "arms balanced on sex? chi-square(1)") || !strings.Contains(out, "arms balanced on age? t(33)") {
+		t.Errorf("change --balance: %d %s %s", code, out, stderr)
+	}
 	trained := filepath.Join(dir, "trained.json")
 	out, stderr, code = runCLI(t, "signature", "train", feat, "--target", parts+":pain", "--k", "20,25", "--alpha", "0.005,0.05",
 		"--scoring", "neg_mean_squared_error", "--solver", "exact", "--permutations", "20", "--bootstraps", "10", "--bootstrap-out", filepath.Join(dir, "boot.tsv"), "--learning-curve", "15,25", "--curve-repeats", "5", "--name", "retrained", "-o", trained)

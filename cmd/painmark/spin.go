@@ -4,37 +4,35 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/nulls"
 	"github.com/spf13/cobra"
 )
 
 func newSpinCmd() *cobra.Command {
-	var coords, xCol, yCol, null, out, reportFlag string
+	var coords, xCol, yCol, null, out, reportFlag, mask string
 	var spheres, annots []string
 	o := nulls.DefaultTestOptions()
 	cmd := &cobra.Command{
-		Use:   "spin MAPS",
-		Short: "Spatial permutation (spin) test of the correlation between two cortical maps",
-		Args:  exactArgs(1),
+		Use:   "spin MAPS | X.nii.gz Y.nii.gz | X.dscalar.nii Y.dscalar.nii",
+		Short: "Spatial permutation (spin) test of the correlation between two cortical (or volumetric) maps",
+		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			model, err := nulls.Lookup(null)
 			if err != nil {
 				return usageError{err}
 			}
-			geo, err := nullGeometry(coords, spheres, annots)
+			var space *nulls.Space
+			var maps [2][]float64
+			if len(args) == 2 { // two NIfTI maps
+				space, maps, err = nulls.VolumeMaps(args[0], args[1], mask)
+				o.XName, o.YName = args[0], args[1]
+			} else {
+				space, maps, err = regionalSpace(args[0], coords, xCol, yCol, spheres, annots, model)
+				o.XName, o.YName = xCol, yCol
+			}
 			if err != nil {
 				return err
 			}
-			regions, maps, err := nulls.ReadRegionalMaps(args[0], "region", xCol, yCol)
-			if err != nil {
-				return err
-			}
-			space, err := geo.Space(regions, model)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
-			}
-			o.XName, o.YName = xCol, yCol
 			res, err := nulls.Test(maps[0], maps[1], space, model, o)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
@@ -53,14 +51,23 @@ func newSpinCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&xCol, "x", "", "first map's column")
 	f.StringVar(&yCol, "y", "", "second map's column")
-	f.StringVar(&o.Kind, "kind", o.Kind, "spearman or pearson")
+	choiceVar(f, &o.Kind, "kind", o.Kind, "spearman or pearson", oneOf("spearman", "pearson"))
 	f.IntVar(&o.Draws, "n", o.Draws, "rotations (or surrogates) of the null")
 	addNullFlags(cmd, &null, &coords, &spheres, &annots, "vasa")
-	f.StringVar(&null, "method", "vasa", "the null model (older spelling of --null)")
+	choiceVar(f, &null, "method", "vasa", "the null model (older spelling of --null)", nullModel())
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	f.StringVar(&mask, "mask", "", "for two NIfTI maps: the voxels tested (NIfTI mask on their grid; default: where either map is nonzero)")
 	f.StringVarP(&out, "out", "o", "spin.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 2 {
+			return usageError{fmt.Errorf("give a table of regional maps (with --x, --y) or two NIfTI maps")}
+		} else if len(args) == 2 {
+			if _, err := nulls.Lookup(null); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
 		if err := requireFlags(cmd, "x", "y"); err != nil {
 			return err
 		}
@@ -71,8 +78,11 @@ func newSpinCmd() *cobra.Command {
 
 // addNullFlags adds --null and the files a null model may need (the same in spin, genes and morph).
 func addNullFlags(cmd *cobra.Command, null, coords *string, spheres, annots *[]string, def string) {
-	f := cmd.Flags()
-	f.StringVar(null, "null", def, "spatial null model: "+strings.Join(nulls.Names(), ", ")+" (painmark spin --help describes them)")
+	f, none := cmd.Flags(), []string{"none"} // genes and morph: no spatial p
+	if cmd.Name() == "spin" {
+		none = nil
+	}
+	choiceVar(f, null, "null", def, "spatial null model: "+strings.Join(nulls.Names(), ", ")+" (painmark spin --help describes them)", nullModel(none...))
 	f.StringVar(coords, "coords", "", "sphere coordinates of the parcels (region, hemi, x, y, z) for the rotation, Moran and variogram nulls")
 	f.StringSliceVar(spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --null baum|cornblath")
 	f.StringSliceVar(annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --null baum|cornblath")
@@ -97,18 +107,26 @@ func checkNullFlags(null, coords string, spheres, annots []string) error {
 	return nil
 }
 
+// regionalSpace reads two columns of a table of regional maps and matches them to the null
+// model's geometry.
+func regionalSpace(path, coords, xCol, yCol string, spheres, annots []string, model nulls.Model) (*nulls.Space, [2][]float64, error) {
+	var out [2][]float64
+	geo, err := nullGeometry(coords, spheres, annots)
+	if err != nil {
+		return nil, out, err
+	}
+	regions, maps, err := nulls.ReadRegionalMaps(path, "region", xCol, yCol)
+	if err != nil {
+		return nil, out, err
+	}
+	space, err := geo.Space(regions, model)
+	if err != nil {
+		return nil, out, fmt.Errorf("%s: %w", path, err)
+	}
+	return space, [2][]float64{maps[0], maps[1]}, nil
+}
+
 // nullGeometry reads the files of --coords, --spheres and --annots that were given.
 func nullGeometry(coords string, spheres, annots []string) (nulls.Geometry, error) {
-	var g nulls.Geometry
-	if coords != "" {
-		c, err := nulls.ReadCentroids(coords)
-		if err != nil {
-			return g, err
-		}
-		g.Centroids = c
-	}
-	if len(spheres) == 2 && len(annots) == 2 {
-		g.Surface = &atlas.SphereParcellationFiles{SphereLeft: spheres[0], SphereRight: spheres[1], AnnotLeft: annots[0], AnnotRight: annots[1]}
-	}
-	return g, nil
+	return nulls.ReadGeometry(coords, spheres, annots)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,6 +59,13 @@ func TestSpinCommand(t *testing.T) {
 	}
 	if p := number(t, out, `nonparp p = ([0-9.e-]+)`); math.Abs(p-gt/float64(len(res.NullXY))) > 5e-4 {
 		t.Errorf("nonparp %v, null_xy gives %v", p, gt/float64(len(res.NullXY)))
+	}
+	// Guard rail: the report's scatter and its caption give the same statistic, the printed rho;
+	// the null's histogram and its caption say the same sidedness.
+	html := string(readBytes(t, filepath.Join(dir, "spin.report.html")))
+	stat := fmt.Sprintf("spearman r = %.3f, n = 68", res.Rho)
+	if strings.Count(html, stat) < 2 || !strings.Contains(html, "Each point a region; "+stat) || strings.Count(html, ", two-sided") < 1 {
+		t.Errorf("the report's scatter and caption do not both say %q", stat)
 	}
 	// A map table missing a region of the coordinates is refused by name.
 	short := filepath.Join(dir, "short.csv")

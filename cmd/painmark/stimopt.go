@@ -41,9 +41,10 @@ func newStimoptInitCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "out", "o", "stimopt.json", "the state file to create")
-	f.StringVar(&o.Acquisition, "acquisition", o.Acquisition, "ei (expected improvement) or ucb (upper confidence bound)")
+	choiceVar(f, &o.Acquisition, "acquisition", o.Acquisition, "ei (expected improvement) or ucb (upper confidence bound)", oneOf("ei", "ucb"))
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	f.BoolVar(&o.Minimize, "minimize", o.Minimize, "lower outcomes are better (e.g. pain ratings instead of relief)")
+	f.StringVar(&o.OutcomeName, "outcome-name", o.OutcomeName, "what the outcome is, with its scale, for the report (e.g. \"pain relief (0-10 NRS)\")")
 	f.IntVar(&o.Initial, "initial", o.Initial, "random settings before the model is used (default 2·parameters + 1)")
 	f.BoolVar(&force, "force", false, "replace an existing state file")
 	return cmd

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/painmark/painmark/synthetic"
 	"github.com/painmark/painmark/target"
@@ -13,9 +14,9 @@ import (
 func newSyntheticCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "synthetic",
-		Short: "Write synthetic studies with a known answer (a corticospinal study, a densely sampled participant, a target-planning participant)",
+		Short: "Write synthetic studies with a known answer (a corticospinal study, a densely sampled participant, a target-planning participant, a BIDS dataset, a morphometry cohort, a task fMRI study)",
 	}
-	cmd.AddCommand(newSyntheticCSpsCmd(), newSyntheticParticipantCmd(), newSyntheticTargetCmd())
+	cmd.AddCommand(newSyntheticCSpsCmd(), newSyntheticParticipantCmd(), newSyntheticTargetCmd(), newSyntheticBIDSCmd(), newSyntheticMorphCmd(), newSyntheticTaskCmd())
 	return cmd
 }
 
@@ -50,11 +51,15 @@ func newSyntheticParticipantCmd() *cobra.Command {
 	f.Float64Var(&o.TR, "tr", o.TR, "repetition time, seconds")
 	f.IntVar(&o.Regions, "regions", o.Regions, "regions")
 	f.IntVar(&o.Planted, "planted", o.Planted, "regions carrying the pain")
+	f.BoolVar(&o.Motion, "motion", o.Motion, "simulate head motion (framewise displacement in fMRIPrep confounds, an artefact growing with it)")
+	f.Float64Var(&o.MotionPain, "motion-pain", o.MotionPain, "0 to 1: how much the motion follows the pain (implies --motion)")
 	return cmd
 }
 
 func newSyntheticCSpsCmd() *cobra.Command {
 	o := synthetic.DefaultOptions()
+	var images bool
+	var pam50 string
 	cmd := withHelp(&cobra.Command{
 		Use:   "csps OUT",
 		Short: "Write a synthetic corticospinal study with a known answer (for tutorials and checks)",
@@ -63,9 +68,18 @@ func newSyntheticCSpsCmd() *cobra.Command {
 			if err := synthetic.CheckOutputDir(args[0]); err != nil {
 				return usageError{err}
 			}
+			if images && pam50 == "" {
+				return usageError{fmt.Errorf("--images needs --pam50 (the PAM50 template folder)")}
+			}
 			st, err := synthetic.Generate(o)
 			if err == nil {
 				err = st.Write(args[0])
+			}
+			if err == nil && images {
+				var im *synthetic.Images
+				if im, err = st.WriteStudyImages(args[0], pam50); err == nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "wrote brain and cord images of every run (%s)\n", im)
+				}
 			}
 			if err != nil {
 				return err
@@ -84,12 +98,14 @@ func newSyntheticCSpsCmd() *cobra.Command {
 	f.IntVar(&o.Clinical1, "clinical1", o.Clinical1, "first clinical cohort")
 	f.IntVar(&o.Clinical2, "clinical2", o.Clinical2, "second clinical cohort")
 	f.IntVar(&o.PrePost, "prepost", o.PrePost, "pre/post intervention subjects")
+	f.BoolVar(&images, "images", false, "also write each run as brain (MNI) and cord (PAM50) images, for painmark extract --atlas corticospinal")
+	f.StringVar(&pam50, "pam50", "", "PAM50 template folder (for --images)")
 	return cmd
 }
 
 func newSyntheticTargetCmd() *cobra.Command {
 	var seed uint64
-	var timepoints int
+	var timepoints, population int
 	var asCIFTI bool
 	cmd := withHelp(&cobra.Command{
 		Use:   "target-participant OUT",
@@ -107,6 +123,9 @@ func newSyntheticTargetCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote a %d-voxel, %d-volume participant with %d planted nodes to %s\n", sim.Data.Len(), timepoints, len(sim.Nodes), args[0])
+			if population > 0 {
+				return target.SimulatePopulation(seed, population).Write(filepath.Join(args[0], "population"))
+			}
 			return nil
 		},
 	}, "synthetic-target-participant")
@@ -114,5 +133,63 @@ func newSyntheticTargetCmd() *cobra.Command {
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.IntVar(&timepoints, "timepoints", 150, "volumes")
 	f.BoolVar(&asCIFTI, "cifti", false, "also write the CIFTI-2 files")
+	f.IntVar(&population, "population", 0, "also write a cohort of this many people's network maps and their probability maps to OUT/population")
+	return cmd
+}
+
+func newSyntheticBIDSCmd() *cobra.Command {
+	o := synthetic.DefaultBIDSOptions()
+	cmd := withHelp(&cobra.Command{
+		Use:   "bids OUT",
+		Short: "Write a BIDS resting-state dataset with fMRIPrep-style derivatives whose connectivity scales with participants.tsv's pain",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := synthetic.CheckOutputDir(args[0]); err != nil {
+				return usageError{err}
+			}
+			st, err := synthetic.WriteBIDS(args[0], o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote a BIDS dataset to %s: %d participants x %d runs, fMRIPrep-style derivatives in derivatives/fmriprep, MIST-122 parcels %v planted\n", args[0], len(st.Participants), st.Options.Runs, st.Planted)
+			return nil
+		},
+	}, "synthetic-bids")
+	f := cmd.Flags()
+	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed (the same seed writes the same dataset)")
+	f.IntVar(&o.Subjects, "subjects", o.Subjects, "participants")
+	f.IntVar(&o.Runs, "runs", o.Runs, "resting-state runs per participant")
+	f.IntVar(&o.Frames, "frames", o.Frames, "volumes per run")
+	f.Float64Var(&o.Strength, "strength", o.Strength, "planted coupling at the top of the pain range")
+	return cmd
+}
+
+func newSyntheticMorphCmd() *cobra.Command {
+	o := synthetic.DefaultMorphOptions()
+	cmd := withHelp(&cobra.Command{
+		Use:   "morph OUT",
+		Short: "Write a simulated case-control morphometry cohort (five FreeSurfer measures, ENIGMA tables) for painmark morph",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := synthetic.CheckOutputDir(args[0]); err != nil {
+				return usageError{err}
+			}
+			c, err := synthetic.SimulateMorph(o)
+			if err == nil {
+				err = c.Write(args[0])
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d subjects (%d cases) x %d regions x %d features to %s; %d affected regions\n", len(c.Subjects), o.Cases, len(c.Regions), len(c.Values), args[0], len(c.Affected))
+			return nil
+		},
+	}, "synthetic-morph")
+	f := cmd.Flags()
+	f.IntVar(&o.Controls, "controls", o.Controls, "controls")
+	f.IntVar(&o.Cases, "cases", o.Cases, "cases")
+	f.IntVar(&o.Affected, "affected", o.Affected, "regions where the cases differ")
+	f.Float64Var(&o.Effect, "effect", o.Effect, "case effect in between-subject SDs")
+	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
 	return cmd
 }

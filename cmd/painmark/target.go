@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -42,17 +41,15 @@ func checkSeedMM(mm []float64) error {
 
 func newTargetCmd() *cobra.Command {
 	var src target.Source
-	var scalp, ratings, toTemplate, out, reportFlag string
+	var scalp, ratings, toTemplate, atlasMaps, out, reportFlag string
+	var atlasPeople []string
 	o := target.DefaultPlanOptions()
 	cmd := withHelp(&cobra.Command{
 		Use:   "target",
-		Short: "Plan stimulation targets from a person's resting-state fMRI (individual networks, search space, ranked sites)",
+		Short: "Plan stimulation targets from a person's resting-state fMRI or a population atlas (networks, search space, ranked sites)",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := loadSource(src)
-			if err != nil {
-				return err
-			}
+			var err error
 			if scalp != "" {
 				if o.Tolerability, err = target.ReadTolerability(scalp, ratings, o.TolerabilityWeight); err != nil {
 					return err
@@ -65,10 +62,20 @@ func newTargetCmd() *cobra.Command {
 				}
 				o.ToTemplate = &a
 			}
-			res, err := target.Plan(d, o)
-			if errors.Is(err, target.ErrUnknownNetwork) {
-				return usageError{err}
-			} else if err != nil {
+			var res *target.PlanResult
+			if atlasMaps != "" {
+				var pm *target.ProbabilityMaps
+				if pm, err = target.ReadProbabilityMaps(atlasMaps, o.Names, src.Surfaces); err == nil {
+					if err = pm.ReadPeople(atlasPeople); err == nil {
+						res, err = target.PlanAtlas(pm, o)
+					}
+				}
+			} else if d, errLoad := loadSource(src); errLoad != nil {
+				return errLoad
+			} else {
+				res, err = target.Plan(d, o)
+			}
+			if err != nil {
 				return err
 			}
 			if err := res.WriteFiles(out); err != nil {
@@ -76,7 +83,7 @@ func newTargetCmd() *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			res.Print(w)
-			doc := newCommandReport("Stimulation targets", src.Bold, src.Mask, src.Dtseries, o.Templates, o.SearchSpace, o.Seed.Mask, scalp, ratings)
+			doc := newCommandReport("Stimulation targets", src.Bold, src.Mask, src.Dtseries, atlasMaps, o.Templates, o.SearchSpace, o.Seed.Mask, scalp, ratings)
 			res.AddReport(doc)
 			return writeReport(w, doc, reportPath(reportFlag, filepath.Join(out, "targets.json")))
 		},
@@ -84,7 +91,10 @@ func newTargetCmd() *cobra.Command {
 	f := cmd.Flags()
 	addSourceFlags(f, &src)
 	f.StringVar(&o.Templates, "templates", "", "group network templates (4D NIfTI or label image on the data's grid; CIFTI dscalar or dlabel)")
-	f.StringSliceVar(&o.Names, "names", nil, "the templates' network names (4D NIfTI volumes or label values 1..K)")
+	f.StringVar(&atlasMaps, "atlas-maps", "", "population network probability maps instead of a run (4D NIfTI or CIFTI dscalar, one map per network; --surfaces for its vertices)")
+	f.StringSliceVar(&atlasPeople, "atlas-people", nil, "the people's network label images behind --atlas-maps (1..K in its order): the hit probability is then exact")
+	f.Float64Var(&o.HitRadius, "hit-radius", o.HitRadius, "radius (mm) of the --atlas-maps targets' hit probability")
+	f.StringSliceVar(&o.Names, "names", nil, "the templates' (or atlas maps') network names (4D NIfTI volumes or label values 1..K)")
 	f.StringVar(&o.Network, "network", "", "the network to target")
 	f.StringSliceVar(&o.Avoid, "avoid", nil, "networks whose brainordinates targets keep away from")
 	f.Float64Var(&o.AvoidMargin, "avoid-margin", o.AvoidMargin, "distance (mm) to keep from the avoided networks")
@@ -101,6 +111,7 @@ func newTargetCmd() *cobra.Command {
 	f.StringVar(&toTemplate, "to-template", "", "a 4x4 affine (16 numbers, row by row) from the data's mm to a template's mm, for template coordinates")
 	f.StringVarP(&out, "out", "o", "", "output folder")
 	addReportFlag(cmd, &reportFlag)
+	cmd.AddCommand(newTargetVariabilityCmd())
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkSeedMM(o.Seed.MM); err != nil {
 			return err
@@ -109,9 +120,13 @@ func newTargetCmd() *cobra.Command {
 			return err
 		}
 		switch {
-		case o.Templates != "" && o.Network == "":
-			return usageError{fmt.Errorf("--templates needs --network")}
-		case o.Templates == "" && len(o.Seed.MM) != 3 && o.Seed.Mask == "":
+		case (o.Templates != "" || atlasMaps != "") && o.Network == "":
+			return usageError{fmt.Errorf("--templates and --atlas-maps need --network")}
+		case len(atlasPeople) > 0 && atlasMaps == "":
+			return usageError{fmt.Errorf("--atlas-people goes with --atlas-maps")}
+		case atlasMaps != "" && (src.Bold != "" || src.Dtseries != "" || o.Templates != "" || o.Seed.IsSet()):
+			return usageError{fmt.Errorf("--atlas-maps plans without a run: drop --bold/--dtseries, --templates and the seed")}
+		case atlasMaps == "" && o.Templates == "" && len(o.Seed.MM) != 3 && o.Seed.Mask == "":
 			return usageError{fmt.Errorf("give --templates with --network, or --seed-mm / --seed-mask")}
 		case (scalp == "") != (ratings == ""):
 			return usageError{fmt.Errorf("--scalp and --ratings go together")}

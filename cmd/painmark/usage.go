@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"strings"
 
+	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/target"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -26,12 +28,22 @@ const (
 // work itself (exit code 1).
 type usageError struct{ error }
 
+// libraryUsage are the library's errors that say a choice on the command line names nothing (an
+// unknown atlas or network): usage errors wherever they arise.
+var libraryUsage = []error{atlas.ErrUnknown, target.ErrUnknownNetwork}
+
 // exitCode is the exit code of err: every error returned before a command's work starts (flags,
-// arguments, required flags, PreRunE checks) and every usageError is a usage error.
+// arguments, required flags, PreRunE checks), every usageError and every libraryUsage error is a
+// usage error.
 func exitCode(err error, started bool) int {
 	var ue usageError
 	if !started || errors.As(err, &ue) {
 		return exitUsage
+	}
+	for _, u := range libraryUsage {
+		if errors.Is(err, u) {
+			return exitUsage
+		}
 	}
 	return exitFailure
 }
@@ -138,39 +150,25 @@ func quoteOr(names []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-// reportPanic turns a panic into exit code 70 with a short report on w: what panicked and where,
-// the version and the command line (the whole stack with PAINMARK_TRACEBACK=1).
+// reportPanic turns a panic into exit code 70 with a short report on w: what panicked and where
+// (in a worker goroutine too: parallel carries its panics to the caller), the version and the
+// command line (the whole stack with PAINMARK_TRACEBACK=1).
 func reportPanic(w io.Writer, v any, args []string) int {
+	site, stack := parallel.PanicSite(), debug.Stack()
+	if p, ok := v.(*parallel.Panic); ok {
+		v, site, stack = p.Value, p.Site+" (in a worker goroutine)", p.Stack
+	}
 	fmt.Fprintf(w, "painmark: internal error (a bug in painmark, not in your data or command line): %v\n", v)
-	if at := panicSite(); at != "" {
-		fmt.Fprintf(w, "  at %s\n", at)
+	if site != "" {
+		fmt.Fprintf(w, "  at %s\n", site)
 	}
 	fmt.Fprintf(w, "  %s\n  command: %s\n", version.String(), commandLine(args))
 	if os.Getenv("PAINMARK_TRACEBACK") != "" {
-		w.Write(debug.Stack())
+		w.Write(stack)
 	} else {
 		fmt.Fprintln(w, "  (PAINMARK_TRACEBACK=1 prints the whole stack; please report this message)")
 	}
 	return exitSoftware
-}
-
-// panicSite is the function and line that panicked: the first frame after the runtime's panic.
-func panicSite() string {
-	pc := make([]uintptr, 32)
-	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
-	afterPanic := false
-	for {
-		f, more := frames.Next()
-		if afterPanic && !strings.HasPrefix(f.Function, "runtime.") {
-			return fmt.Sprintf("%s (%s:%d)", f.Function, f.File, f.Line)
-		}
-		if f.Function == "runtime.gopanic" || strings.HasPrefix(f.Function, "runtime.panic") {
-			afterPanic = true
-		}
-		if !more {
-			return ""
-		}
-	}
 }
 
 // requireFlags is the usage error naming exactly the flags of cmd left empty among names (nil if

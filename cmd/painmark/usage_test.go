@@ -2,9 +2,11 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/parallel"
 	"github.com/painmark/painmark/version"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -96,6 +98,26 @@ func TestPanicExit70(t *testing.T) {
 	}
 }
 
+// TestWorkerPanicExit70 checks that a panic in a worker goroutine (parallel.For) reaches the
+// top-level recover: exit 70 naming the panic and its line, not a crash of the process.
+func TestWorkerPanicExit70(t *testing.T) {
+	root := newRoot()
+	root.AddCommand(&cobra.Command{Use: "boom", RunE: func(*cobra.Command, []string) error {
+		parallel.For(64, func(i int) {
+			if i == 33 {
+				var m map[int]int
+				m[i] = 1 // a nil-map write in a worker: a bug
+			}
+		})
+		return nil
+	}})
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	_, errOut, code := runRoot(t, root, "boom")
+	if code != 70 || !strings.Contains(errOut, "nil map") || !strings.Contains(errOut, "usage_test.go") || !strings.Contains(errOut, "in a worker goroutine") || strings.Contains(errOut, "goroutine 1") {
+		t.Errorf("worker panic: exit %d, %q", code, errOut)
+	}
+}
+
 // TestReportCommandLineQuoted checks that a report header records a command line a shell re-runs.
 func TestReportCommandLineQuoted(t *testing.T) {
 	old := invocation
@@ -117,8 +139,15 @@ func TestUsageErrorsNameTheChoice(t *testing.T) {
 		t.Errorf("spin --x only: exit %d, %q", code, errOut)
 	}
 	for _, args := range [][]string{{"atlas", "show", "mist121"}, {"extract", "bold.nii.gz", "--atlas", "mist121", "-o", "out"}} {
-		if _, errOut, code := runCLI(t, args...); code == 0 || !strings.Contains(errOut, "built in: dk68, mist122") {
+		if _, errOut, code := runCLI(t, args...); code != 2 || !strings.Contains(errOut, "built in: dk68, mist122") {
 			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	// A misspelt choice of signature train is a usage error naming the choices, before any input is read.
+	for flag, want := range map[string]string{"--cv": "loo, kfold:K", "--scoring": "neg_mean_squared_error", "--solver": "path, exact", "--permute": "refit, predictions",
+		"--bootstrap-p": "canlab, wald, deipp"} {
+		if _, errOut, code := runCLI(t, "signature", "train", "features.tsv", "--target", "participants.tsv:pain", flag, "bogus"); code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("signature train %s bogus: exit %d, %q", flag, code, errOut)
 		}
 	}
 	if entries, _ := os.ReadDir("."); len(entries) != 0 {

@@ -159,7 +159,7 @@ func WriteJSON(path string, v any) error {
 
 // WriteDir writes a folder of outputs all or nothing: write fills a hidden staging folder beside
 // dir; when it succeeds, the staging folder becomes dir (or, when dir exists, each entry written is
-// renamed into it), and when it fails the staging folder is removed, so a failed command leaves no
+// renamed into it, folders merged), and when it fails the staging folder is removed, so a failed command leaves no
 // final-named output. Orphaned staging folders of dir are swept.
 func WriteDir(dir string, write func(stage string) error) error {
 	dir = filepath.Clean(dir)
@@ -185,13 +185,26 @@ func WriteDir(dir string, write func(stage string) error) error {
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(stage, dir)
 	}
-	entries, err := os.ReadDir(stage)
+	return moveInto(stage, dir)
+}
+
+// moveInto renames every entry of folder src into folder dst, replacing files of the same name and
+// merging into folders that exist (a second run into the same output folder).
+func moveInto(src, dst string) error {
+	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		if err := os.Rename(filepath.Join(stage, e.Name()), filepath.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("%s: %w", dir, err)
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		if st, err := os.Stat(to); err == nil && st.IsDir() && e.IsDir() {
+			if err := moveInto(from, to); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.Rename(from, to); err != nil {
+			return fmt.Errorf("%s: %w", dst, err)
 		}
 	}
 	return nil

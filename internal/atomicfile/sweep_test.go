@@ -83,3 +83,29 @@ func TestWriteDirAllOrNothing(t *testing.T) {
 		t.Errorf("staging left behind: %v", entries)
 	}
 }
+
+// TestWriteDirMergesFolders: writing into an existing output folder replaces its files and merges
+// a subfolder that exists (a second run of a command into the same folder).
+func TestWriteDirMergesFolders(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	write := func(v string) error {
+		return WriteDir(dir, func(stage string) error {
+			os.MkdirAll(filepath.Join(stage, "matrices"), 0o755)
+			if err := os.WriteFile(filepath.Join(stage, "matrices", "sub-"+v+".tsv"), []byte(v), 0o644); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(stage, "features.tsv"), []byte(v), 0o644)
+		})
+	}
+	if err := write("1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := write("2"); err != nil {
+		t.Fatalf("second write into the folder: %v", err)
+	}
+	for name, want := range map[string]string{"features.tsv": "2", "matrices/sub-1.tsv": "1", "matrices/sub-2.tsv": "2"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != want {
+			t.Errorf("%s: %q %v, want %q", name, b, err, want)
+		}
+	}
+}

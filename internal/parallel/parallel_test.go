@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -34,4 +35,34 @@ func TestForProgressCountsEveryItem(t *testing.T) {
 		t.Fatalf("%d progress calls for 500 items", calls)
 	}
 	ForProgress(3, nil, func(int) {}) // nil: silent
+}
+
+// TestWorkerPanicReachesCaller checks that a panic in a worker is re-raised in the caller as a
+// *Panic naming the value and the line that panicked, for For, ForProgress and Workers.
+func TestWorkerPanicReachesCaller(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	boom := func(i int) {
+		if i == 37 {
+			var m map[int]int
+			m[i] = 1
+		}
+	}
+	for name, run := range map[string]func(){
+		"For":         func() { For(100, boom) },
+		"ForProgress": func() { ForProgress(100, func(int, int) {}, boom) },
+		"Workers":     func() { Workers(3, func(w int) { boom(37) }) },
+		"nested":      func() { For(4, func(int) { For(100, boom) }) },
+	} {
+		func() {
+			defer func() {
+				p, ok := recover().(*Panic)
+				if !ok || !strings.Contains(p.Error(), "nil map") || !strings.Contains(p.Site, "parallel_test.go") {
+					t.Errorf("%s: recovered %v", name, p)
+				}
+			}()
+			run()
+			t.Errorf("%s: no panic", name)
+		}()
+	}
 }

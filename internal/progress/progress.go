@@ -6,6 +6,8 @@ package progress
 import (
 	"log/slog"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -27,6 +29,7 @@ var Enabled = term.IsTerminal(int(os.Stderr.Fd()))
 func New(total int, desc string) *Bar {
 	b := &Bar{desc: desc, total: total, start: time.Now()}
 	if Enabled {
+		showing.Add(1)
 		b.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription(desc),
@@ -49,6 +52,8 @@ func (b *Bar) Set(done int) {
 func (b *Bar) Finish() {
 	if b.bar != nil {
 		b.bar.Finish()
+		b.bar = nil
+		showing.Add(-1)
 	}
 	slog.Info(b.desc+" done", "steps", b.total, "elapsed", time.Since(b.start).Round(time.Millisecond).String())
 }
@@ -100,4 +105,51 @@ func Stages(prefix string) func(stage string) func(done, total int) {
 		return nil
 	}
 	return func(stage string) func(done, total int) { return NewReporter(prefix + ": " + stage).Func() }
+}
+
+// showing counts the bars on the terminal now; gate lets one loop at a time start its bar.
+var (
+	showing atomic.Int32
+	gate    sync.Mutex
+)
+
+// Auto turns on the bars of library loops that take no Progress option (Loop); painmark's command
+// sets it on a terminal, so a Go program calling the library draws nothing unless it asks.
+var Auto atomic.Bool
+
+// Loop is the progress callback of a long library loop (grid search folds, spins, surrogates, DCC
+// edges, decoding folds, study units) named desc: a bar with ETA while Auto is on, bars are drawn
+// and no other bar is showing (an inner loop of an outer one with a bar, or of several running in
+// parallel, stays silent); nil otherwise, at no cost. Pass it to parallel.ForProgress, or call it
+// with (done, total) after each step of a sequential loop.
+func Loop(desc string) func(done, total int) {
+	if !Enabled || !Auto.Load() || showing.Load() > 0 {
+		return nil
+	}
+	var mu sync.Mutex
+	var bar *Bar
+	silent := false
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if silent {
+			return
+		}
+		if bar == nil {
+			gate.Lock()
+			if showing.Load() == 0 { // else another loop started its bar first
+				bar = New(total, desc)
+			}
+			gate.Unlock()
+			if bar == nil {
+				silent = true
+				return
+			}
+		}
+		bar.Set(done)
+		if done >= total {
+			bar.Finish()
+			silent = true
+		}
+	}
 }
