@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/connectome"
+	"github.com/painmark/painmark/learn"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/stats"
 )
@@ -135,15 +136,9 @@ func AddTrainSections(d *report.Document, s *Signature, rep *TrainReport) {
 // in the figure's title and caption: an empty or all-q = 1 selection is never drawn as "stable".
 func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 	b := rep.Bootstrap
-	q, err := stats.FDR(b.P)
+	stable, q, err := stableEdges(b)
 	if err != nil {
 		return
-	}
-	var stable []int
-	for j, v := range q {
-		if v < 0.05 {
-			stable = append(stable, j)
-		}
 	}
 	d.Numbers["bootstrap_fdr_edges"] = stable
 	shown, weight := stable, b.Mean
@@ -191,12 +186,56 @@ func addBootstrapSection(d *report.Document, s *Signature, rep *TrainReport) {
 		rows = append(rows, []string{s.edgeLabel(edges, j), fmt.Sprintf("%.4g", b.Mean[j]), fmt.Sprintf("%.3g", b.Z[j]), fmt.Sprintf("%.2f", b.Frequency[j]), fmt.Sprintf("%.2g", b.P[j]), fmt.Sprintf("%.2g", q[j])})
 	}
 	sec := d.Section("Stable edges (bootstrap)")
+	if w := sparseStableWarning(b, stable); w != "" {
+		d.Numbers["bootstrap_stable_rarely_selected"] = w
+		sec.Text("Warning: %s.", w)
+	}
 	if len(chord) > 0 {
 		sec.Figure(report.Chord(title, names, groups, chord), caption)
 	} else {
 		sec.Text("%s", caption)
 	}
 	sec.Table("Edges shown", []string{"edge", "mean weight", "Z", "selection frequency", "p", "q (FDR)"}, rows)
+}
+
+// stableEdges are the features whose bootstrap weight passes FDR (Benjamini-Hochberg q < 0.05
+// over every feature's p), with every feature's q.
+func stableEdges(b *learn.BootstrapResult) (stable []int, q []float64, err error) {
+	if q, err = stats.FDR(b.P); err != nil {
+		return nil, nil, err
+	}
+	for j, v := range q {
+		if v < 0.05 {
+			stable = append(stable, j)
+		}
+	}
+	return stable, q, nil
+}
+
+// sparseStableWarning says when edges called stable are selected in fewer than half of the
+// bootstrap refits. CanlabCore's empirical p (the CSps paper's, stats.BootCanlab) counts only the
+// draws where a weight is nonzero, so for a sparse model (ElasticNet, SelectKBest) an edge chosen
+// in 5% of the refits, always with one sign, has the smallest possible p: "stable" then means
+// "one sign whenever selected", not "reliably in the model". The numbers stay the peer's; the
+// page says so, with the count, and how to get the zero-aware test (deipp or wald).
+func sparseStableWarning(b *learn.BootstrapResult, stable []int) string {
+	if b.Options.Convention != stats.BootCanlab || len(stable) == 0 {
+		return ""
+	}
+	rare := 0
+	for _, j := range stable {
+		if b.Frequency[j] < 0.5 {
+			rare++
+		}
+	}
+	if rare == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d edges called stable are selected in fewer than half of the %d bootstrap refits. "+
+		"Their p is CanlabCore's empirical test (the CSps paper's), which counts only the refits where an edge has a nonzero weight: "+
+		"for a sparse model it means \"the same sign whenever selected\", not \"reliably in the model\". "+
+		"Read the selection frequency beside p, or rerun with --bootstrap-p deipp (a zero weight counts against the edge) or wald",
+		rare, len(stable), b.Options.N)
 }
 
 // AddNodeSection adds the nodal predictive strengths (weights summed per region) as bars.

@@ -118,6 +118,13 @@ func (t *TrainResult) Print(w io.Writer) {
 	if rep.Bootstrap != nil && t.BootstrapFile != "" {
 		fmt.Fprintf(w, "%d bootstrap refits: weights in %s\n", o.Bootstraps, t.BootstrapFile)
 	}
+	if rep.Bootstrap != nil {
+		if stable, _, err := stableEdges(rep.Bootstrap); err == nil {
+			if warning := sparseStableWarning(rep.Bootstrap, stable); warning != "" {
+				fmt.Fprintf(w, "warning: %s\n", warning)
+			}
+		}
+	}
 	for _, p := range rep.Curve {
 		fmt.Fprintf(w, "learning curve: %d training subjects, r = %.3f ± %.3f, MAE = %.3f ± %.3f (%d splits)\n", p.TrainSize, p.MeanR, p.SDR, p.MeanMAE, p.SDMAE, p.Repeats)
 	}

@@ -67,6 +67,11 @@ func TestCSpsProtocolOnSyntheticCohorts(t *testing.T) {
 	if pr := number(t, out, `p\(r\) = ([-0-9.e]+)`); pr > 0.02 {
 		t.Errorf("permutation p(r) = %g, expected the smallest possible (1/101)", pr)
 	}
+	// CanlabCore's bootstrap p (the default) calls stable the sparse model's edges chosen in few
+	// refits with one sign: the run says so, with the count.
+	if !strings.Contains(out, "warning: ") || !strings.Contains(out, "edges called stable are selected in fewer than half of the 200 bootstrap refits") {
+		t.Errorf("train does not warn that rarely selected edges are called stable:\n%s", out)
+	}
 
 	// Planted edges are recovered: most of them among the 20 edges of largest bootstrap |Z|.
 	boot, err := table.Read(p("bootstrap.tsv"), nil)
