@@ -44,8 +44,9 @@ type Step struct {
 var reservedNames = map[string]bool{"cohort": true, "model": true, "validation": true, "targets": true, "study": true, "roi": true, "extract": true}
 
 // loadSteps reads the registered step sections of a decoded study file, in dependency order
-// (a step after the steps it names; ties by section and position).
-func loadSteps(path string, raw map[string]any, abs func(string) string, cohort bool) ([]Step, error) {
+// (a step after the steps it names; ties by section and position); cohort says whether the study
+// has a cohort table (@cohort), cohorts are the names of its [[cohort]] tables (@NAME).
+func loadSteps(path string, raw map[string]any, abs func(string) string, cohort bool, cohorts map[string]bool) ([]Step, error) {
 	var all []Step
 	for _, k := range study.StepKinds() {
 		v, ok := raw[k.Section]
@@ -67,8 +68,8 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	names := map[string]*Step{}
 	for i := range all {
 		s := &all[i]
-		if names[s.Name] != nil {
-			return nil, fmt.Errorf("%s: two steps are named %q: names must be unique (they name the output folders)", path, s.Name)
+		if names[s.Name] != nil || cohorts[s.Name] {
+			return nil, fmt.Errorf("%s: two steps (or a step and a [[cohort]]) are named %q: names must be unique (they name the output folders)", path, s.Name)
 		}
 		names[s.Name] = s
 	}
@@ -88,6 +89,12 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 				}
 				continue
 			}
+			if cohorts[ref] { // a [[cohort]]'s table (@NAME) or a file of its folder (@NAME/extract: its series)
+				if !named && in.Type != study.InputFeatures {
+					return nil, fmt.Errorf("%s: [[%s]] %s: %s = %q: a [[cohort]] gives a feature table, not a %s", path, s.Kind.Section, s.Name, in.Key, "@"+ref, in.Type)
+				}
+				continue
+			}
 			d := names[ref]
 			if d == nil {
 				return nil, fmt.Errorf("%s: [[%s]] %s: %s = %q names no step", path, s.Kind.Section, s.Name, in.Key, "@"+ref)
@@ -103,7 +110,7 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	for len(out) < len(all) {
 		progress := false
 		for _, s := range all {
-			if placed[s.Name] || !refsPlaced(s, placed) {
+			if placed[s.Name] || !refsPlaced(s, placed, cohorts) {
 				continue
 			}
 			placed[s.Name], progress = true, true
@@ -116,11 +123,11 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	return out, nil
 }
 
-func refsPlaced(s Step, placed map[string]bool) bool {
+func refsPlaced(s Step, placed, cohorts map[string]bool) bool {
 	for _, v := range s.Inputs {
 		ref, ok := strings.CutPrefix(v, "@")
 		ref, _, _ = strings.Cut(ref, "/")
-		if ok && ref != "cohort" && !placed[ref] {
+		if ok && ref != "cohort" && !placed[ref] && !cohorts[ref] {
 			return false
 		}
 	}
@@ -155,8 +162,9 @@ func loadStep(k *study.StepKind, e map[string]any, abs func(string) string) (Ste
 		}
 		switch {
 		case strings.HasPrefix(str, "@"):
-			if in.Type != study.InputFeatures && in.Type != study.InputSignature {
-				return s, fmt.Errorf("%s %s = %q: only features and signature inputs name steps", name, key, str)
+			_, file, _ := strings.Cut(str, "/")
+			if in.Type == study.InputColumn || (file == "" && in.Type != study.InputFeatures && in.Type != study.InputSignature) {
+				return s, fmt.Errorf("%s %s = %q: only features and signature inputs name steps (@NAME); file and folder inputs name a file of one (@NAME/FILE)", name, key, str)
 			}
 		case in.Type == study.InputColumn:
 			ref, err := table.ParseColumnRef(str, key)
@@ -196,9 +204,12 @@ type stepUnit struct {
 }
 
 // planSteps adds one unit per step to the plan; cohort is the index of the cohort features unit
-// (-1 without one).
-func (s *Study) planSteps(p *study.Plan, version string, hashes *study.FileHashes, cohort int) error {
+// (-1 without one), cohorts the [[cohort]] units by name.
+func (s *Study) planSteps(p *study.Plan, version string, hashes *study.FileHashes, cohort int, cohorts map[string]int) error {
 	unitOf := map[string]int{}
+	for n, i := range cohorts {
+		unitOf[n] = i
+	}
 	for _, st := range s.Steps {
 		opt := stepUnit{Inputs: map[string]string{}, Labels: map[string]string{}, Values: st.Values}
 		rel := s.label
@@ -214,6 +225,8 @@ func (s *Study) planSteps(p *study.Plan, version string, hashes *study.FileHashe
 				d, file, label := cohort, features.TSVName, filepath.Join(s.Output, features.TSVName)
 				if step, named, ok := strings.Cut(ref, "/"); ok { // @NAME/FILE: a file of the step's output
 					d, file, label = unitOf[step], named, filepath.Join(s.Output, step, named)
+				} else if _, isCohort := cohorts[ref]; isCohort { // a [[cohort]]'s table
+					d, label = unitOf[ref], filepath.Join(s.Output, ref, features.TSVName)
 				} else if ref != "cohort" {
 					d = unitOf[ref]
 					file = s.stepNamed(ref).Kind.Produces[in.Type]
