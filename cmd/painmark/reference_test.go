@@ -141,6 +141,11 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			"signature.json (byte-identical to `painmark signature train OUTPUT/features.tsv --target TARGET --name model --scoring SCORING --scaler --k --alpha --l1-ratio --max-iter --tol`), " +
 			"weights.tsv (its weights per selected feature, on scaled and raw features) and report.html. Old study files keep working unchanged; [[signature_train]] is the step with every training option.",
 		"validation": "Independent cohorts ([[validation]], repeatable) through the same connectivity recipe, predicted by the model fitted on the whole cohort.",
+		"cohort": "Named cohorts ([[cohort]], repeatable), each from its own runs: an fMRIPrep folder whose runs are extracted with [extract] (one cached unit per run, shared between cohorts of the same runs), or ROI time-series tables; " +
+			"its table is painmark connectome's on the series with [connectivity] (tangent allowed: the table is computed on the whole cohort). " +
+			"A `[cohort.extract]` or `[cohort.connectivity]` table after the entry sets that cohort's own keys over the study's sections (e.g. `drop = [...]` for a brain-only or cord-only table, `region_tags = \"\"` for an untagged one, `combine = \"mean\"`). " +
+			"Published in OUTPUT/NAME/: features.tsv, .npy, edges.tsv, connectome.json (byte-identical to `painmark connectome SERIES --no-matrices`, or `--blocks` with blocks = true) and the series extract/RUN_timeseries.tsv and .json (as painmark extract writes them). " +
+			"Steps name the table `@NAME` and the series `@NAME/extract` (e.g. signature_ablate's series).",
 		"target":     "Stimulation targets for every fMRIPrep run (painmark target with templates).",
 		"executor":   "Where units are built: local (a worker pool) or slurm (job arrays, afterok between steps).",
 	}
@@ -170,8 +175,8 @@ func generateStudyReference(t *testing.T) (string, []string) {
 	}
 	b.WriteString("\n## Steps\n\nEvery analysis is a step: a table of an array named by its kind (`[[signature_train]]`, repeatable), with a `name` " +
 		"(unique; its results go to OUTPUT/NAME/), its inputs and its options. An input is a path, TABLE:COLUMN for columns, `@cohort` for the study's cohort table, " +
-		"or `@NAME` for the result of another step (a signature_train step's signature.json), `@NAME/FILE` for a file of its output folder " +
-		"(e.g. `@ablate/ablation-M5.signature.json`, an ablation model's signature); steps run after the steps they name. " +
+		"or `@NAME` for the result of another step (a signature_train step's signature.json) or a [[cohort]]'s table, `@NAME/FILE` for a file or folder of its output folder " +
+		"(e.g. `@ablate/ablation-M5.signature.json`, an ablation model's signature; `@train/extract`, a cohort's series); steps run after the steps they name. " +
 		"Options are the command's flags (dashes as underscores) with the library's defaults; a step's result files are byte-identical to the command's.\n")
 	for _, k := range study.StepKinds() {
 		fmt.Fprintf(&b, "\n### [[%s]]\n\n%s Same result files as `painmark %s`.\n\n| input | type | required | meaning |\n|---|---|---|---|\n", k.Section, k.Doc, k.Command)
