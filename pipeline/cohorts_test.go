@@ -30,7 +30,8 @@ func TestCohortTables(t *testing.T) {
 		"[[cohort]]\nname = \"b-brain\"\ntimeseries = \"b\"\n[cohort.connectivity]\nregion_tags = \"\"\ndrop = [\"R6\", \"R7\"]\n" +
 		"[[cohort]]\nname = \"b-blocks\"\ntimeseries = \"b\"\nblocks = true\n"
 	steps := "[[signature_train]]\nname = \"sig\"\nfeatures = \"@a\"\ntarget = \"a.tsv:pain\"\nk = [5]\n" +
-		"[[signature_validate]]\nname = \"val\"\nsignature = \"@sig\"\nfeatures = \"@b\"\ntarget = \"b.tsv:pain\"\npermutations = 10\nbootstraps = 10\n"
+		"[[signature_validate]]\nname = \"val\"\nsignature = \"@sig\"\nfeatures = \"@b\"\ntarget = \"b.tsv:pain\"\npermutations = 10\nbootstraps = 10\n" +
+		"[[signature_validate]]\nname = \"both\"\nsignature = \"@sig\"\nfeatures = [\"@a\", \"@b\"]\ntarget = \"a.tsv:pain\"\npermutations = 10\nbootstraps = 10\n"
 	path := filepath.Join(dir, "study.toml")
 	os.WriteFile(path, []byte(head+steps), 0o644)
 	s, p := runStudy(t, path)
@@ -95,6 +96,10 @@ func TestCohortTables(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(s.Output, "val", "validation.json")); err != nil || !strings.Contains(string(b), "out/b/features.tsv") {
 		t.Errorf("the validation on @b does not name out/b/features.tsv (%v)", err)
 	}
+	// A validation on a list of tables validates on each cohort, and on both weighted by size.
+	if b, err := os.ReadFile(filepath.Join(s.Output, "both", "validation.json")); err != nil || !strings.Contains(string(b), "out/b/features.tsv") || !strings.Contains(string(b), "out/a/features.tsv") || !strings.Contains(string(b), "weighted") {
+		t.Errorf("the validation on [@a, @b] does not name both tables and the weighted explained variance (%v)", err)
+	}
 	// Refusals.
 	for _, bad := range []struct{ text, want string }{
 		{head + "[[signature_train]]\nname = \"a\"\nfeatures = \"@b\"\ntarget = \"b.tsv:pain\"\n", "named \"a\""},
@@ -102,6 +107,7 @@ func TestCohortTables(t *testing.T) {
 		{head + "[[cohort]]\nname = \"c\"\ntimeseries = \"a\"\n[cohort.connectivity]\nkindd = \"correlation\"\n", "kindd"},
 		{head + "[[cohort]]\nname = \"a\"\ntimeseries = \"a\"\n", "unique"},
 		{head + "[[cohort]]\nname = \"c\"\ntimeseries = \"a\"\nfmriprep = \"x\"\n", "one of fmriprep"},
+		{head + steps + "[[signature_lesion]]\nname = \"l\"\nsignature = \"@sig\"\nfeatures = [\"@a\", \"@b\"]\ntarget = \"b.tsv:pain\"\n", "wants a path"},
 	} {
 		os.WriteFile(path, []byte(bad.text), 0o644)
 		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), bad.want) {

@@ -23,7 +23,8 @@ import (
 // block tables of connectome --blocks, M4 and M5 on the full ones) → virtual lesions by system →
 // nonlinear baselines (RBF SVR, random forest) validated like the CSps → the rTMS pre/post change;
 // every command writes its report. Then testdata/studies/csps-chain/study.toml does the same from
-// the images alone: every cohort is a [[cohort]] (extraction and connectivity), and its extracted
+// the images alone: every cohort is a [[cohort]] (extraction and connectivity), validations on
+// several cohorts list their tables (features = ["@retest", "@independent"]), and its extracted
 // series, its tables and every step's result files equal the command line's byte for byte. The
 // commands run in the test's folder and write the tables where the study publishes them
 // (out/COHORT/), the study runs in s/ (its inputs linked to the same images), so that inputs are
@@ -113,9 +114,9 @@ func TestCSpsChainFromImages(t *testing.T) {
 			}
 		}
 		if len(want) == 0 || !(worst > 0.99) {
-			t.Errorf("%s %s: %d planted subjects, the lowest r between an extracted and a planted series is %.4f", label, cohort, len(want), worst)
+			t.Errorf("%s %s: %d planted subjects, the lowest r between an extracted and a planted series is %.6f", label, cohort, len(want), worst)
 		}
-		t.Logf("%s extraction, %s: every region of the %d subjects within r >= %.4f of its planted series", label, cohort, len(want), worst)
+		t.Logf("%s extraction, %s: every region of the %d subjects within r >= %.6f of its planted series", label, cohort, len(want), worst)
 	}
 	for _, c := range cohorts {
 		planted("command line", c, func(sub string) []string {
@@ -205,7 +206,7 @@ func TestCSpsChainFromImages(t *testing.T) {
 	if err := os.Mkdir("s", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range append([]string{"pam50", "gm_mask.nii.gz", "regions.tsv", "clinical_participants.tsv"}, cohorts...) {
+	for _, in := range append([]string{"pam50", "gm_mask.nii.gz", "regions.tsv", "clinical_participants.tsv", "external_participants.tsv"}, cohorts...) {
 		if err := os.Symlink(p("..", in), p("s", in)); err != nil {
 			t.Fatal(err)
 		}
@@ -227,12 +228,12 @@ func TestCSpsChainFromImages(t *testing.T) {
 		{"out/svr/signature.json", "svr-rbf.signature.json"}, {"out/svr-independent/validation.json", "svr-rbf-independent.json"},
 		{"out/forest/signature.json", "random-forest.signature.json"}, {"out/forest-independent/validation.json", "random-forest-independent.json"},
 		{"out/change/change.json", "change.json"}}
-	for _, c := range []string{"retest", "independent", "clinical-cLBP", "clinical-FM"} {
+	for _, c := range []string{"retest", "independent", "clinical-cLBP", "clinical-FM", "clinical"} {
 		pairs = append(pairs, [2]string{"out/validate-" + c + "/validation.json", c + "-validation.json"})
 	}
 	for _, m := range models {
 		pairs = append(pairs, [2]string{"out/ablate/ablation-" + m[0] + ".signature.json", "ablation-" + m[0] + ".signature.json"})
-		for _, c := range []string{"retest", "independent"} {
+		for _, c := range []string{"retest", "independent", "external"} {
 			pairs = append(pairs, [2]string{"out/ablation-" + m[0] + "-" + c + "/validation.json", "ablation-" + m[0] + "-" + c + ".json"})
 		}
 	}

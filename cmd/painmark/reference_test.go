@@ -186,7 +186,11 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			if in.Optional {
 				req = "no"
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", in.Key, in.Type, req, cell(in.Doc))
+			typ := string(in.Type)
+			if in.Many {
+				typ += " (or a list)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", in.Key, typ, req, cell(in.Doc))
 		}
 		b.WriteString("\n| option | type | default | meaning |\n|---|---|---|---|\n")
 		for _, o := range k.OptionKeys() {
