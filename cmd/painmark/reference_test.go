@@ -146,8 +146,8 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			"A `[cohort.extract]` or `[cohort.connectivity]` table after the entry sets that cohort's own keys over the study's sections (e.g. `drop = [...]` for a brain-only or cord-only table, `region_tags = \"\"` for an untagged one, `combine = \"mean\"`). " +
 			"Published in OUTPUT/NAME/: features.tsv, .npy, edges.tsv, connectome.json (byte-identical to `painmark connectome SERIES --no-matrices`, or `--blocks` with blocks = true) and the series extract/RUN_timeseries.tsv and .json (as painmark extract writes them). " +
 			"Steps name the table `@NAME` and the series `@NAME/extract` (e.g. signature_ablate's series).",
-		"target":     "Stimulation targets for every fMRIPrep run (painmark target with templates).",
-		"executor":   "Where units are built: local (a worker pool) or slurm (job arrays, afterok between steps).",
+		"target":   "Stimulation targets for every fMRIPrep run (painmark target with templates).",
+		"executor": "Where units are built: local (a worker pool) or slurm (job arrays, afterok between steps).",
 	}
 	for i := 0; i < st.NumField(); i++ {
 		f := st.Field(i)
