@@ -23,19 +23,9 @@ import (
 type Cohort struct {
 	// Name names the cohort: its output folder OUTPUT/NAME and how steps name its table (@NAME).
 	Name string `toml:"name"`
-	// Fmriprep is the cohort's fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass
-	// the entity filters are extracted with the study's [extract] and the cohort's extract keys.
-	Fmriprep string `toml:"fmriprep"`
-	// Timeseries is, instead of fmriprep, a folder (searched for *_timeseries.tsv) or a glob of the
-	// cohort's ROI time-series tables.
-	Timeseries string   `toml:"timeseries"`
-	Subjects   []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
-	Sessions   []string `toml:"sessions"` // fMRIPrep runs of these sessions only
-	Tasks      []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
-	Runs       []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
-	Spaces     []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
-	// IDs names the table's rows: "bids" (sub-/ses-/task-/run- entities) or "file".
-	IDs string `toml:"ids"`
+	// Source are the cohort's runs: fmriprep (extracted with the study's [extract] and the cohort's
+	// extract keys) or timeseries, with the entity filters and ids as in [inputs].
+	Source
 	// Blocks writes the ablation model M3's block table instead of the connectivity table (brain
 	// and spinal regions' matrices computed separately, as painmark connectome --blocks; needs
 	// region_tags): an ablation's M3 signature validates on it.
@@ -140,7 +130,7 @@ func (s *Study) planCohorts(p *study.Plan, version string, hashes *study.FileHas
 		var inputs []string
 		var deps []int
 		if c.Fmriprep != "" {
-			bolds, err := findRuns(s.Path, c.Fmriprep, c.Subjects, c.Sessions, c.Tasks, c.Runs, c.Spaces)
+			bolds, err := c.bolds(s.Path)
 			if err != nil {
 				return nil, fmt.Errorf("[[cohort]] %s: %w", c.Name, err)
 			}

@@ -15,9 +15,10 @@ import (
 // TestCohortTables: [[cohort]] tables declare named cohorts of their own series, each through the
 // study's [connectivity] with the cohort's own keys over it; every table equals painmark
 // connectome's on the same series (library path, --no-matrices; --blocks for blocks = true) byte
-// for byte, steps read them as @NAME (a signature trained on one, validated on another), and the
-// study refuses a cohort named like a step, a cohort where a signature is wanted and unknown keys
-// in a cohort's own sections.
+// for byte, steps read them as @NAME (a signature trained on one, validated on another, and on
+// both listed: features = ["@a", "@b"]), and the study refuses a cohort named like a step, a
+// cohort where a signature is wanted, unknown keys in a cohort's own sections and a list where one
+// value is wanted.
 func TestCohortTables(t *testing.T) {
 	dir := t.TempDir()
 	writeCohort(t, dir, "a", "a.tsv", 8, 3)

@@ -93,6 +93,23 @@ type Executor struct {
 	Chunk int `toml:"chunk"`
 }
 
+// Source is where a cohort's runs come from ([inputs], and each [[cohort]]): ROI time-series
+// tables, or an fMRIPrep folder whose runs that pass the entity filters are extracted first.
+type Source struct {
+	// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
+	Timeseries string `toml:"timeseries"`
+	// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
+	// entity filters are extracted first ([extract]).
+	Fmriprep string   `toml:"fmriprep"`
+	Subjects []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
+	Sessions []string `toml:"sessions"` // fMRIPrep runs of these sessions only
+	Tasks    []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
+	Runs     []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
+	Spaces   []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
+	// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
+	IDs string `toml:"ids"`
+}
+
 // Study is a parsed, validated study file.
 type Study struct {
 	Path string
@@ -100,20 +117,8 @@ type Study struct {
 	Name string `toml:"name"`
 	// Output is the results folder (relative to the study file), with the cache in .cache.
 	Output string `toml:"output"`
-	Inputs struct {
-		// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
-		Timeseries string `toml:"timeseries"`
-		// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
-		// entity filters are extracted first ([extract]).
-		Fmriprep string   `toml:"fmriprep"`
-		Subjects []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
-		Sessions []string `toml:"sessions"` // fMRIPrep runs of these sessions only
-		Tasks    []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
-		Runs     []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
-		Spaces   []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
-		// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
-		IDs string `toml:"ids"`
-	} `toml:"inputs"`
+	// Inputs are the cohort's runs (the cohort table's, @cohort).
+	Inputs       Source        `toml:"inputs"`
 	Extract      Extract       `toml:"extract"`
 	Connectivity Connectivity  `toml:"connectivity"`
 	Model        *Model        `toml:"model"`
@@ -830,12 +835,14 @@ type extractOptions struct {
 // Runs lists the fMRIPrep runs of the study, and refuses a subject named in the filters that has
 // none (a clear report of what is missing, per subject).
 func (s *Study) Runs() ([]*study.File, error) {
-	return findRuns(s.Path, s.Inputs.Fmriprep, s.Inputs.Subjects, s.Inputs.Sessions, s.Inputs.Tasks, s.Inputs.Runs, s.Inputs.Spaces)
+	return s.Inputs.bolds(s.Path)
 }
 
-// findRuns lists the *_desc-preproc_bold runs of an fMRIPrep folder that pass the entity filters,
-// and refuses a subject named in the filters that has none (errors name the study file).
-func findRuns(path, fmriprep string, subjects, sessions, tasks, runs, spaces []string) ([]*study.File, error) {
+// bolds lists the *_desc-preproc_bold runs of the source's fMRIPrep folder that pass its entity
+// filters, and refuses a subject named in the filters that has none (errors name the study file,
+// path).
+func (src Source) bolds(path string) ([]*study.File, error) {
+	fmriprep, subjects, sessions, tasks, runs, spaces := src.Fmriprep, src.Subjects, src.Sessions, src.Tasks, src.Runs, src.Spaces
 	flt := study.Filter{"sub": subjects, "ses": sessions, "task": tasks, "run": runs, "space": spaces}
 	bolds, err := study.FindPreprocBold(fmriprep, flt)
 	if err != nil {

@@ -103,10 +103,14 @@ func generateStudyReference(t *testing.T) (string, []string) {
 	}
 	required := map[string]bool{"output": true, "fmriprep": true, "timeseries": true, "target": true, "name": true, "templates": true, "search_space": true, "network": true}
 	commands := map[string]string{"extract": "extract", "connectivity": "connectome", "model": "learn cv", "target": "target", "inputs": "connectome"}
-	section := func(title, doc string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| key | type | default | meaning |\n|---|---|---|---|\n", title, doc)
+	var rows func(title string, t reflect.Type, v reflect.Value, pkgDoc string, command string)
+	rows = func(title string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
+			if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded struct's keys are the section's (TOML flattens it)
+				rows(title, f.Type, v.Field(i), f.Type.PkgPath()+"."+f.Type.Name(), command)
+				continue
+			}
 			key, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
 			if key == "" || key == "-" || f.Type.Kind() == reflect.Struct || f.Type.Kind() == reflect.Pointer || (f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct) {
 				continue
@@ -127,6 +131,10 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", key, study.TypeName(f.Type), dflt, cell(meaning))
 		}
+	}
+	section := func(title, doc string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| key | type | default | meaning |\n|---|---|---|---|\n", title, doc)
+		rows(title, t, v, pkgDoc, command)
 	}
 	st, sv := reflect.TypeOf(*def), reflect.ValueOf(*def)
 	pp := st.PkgPath()
