@@ -101,6 +101,18 @@ func TestCohortTables(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(s.Output, "both", "validation.json")); err != nil || !strings.Contains(string(b), "out/b/features.tsv") || !strings.Contains(string(b), "out/a/features.tsv") || !strings.Contains(string(b), "weighted") {
 		t.Errorf("the validation on [@a, @b] does not name both tables and the weighted explained variance (%v)", err)
 	}
+	// painmark status lists each cohort's published files.
+	status, err := s.Status("test")
+	if err != nil || !status.Complete {
+		t.Fatalf("status: %v", err)
+	}
+	var listed bool
+	for _, o := range status.Outputs {
+		listed = listed || (o.Step == "cohort b-blocks" && len(o.Files) > 0 && strings.HasSuffix(o.Files[len(o.Files)-1], "features.tsv"))
+	}
+	if !listed {
+		t.Errorf("status does not list the cohort b-blocks' files: %+v", status.Outputs)
+	}
 	// Refusals.
 	for _, bad := range []struct{ text, want string }{
 		{head + "[[signature_train]]\nname = \"a\"\nfeatures = \"@b\"\ntarget = \"b.tsv:pain\"\n", "named \"a\""},
