@@ -28,8 +28,9 @@ import (
 // series, its tables and every step's result files equal the command line's byte for byte. The
 // commands run in the test's folder and write the tables where the study publishes them
 // (out/COHORT/), the study runs in s/ (its inputs linked to the same images), so that inputs are
-// named alike. Long (PAINMARK_LONG): 30 training subjects of 150 frames; PAINMARK_CSPS_SMALL=1
-// makes every cohort small (for developing).
+// named alike. Long (PAINMARK_LONG): 30 training subjects of 150 frames (107 runs, each extracted
+// by both routes), 5 minutes here on two shared cores; PAINMARK_CSPS_SMALL=1 makes every cohort
+// small (for developing, 2 minutes).
 func TestCSpsChainFromImages(t *testing.T) {
 	fixtures.Long(t)
 	start := time.Now()
