@@ -16,7 +16,8 @@ import (
 
 // A study file with atlas = "corticospinal" extracts the 139 regions from each brain run and its
 // space-PAM50 cord run (synthetic images), equal byte for byte to painmark extract's library
-// path and to the planted series (r > 0.99 per region), and builds the 9,591-edge feature table.
+// path and to the planted series (r > 0.99 per region), and builds the 9,591-edge feature table; a
+// [[cohort]] of the same runs shares their extract units and publishes the same series and table.
 func TestStudyExtractsCorticospinal(t *testing.T) {
 	pam50 := fixtures.Shared(t, "pam50", "template")
 	dir := t.TempDir()
@@ -49,6 +50,9 @@ fmriprep = "fmriprep"
 atlas = "corticospinal"
 pam50 = "`+pam50+`"
 gm_mask = "gm_mask.nii.gz"
+[[cohort]]
+name = "again"
+fmriprep = "fmriprep"
 `), 0o644)
 	s, p := runStudy(t, path)
 	// painmark extract run from the study's folder: the sidecars name the runs as the study does.
@@ -87,7 +91,15 @@ gm_mask = "gm_mask.nii.gz"
 		n++
 	}
 	if n != 2 {
-		t.Fatalf("%d extract units, want 2 (the cord runs are not runs of their own)", n)
+		t.Fatalf("%d extract units, want 2 (the cord runs are not runs of their own; a [[cohort]] of the same runs shares them)", n)
+	}
+	// The [[cohort]] of the same runs publishes the same series and the same table.
+	for _, f := range []string{"extract/sub-tr001_task-rest_timeseries.tsv", "extract/sub-tr002_task-rest_timeseries.json", features.TSVName} {
+		a, errA := os.ReadFile(filepath.Join(s.Output, f))
+		b, errB := os.ReadFile(filepath.Join(s.Output, "again", f))
+		if errA != nil || errB != nil || string(a) != string(b) {
+			t.Errorf("[[cohort]] again: %s differs from the study's cohort's (%v, %v)", f, errA, errB)
+		}
 	}
 	ft, err := features.Read(s.Output, nil)
 	if err != nil {

@@ -8,6 +8,7 @@ package pipeline
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -92,6 +93,23 @@ type Executor struct {
 	Chunk int `toml:"chunk"`
 }
 
+// Source is where a cohort's runs come from ([inputs], and each [[cohort]]): ROI time-series
+// tables, or an fMRIPrep folder whose runs that pass the entity filters are extracted first.
+type Source struct {
+	// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
+	Timeseries string `toml:"timeseries"`
+	// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
+	// entity filters are extracted first ([extract]).
+	Fmriprep string   `toml:"fmriprep"`
+	Subjects []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
+	Sessions []string `toml:"sessions"` // fMRIPrep runs of these sessions only
+	Tasks    []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
+	Runs     []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
+	Spaces   []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
+	// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
+	IDs string `toml:"ids"`
+}
+
 // Study is a parsed, validated study file.
 type Study struct {
 	Path string
@@ -99,24 +117,13 @@ type Study struct {
 	Name string `toml:"name"`
 	// Output is the results folder (relative to the study file), with the cache in .cache.
 	Output string `toml:"output"`
-	Inputs struct {
-		// Timeseries is a folder (searched for *_timeseries.tsv) or a glob of ROI time-series tables.
-		Timeseries string `toml:"timeseries"`
-		// Fmriprep is an fMRIPrep derivatives folder: its *_desc-preproc_bold runs that pass the
-		// entity filters are extracted first ([extract]).
-		Fmriprep string   `toml:"fmriprep"`
-		Subjects []string `toml:"subjects"` // fMRIPrep runs of these subjects only (sub- optional); each must have one
-		Sessions []string `toml:"sessions"` // fMRIPrep runs of these sessions only
-		Tasks    []string `toml:"tasks"`    // fMRIPrep runs of these tasks only
-		Runs     []string `toml:"runs"`     // fMRIPrep runs with these run numbers only
-		Spaces   []string `toml:"spaces"`   // fMRIPrep runs in these spaces only (e.g. MNI152NLin2009cAsym)
-		// IDs: "bids" (sub-/ses-/task-/run- entities) or "file".
-		IDs string `toml:"ids"`
-	} `toml:"inputs"`
+	// Inputs are the cohort's runs (the cohort table's, @cohort).
+	Inputs       Source        `toml:"inputs"`
 	Extract      Extract       `toml:"extract"`
 	Connectivity Connectivity  `toml:"connectivity"`
 	Model        *Model        `toml:"model"`
 	Validation   []Validation  `toml:"validation"`
+	Cohorts      []Cohort      `toml:"cohort"`
 	Target       *TargetRecipe `toml:"target"`
 	Executor     Executor      `toml:"executor"`
 	// Steps are the analyses declared as [[SECTION]] tables of registered step kinds, in
@@ -244,6 +251,9 @@ func load(path string, prepare func(*Study)) (*Study, error) {
 	if prepare != nil {
 		prepare(s)
 	}
+	if err := s.decodeCohorts(md); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	var und []string
 	for _, k := range md.Undecoded() {
 		if _, step := study.LookupStep(k[0]); !step {
@@ -252,7 +262,7 @@ func load(path string, prepare func(*Study)) (*Study, error) {
 	}
 	if len(und) > 0 {
 		keys := und
-		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/pam50/pag/rvm/gm_mask/strategy/missing/confounds/nilearn/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop/combine/region_tags, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [target] templates/names/network/avoid/search_space/min_score/min_size/max_targets/avoid_margin, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (keys: name, output, [inputs] timeseries or fmriprep/subjects/sessions/tasks/runs/spaces, ids, [extract] atlas/atlas_table/pam50/pag/rvm/gm_mask/strategy/missing/confounds/nilearn/detrend/standardize/filter/high_pass/low_pass/tr, [connectivity] kind/estimator/scaling/fisher_z/keep_diagonal/drop/combine/region_tags, [model] target/scaler/k/alpha/l1_ratio/scoring/max_iter/tol/permutations/shard/seed, [[validation]] name/timeseries/ids/target, [[cohort]] name/fmriprep or timeseries/subjects/sessions/tasks/runs/spaces/ids/blocks/extract/connectivity, [target] templates/names/network/avoid/search_space/min_score/min_size/max_targets/avoid_margin, [executor] type/partition/time/mem/cpus/retries/chunk)", path, strings.Join(keys, ", "))
 	}
 	dir := filepath.Dir(path)
 	abs := func(p string) string {
@@ -273,64 +283,30 @@ func load(path string, prepare func(*Study)) (*Study, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cohort := s.Inputs.Timeseries != "" || s.Inputs.Fmriprep != ""
-	if s.Steps, err = loadSteps(path, raw, abs, cohort); err != nil {
+	if s.Steps, err = loadSteps(path, raw, abs, cohort, s.cohortNames()); err != nil {
 		return nil, err
 	}
-	if (s.Inputs.Timeseries != "" && s.Inputs.Fmriprep != "") || (!cohort && len(s.Steps) == 0) {
+	if (s.Inputs.Timeseries != "" && s.Inputs.Fmriprep != "") || (!cohort && len(s.Steps) == 0 && len(s.Cohorts) == 0) {
 		return nil, fmt.Errorf("%s: [inputs] needs one of timeseries (ROI time-series tables) or fmriprep (a derivatives folder)", path)
 	}
 	if !cohort && (s.Model != nil || s.Target != nil) {
 		return nil, fmt.Errorf("%s: [model] and [target] need [inputs]", path)
 	}
 	s.Inputs.Timeseries, s.Inputs.Fmriprep = abs(s.Inputs.Timeseries), abs(s.Inputs.Fmriprep)
+	if err := s.checkCohorts(abs); err != nil {
+		return nil, err
+	}
 	if s.Inputs.Fmriprep != "" {
-		e, d := &s.Extract, extract.DefaultRunOptions() // painmark extract's defaults
-		for _, v := range []struct {
-			v   *string
-			def string
-		}{{&e.Atlas, d.Atlas}, {&e.Strategy, string(d.Strategy)}, {&e.Missing, string(d.Missing)},
-			{&e.Confounds, d.Confounds}, {&e.Standardize, string(d.Standardize)}, {&e.Filter, string(d.Filter)}} {
-			if *v.v == "" {
-				*v.v = v.def
-			}
-		}
-		if _, err := atlas.Builtin(e.Atlas); err != nil && e.Atlas != extract.CorticospinalAtlas { // a label image: relative to the study file
-			e.Atlas = abs(e.Atlas)
-		}
-		e.AtlasTable, e.PAM50, e.PAG, e.RVM, e.GMMask = abs(e.AtlasTable), abs(e.PAM50), abs(e.PAG), abs(e.RVM), abs(e.GMMask)
-		if err := e.options().Check(); err != nil {
+		if err := completeExtract(&s.Extract, abs); err != nil {
 			return nil, fmt.Errorf("%s: [extract] %w", path, err)
 		}
-	} else if s.Extract != (Extract{}) {
+	} else if s.Extract != (Extract{}) && !s.extractsCohorts() {
 		return nil, fmt.Errorf("%s: [extract] applies to fmriprep inputs; these inputs are time series", path)
 	}
 	if err := choose(path, "[inputs] ids", &s.Inputs.IDs, features.BIDSNames, features.FileNames); err != nil {
 		return nil, err
 	}
-	c, d := &s.Connectivity, features.DefaultConnectomeOptions() // painmark connectome's defaults
-	if c.Kind == "" {
-		c.Kind = string(d.Measure.Kind)
-	}
-	if c.Estimator == "" {
-		c.Estimator = string(d.Measure.Estimator)
-	}
-	if c.Scaling == "" {
-		c.Scaling = string(d.Measure.Scaling)
-	}
-
-	if err := choose(path, "[connectivity] combine", &c.Combine, features.CombineRules...); err != nil {
-		return nil, err
-	}
-	if c.Combine == features.CombineNone {
-		c.Combine = ""
-	} else if s.Inputs.IDs != features.BIDSNames {
-		return nil, fmt.Errorf("%s: [connectivity] combine = %q needs each run's participant: [inputs] ids = \"bids\"", path, c.Combine)
-	}
-	c.RegionTags = abs(c.RegionTags)
-	if connectome.Kind(c.Kind) == connectome.Tangent {
-		return nil, fmt.Errorf("%s: [connectivity] kind = \"tangent\" needs the whole cohort's reference; a study computes per-run kinds (use painmark connectome for tangent)", path)
-	}
-	if err := c.options().Check(); err != nil {
+	if err := completeConnectivity(&s.Connectivity, s.Inputs.IDs, abs, false); err != nil {
 		return nil, fmt.Errorf("%s: [connectivity] %w", path, err)
 	}
 	if m := s.Model; m != nil {
@@ -451,6 +427,66 @@ func choose(path, key string, v *string, allowed ...string) error {
 	return fmt.Errorf("%s: %s = %q: want %s or %s", path, key, *v, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
 }
 
+// completeExtract fills an [extract] recipe's keys left out with painmark extract's defaults
+// (extract.DefaultRunOptions), makes its files relative to the study file and checks it.
+func completeExtract(e *Extract, abs func(string) string) error {
+	d := extract.DefaultRunOptions()
+	for _, v := range []struct {
+		v   *string
+		def string
+	}{{&e.Atlas, d.Atlas}, {&e.Strategy, string(d.Strategy)}, {&e.Missing, string(d.Missing)},
+		{&e.Confounds, d.Confounds}, {&e.Standardize, string(d.Standardize)}, {&e.Filter, string(d.Filter)}} {
+		if *v.v == "" {
+			*v.v = v.def
+		}
+	}
+	if _, err := atlas.Builtin(e.Atlas); err != nil && e.Atlas != extract.CorticospinalAtlas { // a label image: relative to the study file
+		e.Atlas = abs(e.Atlas)
+	}
+	e.AtlasTable, e.PAM50, e.PAG, e.RVM, e.GMMask = abs(e.AtlasTable), abs(e.PAM50), abs(e.PAG), abs(e.RVM), abs(e.GMMask)
+	return e.options().Check()
+}
+
+// completeConnectivity fills a [connectivity] recipe's keys left out with painmark connectome's
+// defaults (features.DefaultConnectomeOptions), makes its region tags relative to the study file
+// and checks it; ids is how the runs are named (combining runs needs BIDS names). Tangent needs the
+// whole cohort: a cohort's table (wholeCohort) computes it, per-run units refuse it.
+func completeConnectivity(c *Connectivity, ids string, abs func(string) string, wholeCohort bool) error {
+	d := features.DefaultConnectomeOptions()
+	if c.Kind == "" {
+		c.Kind = string(d.Measure.Kind)
+	}
+	if c.Estimator == "" {
+		c.Estimator = string(d.Measure.Estimator)
+	}
+	if c.Scaling == "" {
+		c.Scaling = string(d.Measure.Scaling)
+	}
+	if err := choose("", "combine", &c.Combine, features.CombineRules...); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), ": "))
+	}
+	if c.Combine == features.CombineNone {
+		c.Combine = ""
+	} else if ids != features.BIDSNames {
+		return fmt.Errorf("combine = %q needs each run's participant: [inputs] ids = \"bids\" (a cohort's ids)", c.Combine)
+	}
+	c.RegionTags = abs(c.RegionTags)
+	if connectome.Kind(c.Kind) == connectome.Tangent && !wholeCohort {
+		return fmt.Errorf("kind = \"tangent\" needs the whole cohort's reference; a study computes per-run kinds (use painmark connectome for tangent)")
+	}
+	return c.options().Check()
+}
+
+// extractsCohorts reports whether a cohort extracts fMRIPrep runs (with the study's [extract]).
+func (s *Study) extractsCohorts() bool {
+	for _, c := range s.Cohorts {
+		if c.Fmriprep != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // InputFiles lists the study's time-series files, sorted.
 func (s *Study) InputFiles() ([]string, error) { return timeSeriesFiles(s.Path, s.Inputs.Timeseries) }
 
@@ -470,8 +506,12 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 	cache := filepath.Join(s.Output, ".cache")
 	hashes := study.LoadFileHashes(cache)
 	p := &study.Plan{Study: s.Path, Version: version, Cache: cache}
-	if s.Inputs.Timeseries == "" && s.Inputs.Fmriprep == "" { // steps on their own inputs only
-		if err := s.planSteps(p, version, hashes, -1); err != nil {
+	if s.Inputs.Timeseries == "" && s.Inputs.Fmriprep == "" { // [[cohort]] tables and steps on them, or steps on their own inputs only
+		cohorts, err := s.planCohorts(p, version, hashes)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.planSteps(p, version, hashes, -1, cohorts); err != nil {
 			return nil, err
 		}
 		return p, hashes.Save()
@@ -493,16 +533,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		var atlasInputs []string
 		cs := s.Extract.Atlas == extract.CorticospinalAtlas
-		if _, err := atlas.Builtin(s.Extract.Atlas); err != nil && !cs {
-			atlasInputs = append(atlasInputs, s.Extract.Atlas)
-		}
-		for _, f := range []string{s.Extract.AtlasTable, s.Extract.PAG, s.Extract.RVM, s.Extract.GMMask} {
-			if f != "" {
-				atlasInputs = append(atlasInputs, f)
-			}
-		}
 		for _, b := range bolds {
 			if cs && b.Entities["space"] == atlas.CordSpace {
 				continue // the cord run of a brain run (extract.CordFor)
@@ -511,31 +542,7 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			inputs := append([]string{b.Path}, atlasInputs...)
-			opt := extractOptions{Extract: s.Extract, Bold: b.Path}
-			if cs {
-				if opt.Cord, err = extract.CordFor(b); err != nil {
-					return nil, fmt.Errorf("%s: %w", s.Path, err)
-				}
-				inputs = append(inputs, opt.Cord)
-			}
-			if s.Extract.Confounds != "none" {
-				if opt.ConfoundsFile, err = study.ConfoundsFor(b); err != nil {
-					return nil, fmt.Errorf("%s: %w", s.Path, err)
-				}
-				inputs = append(inputs, opt.ConfoundsFile)
-			}
-			if sc := study.Sidecar(b); sc != "" {
-				opt.Sidecar = sc
-				inputs = append(inputs, sc)
-			}
-			opt.Labels = map[string]string{}
-			for _, f := range []string{opt.Bold, opt.Cord, opt.ConfoundsFile} {
-				if f != "" {
-					opt.Labels[f] = s.label(f)
-				}
-			}
-			ex, err := study.NewUnit("extract", n, opt, version, inputs, hashes, nil, nil)
+			ex, err := s.extractUnit(s.Extract, b, n, version, hashes)
 			if err != nil {
 				return nil, err
 			}
@@ -671,10 +678,55 @@ func (s *Study) Plan(version string) (*study.Plan, error) {
 			p.Units = append(p.Units, vu)
 		}
 	}
-	if err := s.planSteps(p, version, hashes, feat); err != nil {
+	cohorts, err := s.planCohorts(p, version, hashes)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.planSteps(p, version, hashes, feat, cohorts); err != nil {
 		return nil, err
 	}
 	return p, hashes.Save()
+}
+
+// extractUnit is the extract unit of one fMRIPrep run (named name) under recipe e: the run, its
+// cord partner (corticospinal atlas), confounds and sidecar, and the recipe's atlas files are its
+// inputs.
+func (s *Study) extractUnit(e Extract, b *study.File, name, version string, hashes *study.FileHashes) (study.Unit, error) {
+	inputs := []string{b.Path}
+	cs := e.Atlas == extract.CorticospinalAtlas
+	if _, err := atlas.Builtin(e.Atlas); err != nil && !cs {
+		inputs = append(inputs, e.Atlas)
+	}
+	for _, f := range []string{e.AtlasTable, e.PAG, e.RVM, e.GMMask} {
+		if f != "" {
+			inputs = append(inputs, f)
+		}
+	}
+	opt := extractOptions{Extract: e, Bold: b.Path}
+	var err error
+	if cs {
+		if opt.Cord, err = extract.CordFor(b); err != nil {
+			return study.Unit{}, fmt.Errorf("%s: %w", s.Path, err)
+		}
+		inputs = append(inputs, opt.Cord)
+	}
+	if e.Confounds != "none" {
+		if opt.ConfoundsFile, err = study.ConfoundsFor(b); err != nil {
+			return study.Unit{}, fmt.Errorf("%s: %w", s.Path, err)
+		}
+		inputs = append(inputs, opt.ConfoundsFile)
+	}
+	if sc := study.Sidecar(b); sc != "" {
+		opt.Sidecar = sc
+		inputs = append(inputs, sc)
+	}
+	opt.Labels = map[string]string{}
+	for _, f := range []string{opt.Bold, opt.Cord, opt.ConfoundsFile} {
+		if f != "" {
+			opt.Labels[f] = s.label(f)
+		}
+	}
+	return study.NewUnit("extract", name, opt, version, inputs, hashes, nil, nil)
 }
 
 // targetTablePath is the participants table of a TABLE:COLUMN target (checked by Load).
@@ -783,27 +835,35 @@ type extractOptions struct {
 // Runs lists the fMRIPrep runs of the study, and refuses a subject named in the filters that has
 // none (a clear report of what is missing, per subject).
 func (s *Study) Runs() ([]*study.File, error) {
-	flt := study.Filter{"sub": s.Inputs.Subjects, "ses": s.Inputs.Sessions, "task": s.Inputs.Tasks, "run": s.Inputs.Runs, "space": s.Inputs.Spaces}
-	bolds, err := study.FindPreprocBold(s.Inputs.Fmriprep, flt)
+	return s.Inputs.bolds(s.Path)
+}
+
+// bolds lists the *_desc-preproc_bold runs of the source's fMRIPrep folder that pass its entity
+// filters, and refuses a subject named in the filters that has none (errors name the study file,
+// path).
+func (src Source) bolds(path string) ([]*study.File, error) {
+	fmriprep, subjects, sessions, tasks, runs, spaces := src.Fmriprep, src.Subjects, src.Sessions, src.Tasks, src.Runs, src.Spaces
+	flt := study.Filter{"sub": subjects, "ses": sessions, "task": tasks, "run": runs, "space": spaces}
+	bolds, err := study.FindPreprocBold(fmriprep, flt)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.Path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	found := map[string]bool{}
 	for _, b := range bolds {
 		found[b.Entities["sub"]] = true
 	}
 	var missing []string
-	for _, sub := range s.Inputs.Subjects {
+	for _, sub := range subjects {
 		if !found[strings.TrimPrefix(sub, "sub-")] {
 			missing = append(missing, "sub-"+strings.TrimPrefix(sub, "sub-"))
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%s: no *_desc-preproc_bold run matching the filters (tasks %v, sessions %v, runs %v, spaces %v) for %s in %s",
-			s.Path, s.Inputs.Tasks, s.Inputs.Sessions, s.Inputs.Runs, s.Inputs.Spaces, strings.Join(missing, ", "), s.Inputs.Fmriprep)
+			path, tasks, sessions, runs, spaces, strings.Join(missing, ", "), fmriprep)
 	}
 	if len(bolds) == 0 {
-		return nil, fmt.Errorf("%s: no *_desc-preproc_bold run in %s matches the filters", s.Path, s.Inputs.Fmriprep)
+		return nil, fmt.Errorf("%s: no *_desc-preproc_bold run in %s matches the filters", path, fmriprep)
 	}
 	return bolds, nil
 }
@@ -1233,6 +1293,7 @@ func (s *Study) Publish(p *study.Plan) error {
 		switch {
 		case u.Step == "targets":
 			err = publish(u, "targets.tsv", "targets", u.Name+"_targets.tsv")
+		case u.Step == "extract" && strings.Contains(u.Name, "/"): // a [[cohort]]'s run: published with its cohort
 		case u.Step == "extract": // the run's ROI series and sidecar: OUTPUT/extract/<run>_timeseries.tsv
 			var files []string
 			if files, err = filesUnder(p.Dir(u)); err == nil {
@@ -1251,7 +1312,7 @@ func (s *Study) Publish(p *study.Plan) error {
 					err = publish(u, f, "model", f)
 				}
 			}
-		case isStep(u.Step):
+		case isStep(u.Step), u.Step == "cohort": // OUTPUT/NAME/: a step's result files, a [[cohort]]'s table and series
 			err = s.publishStep(p, u)
 		case u.Step == "features" && u.Name == "cohort":
 			for _, f := range []string{features.TSVName, features.NPYName, features.EdgesName, features.SidecarName} {

@@ -24,6 +24,9 @@ target = "participants.tsv:pain"
 name = "retest"
 timeseries = "retest"
 target = "retest.tsv:pain"
+[[cohort]]
+name = "independent"
+fmriprep = "independent"
 [target]
 templates = "templates.nii.gz"
 search_space = "search.nii.gz"

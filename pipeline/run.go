@@ -121,6 +121,10 @@ func (s *Study) Status(version string) (*Status, error) {
 	if files, _ := filesUnder(filepath.Join(s.Output, "extract")); len(files) > 0 {
 		st.Outputs = append(st.Outputs, StepOutputs{Step: "extract", Files: files})
 	}
+	for _, c := range s.Cohorts {
+		files, _ := filesUnder(filepath.Join(s.Output, c.Name))
+		st.Outputs = append(st.Outputs, StepOutputs{Step: "cohort " + c.Name, Files: files})
+	}
 	for _, step := range s.Steps {
 		files, _ := filesUnder(filepath.Join(s.Output, step.Name))
 		st.Outputs = append(st.Outputs, StepOutputs{Step: step.Kind.Section + " " + step.Name, Files: files})

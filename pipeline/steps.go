@@ -56,6 +56,7 @@ func init() {
 	register("features", func(o featuresOptions, _ study.Unit, dir string, deps []string) error {
 		return buildFeatures(o, deps, dir)
 	})
+	register("cohort", func(o cohortOptions, _ study.Unit, dir string, deps []string) error { return buildCohort(o, deps, dir) })
 	register("targets", func(o targetOptions, _ study.Unit, dir string, _ []string) error { return buildTargets(o, dir) })
 	register("search", func(m Model, _ study.Unit, dir string, deps []string) error { return buildSearch(m, deps[0], dir) })
 	register("permutations", func(o shardOptions, _ study.Unit, dir string, deps []string) error {

@@ -44,8 +44,9 @@ type Step struct {
 var reservedNames = map[string]bool{"cohort": true, "model": true, "validation": true, "targets": true, "study": true, "roi": true, "extract": true}
 
 // loadSteps reads the registered step sections of a decoded study file, in dependency order
-// (a step after the steps it names; ties by section and position).
-func loadSteps(path string, raw map[string]any, abs func(string) string, cohort bool) ([]Step, error) {
+// (a step after the steps it names; ties by section and position); cohort says whether the study
+// has a cohort table (@cohort), cohorts are the names of its [[cohort]] tables (@NAME).
+func loadSteps(path string, raw map[string]any, abs func(string) string, cohort bool, cohorts map[string]bool) ([]Step, error) {
 	var all []Step
 	for _, k := range study.StepKinds() {
 		v, ok := raw[k.Section]
@@ -67,33 +68,17 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	names := map[string]*Step{}
 	for i := range all {
 		s := &all[i]
-		if names[s.Name] != nil {
-			return nil, fmt.Errorf("%s: two steps are named %q: names must be unique (they name the output folders)", path, s.Name)
+		if names[s.Name] != nil || cohorts[s.Name] {
+			return nil, fmt.Errorf("%s: two steps (or a step and a [[cohort]]) are named %q: names must be unique (they name the output folders)", path, s.Name)
 		}
 		names[s.Name] = s
 	}
 	for _, s := range all {
 		for _, in := range s.Kind.Inputs {
-			ref, ok := strings.CutPrefix(s.Inputs[in.Key], "@")
-			if !ok {
-				continue
-			}
-			ref, file, named := strings.Cut(ref, "/")
-			if named && (file == "" || !filepath.IsLocal(file)) {
-				return nil, fmt.Errorf("%s: [[%s]] %s: %s = %q: @NAME/FILE names a file inside the step's output folder", path, s.Kind.Section, s.Name, in.Key, s.Inputs[in.Key])
-			}
-			if ref == "cohort" && !named {
-				if !cohort || in.Type != study.InputFeatures {
-					return nil, fmt.Errorf("%s: [[%s]] %s: %s = \"@cohort\" needs [inputs] (the cohort feature table) and a features input", path, s.Kind.Section, s.Name, in.Key)
+			for _, v := range study.InputValues(s.Inputs, in.Key) {
+				if err := checkRef(path, s, in, v, names, cohort, cohorts); err != nil {
+					return nil, err
 				}
-				continue
-			}
-			d := names[ref]
-			if d == nil {
-				return nil, fmt.Errorf("%s: [[%s]] %s: %s = %q names no step", path, s.Kind.Section, s.Name, in.Key, "@"+ref)
-			}
-			if !named && d.Kind.Produces[in.Type] == "" {
-				return nil, fmt.Errorf("%s: [[%s]] %s: %s = %q: a %s step gives no %s", path, s.Kind.Section, s.Name, in.Key, "@"+ref, d.Kind.Section, in.Type)
 			}
 		}
 	}
@@ -103,7 +88,7 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	for len(out) < len(all) {
 		progress := false
 		for _, s := range all {
-			if placed[s.Name] || !refsPlaced(s, placed) {
+			if placed[s.Name] || !refsPlaced(s, placed, cohorts) {
 				continue
 			}
 			placed[s.Name], progress = true, true
@@ -116,11 +101,11 @@ func loadSteps(path string, raw map[string]any, abs func(string) string, cohort 
 	return out, nil
 }
 
-func refsPlaced(s Step, placed map[string]bool) bool {
+func refsPlaced(s Step, placed, cohorts map[string]bool) bool {
 	for _, v := range s.Inputs {
 		ref, ok := strings.CutPrefix(v, "@")
 		ref, _, _ = strings.Cut(ref, "/")
-		if ok && ref != "cohort" && !placed[ref] {
+		if ok && ref != "cohort" && !placed[ref] && !cohorts[ref] {
 			return false
 		}
 	}
@@ -149,26 +134,17 @@ func loadStep(k *study.StepKind, e map[string]any, abs func(string) string) (Ste
 			s.Values[key] = v
 			continue
 		}
-		str, ok := v.(string)
-		if !ok || str == "" {
-			return s, fmt.Errorf("%s %s: %s wants a path (or @NAME)", name, key, in.Type)
+		values := []any{v}
+		if list, isList := v.([]any); isList && in.Many {
+			values = list
 		}
-		switch {
-		case strings.HasPrefix(str, "@"):
-			if in.Type != study.InputFeatures && in.Type != study.InputSignature {
-				return s, fmt.Errorf("%s %s = %q: only features and signature inputs name steps", name, key, str)
-			}
-		case in.Type == study.InputColumn:
-			ref, err := table.ParseColumnRef(str, key)
+		for i, v := range values {
+			str, err := inputValue(name, key, in, v, abs)
 			if err != nil {
-				return s, fmt.Errorf("%s: %w", name, err)
+				return s, err
 			}
-			ref.Path = abs(ref.Path)
-			str = ref.String()
-		default:
-			str = abs(str)
+			s.Inputs[study.InputKey(key, i)] = str
 		}
-		s.Inputs[key] = str
 	}
 	for _, in := range k.Inputs {
 		if !in.Optional && s.Inputs[in.Key] == "" {
@@ -196,47 +172,52 @@ type stepUnit struct {
 }
 
 // planSteps adds one unit per step to the plan; cohort is the index of the cohort features unit
-// (-1 without one).
-func (s *Study) planSteps(p *study.Plan, version string, hashes *study.FileHashes, cohort int) error {
+// (-1 without one), cohorts the [[cohort]] units by name.
+func (s *Study) planSteps(p *study.Plan, version string, hashes *study.FileHashes, cohort int, cohorts map[string]int) error {
 	unitOf := map[string]int{}
+	for n, i := range cohorts {
+		unitOf[n] = i
+	}
 	for _, st := range s.Steps {
 		opt := stepUnit{Inputs: map[string]string{}, Labels: map[string]string{}, Values: st.Values}
 		rel := s.label
 		var files []string
 		var deps []int
 		for _, in := range st.Kind.Inputs {
-			v := st.Inputs[in.Key]
-			ref, isRef := strings.CutPrefix(v, "@")
-			switch {
-			case v == "":
-				continue
-			case isRef:
-				d, file, label := cohort, features.TSVName, filepath.Join(s.Output, features.TSVName)
-				if step, named, ok := strings.Cut(ref, "/"); ok { // @NAME/FILE: a file of the step's output
-					d, file, label = unitOf[step], named, filepath.Join(s.Output, step, named)
-				} else if ref != "cohort" {
-					d = unitOf[ref]
-					file = s.stepNamed(ref).Kind.Produces[in.Type]
-					label = filepath.Join(s.Output, ref, file)
+			for i, v := range study.InputValues(st.Inputs, in.Key) {
+				key := study.InputKey(in.Key, i)
+				ref, isRef := strings.CutPrefix(v, "@")
+				switch {
+				case isRef:
+					d, file, label := cohort, features.TSVName, filepath.Join(s.Output, features.TSVName)
+					if step, named, ok := strings.Cut(ref, "/"); ok { // @NAME/FILE: a file of the step's output
+						d, file, label = unitOf[step], named, filepath.Join(s.Output, step, named)
+					} else if _, isCohort := cohorts[ref]; isCohort { // a [[cohort]]'s table
+						d, label = unitOf[ref], filepath.Join(s.Output, ref, features.TSVName)
+					} else if ref != "cohort" {
+						d = unitOf[ref]
+						file = s.stepNamed(ref).Kind.Produces[in.Type]
+						label = filepath.Join(s.Output, ref, file)
+					}
+					opt.Inputs[key] = "@dep:" + strconv.Itoa(len(deps)) + "/" + file
+					opt.Labels[key] = rel(label)
+					deps = append(deps, d)
+					continue
+				case in.Type == study.InputColumn:
+					ref, _ := table.ParseColumnRef(v, key)
+					files = append(files, ref.Path)
+					ref.Path = rel(ref.Path)
+					opt.Labels[key] = ref.String()
+				default: // a file, or a folder: the content of every file under it
+					tree, err := filesUnder(v)
+					if err != nil {
+						return fmt.Errorf("%s: [[%s]] %s: %s: %w", s.Path, st.Kind.Section, st.Name, in.Key, err)
+					}
+					files = append(files, tree...)
+					opt.Labels[key] = rel(v)
 				}
-				opt.Inputs[in.Key] = "@dep:" + strconv.Itoa(len(deps)) + "/" + file
-				opt.Labels[in.Key] = rel(label)
-				deps = append(deps, d)
-				continue
-			case in.Type == study.InputColumn:
-				ref, _ := table.ParseColumnRef(v, in.Key)
-				files = append(files, ref.Path)
-				ref.Path = rel(ref.Path)
-				opt.Labels[in.Key] = ref.String()
-			default: // a file, or a folder: the content of every file under it
-				tree, err := filesUnder(v)
-				if err != nil {
-					return fmt.Errorf("%s: [[%s]] %s: %s: %w", s.Path, st.Kind.Section, st.Name, in.Key, err)
-				}
-				files = append(files, tree...)
-				opt.Labels[in.Key] = rel(v)
+				opt.Inputs[key] = v
 			}
-			opt.Inputs[in.Key] = v
 		}
 		for _, f := range files {
 			if _, err := os.Stat(f); err != nil {
@@ -385,4 +366,66 @@ func (s *Study) publishStep(p *study.Plan, u study.Unit) error {
 		}
 	}
 	return nil
+}
+
+// checkRef checks one input value v of step s: an @ reference must name the cohort table, a
+// [[cohort]] or a step that gives what the input wants (names: the steps by name).
+func checkRef(path string, s Step, in study.StepInput, v string, names map[string]*Step, cohort bool, cohorts map[string]bool) error {
+	ref, ok := strings.CutPrefix(v, "@")
+	if !ok {
+		return nil
+	}
+	ref, file, named := strings.Cut(ref, "/")
+	if named && (file == "" || !filepath.IsLocal(file)) {
+		return fmt.Errorf("%s: [[%s]] %s: %s = %q: @NAME/FILE names a file inside the step's output folder", path, s.Kind.Section, s.Name, in.Key, v)
+	}
+	if ref == "cohort" && !named {
+		if !cohort || in.Type != study.InputFeatures {
+			return fmt.Errorf("%s: [[%s]] %s: %s = \"@cohort\" needs [inputs] (the cohort feature table) and a features input", path, s.Kind.Section, s.Name, in.Key)
+		}
+		return nil
+	}
+	if cohorts[ref] { // a [[cohort]]'s table (@NAME) or a file of its folder (@NAME/extract: its series)
+		if !named && in.Type != study.InputFeatures {
+			return fmt.Errorf("%s: [[%s]] %s: %s = %q: a [[cohort]] gives a feature table, not a %s", path, s.Kind.Section, s.Name, in.Key, "@"+ref, in.Type)
+		}
+		return nil
+	}
+	d := names[ref]
+	if d == nil {
+		return fmt.Errorf("%s: [[%s]] %s: %s = %q names no step", path, s.Kind.Section, s.Name, in.Key, "@"+ref)
+	}
+	if !named && d.Kind.Produces[in.Type] == "" {
+		return fmt.Errorf("%s: [[%s]] %s: %s = %q: a %s step gives no %s", path, s.Kind.Section, s.Name, in.Key, "@"+ref, d.Kind.Section, in.Type)
+	}
+	return nil
+}
+
+// inputValue reads one value of a step's input: a path relative to the study file made absolute,
+// TABLE:COLUMN with its table so, or an @ reference as written.
+func inputValue(name, key string, in study.StepInput, v any, abs func(string) string) (string, error) {
+	str, ok := v.(string)
+	if !ok || str == "" {
+		if in.Many {
+			return "", fmt.Errorf("%s %s: %s wants a path (or @NAME), or a list of them", name, key, in.Type)
+		}
+		return "", fmt.Errorf("%s %s: %s wants a path (or @NAME)", name, key, in.Type)
+	}
+	switch {
+	case strings.HasPrefix(str, "@"):
+		_, file, _ := strings.Cut(str, "/")
+		if in.Type == study.InputColumn || (file == "" && in.Type != study.InputFeatures && in.Type != study.InputSignature) {
+			return "", fmt.Errorf("%s %s = %q: only features and signature inputs name steps (@NAME); file and folder inputs name a file of one (@NAME/FILE)", name, key, str)
+		}
+	case in.Type == study.InputColumn:
+		ref, err := table.ParseColumnRef(str, key)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		ref.Path = abs(ref.Path)
+		str = ref.String()
+	default:
+		str = abs(str)
+	}
+	return str, nil
 }

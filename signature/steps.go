@@ -50,15 +50,22 @@ func init() {
 	study.RegisterStep(study.StepKind{
 		Section: "signature_validate",
 		Command: "signature validate",
-		Doc:     "Evaluates a signature on a cohort with outcomes, as painmark signature validate does: r, MAE, R², explained variance, permutation p-values, bootstrap CIs, covariates. Writes validation.json and report.html.",
-		Inputs:  []study.StepInput{sigInput, {Key: "features", Type: study.InputFeatures, Doc: "the cohort's feature table"}, targetInput, combatInput},
+		Doc:     "Evaluates a signature on cohorts with outcomes, as painmark signature validate does: r, MAE, R², explained variance, permutation p-values, bootstrap CIs, covariates; on several cohorts, each cohort's and the explained variance weighted by cohort size. Writes validation.json and report.html.",
+		Inputs: []study.StepInput{sigInput, {Key: "features", Type: study.InputFeatures, Many: true,
+			Doc: "the cohort's feature table, or a list of cohorts' tables (as the command's several FEATURES; e.g. [\"@retest\", \"@independent\"])"}, targetInput, combatInput},
 		Options: func() any { o := DefaultValidateOptions(); return &o },
 		Rename:  map[string]string{"Convention": "p_convention"},
 		Build: func(opts any, ctx study.StepContext) error {
 			o := *opts.(*ValidateOptions)
-			s, c, err := stepCohort(ctx, "features", "target")
-			if err != nil {
-				return err
+			var s *Signature
+			var cohorts []Cohort
+			var tables []string
+			for i, f := range study.InputValues(ctx.Inputs, "features") {
+				sig, c, err := stepCohort(ctx, study.InputKey("features", i), "target")
+				if err != nil {
+					return err
+				}
+				s, cohorts, tables = sig, append(cohorts, c), append(tables, f)
 			}
 			if len(o.Covariates) > 0 { // the covariates are columns of the target's table
 				pc, err := ReadParticipantsColumn(ctx.Inputs["target"], "covariates need target")
@@ -67,11 +74,11 @@ func init() {
 				}
 				o.CovariateTable = pc.Table
 			}
-			v, err := Validate(s, []Cohort{c}, o)
+			v, err := Validate(s, cohorts, o)
 			if err != nil {
 				return err
 			}
-			return finishStep(ctx, v, "validation.json", "Signature validation: "+s.Name, ctx.Inputs["signature"], ctx.Inputs["target"], ctx.Inputs["features"])
+			return finishStep(ctx, v, "validation.json", "Signature validation: "+s.Name, append([]string{ctx.Inputs["signature"], ctx.Inputs["target"]}, tables...)...)
 		},
 	})
 	study.RegisterStep(study.StepKind{

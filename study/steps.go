@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -42,6 +43,32 @@ type StepInput struct {
 	Type     InputType
 	Doc      string
 	Optional bool
+	// Many says the key takes one value or a list of them (several cohorts' tables, as a
+	// command's several FEATURES arguments): the step's inputs KEY, KEY#2, KEY#3, ... (InputKey,
+	// InputValues).
+	Many bool
+}
+
+// InputKey is the key under which a step's inputs hold the i-th value (from 0) of an input that
+// takes several (StepInput.Many): KEY, then KEY#2, KEY#3, ...
+func InputKey(key string, i int) string {
+	if i == 0 {
+		return key
+	}
+	return key + "#" + strconv.Itoa(i+1)
+}
+
+// InputValues are an input's values in order (a StepContext's Inputs or Labels): one for a
+// single input, every value of a list (InputKey), none when it is left out.
+func InputValues(inputs map[string]string, key string) []string {
+	var out []string
+	for i := 0; ; i++ {
+		v := inputs[InputKey(key, i)]
+		if v == "" {
+			return out
+		}
+		out = append(out, v)
+	}
 }
 
 // StepContext is what a step's build gets: its name, the folder to write its result files and

@@ -103,10 +103,14 @@ func generateStudyReference(t *testing.T) (string, []string) {
 	}
 	required := map[string]bool{"output": true, "fmriprep": true, "timeseries": true, "target": true, "name": true, "templates": true, "search_space": true, "network": true}
 	commands := map[string]string{"extract": "extract", "connectivity": "connectome", "model": "learn cv", "target": "target", "inputs": "connectome"}
-	section := func(title, doc string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| key | type | default | meaning |\n|---|---|---|---|\n", title, doc)
+	var rows func(title string, t reflect.Type, v reflect.Value, pkgDoc string, command string)
+	rows = func(title string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
+			if f.Anonymous && f.Type.Kind() == reflect.Struct { // an embedded struct's keys are the section's (TOML flattens it)
+				rows(title, f.Type, v.Field(i), f.Type.PkgPath()+"."+f.Type.Name(), command)
+				continue
+			}
 			key, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
 			if key == "" || key == "-" || f.Type.Kind() == reflect.Struct || f.Type.Kind() == reflect.Pointer || (f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct) {
 				continue
@@ -128,6 +132,10 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", key, study.TypeName(f.Type), dflt, cell(meaning))
 		}
 	}
+	section := func(title, doc string, t reflect.Type, v reflect.Value, pkgDoc string, command string) {
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| key | type | default | meaning |\n|---|---|---|---|\n", title, doc)
+		rows(title, t, v, pkgDoc, command)
+	}
 	st, sv := reflect.TypeOf(*def), reflect.ValueOf(*def)
 	pp := st.PkgPath()
 	docs.load(t, pp)
@@ -141,8 +149,13 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			"signature.json (byte-identical to `painmark signature train OUTPUT/features.tsv --target TARGET --name model --scoring SCORING --scaler --k --alpha --l1-ratio --max-iter --tol`), " +
 			"weights.tsv (its weights per selected feature, on scaled and raw features) and report.html. Old study files keep working unchanged; [[signature_train]] is the step with every training option.",
 		"validation": "Independent cohorts ([[validation]], repeatable) through the same connectivity recipe, predicted by the model fitted on the whole cohort.",
-		"target":     "Stimulation targets for every fMRIPrep run (painmark target with templates).",
-		"executor":   "Where units are built: local (a worker pool) or slurm (job arrays, afterok between steps).",
+		"cohort": "Named cohorts ([[cohort]], repeatable), each from its own runs: an fMRIPrep folder whose runs are extracted with [extract] (one cached unit per run, shared between cohorts of the same runs), or ROI time-series tables; " +
+			"its table is painmark connectome's on the series with [connectivity] (tangent allowed: the table is computed on the whole cohort). " +
+			"A `[cohort.extract]` or `[cohort.connectivity]` table after the entry sets that cohort's own keys over the study's sections (e.g. `drop = [...]` for a brain-only or cord-only table, `region_tags = \"\"` for an untagged one, `combine = \"mean\"`). " +
+			"Published in OUTPUT/NAME/: features.tsv, .npy, edges.tsv, connectome.json (byte-identical to `painmark connectome SERIES --no-matrices`, or `--blocks` with blocks = true) and the series extract/RUN_timeseries.tsv and .json (as painmark extract writes them). " +
+			"Steps name the table `@NAME` and the series `@NAME/extract` (e.g. signature_ablate's series).",
+		"target":   "Stimulation targets for every fMRIPrep run (painmark target with templates).",
+		"executor": "Where units are built: local (a worker pool) or slurm (job arrays, afterok between steps).",
 	}
 	for i := 0; i < st.NumField(); i++ {
 		f := st.Field(i)
@@ -170,8 +183,8 @@ func generateStudyReference(t *testing.T) (string, []string) {
 	}
 	b.WriteString("\n## Steps\n\nEvery analysis is a step: a table of an array named by its kind (`[[signature_train]]`, repeatable), with a `name` " +
 		"(unique; its results go to OUTPUT/NAME/), its inputs and its options. An input is a path, TABLE:COLUMN for columns, `@cohort` for the study's cohort table, " +
-		"or `@NAME` for the result of another step (a signature_train step's signature.json), `@NAME/FILE` for a file of its output folder " +
-		"(e.g. `@ablate/ablation-M5.signature.json`, an ablation model's signature); steps run after the steps they name. " +
+		"or `@NAME` for the result of another step (a signature_train step's signature.json) or a [[cohort]]'s table, `@NAME/FILE` for a file or folder of its output folder " +
+		"(e.g. `@ablate/ablation-M5.signature.json`, an ablation model's signature; `@train/extract`, a cohort's series); steps run after the steps they name. " +
 		"Options are the command's flags (dashes as underscores) with the library's defaults; a step's result files are byte-identical to the command's.\n")
 	for _, k := range study.StepKinds() {
 		fmt.Fprintf(&b, "\n### [[%s]]\n\n%s Same result files as `painmark %s`.\n\n| input | type | required | meaning |\n|---|---|---|---|\n", k.Section, k.Doc, k.Command)
@@ -181,7 +194,11 @@ func generateStudyReference(t *testing.T) (string, []string) {
 			if in.Optional {
 				req = "no"
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", in.Key, in.Type, req, cell(in.Doc))
+			typ := string(in.Type)
+			if in.Many {
+				typ += " (or a list)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", in.Key, typ, req, cell(in.Doc))
 		}
 		b.WriteString("\n| option | type | default | meaning |\n|---|---|---|---|\n")
 		for _, o := range k.OptionKeys() {
