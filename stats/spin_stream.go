@@ -1,9 +1,0 @@
-package stats
-
-// StreamedSpinTest is SurrogateTest with the null maps made on demand: nullX(k) and nullY(k)
-// return draw k's null maps of x and of y (NaN where a null leaves a brainordinate empty), called
-// once each per draw, from several goroutines. Only the 2n null correlations are kept, so memory
-// does not grow with the maps' size times the draws (a dense surface's vertex spins).
-func StreamedSpinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64) (*SpinTest, error) {
-	return spinTest(x, y, n, kind, nullX, nullY)
-}
