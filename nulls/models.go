@@ -18,6 +18,9 @@ func (m rotation) Name() string        { return m.name }
 func (m rotation) Description() string { return m.description }
 func (m rotation) Needs() Need         { return NeedsCentroids }
 func (m rotation) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if err := notDense(s, m.name); err != nil {
+		return nil, err
+	}
 	if s.Neighbour > 0 {
 		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran, moran-pair or shuffle", m.Name())
 	}
@@ -83,6 +86,9 @@ func (m surface) Name() string        { return m.name }
 func (m surface) Description() string { return m.description }
 func (m surface) Needs() Need         { return NeedsSurface }
 func (m surface) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if err := notDense(s, m.name); err != nil {
+		return nil, err
+	}
 	if s.Neighbour > 0 {
 		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran, moran-pair or shuffle", m.Name())
 	}

@@ -117,6 +117,7 @@ func init() {
 		moran{"moran-pair", "Moran spectral randomization, pair procedure (surrogates)", "pair"},
 		variogram{},
 		variogramSampled{},
+		alexanderBloch{},
 		shuffle{},
 		parametric{},
 	} {
