@@ -55,10 +55,15 @@ type reordering struct {
 func (r reordering) Model() Model { return r.model }
 func (r reordering) Draws() int   { return len(r.perms) }
 func (r reordering) Maps(x []float64, _ uint64) ([][]float64, error) {
-	out := make([][]float64, len(r.perms))
-	for k, perm := range r.perms {
+	return reorderMaps(r.perms, x, "regions")
+}
+
+// reorderMaps is x reordered by each permutation (out[k][i] = x[perm_k[i]]).
+func reorderMaps[T int | int32](perms [][]T, x []float64, what string) ([][]float64, error) {
+	out := make([][]float64, len(perms))
+	for k, perm := range perms {
 		if len(perm) != len(x) {
-			return nil, fmt.Errorf("null draw %d reorders %d regions, the map has %d", k, len(perm), len(x))
+			return nil, fmt.Errorf("null draw %d reorders %d %s, the map has %d", k, len(perm), what, len(x))
 		}
 		out[k] = make([]float64, len(x))
 		for i, j := range perm {

@@ -65,15 +65,5 @@ type vertexReordering struct {
 func (r vertexReordering) Model() Model { return r.model }
 func (r vertexReordering) Draws() int   { return len(r.perms) }
 func (r vertexReordering) Maps(x []float64, _ uint64) ([][]float64, error) {
-	out := make([][]float64, len(r.perms))
-	for k, perm := range r.perms {
-		if len(perm) != len(x) {
-			return nil, fmt.Errorf("null draw %d reorders %d vertices, the map has %d", k, len(perm), len(x))
-		}
-		out[k] = make([]float64, len(x))
-		for i, j := range perm {
-			out[k][i] = x[j]
-		}
-	}
-	return out, nil
+	return reorderMaps(r.perms, x, "vertices")
 }
