@@ -4,7 +4,18 @@
 // sphere meshes' vertices (Baum, Cornblath, as neuromaps), Moran spectral randomization
 // (singleton and pair procedures, as BrainSpace/neuromaps), variogram matching (BrainSMASH's Base
 // and, for dense maps, Sampled generators), the
-// non-spatial shuffle, and the parametric test as the no-null baseline. painmark spin, genes,
+// non-spatial shuffle, and the parametric test as the no-null baseline.
+//
+// Volumetric and dense-surface maps. A volume's voxels (VolumeMaps, VolumeSpace: NIfTI maps or
+// voxel dscalars) take variogram, variogram-sampled, moran, moran-pair, shuffle and parametric;
+// variogram is the recommended volumetric null: on smooth random volumes (bench/spin) it keeps
+// the false-positive rate within 0.03-0.07, while Moran spectral randomization, whose sign flips
+// assume the map's covariance diagonal in the Moran eigenvectors, is somewhat liberal on very
+// smooth maps (0.072 at FWHM 12 mm). A dense surface's vertices (DscalarMaps with the sphere
+// meshes, DenseSurfaceSpace) take alexander-bloch (neuromaps' vertex spin), shuffle and
+// parametric.
+//
+// painmark spin, genes,
 // morph and the calibration benchmark (bench/spin) all choose a model by name from the registry
 // here, so they run the very same null code; the kernels (rotations, matchings, surrogates) live
 // in package stats, where they are compared with their peers.
@@ -117,6 +128,7 @@ func init() {
 		moran{"moran-pair", "Moran spectral randomization, pair procedure (surrogates)", "pair"},
 		variogram{},
 		variogramSampled{},
+		alexanderBloch{},
 		shuffle{},
 		parametric{},
 	} {

@@ -38,7 +38,7 @@ func TestRegistry(t *testing.T) {
 	if _, err := Lookup("spun"); err == nil || !strings.Contains(err.Error(), "variogram") {
 		t.Errorf("unknown name: %v", err)
 	}
-	if len(Spatial()) != 10 {
+	if len(Spatial()) != 11 {
 		t.Errorf("spatial models %v", Spatial())
 	}
 }

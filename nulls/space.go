@@ -70,6 +70,10 @@ type Space struct {
 	// Neighbour (mm), set by VolumeSpace, makes Left a volume's brainordinates (Right empty) and
 	// the Moran models weigh the neighbourhood graph within that distance.
 	Neighbour float64
+	// Dense, set by DenseSurfaceSpace, makes Left and Right a dense surface map's vertices at
+	// their positions on each hemisphere's sphere: only alexander-bloch, shuffle and parametric
+	// take such a space.
+	Dense bool
 }
 
 // Space matches the geometry to the regions of a map (by name, never by position) for a model:

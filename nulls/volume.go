@@ -114,6 +114,9 @@ const MaxSampledVoxels = 50000
 
 // denseLimit refuses a volume too large for a model that builds N x N matrices.
 func denseLimit(s *Space, model string) error {
+	if err := notDense(s, model); err != nil {
+		return err
+	}
 	if s.Neighbour > 0 && len(s.Regions) > MaxVolumeVoxels {
 		return fmt.Errorf("%d voxels; the %s null takes at most %d: resample the maps to a coarser grid, give a smaller --mask or use --null variogram-sampled", len(s.Regions), model, MaxVolumeVoxels)
 	}
@@ -132,6 +135,9 @@ func (variogramSampled) Description() string {
 }
 func (variogramSampled) Needs() Need { return NeedsCentroids }
 func (m variogramSampled) Draw(s *Space, n int, seed uint64) (Null, error) {
+	if err := notDense(s, m.Name()); err != nil {
+		return nil, err
+	}
 	return perHemisphere(m, s, n, seed, func(c [][3]float64) (*stats.SampledVariogramGeometry, error) {
 		o := stats.SampledVariogramOptions{Samples: min(500, len(c)), Neighbours: min(1000, len(c)-1)}
 		return stats.NewSampledVariogramGeometry(c, o)

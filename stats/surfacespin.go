@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/kdtree"
 )
 
@@ -172,5 +173,64 @@ func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, erro
 			sort.Slice(spin.Sources[i], func(a, b int) bool { return spin.Sources[i][a].Parcel < spin.Sources[i][b].Parcel })
 		}
 		return spin, h.Sum64(), identity
+	})
+}
+
+// VertexSpins is the spin null of dense surface maps (Alexander-Bloch et al. 2018, as neuromaps'
+// alexander_bloch null on vertex data: gen_spinsamples with method "original"): n rotations of
+// the vertices' sphere positions (draw k from PCG(seed, k), DrawRotation, the right hemisphere's
+// rotation mirrored), every original vertex taking the value of the rotated vertex nearest it in
+// its hemisphere. Spin s's source[i] is the vertex whose value vertex i takes, indexed left then
+// right (right vertex j is len(left)+j); identity and duplicate matchings are rejected as in
+// SurfaceSpins. Only the given vertices take part: a map's missing vertices (the medial wall of
+// a CIFTI file) neither give nor receive values.
+func VertexSpins(left, right [][3]float64, n int, seed uint64) ([][]int32, error) {
+	if len(left) < 2 || (len(right) == 1) {
+		return nil, fmt.Errorf("vertex spins: %d left and %d right vertices (need at least 2 in each hemisphere given)", len(left), len(right))
+	}
+	if len(left)+len(right) > math.MaxInt32 {
+		return nil, fmt.Errorf("vertex spins: %d vertices", len(left)+len(right))
+	}
+	for _, c := range append(append([][3]float64{}, left...), right...) {
+		for _, v := range c {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("vertex spins: a vertex at %v", c)
+			}
+		}
+	}
+	if err := budget.Check("vertex spins", int64(n), int64(4*(len(left)+len(right))+64)); err != nil {
+		return nil, err
+	}
+	var trees [2]*kdtree.Tree
+	trees[0] = kdtree.New(left)
+	if len(right) > 0 {
+		trees[1] = kdtree.New(right)
+	}
+	return distinctDraws(n, 64, "vertex spins", func(k uint64) ([]int32, uint64, bool) {
+		rot := DrawRotation(seed, k)
+		out := make([]int32, 0, len(left)+len(right))
+		h := fnv.New64a() // the matching's fingerprint, for duplicates
+		identity := true
+		var buf [4]byte
+		for hemi, side := range []struct {
+			c [][3]float64
+			t [3][3]float64
+		}{{left, rot.TL}, {right, rot.TR}} {
+			if len(side.c) == 0 {
+				continue
+			}
+			src := make([]int, len(side.c))
+			VertexSpin(trees[hemi], side.c, side.t, src)
+			base := hemi * len(left)
+			for i, j := range src {
+				if i != j {
+					identity = false
+				}
+				buf[0], buf[1], buf[2], buf[3] = byte(j), byte(j>>8), byte(j>>16), byte(j>>24)
+				h.Write(buf[:])
+				out = append(out, int32(base+j))
+			}
+		}
+		return out, h.Sum64(), identity
 	})
 }

@@ -185,3 +185,54 @@ func TestPearsonComplete(t *testing.T) {
 		t.Errorf("complete data: %v, want %v", got, want)
 	}
 }
+
+// TestLiveVertexSpinsNeuromaps compares the dense surface spin null (VertexSpins) of a random map
+// on the real fsaverage5 spheres' cortical vertices (the DK parcellation's medial wall left out,
+// as a CIFTI file leaves it out) with neuromaps' alexander_bloch computed by numpy/scipy for the
+// same rotations.
+func TestLiveVertexSpinsNeuromaps(t *testing.T) {
+	p := fsaverage5DK(t)
+	var left, right [][3]float64
+	for i, l := range p.LabelsLeft {
+		if l >= 0 {
+			left = append(left, p.Left[i])
+		}
+	}
+	for i, l := range p.LabelsRight {
+		if l >= 0 {
+			right = append(right, p.Right[i])
+		}
+	}
+	const n, seed = 4, 5
+	spins, err := VertexSpins(left, right, n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rots [][2][3][3]float64
+	for k := 0; k < n; k++ { // the draws VertexSpins makes (none is rejected on fsaverage5)
+		r := DrawRotation(seed, uint64(k))
+		rots = append(rots, [2][3][3]float64{r.TL, r.TR})
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	x := make([]float64, len(left)+len(right))
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	var want struct{ Nulls [][]float64 }
+	fixtures.RunPython(t, filepath.Join("testdata", "neuromaps_alexander_bloch.py"), map[string]any{
+		"left": left, "right": right, "rotations": rots, "x": x}, &want)
+	if len(want.Nulls) != n {
+		t.Fatalf("%d peer nulls", len(want.Nulls))
+	}
+	for k, perm := range spins {
+		for i, j := range perm {
+			if x[j] != want.Nulls[k][i] {
+				t.Fatalf("spin %d vertex %d takes %v, neuromaps %v", k, i, x[j], want.Nulls[k][i])
+			}
+			if (i < len(left)) != (int(j) < len(left)) {
+				t.Fatalf("spin %d: vertex %d takes a value across hemispheres (%d)", k, i, j)
+			}
+		}
+	}
+	t.Logf("%d spins of %d+%d fsaverage5 cortical vertices equal neuromaps' alexander_bloch", n, len(left), len(right))
+}

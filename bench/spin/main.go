@@ -99,6 +99,9 @@ func calibrate(sets map[string][][3]float64, surface *stats.SphereParcellation, 
 		space := nulls.SphereSpace(c[:len(c)/2], c[len(c)/2:])
 		drawn := map[string]nulls.Null{}
 		for _, m := range nulls.Names() {
+			if m == "alexander-bloch" { // dense surface maps only (on parcels it is nearest)
+				continue
+			}
 			model, err := nulls.Lookup(m)
 			must(err)
 			sp := space

@@ -23,7 +23,10 @@ func newSpinCmd() *cobra.Command {
 			}
 			var space *nulls.Space
 			var maps [2][]float64
-			if len(args) == 2 { // two NIfTI maps
+			if len(args) == 2 && len(spheres) > 0 && mask == "" { // two dscalars of a dense surface
+				space, maps, err = nulls.DscalarMaps(args[0], args[1], spheres)
+				o.XName, o.YName = args[0], args[1]
+			} else if len(args) == 2 { // two NIfTI maps (or voxel dscalars)
 				space, maps, err = nulls.VolumeMaps(args[0], args[1], mask)
 				o.XName, o.YName = args[0], args[1]
 			} else {
@@ -84,7 +87,7 @@ func addNullFlags(cmd *cobra.Command, null, coords *string, spheres, annots *[]s
 	}
 	choiceVar(f, null, "null", def, "spatial null model: "+strings.Join(nulls.Names(), ", ")+" (painmark spin --help describes them)", nullModel(none...))
 	f.StringVar(coords, "coords", "", "sphere coordinates of the parcels (region, hemi, x, y, z) for the rotation, Moran and variogram nulls")
-	f.StringSliceVar(spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --null baum|cornblath")
+	f.StringSliceVar(spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --null baum|cornblath, and for two dense surface dscalars (--null alexander-bloch)")
 	f.StringSliceVar(annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --null baum|cornblath")
 }
 
