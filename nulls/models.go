@@ -57,12 +57,18 @@ func (r reordering) Maps(x []float64, _ uint64) ([][]float64, error) {
 		if len(perm) != len(x) {
 			return nil, fmt.Errorf("null draw %d reorders %d regions, the map has %d", k, len(perm), len(x))
 		}
-		out[k] = make([]float64, len(x))
-		for i, j := range perm {
-			out[k][i] = x[j]
-		}
+		out[k] = r.mapOf(x, k)
 	}
 	return out, nil
+}
+
+// mapOf is x reordered by draw k (whose length the caller has checked).
+func (r reordering) mapOf(x []float64, k int) []float64 {
+	out := make([]float64, len(x))
+	for i, j := range r.perms[k] {
+		out[i] = x[j]
+	}
+	return out
 }
 
 // Permutations returns the reorderings of a reordering null (rotations, shuffle) in the regions'
