@@ -10,12 +10,7 @@ import (
 // the same rho and p-values to the last bit as with the null kept, for 1 worker and for several,
 // and across the tally's block boundary (5,000 draws > 4,096); only the null arrays are missing.
 func TestDropNullSameP(t *testing.T) {
-	vasa, _ := Lookup("vasa")
-	c, s := dkSpace(t, vasa)
-	x, y := make([]float64, 68), make([]float64, 68)
-	for i := range x {
-		x[i], y[i] = c.XYZ[i][0]+math.Sin(float64(i)), c.XYZ[i][1]+float64(i%5)
-	}
+	_, s, x, y := dkMaps(t)
 	for _, tc := range []struct {
 		model string
 		draws int
