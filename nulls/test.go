@@ -91,7 +91,7 @@ func Test(x, y []float64, space *Space, model Model, opts TestOptions) (*TestRes
 		if err != nil {
 			return nil, err
 		}
-		if t, err = stats.StreamSpinTest(x, y, null.Draws(), opts.Kind, nullX, nullY, !opts.DropNull); err != nil {
+		if t, err = stats.StreamedSpinTest(x, y, null.Draws(), opts.Kind, nullX, nullY, !opts.DropNull); err != nil {
 			return nil, err
 		}
 	}
@@ -177,8 +177,12 @@ func (r *TestResult) AddReport(d *report.Document) {
 	sec.CorticalMap(x, x, r.Regions, r.XValues, "The first map on the cortex.")
 	sec.CorticalMap(y, y, r.Regions, r.YValues, "The second map on the cortex.")
 	stat := fmt.Sprintf("%s r = %.3f, n = %d", r.Kind, r.Rho, len(r.Regions))
+	unit := "region"
+	if r.Method == DenseSpinName {
+		unit = "vertex"
+	}
 	sec.Figure(report.ScatterStat(x+" vs "+y, x, y, r.XValues, r.YValues, stat),
-		fmt.Sprintf("Each point a region; %s (the line is the least-squares fit).", stat))
+		fmt.Sprintf("Each point a %s; %s (the line is the least-squares fit).", unit, stat))
 	if len(r.NullXY) > 0 {
 		p := r.HeadlineP()
 		sec.Figure(report.Histogram("Spin null of the correlation", fmt.Sprintf("%s r (%s, %s)", r.Kind, x, y), r.NullXY, r.Rho, "spin "+stats.FormatP(p.P, p.Resamples)+", two-sided"),

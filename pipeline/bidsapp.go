@@ -113,7 +113,7 @@ func RunBIDSApp(o BIDSAppOptions) (*BIDSAppResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return res, study.WriteDerivativeDescription(o.OutputDir, o.CommandLine)
+	return res, study.WriteDerivativeDescription(o.OutputDir, o.CommandLine, o.BIDSDir, o.Fmriprep)
 }
 
 // recipe is the extraction and connectivity of the App: the study file's, or the defaults with

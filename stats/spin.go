@@ -385,15 +385,6 @@ func ParametricCorrelationTest(x, y []float64, kind string) (*SpinTest, error) {
 	return &SpinTest{Rho: rho, PXY: p, PYX: p, P: p, PNeuromaps: p, PNonparp: p}, nil
 }
 
-// StreamSpinTest is SurrogateTest with the null maps made on demand: nullX(k) and nullY(k) return
-// draw k's null maps of x and of y (called once each per draw, from several goroutines). With
-// keepNull false the null correlations are tallied and dropped, block by block, so memory holds
-// the statistic and the counts, not the draws; NullXY and NullYX are then nil. The p-values are
-// the same to the last bit either way, for any number of workers.
-func StreamSpinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64, keepNull bool) (*SpinTest, error) {
-	return spinTest(x, y, n, kind, nullX, nullY, keepNull)
-}
-
 // spinBlock is how many draws' null correlations a streamed spin test holds at a time.
 const spinBlock = 4096
 

@@ -60,7 +60,7 @@ func TestStreamSpinTestMemoryFlat(t *testing.T) {
 		}
 	}
 	run := func(n int, keep bool) *SpinTest {
-		res, err := StreamSpinTest(x, y, n, "pearson", null(x, 1), null(y, 2), keep)
+		res, err := StreamedSpinTest(x, y, n, "pearson", null(x, 1), null(y, 2), keep)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package study
 
 import (
+	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -34,12 +36,27 @@ type DatasetDescription struct {
 
 // WriteDerivativeDescription writes dir/dataset_description.json of a painmark derivative dataset
 // (DatasetType "derivative", GeneratedBy painmark with its version, CodeURL and the command line
-// in Description), atomically, creating dir.
-func WriteDerivativeDescription(dir, commandLine string) error {
+// in Description), atomically, creating dir. sources are the folders of the datasets it was made
+// from (the raw BIDS dataset, the fMRIPrep derivatives), recorded as SourceDatasets with a file://
+// URL of their absolute path and, when their own dataset_description.json names one, the
+// version of the pipeline that made them.
+func WriteDerivativeDescription(dir, commandLine string, sources ...string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	d := DatasetDescription{Name: "painmark derivatives", BIDSVersion: BIDSVersion, DatasetType: "derivative",
 		GeneratedBy: []GeneratedBy{{Name: "painmark", Version: version.Version, CodeURL: CodeURL, Description: commandLine}}}
+	for _, src := range sources {
+		abs, err := filepath.Abs(src)
+		if err != nil {
+			return err
+		}
+		entry := map[string]any{"URL": (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()}
+		var theirs struct{ GeneratedBy []GeneratedBy }
+		if b, err := os.ReadFile(filepath.Join(abs, "dataset_description.json")); err == nil && json.Unmarshal(b, &theirs) == nil && len(theirs.GeneratedBy) > 0 && theirs.GeneratedBy[0].Version != "" {
+			entry["Version"] = theirs.GeneratedBy[0].Version
+		}
+		d.SourceDatasets = append(d.SourceDatasets, entry)
+	}
 	return atomicfile.WriteJSON(filepath.Join(dir, "dataset_description.json"), d)
 }

@@ -70,12 +70,18 @@ func threeRoutes(t *testing.T, o synthetic.BIDSOptions) *signature.Signature {
 		}
 	}
 	var desc struct {
-		DatasetType string
-		GeneratedBy []struct{ Name, Version, CodeURL, Description string }
+		DatasetType    string
+		GeneratedBy    []struct{ Name, Version, CodeURL, Description string }
+		SourceDatasets []struct{ URL, Version string }
 	}
 	b0, _ := os.ReadFile(filepath.Join(a, "dataset_description.json"))
 	if err := json.Unmarshal(b0, &desc); err != nil || desc.DatasetType != "derivative" || desc.GeneratedBy[0].Name != "painmark" || !strings.Contains(desc.GeneratedBy[0].Description, "group --target pain") {
 		t.Errorf("dataset_description.json: %s (%v)", b0, err)
+	}
+	// Its sources: the raw dataset and the fMRIPrep derivatives (with the version that made them).
+	if len(desc.SourceDatasets) != 2 || desc.SourceDatasets[0].URL != "file://"+filepath.ToSlash(ds) ||
+		!strings.HasSuffix(desc.SourceDatasets[1].URL, "/derivatives/fmriprep") || desc.SourceDatasets[1].Version == "" {
+		t.Errorf("SourceDatasets: %+v", desc.SourceDatasets)
 	}
 	// Derivative names keep every entity (and the participant-level connectivity sits beside).
 	for _, f := range []string{"sub-01_task-rest_run-2_space-MNI152NLin2009cAsym_atlas-mist122_timeseries.tsv", "sub-01_task-rest_run-2_space-MNI152NLin2009cAsym_atlas-mist122_timeseries.json",

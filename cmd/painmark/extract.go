@@ -49,7 +49,7 @@ func newExtractCmd() *cobra.Command {
 				if jobs, err = extract.FolderJobs(args[0], out, flt, spec); err != nil {
 					return err
 				}
-				if err := study.WriteDerivativeDescription(out, commandLine(invocation)); err != nil { // out is a BIDS derivative dataset
+				if err := study.WriteDerivativeDescription(out, commandLine(invocation), args[0]); err != nil { // out is a BIDS derivative dataset
 					return err
 				}
 			} else {

@@ -18,26 +18,41 @@ func newSpinCmd() *cobra.Command {
 		Short: "Spatial permutation (spin) test of the correlation between two cortical (or volumetric) maps",
 		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			model, err := nulls.Lookup(null)
-			if err != nil {
-				return usageError{err}
-			}
-			var space *nulls.Space
-			var maps [2][]float64
-			if len(args) == 2 { // two NIfTI maps
-				space, maps, err = nulls.VolumeMaps(args[0], args[1], mask)
-				o.XName, o.YName = args[0], args[1]
-			} else {
-				space, maps, err = regionalSpace(args[0], coords, xCol, yCol, spheres, annots, model)
-				o.XName, o.YName = xCol, yCol
-			}
+			dense, err := denseSurfaceMaps(cmd, args, null, spheres)
 			if err != nil {
 				return err
 			}
 			o.DropNull = !saveNull
-			res, err := nulls.Test(maps[0], maps[1], space, model, o)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+			var res *nulls.TestResult
+			if dense {
+				o.XName, o.YName = args[0], args[1]
+				surface, maps, err := nulls.DenseSurfaceMaps(args[0], args[1], spheres)
+				if err != nil {
+					return err
+				}
+				if res, err = nulls.DenseSpinTest(maps[0], maps[1], surface, o); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
+			} else {
+				model, err := nulls.Lookup(null)
+				if err != nil {
+					return usageError{err}
+				}
+				var space *nulls.Space
+				var maps [2][]float64
+				if len(args) == 2 { // two NIfTI maps
+					space, maps, err = nulls.VolumeMaps(args[0], args[1], mask)
+					o.XName, o.YName = args[0], args[1]
+				} else {
+					space, maps, err = regionalSpace(args[0], coords, xCol, yCol, spheres, annots, model)
+					o.XName, o.YName = xCol, yCol
+				}
+				if err != nil {
+					return err
+				}
+				if res, err = nulls.Test(maps[0], maps[1], space, model, o); err != nil {
+					return fmt.Errorf("%s: %w", args[0], err)
+				}
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprint(w, res.Summary())
@@ -66,10 +81,13 @@ func newSpinCmd() *cobra.Command {
 		if len(args) > 2 {
 			return usageError{fmt.Errorf("give a table of regional maps (with --x, --y) or two NIfTI maps")}
 		} else if len(args) == 2 {
-			if _, err := nulls.Lookup(null); err != nil {
+			if _, err := nulls.Lookup(null); err != nil && null != nulls.DenseSpinName {
 				return usageError{err}
 			}
 			return nil
+		}
+		if null == nulls.DenseSpinName {
+			return usageError{fmt.Errorf("--null %s spins the vertices of two dense surface .dscalar.nii maps, not a table of regions", nulls.DenseSpinName)}
 		}
 		if err := requireFlags(cmd, "x", "y"); err != nil {
 			return err
@@ -81,13 +99,13 @@ func newSpinCmd() *cobra.Command {
 
 // addNullFlags adds --null and the files a null model may need (the same in spin, genes and morph).
 func addNullFlags(cmd *cobra.Command, null, coords *string, spheres, annots *[]string, def string) {
-	f, none := cmd.Flags(), []string{"none"} // genes and morph: no spatial p
+	f, extra := cmd.Flags(), []string{"none"} // genes and morph: no spatial p
 	if cmd.Name() == "spin" {
-		none = nil
+		extra = []string{nulls.DenseSpinName} // spin: the vertex spin of dense surface maps
 	}
-	choiceVar(f, null, "null", def, "spatial null model: "+strings.Join(nulls.Names(), ", ")+" (painmark spin --help describes them)", nullModel(none...))
+	choiceVar(f, null, "null", def, "spatial null model: "+strings.Join(append(nulls.Names(), extra...), ", ")+" (painmark spin --help describes them)", nullModel(extra...))
 	f.StringVar(coords, "coords", "", "sphere coordinates of the parcels (region, hemi, x, y, z) for the rotation, Moran and variogram nulls")
-	f.StringSliceVar(spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --null baum|cornblath")
+	f.StringSliceVar(spheres, "spheres", nil, "left,right sphere meshes (FreeSurfer ?h.sphere or GIFTI) for --null baum|cornblath and dense surface dscalars")
 	f.StringSliceVar(annots, "annots", nil, "left,right FreeSurfer .annot parcellations on those spheres for --null baum|cornblath")
 }
 
@@ -108,6 +126,28 @@ func checkNullFlags(null, coords string, spheres, annots []string) error {
 		}
 	}
 	return nil
+}
+
+// denseSurfaceMaps says whether spin's two inputs are dense surface dscalars (cortical vertices),
+// tested by the vertex spin: --null is then alexander-bloch (its default there) and --spheres is
+// required; alexander-bloch on other inputs is a usage error.
+func denseSurfaceMaps(cmd *cobra.Command, args []string, null string, spheres []string) (bool, error) {
+	dense := false
+	if len(args) == 2 && strings.HasSuffix(args[0], ".dscalar.nii") && strings.HasSuffix(args[1], ".dscalar.nii") {
+		var err error
+		if dense, err = nulls.IsSurfaceDscalar(args[0]); err != nil {
+			return false, err
+		}
+	}
+	switch {
+	case dense && cmd.Flags().Changed("null") && null != nulls.DenseSpinName:
+		return false, usageError{fmt.Errorf("%s holds cortical vertices: dense surface maps take --null %s (the vertex spin; resample to parcels for the other nulls)", args[0], nulls.DenseSpinName)}
+	case dense && len(spheres) != 2:
+		return false, usageError{fmt.Errorf("%s holds cortical vertices: the vertex spin needs --spheres LEFT,RIGHT (the sphere meshes of its surfaces)", args[0])}
+	case !dense && null == nulls.DenseSpinName:
+		return false, usageError{fmt.Errorf("--null %s spins the vertices of two dense surface .dscalar.nii maps", nulls.DenseSpinName)}
+	}
+	return dense, nil
 }
 
 // regionalSpace reads two columns of a table of regional maps and matches them to the null

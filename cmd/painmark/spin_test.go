@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/cifti"
+	"github.com/painmark/painmark/gifti"
 	"github.com/painmark/painmark/internal/browsercheck"
 	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/morph"
@@ -298,5 +301,75 @@ func TestSpinCommandDropNull(t *testing.T) {
 	html, _ := os.ReadFile(filepath.Join(dir, "spin-false.html"))
 	if !strings.Contains(string(html), "tallied and not kept") {
 		t.Error("the report does not say the null was not kept")
+	}
+}
+
+// TestSpinCommandDenseSurface: two dscalars of fsaverage5's cortical vertices (every vertex of
+// both spheres; the maps share the z coordinate, so they correlate) are spun vertex by vertex
+// with --spheres (alexander-bloch, the default for such maps); without the spheres, with a
+// parcel null, or alexander-bloch on a table, it is a usage error (exit 2) naming what is needed.
+func TestSpinCommandDenseSurface(t *testing.T) {
+	dir := t.TempDir()
+	var models []cifti.BrainModel
+	var z []float64
+	var sphereFiles []string
+	for h, side := range []string{"lh", "rh"} {
+		path := fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_"+side+".gii")
+		sphereFiles = append(sphereFiles, path)
+		m, err := gifti.ReadSurface(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verts := make([]int, len(m.Vertices))
+		for v, c := range m.Vertices {
+			verts[v], z = v, append(z, c[2])
+		}
+		models = append(models, cifti.BrainModel{Structure: []string{"CIFTI_STRUCTURE_CORTEX_LEFT", "CIFTI_STRUCTURE_CORTEX_RIGHT"}[h], Type: cifti.SurfaceModel,
+			Offset: h * len(verts), Count: len(verts), SurfaceVertices: len(verts), Vertices: verts})
+	}
+	bm := &cifti.Axis{Type: cifti.BrainModels, Len: len(z), Models: models}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var paths []string
+	for _, name := range []string{"x", "y"} {
+		m := make([]float64, len(z))
+		for i := range m {
+			m[i] = z[i]/100 + rng.NormFloat64()
+		}
+		p := filepath.Join(dir, name+".dscalar.nii")
+		if err := cifti.Write(p, [2]*cifti.Axis{{Type: cifti.Scalars, Len: 1, Maps: []cifti.NamedMap{{Name: name}}}, bm}, m); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	spheres := strings.Join(sphereFiles, ",")
+	out, errOut, code := runCLI(t, "spin", paths[0], paths[1], "--spheres", spheres, "--n", "50", "-o", filepath.Join(dir, "dense.json"))
+	if code != 0 || !strings.Contains(out, "over 20484 regions") {
+		t.Fatalf("dense spin: %d %s %s", code, out, errOut)
+	}
+	var res struct {
+		Method string
+		Rho    float64
+		NullXY []float64 `json:"null_xy"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "dense.json"))
+	if err := json.Unmarshal(b, &res); err != nil || res.Method != "alexander-bloch" || len(res.NullXY) != 50 || !(res.Rho > 0.05) {
+		t.Errorf("dense.json: method %q, rho %v, %d nulls (%v)", res.Method, res.Rho, len(res.NullXY), err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"spin", paths[0], paths[1], "-o", filepath.Join(dir, "a.json")}, "needs --spheres"},
+		{[]string{"spin", paths[0], paths[1], "--spheres", spheres, "--null", "vasa", "-o", filepath.Join(dir, "b.json")}, "take --null alexander-bloch"},
+		{[]string{"spin", fixtures.Shared(t, "golden", "spin", "maps.csv"), "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--null", "alexander-bloch", "-o", filepath.Join(dir, "c.json")}, "dense surface"},
+	} {
+		if _, errOut, code := runCLI(t, c.args...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q", c.args[1:], code, errOut)
+		}
+	}
+	for _, f := range []string{"a.json", "b.json", "c.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s written by a refused command", f)
+		}
 	}
 }
