@@ -137,6 +137,16 @@ func TestDenseSpinStreamed(t *testing.T) {
 			t.Fatalf("draw %d: streamed %v %v, held %v %v", k, res.NullXY[k], res.NullYX[k], held.NullXY[k], held.NullYX[k])
 		}
 	}
+	// With the null dropped (spin --save-null=false): the same numbers, no null kept.
+	o.DropNull = true
+	dropped, err := DenseSpinTest(maps[0], maps[1], s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dropped.NullXY != nil || dropped.NullYX != nil || dropped.Rho != held.Rho || dropped.P != held.P || dropped.PXY != held.PXY ||
+		dropped.PYX != held.PYX || dropped.PNeuromaps != held.PNeuromaps || dropped.PNonparp != held.PNonparp || dropped.HeadlineP() != res.HeadlineP() {
+		t.Errorf("dropped null: %+v, held %+v", dropped, held)
+	}
 	t.Logf("rho %.3f, spin p %.3f (neuromaps) over %d vertices, %d rotations", res.Rho, res.PNeuromaps, len(maps[0]), o.Draws)
 	// Refusals: no spheres, a file that is not a sphere, a draw count past the budget.
 	if _, _, err := DenseSurfaceMaps(paths[0], paths[1], nil); err == nil || !strings.Contains(err.Error(), "--spheres") {
