@@ -134,10 +134,15 @@ func (s *nullSink) finish(res *PermutationResult) error {
 	return nil
 }
 
-// CheckBudget refuses a bootstrap sample count whose per-sample records would exceed the memory
-// budget (internal/budget, PAINMARK_MEMORY_LIMIT).
+// bootstrapBlock is how many bootstrap samples' weights Bootstrap holds at a time.
+const bootstrapBlock = 256
+
+// CheckBudget refuses a bootstrap sample count beyond the budget's count limit
+// (internal/budget, PAINMARK_MEMORY_LIMIT). Bootstrap tallies each feature's replicates as they
+// are drawn (a block of 256 samples at a time), so its memory grows with the features, not
+// the samples; the check only caps the count (8 bytes a sample, as a permutation count's).
 func (o BootstrapOptions) CheckBudget() error {
-	return budget.Check("bootstrap samples", int64(o.N), 96)
+	return budget.Check("bootstrap samples", int64(o.N), 8)
 }
 
 // PermutationTest tests the leave-one-out predictions of a pipeline with fixed hyperparameters
@@ -381,8 +386,10 @@ type BootstrapResult struct {
 // Bootstrap refits the pipeline (fixed hyperparameters) on o.N samples of subjects drawn with
 // replacement and summarises every feature's weight. The estimator must be linear (ElasticNet,
 // Ridge, a linear SVR, PCR-lasso, logistic regression's decision function); for a random forest,
-// a Gaussian process or an RBF SVR, which have no feature weights, it returns an error saying so. Only each sample's nonzero weights are kept
-// (K per sample), so memory does not grow with samples x features.
+// a Gaussian process or an RBF SVR, which have no feature weights, it returns an error saying so. The
+// replicates are tallied per feature as they are drawn (count, signs, Welford's mean and sum of
+// squares of the nonzero ones) and dropped, so memory is O(features), whatever o.N: nothing
+// reported needs the draws (no percentile interval is reported).
 func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*BootstrapResult, error) {
 	n, p := x.Rows, x.Cols
 	if o.N < 2 {
@@ -414,66 +421,83 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 		w    []float64
 		conv bool
 	}
-	samples := make([]sparse, o.N)
-	errs := make([]error, o.N)
-	parallel.ForProgress(o.N, o.Progress, func(b int) {
-		rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
-		rows := bootstrapRows(n, o.Groups, rng.IntN)
-		f, err := pl.Fit(x.SelectRows(rows), pick(y, rows))
-		if err != nil {
-			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)
-			return
-		}
-		coef, _, err := f.Weights()
-		if err != nil {
-			errs[b] = fmt.Errorf("bootstrap sample %d: %w", b, err)
-			return
-		}
-		s := sparse{conv: f.Model == nil || f.Model.Converged}
-		for c, w := range coef {
-			if w != 0 {
-				s.idx = append(s.idx, f.Selected[c])
-				s.w = append(s.w, w)
-			}
-		}
-		samples[b] = s
-	})
 	res := &BootstrapResult{Options: o, Mean: make([]float64, p), SE: make([]float64, p), Z: make([]float64, p),
 		P: make([]float64, p), Frequency: make([]float64, p)}
-	perFeature := make([][]float64, p) // nonzero replicates only; the rest are zeros
-	for b, s := range samples {
-		if errs[b] != nil {
-			return nil, errs[b]
+	// Each feature's nonzero replicates are tallied in draw order (Welford's mean and sum of
+	// squares, and their signs), a block of samples at a time, so the result does not depend on
+	// the number of workers and memory does not grow with the samples.
+	nz := make([]int, p)
+	pos, neg := make([]int, p), make([]int, p)
+	meanNZ, m2NZ := make([]float64, p), make([]float64, p)
+	samples := make([]sparse, min(o.N, bootstrapBlock))
+	errs := make([]error, len(samples))
+	done := 0
+	for b0 := 0; b0 < o.N; b0 += bootstrapBlock {
+		m := min(bootstrapBlock, o.N-b0)
+		parallel.For(m, func(i int) {
+			b := b0 + i
+			samples[i], errs[i] = sparse{}, nil
+			rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
+			rows := bootstrapRows(n, o.Groups, rng.IntN)
+			f, err := pl.Fit(x.SelectRows(rows), pick(y, rows))
+			if err != nil {
+				errs[i] = fmt.Errorf("bootstrap sample %d: %w", b, err)
+				return
+			}
+			coef, _, err := f.Weights()
+			if err != nil {
+				errs[i] = fmt.Errorf("bootstrap sample %d: %w", b, err)
+				return
+			}
+			s := sparse{conv: f.Model == nil || f.Model.Converged}
+			for c, w := range coef {
+				if w != 0 {
+					s.idx = append(s.idx, f.Selected[c])
+					s.w = append(s.w, w)
+				}
+			}
+			samples[i] = s
+		})
+		for i := 0; i < m; i++ {
+			if errs[i] != nil {
+				return nil, errs[i]
+			}
+			s := samples[i]
+			if !s.conv {
+				res.NotConverged++
+			}
+			for c, j := range s.idx {
+				v := s.w[c]
+				nz[j]++
+				d := v - meanNZ[j]
+				meanNZ[j] += d / float64(nz[j])
+				m2NZ[j] += d * (v - meanNZ[j])
+				switch {
+				case v > 0:
+					pos[j]++
+				case v < 0:
+					neg[j]++
+				}
+			}
 		}
-		if !s.conv {
-			res.NotConverged++
-		}
-		for c, j := range s.idx {
-			perFeature[j] = append(perFeature[j], s.w[c])
+		done += m
+		if o.Progress != nil {
+			o.Progress(done, o.N)
 		}
 	}
 	nb := float64(o.N)
-	all := make([]float64, o.N)
 	for j := 0; j < p; j++ {
-		nz := perFeature[j]
-		var sum float64
-		for _, v := range nz {
-			sum += v
-		}
-		mean := sum / nb
-		var ss float64
-		for _, v := range nz {
-			ss += (v - mean) * (v - mean)
-		}
-		ss += (nb - float64(len(nz))) * mean * mean // the zero replicates
+		k := float64(nz[j])
+		mean := meanNZ[j] * k / nb
+		// The sum of squares about the mean of all replicates: the nonzero ones' about their own
+		// mean, their shift to the overall mean, and the zero replicates.
+		ss := m2NZ[j] + k*(meanNZ[j]-mean)*(meanNZ[j]-mean) + (nb-k)*mean*mean
 		se := math.Sqrt(ss / (nb - 1))
-		clear(all)
-		copy(all, nz)
-		pv, err := stats.BootstrapP(all, mean, se, o.Convention)
+		pv, err := stats.BootstrapPCounts(o.N, pos[j], neg[j], mean, se, o.Convention)
 		if err != nil {
 			return nil, err
 		}
-		res.Mean[j], res.SE[j], res.P[j], res.Frequency[j] = mean, se, pv, float64(len(nz))/nb
+		res.Mean[j], res.SE[j], res.P[j], res.Frequency[j] = mean, se, pv, k/nb
 		if se > 0 {
 			res.Z[j] = mean / se
 		}

@@ -65,12 +65,18 @@ func reorderMaps[T int | int32](perms [][]T, x []float64, what string) ([][]floa
 		if len(perm) != len(x) {
 			return nil, fmt.Errorf("null draw %d reorders %d %s, the map has %d", k, len(perm), what, len(x))
 		}
-		out[k] = make([]float64, len(x))
-		for i, j := range perm {
-			out[k][i] = x[j]
-		}
+		out[k] = reorder(x, perm)
 	}
 	return out, nil
+}
+
+// reorder is x reordered by one permutation (out[i] = x[perm[i]]).
+func reorder[T int | int32](x []float64, perm []T) []float64 {
+	out := make([]float64, len(x))
+	for i, j := range perm {
+		out[i] = x[j]
+	}
+	return out
 }
 
 // Permutations returns the reorderings of a reordering null (rotations, shuffle) in the regions'

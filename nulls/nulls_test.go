@@ -24,6 +24,18 @@ func dkSpace(t *testing.T, m Model) (*Centroids, *Space) {
 	return c, s
 }
 
+// dkMaps are two smooth-ish test maps over DK-68's sphere centroids, in the sphere's order.
+func dkMaps(t *testing.T) (*Centroids, *Space, []float64, []float64) {
+	t.Helper()
+	vasa, _ := Lookup("vasa")
+	c, s := dkSpace(t, vasa)
+	x, y := make([]float64, 68), make([]float64, 68)
+	for i := range x {
+		x[i], y[i] = c.XYZ[i][0]+math.Sin(float64(i)), c.XYZ[i][1]+float64(i%5)
+	}
+	return c, s, x, y
+}
+
 // Every name of the registry resolves, spin is vasa, and an unknown name lists the known ones.
 func TestRegistry(t *testing.T) {
 	for _, n := range Names() {
@@ -48,12 +60,8 @@ func TestRegistry(t *testing.T) {
 // in any order: the maps are taken in the sphere's order. The surrogate nulls give each map its
 // own stream, and the parametric model the t test.
 func TestTestEqualsKernels(t *testing.T) {
+	c, s, x, y := dkMaps(t)
 	vasa, _ := Lookup("vasa")
-	c, s := dkSpace(t, vasa)
-	x, y := make([]float64, 68), make([]float64, 68)
-	for i := range x {
-		x[i], y[i] = c.XYZ[i][0]+math.Sin(float64(i)), c.XYZ[i][1]+float64(i%5)
-	}
 	for _, name := range []string{"vasa", "nearest", "hungarian", "nearest-rotated"} {
 		m, _ := Lookup(name)
 		res, err := Test(x, y, s, m, TestOptions{Kind: "spearman", Draws: 200, Seed: 3})

@@ -16,6 +16,14 @@ type TestOptions struct {
 	Seed  uint64
 	// XName and YName label the maps in the result and the report (e.g. their columns).
 	XName, YName string
+	// DropNull tallies the null correlations draw by draw and drops them (painmark spin
+	// --save-null=false): the p-values are the same to the last bit, the result has no null_xy
+	// and null_yx and the report no null histogram. Reordering models (rotations, shuffle,
+	// alexander-bloch) then make each null map when it is needed rather than all of them at once;
+	// they still hold their n reorderings (a draw is accepted only if distinct from the earlier
+	// ones), and the surrogate models (Moran, variogram) and the parcel rebuilds of vertex spins
+	// (baum, cornblath) still make their n null maps per map.
+	DropNull bool
 }
 
 // DefaultTestOptions are painmark spin's defaults: Spearman's rho, 10,000 draws, seed 1.
@@ -51,6 +59,7 @@ type TestResult struct {
 	Regions          []string  `json:"-"`
 	XValues, YValues []float64 `json:"-"`
 	model            Model
+	draws            int // null maps behind the p-values (0 for the parametric model)
 }
 
 // Test correlates two maps over a space's regions and tests the correlation against the model's
@@ -72,27 +81,63 @@ func Test(x, y []float64, space *Space, model Model, opts TestOptions) (*TestRes
 	}
 	res := &TestResult{Kind: opts.Kind, Method: model.Name(), N: opts.Draws, Seed: opts.Seed, X: opts.XName, Y: opts.YName,
 		Regions: space.Regions, XValues: x, YValues: y, model: model}
+	res.draws = null.Draws()
 	var t *stats.SpinTest
 	if null.Draws() == 0 {
 		if t, err = stats.ParametricCorrelationTest(x, y, opts.Kind); err != nil {
 			return nil, err
 		}
 	} else {
-		nullX, err := null.Maps(x, 0)
+		nullX, nullY, err := nullMaps(null, x, y, opts)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", opts.XName, err)
+			return nil, err
 		}
-		nullY, err := null.Maps(y, 1)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", opts.YName, err)
-		}
-		if t, err = stats.SurrogateTest(x, y, nullX, nullY, opts.Kind); err != nil {
+		if t, err = stats.StreamedSpinTest(x, y, null.Draws(), opts.Kind, nullX, nullY, !opts.DropNull); err != nil {
 			return nil, err
 		}
 	}
 	res.Rho, res.P, res.PXY, res.PYX, res.PNeuromaps, res.PNonparp = t.Rho, t.P, t.PXY, t.PYX, t.PNeuromaps, t.PNonparp
 	res.NullXY, res.NullYX = t.NullXY, t.NullYX
 	return res, nil
+}
+
+// onDemand gives draw k's null maps of x and y from a reordering null's permutations, made when
+// asked for (after checking every permutation's length once).
+func onDemand[T int | int32](perms [][]T, x, y []float64, what string) (nullX, nullY func(k int) []float64, err error) {
+	for k, perm := range perms {
+		if len(perm) != len(x) {
+			return nil, nil, fmt.Errorf("null draw %d reorders %d %s, the map has %d", k, len(perm), what, len(x))
+		}
+	}
+	return func(k int) []float64 { return reorder(x, perms[k]) }, func(k int) []float64 { return reorder(y, perms[k]) }, nil
+}
+
+// nullMaps gives draw k's null maps of x (stream 0) and of y (stream 1): made on demand for a
+// reordering null whose nulls are dropped, else from the null's Maps.
+func nullMaps(null Null, x, y []float64, opts TestOptions) (nullX, nullY func(k int) []float64, err error) {
+	if r, ok := null.(reordering); ok && opts.DropNull {
+		return onDemand(r.perms, x, y, "regions")
+	}
+	if r, ok := null.(vertexReordering); ok && opts.DropNull {
+		return onDemand(r.perms, x, y, "vertices")
+	}
+	mx, err := null.Maps(x, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", opts.XName, err)
+	}
+	my, err := null.Maps(y, 1)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", opts.YName, err)
+	}
+	if len(mx) != len(my) || len(mx) != null.Draws() {
+		return nil, nil, fmt.Errorf("%d and %d null maps for %d draws", len(mx), len(my), null.Draws())
+	}
+	for k := range mx {
+		if len(mx[k]) != len(x) || len(my[k]) != len(x) {
+			return nil, nil, fmt.Errorf("surrogate %d has %d and %d values for %d parcels", k, len(mx[k]), len(my[k]), len(x))
+		}
+	}
+	return func(k int) []float64 { return mx[k] }, func(k int) []float64 { return my[k] }, nil
 }
 
 // WriteFiles writes the result JSON to path (with the software version).
@@ -119,10 +164,10 @@ func (r *TestResult) HeadlineP() stats.PValue {
 
 // resamples is the number of null maps behind the p-values (0 for the parametric model).
 func (r *TestResult) resamples() int {
-	if len(r.NullXY) == 0 {
-		return 0
+	if r.draws == 0 && len(r.NullXY) > 0 { // a result not made by Test
+		return r.N
 	}
-	return r.N
+	return r.draws
 }
 
 func (r *TestResult) pValue(p float64, twoSided bool, conv string) stats.PValue {
@@ -148,5 +193,7 @@ func (r *TestResult) AddReport(d *report.Document) {
 		p := r.HeadlineP()
 		sec.Figure(report.Histogram("Spin null of the correlation", fmt.Sprintf("%s r (%s, %s)", r.Kind, x, y), r.NullXY, r.Rho, "spin "+stats.FormatP(p.P, p.Resamples)+", two-sided"),
 			fmt.Sprintf("%d rotations of the sphere, %s reassignment (x spun); spin %s.", r.N, r.model.Description(), p))
+	} else if r.resamples() > 0 {
+		sec.Text("The null distribution (%d draws, %s) was tallied and not kept, so it has no histogram here; spin %s.", r.N, r.model.Description(), r.HeadlineP())
 	}
 }

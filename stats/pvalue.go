@@ -145,11 +145,7 @@ const (
 // BootstrapP is the two-sided p-value of the replicates' departure from zero under a named
 // convention; mean and sd are the replicates' mean and standard deviation (for BootWald).
 func BootstrapP(replicates []float64, mean, sd float64, conv BootstrapConvention) (float64, error) {
-	n := float64(len(replicates))
-	if n == 0 {
-		return 0, fmt.Errorf("no bootstrap replicate")
-	}
-	var pos, neg, le, ge int
+	var pos, neg int
 	for _, v := range replicates {
 		switch {
 		case v > 0:
@@ -157,13 +153,19 @@ func BootstrapP(replicates []float64, mean, sd float64, conv BootstrapConvention
 		case v < 0:
 			neg++
 		}
-		if v <= 0 {
-			le++
-		}
-		if v >= 0 {
-			ge++
-		}
 	}
+	return BootstrapPCounts(len(replicates), pos, neg, mean, sd, conv)
+}
+
+// BootstrapPCounts is BootstrapP from the replicates' counts, so a bootstrap can tally its
+// replicates as they are drawn: n replicates, pos of them > 0 and neg < 0 (the rest exactly 0;
+// NaN replicates count as 0 here as in BootstrapP).
+func BootstrapPCounts(replicates, pos, neg int, mean, sd float64, conv BootstrapConvention) (float64, error) {
+	n := float64(replicates)
+	if n == 0 {
+		return 0, fmt.Errorf("no bootstrap replicate")
+	}
+	le, ge := replicates-pos, replicates-neg
 	switch conv {
 	case BootWald, "":
 		if sd == 0 {

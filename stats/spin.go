@@ -346,7 +346,7 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 			return out
 		}
 	}
-	return spinTest(x, y, len(perms), kind, permute(x), permute(y))
+	return spinTest(x, y, len(perms), kind, permute(x), permute(y), true)
 }
 
 // SurrogateTest is PermSphereP with any null maps (reordered maps, vertex-level nulls,
@@ -361,7 +361,7 @@ func SurrogateTest(x, y []float64, nullX, nullY [][]float64, kind string) (*Spin
 			return nil, fmt.Errorf("surrogate %d has %d and %d values for %d parcels", k, len(nullX[k]), len(nullY[k]), len(x))
 		}
 	}
-	return spinTest(x, y, len(nullX), kind, func(k int) []float64 { return nullX[k] }, func(k int) []float64 { return nullY[k] })
+	return spinTest(x, y, len(nullX), kind, func(k int) []float64 { return nullX[k] }, func(k int) []float64 { return nullY[k] }, true)
 }
 
 // ParametricCorrelationTest is the no-null baseline in SpinTest's form: rho = corr(x, y) and
@@ -385,8 +385,13 @@ func ParametricCorrelationTest(x, y []float64, kind string) (*SpinTest, error) {
 	return &SpinTest{Rho: rho, PXY: p, PYX: p, P: p, PNeuromaps: p, PNonparp: p}, nil
 }
 
-// spinTest computes perm_sphere_p's statistics from n null maps of x and of y.
-func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64) (*SpinTest, error) {
+// spinBlock is how many draws' null correlations a streamed spin test holds at a time.
+const spinBlock = 4096
+
+// spinTest computes perm_sphere_p's statistics from n null maps of x and of y, a block of draws
+// at a time: the counts are added in draw order, so they (and the kept nulls) do not depend on
+// the number of workers.
+func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64, keepNull bool) (*SpinTest, error) {
 	corr := Pearson
 	switch kind {
 	case "pearson", "":
@@ -396,26 +401,45 @@ func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []flo
 		return nil, fmt.Errorf("correlation %q: pearson or spearman", kind)
 	}
 	complete := func(a, b []float64) float64 { return corr(completePairs(a, b)) } // nulls may leave parcels empty (NaN)
-	res := &SpinTest{Rho: complete(x, y), NullXY: make([]float64, n), NullYX: make([]float64, n)}
-	parallel.ForProgress(n, progress.Loop("spin test: null correlations"), func(k int) {
-		res.NullXY[k], res.NullYX[k] = complete(nullX(k), y), complete(nullY(k), x)
-	})
-	count := func(null []float64) float64 {
-		c := 0
-		for _, v := range null {
-			if (res.Rho > 0 && v > res.Rho) || (res.Rho <= 0 && v < res.Rho) {
-				c++
-			}
-		}
-		return float64(c) / float64(len(null))
+	res := &SpinTest{Rho: complete(x, y)}
+	if keepNull {
+		res.NullXY, res.NullYX = make([]float64, n), make([]float64, n)
 	}
-	res.PXY, res.PYX = count(res.NullXY), count(res.NullYX)
+	beyond := func(v float64) bool { return (res.Rho > 0 && v > res.Rho) || (res.Rho <= 0 && v < res.Rho) }
+	tally := NewPermutationTally(res.Rho, true) // of the x null, for the two-sided p's
+	var cXY, cYX int
+	bxy, byx := make([]float64, min(n, spinBlock)), make([]float64, min(n, spinBlock))
+	bar := progress.Loop("spin test: null correlations")
+	for k0 := 0; k0 < n; k0 += spinBlock {
+		m := min(spinBlock, n-k0)
+		var block func(done, total int)
+		if bar != nil {
+			block = func(done, _ int) { bar(k0+done, n) }
+		}
+		parallel.ForProgress(m, block, func(b int) {
+			bxy[b], byx[b] = complete(nullX(k0+b), y), complete(nullY(k0+b), x)
+		})
+		for b := 0; b < m; b++ {
+			if beyond(bxy[b]) {
+				cXY++
+			}
+			if beyond(byx[b]) {
+				cYX++
+			}
+			tally.Add(bxy[b])
+		}
+		if keepNull {
+			copy(res.NullXY[k0:], bxy[:m])
+			copy(res.NullYX[k0:], byx[:m])
+		}
+	}
+	res.PXY, res.PYX = float64(cXY)/float64(n), float64(cYX)/float64(n)
 	res.P = (res.PXY + res.PYX) / 2
 	var err error
-	if res.PNeuromaps, err = PermutationP(res.Rho, res.NullXY, PermAbs, true); err != nil {
+	if res.PNeuromaps, err = tally.P(PermAbs); err != nil {
 		return nil, err
 	}
-	if res.PNonparp, err = PermutationP(res.Rho, res.NullXY, PermAbsStrict, true); err != nil {
+	if res.PNonparp, err = tally.P(PermAbsStrict); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -254,3 +254,49 @@ func TestSpinAndMorphLibraryEqualCLI(t *testing.T) {
 		t.Errorf("hub %+v, %d class summaries", res.CaseControl.Hub, len(res.CaseControl.Classes))
 	}
 }
+
+// painmark spin --save-null=false prints the same lines and writes the same result but for the
+// null correlations (null_xy, null_yx), which it tallied and dropped; its report says so instead
+// of plotting their histogram.
+func TestSpinCommandDropNull(t *testing.T) {
+	dir := t.TempDir()
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	results := map[bool]map[string]json.RawMessage{}
+	outs := map[bool]string{}
+	for _, save := range []bool{true, false} {
+		path := filepath.Join(dir, fmt.Sprintf("spin-%v.json", save))
+		out, errOut, code := runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords,
+			"--n", "500", "--seed", "4", fmt.Sprintf("--save-null=%v", save), "-o", path, "--report", filepath.Join(dir, fmt.Sprintf("spin-%v.html", save)))
+		if code != 0 {
+			t.Fatalf("spin --save-null=%v: %d %s %s", save, code, out, errOut)
+		}
+		outs[save] = strings.ReplaceAll(out, fmt.Sprintf("spin-%v", save), "spin")
+		b, _ := os.ReadFile(path)
+		var doc struct {
+			Numbers struct {
+				Results map[string]json.RawMessage `json:"results"`
+			} `json:"numbers"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		results[save] = doc.Numbers.Results
+	}
+	if outs[true] != outs[false] {
+		t.Errorf("printed:\n%s\nwith the null dropped:\n%s", outs[true], outs[false])
+	}
+	kept, dropped := results[true], results[false]
+	if len(kept["null_xy"]) < 1000 || len(kept["p_neuromaps"]) == 0 || string(dropped["null_xy"]) != "null" || string(dropped["null_yx"]) != "null" {
+		t.Errorf("null_xy kept %d bytes, dropped %s", len(kept["null_xy"]), dropped["null_xy"])
+	}
+	for k, v := range kept {
+		if k != "null_xy" && k != "null_yx" && string(dropped[k]) != string(v) {
+			t.Errorf("%s: %s, with the null dropped %s", k, v, dropped[k])
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "spin-false.html"))
+	if !strings.Contains(string(html), "tallied and not kept") {
+		t.Error("the report does not say the null was not kept")
+	}
+}
