@@ -431,10 +431,13 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	meanNZ, m2NZ := make([]float64, p), make([]float64, p)
 	samples := make([]sparse, min(o.N, bootstrapBlock))
 	errs := make([]error, len(samples))
-	done := 0
 	for b0 := 0; b0 < o.N; b0 += bootstrapBlock {
 		m := min(bootstrapBlock, o.N-b0)
-		parallel.For(m, func(i int) {
+		var blockProgress func(done, total int) // refits of this block, counted from the run's start
+		if o.Progress != nil {
+			blockProgress = func(done, _ int) { o.Progress(b0+done, o.N) }
+		}
+		parallel.ForProgress(m, blockProgress, func(i int) {
 			b := b0 + i
 			samples[i], errs[i] = sparse{}, nil
 			rng := rand.New(rand.NewPCG(o.Seed, uint64(b+1)))
@@ -479,10 +482,6 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 					neg[j]++
 				}
 			}
-		}
-		done += m
-		if o.Progress != nil {
-			o.Progress(done, o.N)
 		}
 	}
 	nb := float64(o.N)
