@@ -576,3 +576,63 @@ func sum(v []float64) float64 {
 	}
 	return s
 }
+
+// streamedOptions are the population run's options for StreamedRidgeCV.
+func (pop *population) streamedOptions() StreamedRidgeOptions {
+	return StreamedRidgeOptions{Tol: pop.o.StreamedTol, MaxIter: pop.o.StreamedMaxIter, Progress: pop.o.StreamProgress}
+}
+
+// streamedScores is scores of the streamed form.
+func (pop *population) streamedScores(y []float64, folds []FoldPredictions) ([][]float64, int, error) {
+	res, err := StreamedRidgeCV(pop.rows, [][]float64{y}, pop.o.Alphas, pop.splits, pop.streamedOptions())
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([][]float64, len(pop.splits))
+	for f, fp := range res.Folds[0] {
+		out[f] = pop.scoreFold(f, y, fp.Predictions)
+	}
+	if folds != nil {
+		copy(folds, res.Folds[0])
+	}
+	return out, res.NotConverged, nil
+}
+
+// streamedBatch is how many permuted targets the streamed form solves in one set of passes.
+// Permutation k is always target (k−1) mod streamedBatch of batch ⌊(k−1)/streamedBatch⌋, the
+// whole batch solved whichever block of permutations is asked for, so its arithmetic (the
+// products' shapes) is the same in any split of the null.
+var streamedBatch = 4
+
+// streamedNull is null for the streamed form: batches of permuted targets, each batch one run
+// of StreamedRidgeCV (every pass serves all of them).
+func (pop *population) streamedNull(y []float64, first, count int) ([]float64, error) {
+	out := make([]float64, count)
+	nb, done := streamedBatch, 0
+	for k0 := first - first%nb; k0 < first+count; k0 += nb {
+		ys := make([][]float64, nb)
+		for b := range ys {
+			ys[b] = pop.permuted(y, k0+b+1)
+		}
+		res, err := StreamedRidgeCV(pop.rows, ys, pop.o.Alphas, pop.splits, pop.streamedOptions())
+		if err != nil {
+			return nil, err
+		}
+		for b := range ys {
+			k := k0 + b
+			if k < first || k >= first+count {
+				continue
+			}
+			scores := make([][]float64, len(pop.splits))
+			for f, fp := range res.Folds[b] {
+				scores[f] = pop.scoreFold(f, ys[b], fp.Predictions)
+			}
+			out[k-first] = statistic(scores)
+			done++
+		}
+		if pop.o.Progress != nil {
+			pop.o.Progress(done, count)
+		}
+	}
+	return out, nil
+}

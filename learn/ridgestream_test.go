@@ -61,3 +61,54 @@ func TestStreamedRidgeEqualsRidgePath(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulationStreamedEqualsInMemory runs Population on a cohort read by rows and on the same
+// cohort in memory: the same scores and predictions (1e-10), and a permutation null that is the
+// same in any split into blocks (the study's Slurm shards) and close to the in-memory one.
+func TestPopulationStreamedEqualsInMemory(t *testing.T) {
+	x, y, groups := populationData(7, 160, 400)
+	o := DefaultPopulationOptions()
+	o.Folds, o.Permutations, o.PermutationSeed = 4, 6, 3
+	o.StreamedTol = 1e-12
+	mem, err := Population(Cohort{X: x, Y: y, Groups: groups}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cohort{Rows: MatrixRows(x), Y: y, Groups: groups}
+	str, err := Population(c, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str.Best != mem.Best || str.NotConverged != 0 {
+		t.Fatalf("best %d (streamed) vs %d; %d not converged", str.Best, mem.Best, str.NotConverged)
+	}
+	for f := range mem.FoldScores {
+		for k, v := range mem.FoldScores[f] {
+			if !closeTo(str.FoldScores[f][k], v, 1e-10) {
+				t.Fatalf("fold %d candidate %d: streamed score %v, in memory %v", f, k, str.FoldScores[f][k], v)
+			}
+		}
+	}
+	for i, v := range mem.Predictions[0] {
+		if !closeTo(str.Predictions[0][i], v, 1e-10) {
+			t.Fatalf("subject %d: streamed prediction %v, in memory %v", i, str.Predictions[0][i], v)
+		}
+	}
+	for k, v := range mem.Null {
+		if !closeTo(str.Null[k], v, 1e-9) {
+			t.Fatalf("permutation %d: streamed %v, in memory %v", k+1, str.Null[k], v)
+		}
+	}
+	part, err := PopulationNull(c, o, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range part {
+		if v != str.Null[2+k] {
+			t.Fatalf("permutation %d: %v in a block of 3 from 3, %v in the whole run", 3+k, v, str.Null[2+k])
+		}
+	}
+	if _, err := Population(Cohort{Rows: MatrixRows(x), Y: y}, PopulationOptions{Estimator: "cpm", Folds: 4, Repeats: 1, Scoring: "r2"}); err == nil {
+		t.Fatal("a table read by rows accepted for CPM")
+	}
+}
