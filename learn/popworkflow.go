@@ -56,11 +56,11 @@ type PopulationOptions struct {
 
 // DefaultPopulationOptions returns ridge, 10 folds, 1 repeat, seed 0, the default grids, r2,
 // no permutations (seed 0, scikit-learn's (C+1)/(n+1) convention), scikit-learn's ElasticNet
-// tolerance 1e-4 and 1000 sweeps, and the streamed ridge's 1e-10 and 400 steps.
+// tolerance 1e-4 and 1000 sweeps, and the streamed ridge's 1e-13 and 400 steps.
 func DefaultPopulationOptions() PopulationOptions {
 	return PopulationOptions{Estimator: "ridge", Folds: 10, Repeats: 1, L1Ratios: []float64{0.1, 0.5, 0.9},
 		PThresholds: []float64{0.01}, Scoring: "r2", Convention: stats.PermSklearn, Tol: 1e-4, MaxIter: 1000,
-		StreamedTol: 1e-10, StreamedMaxIter: 400}
+		StreamedTol: 1e-13, StreamedMaxIter: 400}
 }
 
 // PopulationAlphas is an estimator's default penalty grid: for ridge 20 alphas 10^(k/2), k = −4
