@@ -4,52 +4,94 @@ import (
 	"math"
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
-// With DropNull the spin test tallies its null correlations and drops them: every model gives
-// the same rho and p-values to the last bit as with the null kept, for 1 worker and for several,
-// and across the tally's block boundary (5,000 draws > 4,096); only the null arrays are missing.
-func TestDropNullSameP(t *testing.T) {
-	_, s, x, y := dkMaps(t)
-	for _, tc := range []struct {
-		model string
-		draws int
-	}{{"vasa", 5000}, {"hungarian", 300}, {"shuffle", 5000}, {"moran", 300}, {"variogram", 100}, {"parametric", 100}} {
-		m, _ := Lookup(tc.model)
-		ms := s
-		if m.Needs() == NeedsNothing {
-			ms = &Space{Regions: s.Regions}
+// modelSpace is a space every model of the registry takes, with two maps over it: the DK
+// parcellation's centroids (and, for baum and cornblath, fsaverage5's spheres and aparc
+// annotations), a dense subset of fsaverage5's vertices for alexander-bloch, the bare regions for
+// shuffle and parametric.
+func modelSpace(t *testing.T, m Model) (*Space, []float64, []float64) {
+	t.Helper()
+	c, _, x, y := dkMaps(t)
+	switch {
+	case m.Name() == "alexander-bloch":
+		_, _, coords := fsaverage5Subset(t, 40)
+		s, err := DenseSurfaceSpace(coords[0], coords[1])
+		if err != nil {
+			t.Fatal(err)
 		}
-		var ref *TestResult
+		x, y = make([]float64, len(s.Regions)), make([]float64, len(s.Regions))
+		for i, p := range append(append([][3]float64{}, coords[0]...), coords[1]...) {
+			x[i], y[i] = p[0]+math.Sin(float64(i)), p[1]+p[2]/2
+		}
+		return s, x, y
+	case m.Needs() == NeedsNothing:
+		return &Space{Regions: c.Regions}, x, y
+	}
+	g := Geometry{Centroids: c}
+	if m.Needs() == NeedsSurface {
+		g.Surface = &atlas.SphereParcellationFiles{
+			SphereLeft: fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_lh.gii"), SphereRight: fixtures.Shared(t, "enigma", "surfaces", "fsa5_sphere_rh.gii"),
+			AnnotLeft: fixtures.Shared(t, "enigma", "annot", "fsa5_lh_aparc.annot"), AnnotRight: fixtures.Shared(t, "enigma", "annot", "fsa5_rh_aparc.annot")}
+	}
+	s, err := g.Space(c.Regions, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, x, y
+}
+
+// With DropNull the spin test makes its null a block at a time, tallies it and drops it: every
+// model of the registry gives the same rho and p-values to the last bit as with the whole null
+// drawn and kept, for 1, 2 and 4 workers and for blocks of 37 and 4,096 draws (the block boundary
+// crossed many times, and, for vasa and shuffle at 4,200 and 5,000 draws, the default block's); only the
+// null arrays are missing.
+func TestDropNullSameP(t *testing.T) {
+	defer func(b int) { streamBlock = b }(streamBlock)
+	draws := map[string]int{"vasa": 4200, "shuffle": 5000, "hungarian": 300, "baum": 40, "cornblath": 40, "variogram": 100, "variogram-sampled": 80}
+	for _, name := range Names() {
+		m, _ := Lookup(name)
+		s, x, y := modelSpace(t, m)
+		n := draws[name]
+		if n == 0 {
+			n = 300
+		}
+		ref, err := Test(x, y, s, m, TestOptions{Kind: "spearman", Draws: n, Seed: 7})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if name != "parametric" && len(ref.NullXY) != n {
+			t.Fatalf("%s: %d null draws kept, want %d", name, len(ref.NullXY), n)
+		}
+		start := time.Now()
 		for _, procs := range []int{1, 2, 4} {
-			for _, drop := range []bool{false, true} {
+			for _, block := range []int{37, 4096} {
+				streamBlock = block
 				old := runtime.GOMAXPROCS(procs)
-				res, err := Test(x, y, ms, m, TestOptions{Kind: "spearman", Draws: tc.draws, Seed: 7, DropNull: drop})
+				res, err := Test(x, y, s, m, TestOptions{Kind: "spearman", Draws: n, Seed: 7, DropNull: true})
 				runtime.GOMAXPROCS(old)
 				if err != nil {
-					t.Fatalf("%s: %v", tc.model, err)
+					t.Fatalf("%s: %v", name, err)
 				}
-				if drop && (res.NullXY != nil || res.NullYX != nil) {
-					t.Errorf("%s: dropped null kept %d draws", tc.model, len(res.NullXY))
-				}
-				if ref == nil {
-					ref = res
-					if m.Name() != "parametric" && len(res.NullXY) != tc.draws {
-						t.Fatalf("%s: %d null draws, want %d", tc.model, len(res.NullXY), tc.draws)
-					}
-					continue
+				if res.NullXY != nil || res.NullYX != nil {
+					t.Errorf("%s: dropped null kept %d draws", name, len(res.NullXY))
 				}
 				got := [6]float64{res.Rho, res.P, res.PXY, res.PYX, res.PNeuromaps, res.PNonparp}
 				want := [6]float64{ref.Rho, ref.P, ref.PXY, ref.PYX, ref.PNeuromaps, ref.PNonparp}
 				for i := range got {
 					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-						t.Errorf("%s, %d workers, drop %v: statistic %d is %v, want %v", tc.model, procs, drop, i, got[i], want[i])
+						t.Errorf("%s, %d workers, block %d: statistic %d is %v, want %v", name, procs, block, i, got[i], want[i])
 					}
 				}
 				if res.HeadlineP() != ref.HeadlineP() {
-					t.Errorf("%s, drop %v: headline %v, want %v", tc.model, drop, res.HeadlineP(), ref.HeadlineP())
+					t.Errorf("%s, %d workers, block %d: headline %v, want %v", name, procs, block, res.HeadlineP(), ref.HeadlineP())
 				}
 			}
 		}
+		t.Logf("%s: %d draws, %v, 7 runs in %v", name, n, ref.HeadlineP(), time.Since(start).Round(time.Millisecond))
 	}
 }
