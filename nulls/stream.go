@@ -96,8 +96,16 @@ func streamedTest(st streamer, space *Space, x, y []float64, opts TestOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.YName, err)
 	}
-	return stats.BlockSpinTest(x, y, n, block, opts.Kind, ds.next, nullX, nullY, false)
+	next := ds.next
+	if blockHook != nil {
+		next = func(k0, m int) error { blockHook(); return ds.next(k0, m) }
+	}
+	return stats.BlockSpinTest(x, y, n, block, opts.Kind, next, nullX, nullY, false)
 }
+
+// blockHook, when a test sets it, is called before each block of a streamed null is made (from
+// one goroutine, the workers idle): the memory test measures the live heap there.
+var blockHook func()
 
 // reorderStream is a reordering null made a block at a time: perms holds the block's reorderings
 // (draws base ... base+len(perms)−1).

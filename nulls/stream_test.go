@@ -8,6 +8,7 @@ import (
 
 	"github.com/painmark/painmark/atlas"
 	"github.com/painmark/painmark/internal/fixtures"
+	"github.com/painmark/painmark/stats"
 )
 
 // modelSpace is a space every model of the registry takes, with two maps over it: the DK
@@ -93,5 +94,59 @@ func TestDropNullSameP(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d draws, %v, 7 runs in %v", name, n, ref.HeadlineP(), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// blockHeap runs f and returns the most the live heap grew at the start of a streamed null's
+// blocks (after a collection, the workers idle, the previous block still held): what the run
+// holds, measured where it is steady, without the noise of sampling while the workers allocate.
+func blockHeap(f func()) uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapAlloc, uint64(0)
+	blockHook = func() {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		if ms.HeapAlloc > base {
+			peak = max(peak, ms.HeapAlloc-base)
+		}
+	}
+	defer func() { blockHook = nil }()
+	f()
+	return peak
+}
+
+// A dropped null holds a block of draws and, for a rotation, the duplicate check's hashes, not
+// the draws: 100,000 draws of the nearest-parcel rotation hold at most the hashes of the extra
+// draws (stats.HashSetBytes: 2 MiB for 100,000) and 1 MiB more than 10,000 draws do, and of
+// Moran surrogates 1 MiB more at most (a kept null would hold 100,000 x 2 maps of 68 values:
+// 109 MB, and the rotation's permutations 54 MB more).
+func TestDroppedNullMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100,000 draws")
+	}
+	const small, large = 10000, 100000
+	for _, name := range []string{"nearest", "moran"} {
+		m, _ := Lookup(name)
+		s, x, y := modelSpace(t, m)
+		run := func(n int) *TestResult {
+			res, err := Test(x, y, s, m, TestOptions{Kind: "pearson", Draws: n, Seed: 3, DropNull: true})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return res
+		}
+		heapSmall := blockHeap(func() { run(small) })
+		start := time.Now()
+		heapLarge := blockHeap(func() { run(large) })
+		hashes := uint64(0)
+		if name == "nearest" {
+			hashes = uint64(stats.HashSetBytes(large) - stats.HashSetBytes(small))
+		}
+		t.Logf("%s: live heap growth %d B for %d draws, %d B for %d (%v; their hashes %d B more)", name, heapSmall, small, heapLarge, large, time.Since(start).Round(time.Millisecond), hashes)
+		if heapSmall == 0 || heapLarge > heapSmall+hashes+1<<20 {
+			t.Errorf("%s: heap grew %d B for %d draws, %d B for %d", name, heapLarge, large, heapSmall, small)
+		}
 	}
 }
