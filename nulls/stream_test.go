@@ -3,10 +3,12 @@ package nulls
 import (
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/painmark/painmark/atlas"
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
 )
@@ -148,5 +150,47 @@ func TestDroppedNullMemoryFlat(t *testing.T) {
 		if heapSmall == 0 || heapLarge > heapSmall+hashes+1<<20 {
 			t.Errorf("%s: heap grew %d B for %d draws, %d B for %d", name, heapLarge, large, heapSmall, small)
 		}
+	}
+}
+
+// The memory budget charges a dropped null for what it holds: `spin --n 10000000
+// --save-null=false` on the DK parcellation is accepted for every model (the rotations' hashes
+// are 128 MiB), the same null kept is refused (about 24 bytes per region and draw: 15.8 GiB), and
+// 2,000,000,000 dropped rotations are refused still, their hashes alone (32 GiB) being beyond the
+// 8 GiB budget; the shuffle and the surrogates hold no hash and take any count.
+func TestDroppedNullBudget(t *testing.T) {
+	t.Setenv(budget.EnvVar, "")
+	for _, name := range Names() {
+		m, _ := Lookup(name)
+		s, _, _ := modelSpace(t, m)
+		if err := CheckStreamBudget(m, s, 10000000); err != nil {
+			t.Errorf("%s: 10,000,000 dropped draws refused: %v", name, err)
+		}
+		st, ok := m.(streamer)
+		if !ok {
+			if name != "parametric" {
+				t.Errorf("%s does not stream its null", name)
+			}
+			continue
+		}
+		_, need := streamPlan(st, s, 10000000)
+		if _, err := drawWithin(m, s, 10000000, 1); err == nil || !strings.Contains(err.Error(), "10000000 null draws would need about") {
+			t.Errorf("%s: 10,000,000 kept draws: %v", name, err)
+		}
+		err := CheckStreamBudget(m, s, 2000000000)
+		if _, fixed := st.streamBytes(s, 1); fixed > 0 { // the duplicate check's hashes
+			if err == nil || !strings.Contains(err.Error(), "2000000000 null draws tallied and dropped would need about 32") {
+				t.Errorf("%s: 2e9 dropped draws: %v", name, err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: 2e9 dropped draws (no hashes): %v", name, err)
+		}
+		t.Logf("%s: 10,000,000 dropped draws hold %s", name, budget.Format(need))
+	}
+	// Test refuses the dropped 2e9 rotations before drawing any.
+	m, _ := Lookup("vasa")
+	s, x, y := modelSpace(t, m)
+	if _, err := Test(x, y, s, m, TestOptions{Kind: "pearson", Draws: 2000000000, DropNull: true}); err == nil || !strings.Contains(err.Error(), "null draws tallied and dropped") {
+		t.Errorf("Test, 2e9 dropped draws: %v", err)
 	}
 }
