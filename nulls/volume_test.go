@@ -258,12 +258,12 @@ func TestVolumeMoranBasisDiagonal(t *testing.T) {
 	}
 }
 
-// On pairs of independent stationary smooth random volumes at FWHM 12 mm (8 x 8 x 8 voxels of
+// On pairs of independent stationary smooth random volumes at FWHM 12 mm (7 x 7 x 7 voxels of
 // 4 mm), moran (each map's smoothness kernel) keeps the false-positive rate near alpha, where
 // the naive shuffle is badly liberal; moran-pair refuses volumes.
 func TestVolumeMoranFalsePositiveRate(t *testing.T) {
 	const pairs = 300
-	maps, coords, err := SmoothRandomFields([3]int{8, 8, 8}, 4, 12, nil, 2*pairs, 23)
+	maps, coords, err := SmoothRandomFields([3]int{7, 7, 7}, 4, 12, nil, 2*pairs, 23)
 	if err != nil {
 		t.Fatal(err)
 	}
