@@ -2,6 +2,7 @@ package learn
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -9,7 +10,7 @@ import (
 	"github.com/painmark/painmark/stats"
 )
 
-// `learn permute|bootstrap --n 2000000000` must be refused before anything is allocated (issue 21:
+// `learn permute --n 2000000000` (a kept null) must be refused before anything is allocated (issue 21:
 // it died with Go's out-of-memory).
 func TestResamplingCountsWithinBudget(t *testing.T) {
 	t.Setenv(budget.EnvVar, "")
@@ -19,9 +20,30 @@ func TestResamplingCountsWithinBudget(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "2000000000 permutations") || !strings.Contains(err.Error(), budget.EnvVar) {
 		t.Errorf("permutations: %v", err)
 	}
-	_, err = Bootstrap(Pipeline{}, x, y, BootstrapOptions{N: 2000000000, Seed: 1})
-	if err == nil || !strings.Contains(err.Error(), "2000000000 bootstrap samples") {
-		t.Errorf("bootstrap: %v", err)
+}
+
+// Bootstrap's budget charges what it holds, which does not grow with the samples (a block of
+// 256 samples' weights, the tallies, each worker's resampled rows): 2e9 samples of 3 x 2 data
+// pass the default budget, with the 256 samples' memory; a budget below it refuses Bootstrap
+// before any refit, the message naming what is held.
+func TestBootstrapBudget(t *testing.T) {
+	t.Setenv(budget.EnvVar, "")
+	if err := (BootstrapOptions{N: 2000000000}).CheckBudget(3, 2); err != nil {
+		t.Errorf("2e9 samples: %v", err)
+	}
+	for _, n := range []int{256, 2000000000} {
+		if got, want := bootstrapBytes(n, 100, 5000), bootstrapBytes(256, 100, 5000); got != want {
+			t.Errorf("%d samples hold %d B, 256 samples %d B", n, got, want)
+		}
+	}
+	if b := bootstrapBytes(2, 100, 5000); b < int64(runtime.GOMAXPROCS(0))*100*5000*8 || b > bootstrapBytes(256, 100, 5000) {
+		t.Errorf("2 samples of 100 x 5000 hold %d B", b)
+	}
+	t.Setenv(budget.EnvVar, "1KiB")
+	x := Matrix{Rows: 3, Cols: 2, Data: make([]float64, 6)}
+	_, err := Bootstrap(Pipeline{}, x, []float64{1, 2, 3}, BootstrapOptions{N: 2000000000, Seed: 1})
+	if err == nil || !strings.Contains(err.Error(), "2000000000 bootstrap samples (tallied in blocks of 256") || !strings.Contains(err.Error(), "more than the budget of 1 KiB") {
+		t.Errorf("bootstrap under 1 KiB: %v", err)
 	}
 }
 

@@ -20,15 +20,23 @@ type population struct {
 	cands  []PopulationCandidate
 	folds  []popFold
 	kernel *KernelRidgeCV // ridge from a Gram matrix (folds nil then)
+	rows   RowReader      // ridge streamed by rows (folds nil then)
 }
 
 func newPopulation(c Cohort, o PopulationOptions) (*population, error) {
 	n := c.X.Rows
-	if c.Gram != nil {
+	if c.Gram != nil && c.Rows != nil {
+		return nil, fmt.Errorf("a cohort has a Gram matrix or a table read by rows, not both")
+	}
+	if c.Gram != nil || c.Rows != nil {
 		if c.X.Rows > 0 || o.Estimator != "ridge" {
-			return nil, fmt.Errorf("a Gram matrix replaces the features for ridge only (estimator %q, %d feature rows given)", o.Estimator, c.X.Rows)
+			return nil, fmt.Errorf("a Gram matrix or a table read by rows replaces the features for ridge only (estimator %q, %d feature rows given)", o.Estimator, c.X.Rows)
 		}
-		n = c.Gram.N
+		if c.Gram != nil {
+			n = c.Gram.N
+		} else {
+			n, _ = c.Rows.Shape()
+		}
 	}
 	if n != len(c.Y) {
 		return nil, fmt.Errorf("%d samples but %d targets", n, len(c.Y))
@@ -102,6 +110,10 @@ func newPopulation(c Cohort, o PopulationOptions) (*population, error) {
 		pop.kernel, err = NewKernelRidgeCV(c.Gram, o.Alphas, pop.splits)
 		return pop, err
 	}
+	if c.Rows != nil {
+		pop.rows = c.Rows
+		return pop, nil
+	}
 	pop.folds = make([]popFold, len(pop.splits))
 	errs := make([]error, len(pop.splits))
 	parallel.For(len(pop.splits), func(f int) {
@@ -123,6 +135,9 @@ func (pop *population) scores(y []float64, folds []FoldPredictions) ([][]float64
 	if pop.kernel != nil {
 		return pop.kernelScores(y, folds)
 	}
+	if pop.rows != nil {
+		return pop.streamedScores(y, folds)
+	}
 	out := make([][]float64, len(pop.splits))
 	bad := make([]int, len(pop.splits))
 	errs := make([]error, len(pop.splits))
@@ -143,6 +158,9 @@ func (pop *population) scores(y []float64, folds []FoldPredictions) ([][]float64
 func (pop *population) scoresSerial(y []float64) ([][]float64, int, error) {
 	if pop.kernel != nil {
 		return pop.kernelScores(y, nil)
+	}
+	if pop.rows != nil {
+		return pop.streamedScores(y, nil)
 	}
 	out := make([][]float64, len(pop.splits))
 	total := 0

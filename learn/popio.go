@@ -10,6 +10,7 @@ import (
 
 	"github.com/painmark/painmark/features"
 	"github.com/painmark/painmark/internal/atomicfile"
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/npy"
 	"github.com/painmark/painmark/report"
 	"github.com/painmark/painmark/study"
@@ -25,13 +26,25 @@ type CohortInputs struct {
 	Covariates []string
 	// BlockColumns is how many columns of a .npy table are read at a time (ridge's Gram matrix).
 	BlockColumns int
+	// RidgeSolver is how ridge reads a .npy table: "kernel" (its Gram matrix, GramOfNpy, then
+	// KernelRidgeCV), "streamed" (by rows, one pass per step, StreamedRidgeCV) or "" / "auto":
+	// kernel when the n x n Gram matrix and its eigenvectors fit the memory budget, else streamed.
+	RidgeSolver string
+}
+
+// KernelRidgeFits says whether the kernel form's n x n matrices (the Gram matrix, its eigenvectors and
+// the eigensolver's workspace: three of them) fit the memory budget.
+func KernelRidgeFits(n int) bool {
+	return budget.Check("kernel ridge's samples x samples matrices", 3*int64(n)*int64(n), 8) == nil
 }
 
 // ReadCohort reads a population cohort for an estimator. FEATURES is a painmark feature table
 // (features.Load; Target may be a COLUMN of it) or a .npy matrix whose rows are the subjects of
 // Target's table, in that table's order (tables of ten thousand people by 36k edges are written
-// as .npy, not text). For ridge a .npy table is streamed by column blocks into its Gram matrix
-// (GramOfNpy), so it never has to fit in memory; other estimators read it whole.
+// as .npy, not text). For ridge a .npy table never has to fit in memory: it is streamed by column
+// blocks into its Gram matrix (GramOfNpy), or read by rows once per step of StreamedRidgeCV when
+// the Gram matrix does not fit either (in.RidgeSolver); other estimators read it whole. Close the
+// cohort when done.
 func ReadCohort(path, estimator string, in CohortInputs) (Cohort, error) {
 	var c Cohort
 	if strings.HasSuffix(path, ".npy") {
@@ -47,9 +60,27 @@ func ReadCohort(path, estimator string, in CohortInputs) (Cohort, error) {
 		if c.Y, err = pt.Values(c.Subjects, ref.Column); err != nil {
 			return c, err
 		}
-		if estimator == "ridge" {
+		solver := in.RidgeSolver
+		if solver == "" || solver == "auto" {
+			solver = "kernel"
+			if h, herr := npy.OpenMatrix(path); herr == nil {
+				if !KernelRidgeFits(h.Rows) {
+					solver = "streamed"
+				}
+				h.Close()
+			}
+		}
+		switch {
+		case estimator == "ridge" && solver == "streamed":
+			var f *npy.MatrixFile
+			if f, err = npy.OpenMatrix(path); err == nil {
+				c.Rows = NpyRows{f}
+			}
+		case estimator == "ridge" && solver == "kernel":
 			c.Gram, err = GramOfNpy(path, max(in.BlockColumns, 1), nil)
-		} else {
+		case estimator == "ridge":
+			err = fmt.Errorf("ridge solver %q: need auto, kernel or streamed", solver)
+		default:
 			var a *npy.Array
 			if a, err = npy.Read(path); err == nil && len(a.Shape) != 2 {
 				err = fmt.Errorf("%s: shape %v: need subjects x features", path, a.Shape)
@@ -65,7 +96,11 @@ func ReadCohort(path, estimator string, in CohortInputs) (Cohort, error) {
 		if c.Gram != nil {
 			n = c.Gram.N
 		}
+		if c.Rows != nil {
+			n, _ = c.Rows.Shape()
+		}
 		if n != len(c.Subjects) {
+			c.Close()
 			return c, fmt.Errorf("%s: %d rows, but %s lists %d subjects", path, n, ref.Path, len(c.Subjects))
 		}
 	} else {
@@ -202,6 +237,8 @@ type PopulationStep struct {
 	PopulationOptions
 	// BlockColumns is how many columns of a .npy table are read at a time.
 	BlockColumns int `json:"block_columns"`
+	// RidgeSolver is how ridge reads a .npy table: auto, kernel or streamed (CohortInputs).
+	RidgeSolver string `json:"ridge_solver,omitempty"`
 	// PermutationBlock splits the permutations into units of this many (0: one unit), which
 	// run in parallel or as Slurm array tasks; the merged null is the one of a single run.
 	PermutationBlock int `json:"permutation_block"`
@@ -218,10 +255,12 @@ func (s *PopulationStep) shards() int {
 // buildPopulation computes a population step's unit: a permutation block (ctx.Shard > 0,
 // null.json), or the result files, merging the blocks when there are some.
 func buildPopulation(s *PopulationStep, ctx study.StepContext) error {
-	c, err := ReadCohort(ctx.Inputs["features"], s.Estimator, CohortInputs{Target: ctx.Inputs["target"], Groups: ctx.Inputs["groups"], BlockColumns: s.BlockColumns})
+	c, err := ReadCohort(ctx.Inputs["features"], s.Estimator, CohortInputs{Target: ctx.Inputs["target"], Groups: ctx.Inputs["groups"],
+		BlockColumns: s.BlockColumns, RidgeSolver: s.RidgeSolver})
 	if err != nil {
 		return err
 	}
+	defer c.Close()
 	o := s.PopulationOptions
 	if ctx.Shard > 0 {
 		first := (ctx.Shard - 1) * s.PermutationBlock

@@ -44,16 +44,23 @@ type PopulationOptions struct {
 	Convention      stats.PermutationConvention `json:"convention"`
 	Tol             float64                     `json:"tol"`      // elastic net: duality-gap tolerance
 	MaxIter         int                         `json:"max_iter"` // elastic net: sweeps per fit
+	// StreamedTol and StreamedMaxIter are the streamed ridge's convergence criterion and step
+	// limit (StreamedRidgeOptions), for a cohort read by rows (Cohort.Rows).
+	StreamedTol     float64 `json:"streamed_tol"`
+	StreamedMaxIter int     `json:"streamed_max_iter"`
+	// StreamProgress, if set, is called after each pass of the streamed ridge over the table.
+	StreamProgress func(pass int, worst float64) `json:"-"`
 	// Progress, if set, is called as permutations finish: done of total.
 	Progress func(done, total int) `json:"-"`
 }
 
 // DefaultPopulationOptions returns ridge, 10 folds, 1 repeat, seed 0, the default grids, r2,
-// no permutations (seed 0, scikit-learn's (C+1)/(n+1) convention), and scikit-learn's ElasticNet
-// tolerance 1e-4 and 1000 sweeps.
+// no permutations (seed 0, scikit-learn's (C+1)/(n+1) convention), scikit-learn's ElasticNet
+// tolerance 1e-4 and 1000 sweeps, and the streamed ridge's 1e-13 and 400 steps.
 func DefaultPopulationOptions() PopulationOptions {
 	return PopulationOptions{Estimator: "ridge", Folds: 10, Repeats: 1, L1Ratios: []float64{0.1, 0.5, 0.9},
-		PThresholds: []float64{0.01}, Scoring: "r2", Convention: stats.PermSklearn, Tol: 1e-4, MaxIter: 1000}
+		PThresholds: []float64{0.01}, Scoring: "r2", Convention: stats.PermSklearn, Tol: 1e-4, MaxIter: 1000,
+		StreamedTol: 1e-13, StreamedMaxIter: 400}
 }
 
 // PopulationAlphas is an estimator's default penalty grid: for ridge 20 alphas 10^(k/2), k = −4
@@ -83,6 +90,18 @@ type Cohort struct {
 	// Gram, when set, replaces X for ridge (X empty then): the kernel form (KernelRidgeCV) of a
 	// table streamed by GramOfNpy, for tables larger than memory or far more features than people.
 	Gram *Gram
+	// Rows, when set, replaces X for ridge (X empty then): the table read by blocks of rows, one
+	// pass per Golub–Kahan step (StreamedRidgeCV), for cohorts whose samples x samples Gram matrix
+	// does not fit in memory either (fifty thousand people).
+	Rows RowReader
+}
+
+// Close closes the cohort's streamed table, if it has one open.
+func (c Cohort) Close() error {
+	if cl, ok := c.Rows.(interface{ Close() error }); ok {
+		return cl.Close()
+	}
+	return nil
 }
 
 // PopulationCandidate is one point of the grid.
@@ -204,6 +223,9 @@ func statistic(scores [][]float64) float64 {
 func (pop *population) null(y []float64, first, count int) ([]float64, error) {
 	if pop.kernel != nil {
 		return pop.kernelNull(y, first, count)
+	}
+	if pop.rows != nil {
+		return pop.streamedNull(y, first, count)
 	}
 	out := make([]float64, count)
 	errs := make([]error, count)

@@ -151,7 +151,17 @@ func TestLivePopulationPeers(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.Alphas = res.Options.Alphas
-	compareFolds(t, "ridge", res.Folds, peerFolds(t, in, sklearnRidgeFolds), 1e-10)
+	want := peerFolds(t, in, sklearnRidgeFolds)
+	compareFolds(t, "ridge", res.Folds, want, 1e-10)
+	// The streamed form (the table read by rows, one pass per Golub–Kahan step) on the same folds.
+	str, err := Population(Cohort{Rows: MatrixRows(x), Y: y, Groups: groups}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str.NotConverged != 0 {
+		t.Fatalf("streamed ridge: %d (fold, alpha) not converged", str.NotConverged)
+	}
+	compareFolds(t, "streamed ridge", str.Folds, want, 1e-10)
 
 	z := Matrix{Rows: 1000, Cols: 2, Data: make([]float64, 2000)}
 	for i := 0; i < 1000; i++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/parallel"
@@ -137,12 +138,25 @@ func (s *nullSink) finish(res *PermutationResult) error {
 // bootstrapBlock is how many bootstrap samples' weights Bootstrap holds at a time.
 const bootstrapBlock = 256
 
-// CheckBudget refuses a bootstrap sample count beyond the budget's count limit
-// (internal/budget, PAINMARK_MEMORY_LIMIT). Bootstrap tallies each feature's replicates as they
-// are drawn (a block of 256 samples at a time), so its memory grows with the features, not
-// the samples; the check only caps the count (8 bytes a sample, as a permutation count's).
-func (o BootstrapOptions) CheckBudget() error {
-	return budget.Check("bootstrap samples", int64(o.N), 8)
+// CheckBudget refuses a bootstrap of rows x features data when what it holds would exceed the
+// memory budget (internal/budget, PAINMARK_MEMORY_LIMIT). Bootstrap tallies each feature's
+// replicates as they are drawn, a block of 256 samples at a time, and drops them, so it holds one
+// block's nonzero weights (16 bytes a feature and sample), the per-feature tallies and result
+// (80 bytes a feature) and each worker's resampled rows (8 bytes a value): nothing grows with
+// the sample count o.N, which the message names.
+func (o BootstrapOptions) CheckBudget(rows, features int) error {
+	return budget.CheckNeed("bootstrap samples (tallied in blocks of 256: a block's weights, the tallies and each worker's resampled rows)", int64(o.N), bootstrapBytes(o.N, rows, features))
+}
+
+// bootstrapBytes is the memory Bootstrap holds for n samples of rows x features data.
+func bootstrapBytes(n, rows, features int) int64 {
+	block := budget.Bytes(int64(min(max(n, 0), bootstrapBlock)), int64(16*features+48))
+	tallies := budget.Bytes(int64(features), 80)
+	workers := budget.Bytes(int64(runtime.GOMAXPROCS(0)), budget.Bytes(int64(rows), int64(8*features+16)))
+	if sum := block + tallies + workers; sum >= block && sum >= workers { // no overflow
+		return sum
+	}
+	return math.MaxInt64
 }
 
 // PermutationTest tests the leave-one-out predictions of a pipeline with fixed hyperparameters
@@ -404,7 +418,7 @@ func Bootstrap(pl Pipeline, x Matrix, y []float64, o BootstrapOptions) (*Bootstr
 	if o.Groups != nil && len(o.Groups) != n {
 		return nil, fmt.Errorf("%d samples but %d group labels", n, len(o.Groups))
 	}
-	if err := o.CheckBudget(); err != nil {
+	if err := o.CheckBudget(n, p); err != nil {
 		return nil, err
 	}
 	if pl.Regressor != nil { // weights exist only for a linear estimator: refuse before N refits

@@ -17,6 +17,7 @@ type MatrixFile struct {
 	header     *Header
 	dt         dtype
 	f          *os.File
+	rowBuf     []byte // ReadRows' read buffer, reused (a MatrixFile is read by one goroutine)
 }
 
 // OpenMatrix opens a .npy file holding a 2-D numeric array.
@@ -84,6 +85,44 @@ func (m *MatrixFile) Columns(j0, j1 int, dst []float64) error {
 		if err := decode(m.dt, b, dst[i*w:(i+1)*w], i*m.Cols+j0); err != nil {
 			return fmt.Errorf("%s: %w", m.Path, err)
 		}
+	}
+	return nil
+}
+
+// ReadRows reads rows i0 .. i1−1 into dst (row-major, (i1−i0) x Cols), which must hold that many
+// values: one contiguous read for a C-order file, a strided one per column for Fortran order.
+func (m *MatrixFile) ReadRows(i0, i1 int, dst []float64) error {
+	h := i1 - i0
+	if i0 < 0 || i1 > m.Rows || h < 1 || len(dst) < h*m.Cols {
+		return fmt.Errorf("%s: rows %d..%d of %d into %d values", m.Path, i0, i1, m.Rows, len(dst))
+	}
+	sz := int64(m.dt.size)
+	if m.header.FortranOrder {
+		b := make([]byte, int64(h)*sz)
+		col := make([]float64, h)
+		for j := 0; j < m.Cols; j++ {
+			if _, err := m.f.ReadAt(b, m.header.DataOffset+(int64(j)*int64(m.Rows)+int64(i0))*sz); err != nil {
+				return fmt.Errorf("%s: column %d: %w", m.Path, j, err)
+			}
+			if err := decode(m.dt, b, col, j*m.Rows+i0); err != nil {
+				return fmt.Errorf("%s: %w", m.Path, err)
+			}
+			for i, v := range col {
+				dst[i*m.Cols+j] = v
+			}
+		}
+		return nil
+	}
+	need := int(int64(h) * int64(m.Cols) * sz)
+	if cap(m.rowBuf) < need {
+		m.rowBuf = make([]byte, need)
+	}
+	b := m.rowBuf[:need]
+	if _, err := m.f.ReadAt(b, m.header.DataOffset+int64(i0)*int64(m.Cols)*sz); err != nil {
+		return fmt.Errorf("%s: rows %d..%d: %w", m.Path, i0, i1-1, err)
+	}
+	if err := decode(m.dt, b, dst[:h*m.Cols], i0*m.Cols); err != nil {
+		return fmt.Errorf("%s: %w", m.Path, err)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package nulls
 import (
 	"fmt"
 
+	"github.com/painmark/painmark/internal/parallel"
+	"github.com/painmark/painmark/internal/progress"
 	"github.com/painmark/painmark/stats"
 )
 
@@ -18,17 +20,28 @@ func (m rotation) Name() string        { return m.name }
 func (m rotation) Description() string { return m.description }
 func (m rotation) Needs() Need         { return NeedsCentroids }
 func (m rotation) Draw(s *Space, n int, seed uint64) (Null, error) {
-	if err := notDense(s, m.name); err != nil {
+	if err := m.check(s); err != nil {
 		return nil, err
-	}
-	if s.Neighbour > 0 {
-		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran or shuffle", m.Name())
 	}
 	perms, err := stats.SpinPermutations(s.Left, s.Right, n, seed, m.method)
 	if err != nil {
 		return nil, err
 	}
 	return reordering{m, byRegion(perms, s.Order)}, nil
+}
+
+// check refuses a space the rotation does not take (a dense surface's vertices, a volume).
+func (m rotation) check(s *Space) error { return sphereParcels(s, m.name) }
+
+// sphereParcels refuses a space of a dense surface's vertices or of a volume for a spin of parcels.
+func sphereParcels(s *Space, name string) error {
+	if err := notDense(s, name); err != nil {
+		return err
+	}
+	if s.Neighbour > 0 {
+		return fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran or shuffle", name)
+	}
+	return nil
 }
 
 // byRegion turns spins of the parcels in the sphere's order into permutations of the regions' own
@@ -97,11 +110,8 @@ func (m surface) Name() string        { return m.name }
 func (m surface) Description() string { return m.description }
 func (m surface) Needs() Need         { return NeedsSurface }
 func (m surface) Draw(s *Space, n int, seed uint64) (Null, error) {
-	if err := notDense(s, m.name); err != nil {
+	if err := m.check(s); err != nil {
 		return nil, err
-	}
-	if s.Neighbour > 0 {
-		return nil, fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran or shuffle", m.Name())
 	}
 	spins, err := stats.SurfaceSpins(*s.Surface, n, seed)
 	if err != nil {
@@ -109,6 +119,9 @@ func (m surface) Draw(s *Space, n int, seed uint64) (Null, error) {
 	}
 	return surfaceNull{m, spins}, nil
 }
+
+// check refuses a space the vertex spin of parcels does not take.
+func (m surface) check(s *Space) error { return sphereParcels(s, m.name) }
 
 type surfaceNull struct {
 	model surface
@@ -129,18 +142,33 @@ func (s surfaceNull) Maps(x []float64, _ uint64) ([][]float64, error) {
 }
 
 // hemispheres is a surrogate null drawn per hemisphere from the sphere's parcels (left then right)
-// and joined, the map's values taken to the sphere's order and back.
+// and joined, the map's values taken to the sphere's order and back. gen prepares the surrogates
+// of one hemisphere's part of a map (h = 0 left, 1 right; a volume is one part); surrogate k of
+// a seed is then made from k alone.
 type hemispheres struct {
 	model Model
 	space *Space
 	n     int
 	seed  uint64
-	draw  func(h int, part []float64, seed uint64) ([][]float64, error)
+	gen   func(h int, part []float64) (func(k int, seed uint64) []float64, error)
 }
 
 func (h hemispheres) Model() Model { return h.model }
 func (h hemispheres) Draws() int   { return h.n }
 func (h hemispheres) Maps(x []float64, stream uint64) ([][]float64, error) {
+	f, err := h.onDemand(x, stream)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, h.n)
+	parallel.ForProgress(h.n, progress.Loop(h.model.Name()+" surrogates"), func(k int) { out[k] = f(k) })
+	return out, nil
+}
+
+// onDemand gives surrogate k of x (stream 0 for a test's first map, 1 for its second) when asked
+// for, from the seeds StreamSeed(seed, stream, hemisphere): Maps' surrogate k, safe for
+// concurrent use.
+func (h hemispheres) onDemand(x []float64, stream uint64) (func(k int) []float64, error) {
 	if len(x) != len(h.space.Regions) {
 		return nil, fmt.Errorf("a map of %d values over %d regions", len(x), len(h.space.Regions))
 	}
@@ -148,20 +176,29 @@ func (h hemispheres) Maps(x []float64, stream uint64) ([][]float64, error) {
 	for k, j := range h.space.Order {
 		xs[k] = x[j]
 	}
-	sur, err := HemisphereSurrogates(xs, len(h.space.Left), func(hemi int, part []float64) ([][]float64, error) {
-		return h.draw(hemi, part, StreamSeed(h.seed, stream, hemi))
-	})
+	nLeft := len(h.space.Left)
+	left, err := h.gen(0, xs[:nLeft])
 	if err != nil {
 		return nil, err
 	}
-	for s, m := range sur {
-		out := make([]float64, len(m))
-		for k, j := range h.space.Order {
-			out[j] = m[k]
+	var right func(k int, seed uint64) []float64
+	if nLeft < len(xs) { // not a volume (one part)
+		if right, err = h.gen(1, xs[nLeft:]); err != nil {
+			return nil, err
 		}
-		sur[s] = out
 	}
-	return sur, nil
+	sl, sr := StreamSeed(h.seed, stream, 0), StreamSeed(h.seed, stream, 1)
+	return func(k int) []float64 {
+		m := left(k, sl)
+		if right != nil {
+			m = append(m, right(k, sr)...)
+		}
+		out := make([]float64, len(m))
+		for i, j := range h.space.Order {
+			out[j] = m[i]
+		}
+		return out
+	}, nil
 }
 
 // HemisphereSurrogates draws surrogate maps of x (its first nLeft values the left hemisphere's)
@@ -220,12 +257,16 @@ func (m moran) draw(model Model, s *Space, n int, seed uint64, graph bool) (Null
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
-		return hemispheres{model, s, n, seed, func(_ int, part []float64, seed uint64) ([][]float64, error) {
+		return hemispheres{model, s, n, seed, func(_ int, part []float64) (func(k int, seed uint64) []float64, error) {
 			mem, _, err := g.forMap(part)
 			if err != nil {
 				return nil, err
 			}
-			return mem.Surrogates(part, n, m.procedure, seed)
+			sur, err := mem.Generator(part, m.procedure)
+			if err != nil {
+				return nil, err
+			}
+			return sur.Surrogate, nil
 		}}, nil
 	}
 	var mems [2]*stats.MoranEigenvectors
@@ -243,8 +284,12 @@ func (m moran) draw(model Model, s *Space, n int, seed uint64, graph bool) (Null
 		}
 		mems[h] = e
 	}
-	return hemispheres{model, s, n, seed, func(h int, part []float64, seed uint64) ([][]float64, error) {
-		return mems[h].Surrogates(part, n, m.procedure, seed)
+	return hemispheres{model, s, n, seed, func(h int, part []float64) (func(k int, seed uint64) []float64, error) {
+		g, err := mems[h].Generator(part, m.procedure)
+		if err != nil {
+			return nil, err
+		}
+		return g.Surrogate, nil
 	}}, nil
 }
 
@@ -258,6 +303,11 @@ type moranGraph struct{ moran }
 
 func (m moranGraph) Draw(s *Space, n int, seed uint64) (Null, error) {
 	return m.draw(m, s, n, seed, true)
+}
+
+// stream is the graph's surrogates, on demand (moran's stream would draw moran's).
+func (m moranGraph) stream(s *Space, n int, seed uint64) (drawStream, error) {
+	return surrogates(m, s, n, seed)
 }
 
 // variogram is Burt et al. (2020)'s variogram matching with BrainSMASH's defaults, on the
@@ -276,9 +326,9 @@ func (m variogram) Draw(s *Space, n int, seed uint64) (Null, error) {
 	}, func(g *stats.VariogramGeometry, part []float64) (generator, error) { return g.Surrogates(part) })
 }
 
-// generator draws n surrogates of one map from a seed.
+// generator draws surrogate k of one map from a seed (its own PCG(seed, k) stream).
 type generator interface {
-	Generate(n int, seed uint64) [][]float64
+	Surrogate(k int, seed uint64) []float64
 }
 
 // perHemisphere prepares each hemisphere's generator geometry from its positions (one block for a
@@ -294,12 +344,12 @@ func perHemisphere[G any](m Model, s *Space, n int, seed uint64, prep func([][3]
 			return nil, err
 		}
 	}
-	return hemispheres{m, s, n, seed, func(h int, part []float64, seed uint64) ([][]float64, error) {
+	return hemispheres{m, s, n, seed, func(h int, part []float64) (func(k int, seed uint64) []float64, error) {
 		g, err := gen(geo[h], part)
 		if err != nil {
 			return nil, err
 		}
-		return g.Generate(n, seed), nil
+		return g.Surrogate, nil
 	}}, nil
 }
 

@@ -229,7 +229,8 @@ func Draw(name string, geo Geometry, regions []string, n int, seed uint64) (Null
 // drawWithin is model.Draw after a memory budget check (internal/budget): every model holds its n
 // draws over the regions (a reordering or a surrogate map) and a test or an analysis their null
 // maps of one or two maps, about 24 bytes per region and draw, so `--permutations 2e9` is refused
-// at once instead of growing until the system kills the process.
+// at once instead of growing until the system kills the process. A test whose null is dropped
+// (TestOptions.DropNull) does not draw it whole: CheckStreamBudget charges what it holds instead.
 func drawWithin(model Model, space *Space, n int, seed uint64) (Null, error) {
 	if model.Name() != "parametric" {
 		if err := budget.Check("null draws", int64(n), int64(24*len(space.Regions)+64)); err != nil {

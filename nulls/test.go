@@ -18,11 +18,12 @@ type TestOptions struct {
 	XName, YName string
 	// DropNull tallies the null correlations draw by draw and drops them (painmark spin
 	// --save-null=false): the p-values are the same to the last bit, the result has no null_xy
-	// and null_yx and the report no null histogram. Reordering models (rotations, shuffle,
-	// alexander-bloch) then make each null map when it is needed rather than all of them at once;
-	// they still hold their n reorderings (a draw is accepted only if distinct from the earlier
-	// ones), and the surrogate models (Moran, variogram) and the parcel rebuilds of vertex spins
-	// (baum, cornblath) still make their n null maps per map.
+	// and null_yx and the report no null histogram. Every model (the parametric one has no null)
+	// then makes its draws a block of up to 4,096 at a time, in draw order: the rotations and
+	// vertex spins keep a 64-bit hash of each accepted draw for the duplicate check (11 to 21
+	// bytes a draw: 128 MiB for 10,000,000), the shuffle and the surrogate models (Moran,
+	// variogram) nothing per draw, so memory is for a block and the tally, not the null, and the
+	// memory budget charges that (CheckStreamBudget).
 	DropNull bool
 }
 
@@ -75,52 +76,45 @@ func Test(x, y []float64, space *Space, model Model, opts TestOptions) (*TestRes
 	}
 	space, reorder := space.sphereOrdered()
 	x, y = reorder(x), reorder(y)
-	null, err := drawWithin(model, space, opts.Draws, opts.Seed)
-	if err != nil {
-		return nil, err
-	}
 	res := &TestResult{Kind: opts.Kind, Method: model.Name(), N: opts.Draws, Seed: opts.Seed, X: opts.XName, Y: opts.YName,
 		Regions: space.Regions, XValues: x, YValues: y, model: model}
-	res.draws = null.Draws()
 	var t *stats.SpinTest
-	if null.Draws() == 0 {
-		if t, err = stats.ParametricCorrelationTest(x, y, opts.Kind); err != nil {
+	var err error
+	if st, ok := model.(streamer); ok && opts.DropNull && opts.Draws > 0 {
+		// The null is made a block at a time, tallied and dropped: the kept null's draws.
+		if t, err = streamedTest(st, space, x, y, opts); err != nil {
 			return nil, err
 		}
-	} else {
-		nullX, nullY, err := nullMaps(null, x, y, opts)
-		if err != nil {
-			return nil, err
-		}
-		if t, err = stats.StreamedSpinTest(x, y, null.Draws(), opts.Kind, nullX, nullY, !opts.DropNull); err != nil {
-			return nil, err
-		}
+		res.draws = opts.Draws
+	} else if t, res.draws, err = keptTest(model, space, x, y, opts); err != nil {
+		return nil, err
 	}
 	res.Rho, res.P, res.PXY, res.PYX, res.PNeuromaps, res.PNonparp = t.Rho, t.P, t.PXY, t.PYX, t.PNeuromaps, t.PNonparp
 	res.NullXY, res.NullYX = t.NullXY, t.NullYX
 	return res, nil
 }
 
-// onDemand gives draw k's null maps of x and y from a reordering null's permutations, made when
-// asked for (after checking every permutation's length once).
-func onDemand[T int | int32](perms [][]T, x, y []float64, what string) (nullX, nullY func(k int) []float64, err error) {
-	for k, perm := range perms {
-		if len(perm) != len(x) {
-			return nil, nil, fmt.Errorf("null draw %d reorders %d %s, the map has %d", k, len(perm), what, len(x))
-		}
+// keptTest is Test with the whole null drawn first (Draw), its correlations kept unless
+// opts.DropNull; the parametric model's t test when the null has no draws.
+func keptTest(model Model, space *Space, x, y []float64, opts TestOptions) (*stats.SpinTest, int, error) {
+	null, err := drawWithin(model, space, opts.Draws, opts.Seed)
+	if err != nil {
+		return nil, 0, err
 	}
-	return func(k int) []float64 { return reorder(x, perms[k]) }, func(k int) []float64 { return reorder(y, perms[k]) }, nil
+	if null.Draws() == 0 {
+		t, err := stats.ParametricCorrelationTest(x, y, opts.Kind)
+		return t, 0, err
+	}
+	nullX, nullY, err := nullMaps(null, x, y, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := stats.StreamedSpinTest(x, y, null.Draws(), opts.Kind, nullX, nullY, !opts.DropNull)
+	return t, null.Draws(), err
 }
 
-// nullMaps gives draw k's null maps of x (stream 0) and of y (stream 1): made on demand for a
-// reordering null whose nulls are dropped, else from the null's Maps.
+// nullMaps gives draw k's null maps of x (stream 0) and of y (stream 1) from the null's Maps.
 func nullMaps(null Null, x, y []float64, opts TestOptions) (nullX, nullY func(k int) []float64, err error) {
-	if r, ok := null.(reordering); ok && opts.DropNull {
-		return onDemand(r.perms, x, y, "regions")
-	}
-	if r, ok := null.(vertexReordering); ok && opts.DropNull {
-		return onDemand(r.perms, x, y, "vertices")
-	}
 	mx, err := null.Maps(x, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", opts.XName, err)

@@ -127,7 +127,7 @@ func Train(x learn.Matrix, y []float64, o TrainOptions) (*Signature, *TrainRepor
 	if err := (learn.PermutationOptions{N: o.Permutations, DiscardNull: o.DiscardNull}).CheckBudget(x.Rows); err != nil {
 		return nil, nil, err
 	}
-	if err := (learn.BootstrapOptions{N: o.Bootstraps}).CheckBudget(); err != nil {
+	if err := (learn.BootstrapOptions{N: o.Bootstraps}).CheckBudget(x.Rows, x.Cols); err != nil {
 		return nil, nil, err
 	}
 	if len(o.CurveSizes) > 0 {

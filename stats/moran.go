@@ -97,7 +97,28 @@ func euclidean(a, b [3]float64) float64 {
 // rotates each pair's coefficients by a uniform angle (an odd map left over takes a random sign).
 // Surrogate k draws from PCG(seed, k).
 func (m *MoranEigenvectors) Surrogates(x []float64, n int, procedure string, seed uint64) ([][]float64, error) {
-	rows, comps := m.Vectors.Dims()
+	g, err := m.Generator(x, procedure)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, n)
+	for k := range out {
+		out[k] = g.Surrogate(k, seed)
+	}
+	return out, nil
+}
+
+// MoranSurrogates draws Surrogates' surrogates of one map one at a time.
+type MoranSurrogates struct {
+	m           *MoranEigenvectors
+	procedure   string
+	mean, scale float64
+	r           []float64
+}
+
+// Generator prepares the surrogates of x by the procedure (Surrogates' arguments).
+func (m *MoranEigenvectors) Generator(x []float64, procedure string) (*MoranSurrogates, error) {
+	rows, _ := m.Vectors.Dims()
 	if len(x) != rows {
 		return nil, fmt.Errorf("Moran surrogates: a map of %d values for %d parcels", len(x), rows)
 	}
@@ -105,36 +126,37 @@ func (m *MoranEigenvectors) Surrogates(x []float64, n int, procedure string, see
 		return nil, fmt.Errorf("Moran surrogates: procedure %q (want singleton or pair)", procedure)
 	}
 	mean, sd := MeanSD(x)
-	r := m.correlations(x)
-	scale := sd * math.Sqrt(float64(rows-1))
-	out := make([][]float64, n)
-	for k := range out {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		var coef []float64
-		if procedure == "singleton" {
-			signs := make([]float64, comps)
-			for j := range signs {
-				signs[j] = 1
-				if rng.IntN(2) == 0 {
-					signs[j] = -1
-				}
+	return &MoranSurrogates{m: m, procedure: procedure, mean: mean, scale: sd * math.Sqrt(float64(rows-1)), r: m.correlations(x)}, nil
+}
+
+// Surrogate is Surrogates' surrogate k of a seed alone (from PCG(seed, k)); safe for concurrent
+// use.
+func (g *MoranSurrogates) Surrogate(k int, seed uint64) []float64 {
+	_, comps := g.m.Vectors.Dims()
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	var coef []float64
+	if g.procedure == "singleton" {
+		signs := make([]float64, comps)
+		for j := range signs {
+			signs[j] = 1
+			if rng.IntN(2) == 0 {
+				signs[j] = -1
 			}
-			coef = singletonCoefficients(r, signs)
-		} else {
-			p := rng.Perm(comps)
-			odd := 1.0
-			if comps%2 == 1 && rng.IntN(2) == 0 {
-				odd = -1
-			}
-			phi := make([]float64, comps/2)
-			for q := range phi {
-				phi[q] = 2 * math.Pi * rng.Float64()
-			}
-			coef = pairCoefficients(r, p, odd, phi)
 		}
-		out[k] = m.surrogate(mean, scale, coef)
+		coef = singletonCoefficients(g.r, signs)
+	} else {
+		p := rng.Perm(comps)
+		odd := 1.0
+		if comps%2 == 1 && rng.IntN(2) == 0 {
+			odd = -1
+		}
+		phi := make([]float64, comps/2)
+		for q := range phi {
+			phi[q] = 2 * math.Pi * rng.Float64()
+		}
+		coef = pairCoefficients(g.r, p, odd, phi)
 	}
-	return out, nil
+	return g.m.surrogate(g.mean, g.scale, coef)
 }
 
 // correlations are r_j = corr(x, map_j) for every map.

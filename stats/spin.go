@@ -256,59 +256,51 @@ func spinPermutation(left, right [][3]float64, rot Rotation, method SpinMethod) 
 // SpinPermutations draws n rotations and their reassignments by the method, rejecting identity
 // maps and duplicates of an earlier permutation (neither is a valid null draw): draw k's normal
 // matrix comes from PCG(seed, k), so the set does not depend on the number of workers, and the
-// methods see the same rotations.
+// methods see the same rotations. It is NewSpinStream's draws all at once.
 func SpinPermutations(left, right [][3]float64, n int, seed uint64, method SpinMethod) ([][]int, error) {
 	if err := checkSpin(left, right, method); err != nil {
 		return nil, err
 	}
-	// Each accepted spin keeps its permutation and its key for the duplicate check.
-	if err := budget.Check("spins", int64(n), int64(16*(len(left)+len(right))+128)); err != nil {
+	// Each accepted spin keeps its permutation (and the duplicate check its hash).
+	if err := budget.Check("spins", int64(n), int64(8*(len(left)+len(right))+64)); err != nil {
 		return nil, err
 	}
-	return distinctDraws(n, 256, "spins", func(k uint64) ([]int, string, bool) {
+	s, err := NewSpinStream(left, right, n, seed, method)
+	if err != nil {
+		return nil, err
+	}
+	return s.all()
+}
+
+// NewSpinStream is SpinPermutations' null made a block at a time (DrawStream): its Next calls
+// give SpinPermutations' permutations in order, holding only the duplicate check's hashes
+// between blocks.
+func NewSpinStream(left, right [][3]float64, n int, seed uint64, method SpinMethod) (*DrawStream[[]int], error) {
+	if err := checkSpin(left, right, method); err != nil {
+		return nil, err
+	}
+	return newDrawStream(n, 256, "spins", func(k uint64) ([]int, uint64, bool) {
 		perm, identity := spinPermutation(left, right, DrawRotation(seed, k), method)
-		return perm, fmt.Sprint(perm), identity
+		return perm, hashKey(perm), identity
 	})
 }
 
-// distinctDraws collects n draws of a spin null, rejecting identity draws and duplicates (by key),
-// as neuromaps does. Draw k (0, 1, 2, ...) is computed by draw(k) in parallel batches and accepted
-// in draw order, so the set does not depend on the number of workers; after 100·n + 1000 draws
-// without n distinct ones it gives up.
-func distinctDraws[T any, K comparable](n, batch int, what string, draw func(k uint64) (T, K, bool)) ([]T, error) {
-	type result struct {
-		v        T
-		key      K
-		identity bool
-	}
-	seen := map[K]bool{}
-	var out []T
-	bar := progress.Loop(what)
-	for k0 := uint64(0); len(out) < n; k0 += uint64(batch) {
+// all is every draw of the stream, with a progress bar on a terminal.
+func (s *DrawStream[T]) all() ([]T, error) {
+	out := make([]T, 0, s.n)
+	bar := progress.Loop(s.what)
+	for len(out) < s.n {
 		if bar != nil {
-			bar(len(out), n)
+			bar(len(out), s.n)
 		}
-		if k0 > uint64(100*n+1000) {
-			return nil, fmt.Errorf("only %d distinct non-identity %s in %d draws: too few parcels", len(out), what, k0)
+		v, err := s.Next(s.batch)
+		if err != nil {
+			return nil, err
 		}
-		draws := make([]result, batch)
-		parallel.For(batch, func(b int) {
-			d := &draws[b]
-			d.v, d.key, d.identity = draw(k0 + uint64(b))
-		})
-		for _, d := range draws {
-			if len(out) == n {
-				break
-			}
-			if d.identity || seen[d.key] {
-				continue
-			}
-			seen[d.key] = true
-			out = append(out, d.v)
-		}
+		out = append(out, v...)
 	}
 	if bar != nil {
-		bar(n, n)
+		bar(s.n, s.n)
 	}
 	return out, nil
 }
@@ -346,7 +338,7 @@ func PermSphereP(x, y []float64, perms [][]int, kind string) (*SpinTest, error) 
 			return out
 		}
 	}
-	return spinTest(x, y, len(perms), kind, permute(x), permute(y), true)
+	return spinTest(x, y, len(perms), kind, spinSource{nullX: permute(x), nullY: permute(y)}, true)
 }
 
 // SurrogateTest is PermSphereP with any null maps (reordered maps, vertex-level nulls,
@@ -361,7 +353,7 @@ func SurrogateTest(x, y []float64, nullX, nullY [][]float64, kind string) (*Spin
 			return nil, fmt.Errorf("surrogate %d has %d and %d values for %d parcels", k, len(nullX[k]), len(nullY[k]), len(x))
 		}
 	}
-	return spinTest(x, y, len(nullX), kind, func(k int) []float64 { return nullX[k] }, func(k int) []float64 { return nullY[k] }, true)
+	return spinTest(x, y, len(nullX), kind, spinSource{nullX: func(k int) []float64 { return nullX[k] }, nullY: func(k int) []float64 { return nullY[k] }}, true)
 }
 
 // ParametricCorrelationTest is the no-null baseline in SpinTest's form: rho = corr(x, y) and
@@ -390,8 +382,12 @@ const spinBlock = 4096
 
 // spinTest computes perm_sphere_p's statistics from n null maps of x and of y, a block of draws
 // at a time: the counts are added in draw order, so they (and the kept nulls) do not depend on
-// the number of workers.
-func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []float64, keepNull bool) (*SpinTest, error) {
+// the number of workers or the block size.
+func spinTest(x, y []float64, n int, kind string, src spinSource, keepNull bool) (*SpinTest, error) {
+	block := src.block
+	if block <= 0 {
+		block = spinBlock
+	}
 	corr := Pearson
 	switch kind {
 	case "pearson", "":
@@ -408,16 +404,21 @@ func spinTest(x, y []float64, n int, kind string, nullX, nullY func(k int) []flo
 	beyond := func(v float64) bool { return (res.Rho > 0 && v > res.Rho) || (res.Rho <= 0 && v < res.Rho) }
 	tally := NewPermutationTally(res.Rho, true) // of the x null, for the two-sided p's
 	var cXY, cYX int
-	bxy, byx := make([]float64, min(n, spinBlock)), make([]float64, min(n, spinBlock))
+	bxy, byx := make([]float64, min(n, block)), make([]float64, min(n, block))
 	bar := progress.Loop("spin test: null correlations")
-	for k0 := 0; k0 < n; k0 += spinBlock {
-		m := min(spinBlock, n-k0)
+	for k0 := 0; k0 < n; k0 += block {
+		m := min(block, n-k0)
+		if src.prepare != nil {
+			if err := src.prepare(k0, m); err != nil {
+				return nil, err
+			}
+		}
 		var block func(done, total int)
 		if bar != nil {
 			block = func(done, _ int) { bar(k0+done, n) }
 		}
 		parallel.ForProgress(m, block, func(b int) {
-			bxy[b], byx[b] = complete(nullX(k0+b), y), complete(nullY(k0+b), x)
+			bxy[b], byx[b] = complete(src.nullX(k0+b), y), complete(src.nullY(k0+b), x)
 		})
 		for b := 0; b < m; b++ {
 			if beyond(bxy[b]) {

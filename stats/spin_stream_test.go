@@ -1,12 +1,15 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/painmark/painmark/internal/fixtures"
 )
 
 // peakHeap runs f while measuring the live heap (after a collection) every 2 ms and returns the
@@ -109,4 +112,80 @@ func materialize(f func(k int) []float64, n int) [][]float64 {
 		out[k] = f(k)
 	}
 	return out
+}
+
+// A spin stream's blocks, of any size, are SpinPermutations' permutations in order, for 1 worker
+// and for several; so are a vertex spin stream's VertexSpins'.
+func TestDrawStreamBlocks(t *testing.T) {
+	coords := readCoords(t, fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv"))
+	const n = 1500
+	want, err := SpinPermutations(coords[:34], coords[34:], n, 4, SpinNearest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantV, err := VertexSpins(coords[:34], coords[34:], 300, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{1, 3} {
+		for _, block := range []int{1, 37, 256, 4096} {
+			old := runtime.GOMAXPROCS(procs)
+			s, err := NewSpinStream(coords[:34], coords[34:], n, 4, SpinNearest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]int
+			for len(got) < n {
+				b, err := s.Next(block)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, b...)
+			}
+			if b, _ := s.Next(block); len(b) != 0 {
+				t.Errorf("%d draws past the stream's end", len(b))
+			}
+			v, err := NewVertexSpinStream(coords[:34], coords[34:], 300, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotV [][]int32
+			for len(gotV) < 300 {
+				b, err := v.Next(block)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gotV = append(gotV, b...)
+			}
+			runtime.GOMAXPROCS(old)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%d workers, blocks of %d: the stream's spins differ from SpinPermutations'", procs, block)
+			}
+			if fmt.Sprint(gotV) != fmt.Sprint(wantV) {
+				t.Errorf("%d workers, blocks of %d: the stream's vertex spins differ from VertexSpins'", procs, block)
+			}
+		}
+	}
+}
+
+// The duplicate check's hash set holds every key once, the zero key too, and says which are new,
+// as a map does; its table is the least power of two ≥ 4n/3 slots.
+func TestHashSet(t *testing.T) {
+	const n = 50000
+	h := newHashSet(n)
+	ref := map[uint64]bool{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < n; i++ {
+		k := rng.Uint64() % 40000 // many repeats
+		if i%1000 == 0 {
+			k = 0
+		}
+		if h.add(k) != !ref[k] {
+			t.Fatalf("key %d: add says new %v, seen %v", k, !ref[k], ref[k])
+		}
+		ref[k] = true
+	}
+	if len(h.slots) != 1<<17 || HashSetBytes(n) != 8<<17 || HashSetBytes(10000000) != 128<<20 {
+		t.Errorf("%d slots for %d keys; %d B for 10,000,000", len(h.slots), n, HashSetBytes(10000000))
+	}
 }

@@ -130,13 +130,24 @@ func VertexSpin(tree *kdtree.Tree, coords [][3]float64, t [3][3]float64, out []i
 // SurfaceSpins draws n rotations (draw k from PCG(seed, k), as SpinPermutations, so parcel and
 // vertex spins of one seed share their rotations) and returns their vertex-level reassignments of
 // the parcels, rejecting identity and duplicate vertex matchings as neuromaps does. The set does
-// not depend on the number of workers.
+// not depend on the number of workers. It is NewSurfaceSpinStream's draws all at once.
 func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, error) {
+	s, err := NewSurfaceSpinStream(p, n, seed)
+	if err != nil {
+		return nil, err
+	}
+	return s.all()
+}
+
+// NewSurfaceSpinStream is SurfaceSpins' null made a block at a time (DrawStream): its Next
+// calls give SurfaceSpins' spins in order, holding only the duplicate check's hashes between
+// blocks.
+func NewSurfaceSpinStream(p SphereParcellation, n int, seed uint64) (*DrawStream[SurfaceSpin], error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
 	trees := [2]*kdtree.Tree{kdtree.New(p.Left), kdtree.New(p.Right)}
-	return distinctDraws(n, 64, "surface spins", func(k uint64) (SurfaceSpin, uint64, bool) {
+	return newDrawStream(n, 64, "surface spins", func(k uint64) (SurfaceSpin, uint64, bool) {
 		rot := DrawRotation(seed, k)
 		counts := make([]map[int]int, p.Parcels)
 		h := fnv.New64a() // the vertex matching's fingerprint, for duplicates
@@ -183,8 +194,21 @@ func SurfaceSpins(p SphereParcellation, n int, seed uint64) ([]SurfaceSpin, erro
 // its hemisphere. Spin s's source[i] is the vertex whose value vertex i takes, indexed left then
 // right (right vertex j is len(left)+j); identity and duplicate matchings are rejected as in
 // SurfaceSpins. Only the given vertices take part: a map's missing vertices (the medial wall of
-// a CIFTI file) neither give nor receive values.
+// a CIFTI file) neither give nor receive values. It is NewVertexSpinStream's draws all at once.
 func VertexSpins(left, right [][3]float64, n int, seed uint64) ([][]int32, error) {
+	if err := budget.Check("vertex spins", int64(n), int64(4*(len(left)+len(right))+64)); err != nil {
+		return nil, err
+	}
+	s, err := NewVertexSpinStream(left, right, n, seed)
+	if err != nil {
+		return nil, err
+	}
+	return s.all()
+}
+
+// NewVertexSpinStream is VertexSpins' null made a block at a time (DrawStream): its Next calls
+// give VertexSpins' spins in order, holding only the duplicate check's hashes between blocks.
+func NewVertexSpinStream(left, right [][3]float64, n int, seed uint64) (*DrawStream[[]int32], error) {
 	if len(left) < 2 || (len(right) == 1) {
 		return nil, fmt.Errorf("vertex spins: %d left and %d right vertices (need at least 2 in each hemisphere given)", len(left), len(right))
 	}
@@ -198,15 +222,12 @@ func VertexSpins(left, right [][3]float64, n int, seed uint64) ([][]int32, error
 			}
 		}
 	}
-	if err := budget.Check("vertex spins", int64(n), int64(4*(len(left)+len(right))+64)); err != nil {
-		return nil, err
-	}
 	var trees [2]*kdtree.Tree
 	trees[0] = kdtree.New(left)
 	if len(right) > 0 {
 		trees[1] = kdtree.New(right)
 	}
-	return distinctDraws(n, 64, "vertex spins", func(k uint64) ([]int32, uint64, bool) {
+	return newDrawStream(n, 64, "vertex spins", func(k uint64) ([]int32, uint64, bool) {
 		rot := DrawRotation(seed, k)
 		out := make([]int32, 0, len(left)+len(right))
 		h := fnv.New64a() // the matching's fingerprint, for duplicates

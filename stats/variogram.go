@@ -272,16 +272,20 @@ func (g *VariogramSurrogates) surrogate(perm []int, noise []float64) []float64 {
 // the set does not depend on the number of workers.
 func (g *VariogramSurrogates) Generate(n int, seed uint64) [][]float64 {
 	out := make([][]float64, n)
-	parallel.ForProgress(n, progress.Loop("variogram surrogates"), func(k int) {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		perm := rng.Perm(g.n)
-		noise := make([]float64, g.n)
-		for i := range noise {
-			noise[i] = rng.NormFloat64()
-		}
-		out[k] = g.surrogate(perm, noise)
-	})
+	parallel.ForProgress(n, progress.Loop("variogram surrogates"), func(k int) { out[k] = g.Surrogate(k, seed) })
 	return out
+}
+
+// Surrogate is Generate's surrogate k of a seed alone (from PCG(seed, k)), for a null made
+// draw by draw; safe for concurrent use.
+func (g *VariogramSurrogates) Surrogate(k int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	perm := rng.Perm(g.n)
+	noise := make([]float64, g.n)
+	for i := range noise {
+		noise[i] = rng.NormFloat64()
+	}
+	return g.surrogate(perm, noise)
 }
 
 // EuclideanDistances is the n x n matrix of distances between positions (row-major).

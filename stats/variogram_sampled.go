@@ -285,15 +285,19 @@ func (g *SampledVariogramSurrogates) surrogate(perm, idx []int, noise []float64)
 // workers.
 func (g *SampledVariogramSurrogates) Generate(n int, seed uint64) [][]float64 {
 	out := make([][]float64, n)
-	parallel.ForProgress(n, progress.Loop("sampled variogram surrogates"), func(k int) {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
-		perm := rng.Perm(g.n)
-		idx := rng.Perm(g.n)[:g.opt.Samples]
-		noise := make([]float64, g.n)
-		for i := range noise {
-			noise[i] = rng.NormFloat64()
-		}
-		out[k] = g.surrogate(perm, idx, noise)
-	})
+	parallel.ForProgress(n, progress.Loop("sampled variogram surrogates"), func(k int) { out[k] = g.Surrogate(k, seed) })
 	return out
+}
+
+// Surrogate is Generate's surrogate k of a seed alone (from PCG(seed, k)), for a null made
+// draw by draw; safe for concurrent use.
+func (g *SampledVariogramSurrogates) Surrogate(k int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, uint64(k)))
+	perm := rng.Perm(g.n)
+	idx := rng.Perm(g.n)[:g.opt.Samples]
+	noise := make([]float64, g.n)
+	for i := range noise {
+		noise[i] = rng.NormFloat64()
+	}
+	return g.surrogate(perm, idx, noise)
 }

@@ -89,6 +89,7 @@ func main() {
 	perms := flag.Int("permutations", 1000, "painmark's ridge permutations")
 	dir := flag.String("dir", filepath.Join("bench", "out"), "folder for generated inputs")
 	python := flag.String("python", "/usr/bin/python3", "Python with Debian's numpy, scipy and scikit-learn")
+	solver := flag.String("ridge-solver", "auto", "painmark's ridge: kernel (Gram matrix), streamed (by rows) or auto (kernel when its n x n matrices fit the memory budget)")
 	flag.Parse()
 	must(os.MkdirAll(*dir, 0o755))
 	self, _ := os.Executable()
@@ -114,10 +115,14 @@ func main() {
 			if est == "ridge" {
 				np = *perms
 			}
-			_, _, mine, err := benchkit.Repeat(1, func() *exec.Cmd { return exec.Command(self, "-child", est, base, strconv.Itoa(np)) })
+			_, _, mine, err := benchkit.Repeat(1, func() *exec.Cmd { return exec.Command(self, "-child", est, base, strconv.Itoa(np), *solver) })
 			must(err)
 			row(size, est, fmt.Sprintf("painmark (%d permutations)", np), mine, mine.Seconds)
-			if est == "ridge" {
+			var streamed string
+			json.Unmarshal(mine.Output["streamed"], &streamed)
+			if est == "ridge" && streamed != "" {
+				fmt.Printf("|   | ridge streamed by rows (%s): %s; load %s | | | | |\n", dense.Backend, streamed, loadAverage())
+			} else if est == "ridge" {
 				var g, nl, cpu, gc, nc float64
 				var backend string
 				for k, v := range map[string]*float64{"gram_seconds": &g, "null_seconds": &nl, "cpu_seconds": &cpu, "gram_cpu": &gc, "null_cpu": &nc} {
@@ -149,6 +154,7 @@ func row(size, est, who string, r benchkit.Run, mine float64) {
 func child(args []string) {
 	est, base := args[0], args[1]
 	perms, _ := strconv.Atoi(args[2])
+	solver := args[3]
 	yArr, err := npy.Read(base + "_y.npy")
 	must(err)
 	gArr, err := npy.Read(base + "_g.npy")
@@ -172,7 +178,16 @@ func child(args []string) {
 	}
 	t := time.Now()
 	var gramSecs, gramCPU float64
-	if est == "ridge" {
+	var streamed string
+	var passes int
+	var worst float64
+	if est == "ridge" && (solver == "streamed" || solver == "auto" && !learn.KernelRidgeFits(len(yArr.Data))) {
+		var f *npy.MatrixFile
+		if f, err = npy.OpenMatrix(base + "_x.npy"); err == nil {
+			c.Rows = learn.NpyRows{MatrixFile: f}
+		}
+		o.StreamProgress = func(p int, w float64) { passes, worst = p, w }
+	} else if est == "ridge" {
 		c.Gram, err = learn.GramOfNpy(base+"_x.npy", 512, nil)
 		gramSecs, gramCPU = time.Since(t).Seconds(), cpuSeconds()
 	} else {
@@ -210,7 +225,11 @@ func child(args []string) {
 	} else {
 		nullCPU = 0
 	}
-	out, _ := json.Marshal(map[string]any{"seconds": secs, "gram_seconds": gramSecs, "null_seconds": nullSecs,
+	if c.Rows != nil {
+		streamed = fmt.Sprintf("%d Golub–Kahan steps (passes over the table), largest relative residual at the last step %.2g, %d (fold, alpha) not converged",
+			passes, worst, res.NotConverged)
+	}
+	out, _ := json.Marshal(map[string]any{"streamed": streamed, "seconds": secs, "gram_seconds": gramSecs, "null_seconds": nullSecs,
 		"cpu_seconds": cpu, "gram_cpu": gramCPU, "null_cpu": nullCPU, "backend": dense.Backend, "best": res.Candidates[res.Best], "score": score})
 	fmt.Println(string(out))
 }

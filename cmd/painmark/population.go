@@ -26,6 +26,12 @@ func newLearnPopulationCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer c.Close()
+			if c.Rows != nil {
+				if bar := progress.NewReporter("learn population (passes over the table)").Func(); bar != nil { // a terminal only
+					o.StreamProgress = func(pass int, _ float64) { bar(pass, o.StreamedMaxIter+1) }
+				}
+			}
 			if o.Permutations > 0 {
 				o.Progress = progress.NewReporter("learn population").Func() // a bar on a terminal only
 			}
@@ -51,6 +57,9 @@ func newLearnPopulationCmd() *cobra.Command {
 	f.StringVar(&in.Groups, "groups", "", "family or site labels as TABLE:COLUMN: folds keep a group whole")
 	f.StringArrayVar(&in.Covariates, "covariate", nil, "TABLE:COLUMN partialled out of CPM's edge selection (repeatable)")
 	f.IntVar(&in.BlockColumns, "block-columns", in.BlockColumns, "columns of a .npy matrix read at a time into ridge's Gram matrix")
+	choiceVar(f, &in.RidgeSolver, "ridge-solver", "auto", "how ridge reads a .npy table: kernel (its Gram matrix), streamed (by rows, one pass per step: for cohorts whose samples x samples matrices do not fit) or auto", oneOf("auto", "kernel", "streamed"))
+	f.Float64Var(&o.StreamedTol, "streamed-tol", o.StreamedTol, "streamed ridge: relative residual of the normal equations at which a fold stops")
+	f.IntVar(&o.StreamedMaxIter, "streamed-max-iter", o.StreamedMaxIter, "streamed ridge: most steps (passes over the table)")
 	choiceVar(f, &o.Estimator, "estimator", o.Estimator, "ridge, enet (ElasticNet) or cpm", oneOf("ridge", "enet", "cpm"))
 	f.IntVar(&o.Folds, "folds", o.Folds, "folds per repeat")
 	f.IntVar(&o.Repeats, "repeats", o.Repeats, "repeats of the k-fold split")

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/painmark/painmark/learn"
@@ -39,11 +41,17 @@ func TestLearnPopulationLibrary(t *testing.T) {
 		table.TextColumn("family", fam), table.NumericColumn("motion", motion)}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, est := range []string{"ridge", "cpm"} {
-		cli, lib := filepath.Join(dir, est+"-cli"), filepath.Join(dir, est+"-lib")
+	scores := map[string][]float64{}
+	for _, run := range []string{"ridge", "ridge-streamed", "cpm"} {
+		est, solver, _ := strings.Cut(run, "-")
+		cli, lib := filepath.Join(dir, run+"-cli"), filepath.Join(dir, run+"-lib")
 		args := []string{"learn", "population", xPath, "--target", pt + ":pain", "--groups", pt + ":family", "--estimator", est,
 			"--folds", "5", "--permutations", "30", "--block-columns", "17", "-o", cli}
 		in := learn.CohortInputs{Target: pt + ":pain", Groups: pt + ":family", BlockColumns: 17}
+		if solver != "" {
+			args = append(args, "--ridge-solver", solver)
+			in.RidgeSolver = solver
+		}
 		if est == "cpm" {
 			args = append(args, "--covariate", pt+":motion", "--p-thresholds", "0.05")
 			in.Covariates = []string{pt + ":motion"}
@@ -55,8 +63,8 @@ func TestLearnPopulationLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if (c.Gram != nil) != (est == "ridge") {
-			t.Fatalf("%s: Gram %v", est, c.Gram != nil)
+		if (c.Gram != nil) != (run == "ridge") || (c.Rows != nil) != (run == "ridge-streamed") {
+			t.Fatalf("%s: Gram %v, rows %v", run, c.Gram != nil, c.Rows != nil)
 		}
 		o := learn.DefaultPopulationOptions()
 		o.Estimator, o.Folds, o.Permutations = est, 5, 30
@@ -64,9 +72,11 @@ func TestLearnPopulationLibrary(t *testing.T) {
 			o.PThresholds = []float64{0.05}
 		}
 		res, err := learn.Population(c, o)
+		c.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
+		scores[run] = append(res.MeanScores, res.Null...)
 		if err := res.WriteFiles(lib); err != nil {
 			t.Fatal(err)
 		}
@@ -74,8 +84,13 @@ func TestLearnPopulationLibrary(t *testing.T) {
 			a, errA := os.ReadFile(filepath.Join(cli, f))
 			b, errB := os.ReadFile(filepath.Join(lib, f))
 			if errA != nil || errB != nil || !bytes.Equal(a, b) {
-				t.Errorf("%s %s: the command's and the library's differ (%v, %v)", est, f, errA, errB)
+				t.Errorf("%s %s: the command's and the library's differ (%v, %v)", run, f, errA, errB)
 			}
+		}
+	}
+	for k, v := range scores["ridge"] { // mean scores of the 20 alphas, then the 30 permutations
+		if w := scores["ridge-streamed"][k]; math.Abs(v-w) > 1e-9 {
+			t.Fatalf("value %d: kernel ridge %v, streamed ridge %v", k, v, w)
 		}
 	}
 	if _, errOut, code := runCLI(t, "learn", "population", xPath, "--target", "pain", "-o", filepath.Join(dir, "x")); code == 0 {

@@ -61,7 +61,7 @@ func newSpinCmd() *cobra.Command {
 	addNullFlags(cmd, &null, &coords, &spheres, &annots, "vasa")
 	choiceVar(f, &null, "method", "vasa", "the null model (older spelling of --null)", nullModel())
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
-	f.BoolVar(&saveNull, "save-null", saveNull, "write every draw's null correlations (null_xy, null_yx) and plot their histogram; false tallies them as drawn: the same p-values, memory for the counts, not the null correlations")
+	f.BoolVar(&saveNull, "save-null", saveNull, "write every draw's null correlations (null_xy, null_yx) and plot their histogram; false makes the null a block at a time and tallies it: the same p-values, memory for a block and the counts (and a 64-bit hash per spin), not the null")
 	f.StringVar(&mask, "mask", "", "for two NIfTI maps: the voxels tested (NIfTI mask on their grid; default: where either map is nonzero)")
 	f.StringVarP(&out, "out", "o", "spin.json", "result JSON")
 	addReportFlag(cmd, &reportFlag)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/painmark/painmark/internal/browsercheck"
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/morph"
 	"github.com/painmark/painmark/nulls"
@@ -298,5 +299,35 @@ func TestSpinCommandDropNull(t *testing.T) {
 	html, _ := os.ReadFile(filepath.Join(dir, "spin-false.html"))
 	if !strings.Contains(string(html), "tallied and not kept") {
 		t.Error("the report does not say the null was not kept")
+	}
+}
+
+// The memory budget charges spin --save-null=false for what it holds (a block of draws, the tally
+// and a hash per spin), not the null: under an 8 MiB budget, 20,000 nearest-parcel spins of the
+// DK maps are refused kept (about 24 bytes per region and draw, 32 MiB) and run dropped, with the
+// p-values of the same spins kept under the default budget.
+func TestSpinCommandDroppedNullBudget(t *testing.T) {
+	dir := t.TempDir()
+	maps := fixtures.Shared(t, "golden", "spin", "maps.csv")
+	coords := fixtures.Shared(t, "enigma", "derived", "dk68_fsa5_sphere_centroids.csv")
+	run := func(save bool) (string, string, int) {
+		return runCLI(t, "spin", maps, "--x", "scz_CortThick_d_icv", "--y", "mddadult_CortThick_d_icv", "--coords", coords, "--null", "nearest",
+			"--n", "20000", "--seed", "2", fmt.Sprintf("--save-null=%v", save), "-o", filepath.Join(dir, fmt.Sprintf("spin-%v.json", save)))
+	}
+	t.Setenv(budget.EnvVar, "")
+	kept, errOut, code := run(true)
+	if code != 0 {
+		t.Fatalf("kept under the default budget: %d %s", code, errOut)
+	}
+	t.Setenv(budget.EnvVar, "8MiB")
+	if _, errOut, code := run(true); code != 1 || !strings.Contains(errOut, "20000 null draws would need about") || !strings.Contains(errOut, "more than the budget of 8 MiB") {
+		t.Errorf("kept under 8 MiB: exit %d, %s", code, errOut)
+	}
+	dropped, errOut, code := run(false)
+	if code != 0 {
+		t.Fatalf("dropped under 8 MiB: exit %d, %s", code, errOut)
+	}
+	if strings.ReplaceAll(dropped, "spin-false", "spin-true") != kept {
+		t.Errorf("kept:\n%s\ndropped:\n%s", kept, dropped)
 	}
 }

@@ -79,11 +79,16 @@ func Bytes(count, each int64) int64 {
 // Check refuses count items of `each` bytes when together they exceed the budget. what names the
 // items as the user gave them (for example "permutations (--n)" or "candidates in state.json").
 func Check(what string, count, each int64) error {
+	return CheckNeed(what, count, Bytes(count, each))
+}
+
+// CheckNeed refuses count items that need `need` bytes in all (not count times a size: e.g. a
+// streamed run's block and tally) when that exceeds the budget, with Check's message.
+func CheckNeed(what string, count, need int64) error {
 	limit, err := Limit()
 	if err != nil {
 		return err
 	}
-	need := Bytes(count, each)
 	if need <= limit {
 		return nil
 	}
