@@ -291,7 +291,7 @@ func SmoothRandomVolumes(shape [3]int, size, fwhm float64, n int, seed uint64) (
 }
 
 // MaxVolumeVoxels is the most brainordinates of a volume the dense surrogate models (variogram,
-// moran, moran-pair) take: they build N x N matrices (resample larger maps to a coarser grid, or
+// moran) take: they build N x N matrices (resample larger maps to a coarser grid, or
 // use variogram-sampled).
 const MaxVolumeVoxels = 6000
 
