@@ -39,7 +39,7 @@ func sphereParcels(s *Space, name string) error {
 		return err
 	}
 	if s.Neighbour > 0 {
-		return fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran, moran-pair or shuffle", name)
+		return fmt.Errorf("the %s null rotates a sphere: a volume's map needs variogram, moran or shuffle", name)
 	}
 	return nil
 }
@@ -225,20 +225,49 @@ func HemisphereSurrogates(x []float64, nLeft int, surrogates func(h int, part []
 // moran is Moran spectral randomization (Wagner & Dray 2015's singleton and pair procedures, as
 // BrainSpace's MoranRandomization (Vos de Wael et al. 2020) and neuromaps' moran null: compute_mem
 // with spectrum "nonzero", spectral_randomization of one map, not joint) on inverse-distance
-// weights between each hemisphere's parcel centroids, or a volume's 26-neighbour graph
-// (VolumeSpace). The sign flips (or pair rotations) of a map's coefficients on the Moran
-// eigenvectors are an exact null only when the map's covariance is diagonal in that basis; very
-// smooth maps on a bounded grid mix the first eigenvectors, so the test is somewhat liberal there
-// (bench/spin: 0.072 at FWHM 12 mm on 40 mm volumes), and variogram is the recommended volumetric
-// null.
+// weights between each hemisphere's parcel centroids. The sign flips (or pair rotations) of a
+// map's coefficients on the Moran eigenvectors are an exact null only when the map's covariance
+// is diagonal in that basis. On a volume (VolumeSpace) the weights are therefore each map's own
+// smoothness kernel (gaussianMEMs: stats.GaussianWeights at the map's FWHM, estimated from its
+// first differences as AFNI's 3dFWHMx -classic, rounded to 0.5 mm): the correlation of a
+// Gaussian-smoothed field, whose Moran eigenvectors diagonalize such a map's covariance. BrainSpace's
+// own choice for a mesh, 1/d on the neighbour graph, left 7% of the covariance off the diagonal at
+// FWHM 12 mm (bench/spin: false-positive rate 0.072 on 40 mm volumes; the calibrated weights keep
+// it in 0.03-0.07); it stays available as MoranNeighbourGraph. The pair procedure is refused on
+// volumes: it rotates coefficients between eigenvectors of unequal variance, and was badly liberal
+// with either weights (bench/README.md).
 type moran struct{ name, description, procedure string }
 
-func (m moran) Name() string        { return m.name }
-func (m moran) Description() string { return m.description }
-func (m moran) Needs() Need         { return NeedsCentroids }
-func (m moran) Draw(s *Space, n int, seed uint64) (Null, error) {
+func (m moran) Name() string                                    { return m.name }
+func (m moran) Description() string                             { return m.description }
+func (m moran) Needs() Need                                     { return NeedsCentroids }
+func (m moran) Draw(s *Space, n int, seed uint64) (Null, error) { return m.draw(m, s, n, seed, false) }
+
+// draw is the null of model (m or the MoranNeighbourGraph wrapping it); graph takes a volume's
+// 1/d neighbour graph as the weights instead of each map's smoothness kernel.
+func (m moran) draw(model Model, s *Space, n int, seed uint64, graph bool) (Null, error) {
 	if err := denseLimit(s, m.name); err != nil {
 		return nil, err
+	}
+	if s.Neighbour > 0 && m.procedure == "pair" {
+		return nil, fmt.Errorf("the %s null is refused on volumes: pairing eigenvectors of unequal variance makes its surrogates rougher than the map (false-positive rate %s at alpha 0.05 on smooth random volumes, bench/spin); use moran or variogram", m.name, volumePairFPR)
+	}
+	if s.Neighbour > 0 && !graph { // a volume: each map's own smoothness kernel
+		g, err := newGaussianMEMs(s.Left, s.Neighbour)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.name, err)
+		}
+		return hemispheres{model, s, n, seed, func(_ int, part []float64) (func(k int, seed uint64) []float64, error) {
+			mem, _, err := g.forMap(part)
+			if err != nil {
+				return nil, err
+			}
+			sur, err := mem.Generator(part, m.procedure)
+			if err != nil {
+				return nil, err
+			}
+			return sur.Surrogate, nil
+		}}, nil
 	}
 	var mems [2]*stats.MoranEigenvectors
 	for h, c := range [][][3]float64{s.Left, s.Right} {
@@ -255,13 +284,30 @@ func (m moran) Draw(s *Space, n int, seed uint64) (Null, error) {
 		}
 		mems[h] = e
 	}
-	return hemispheres{m, s, n, seed, func(h int, part []float64) (func(k int, seed uint64) []float64, error) {
+	return hemispheres{model, s, n, seed, func(h int, part []float64) (func(k int, seed uint64) []float64, error) {
 		g, err := mems[h].Generator(part, m.procedure)
 		if err != nil {
 			return nil, err
 		}
 		return g.Surrogate, nil
 	}}, nil
+}
+
+// MoranNeighbourGraph is the moran null with BrainSpace's kind of weights on a volume too: 1/d on
+// the 26-neighbour graph (neighbourWeights), one basis for every map. It is not registered:
+// somewhat liberal on very smooth volumes (0.072 at FWHM 12 mm, bench/spin), it is kept for
+// comparison (bench/spin -volume-nulls moran-graph). On parcels it is moran.
+var MoranNeighbourGraph Model = moranGraph{moran{"moran-graph", "Moran spectral randomization on the neighbour graph (surrogates)", "singleton"}}
+
+type moranGraph struct{ moran }
+
+func (m moranGraph) Draw(s *Space, n int, seed uint64) (Null, error) {
+	return m.draw(m, s, n, seed, true)
+}
+
+// stream is the graph's surrogates, on demand (moran's stream would draw moran's).
+func (m moranGraph) stream(s *Space, n int, seed uint64) (drawStream, error) {
+	return surrogates(m, s, n, seed)
 }
 
 // variogram is Burt et al. (2020)'s variogram matching with BrainSMASH's defaults, on the

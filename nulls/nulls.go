@@ -7,11 +7,11 @@
 // non-spatial shuffle, and the parametric test as the no-null baseline.
 //
 // Volumetric and dense-surface maps. A volume's voxels (VolumeMaps, VolumeSpace: NIfTI maps or
-// voxel dscalars) take variogram, variogram-sampled, moran, moran-pair, shuffle and parametric;
-// variogram is the recommended volumetric null: on smooth random volumes (bench/spin) it keeps
-// the false-positive rate within 0.03-0.07, while Moran spectral randomization, whose sign flips
-// assume the map's covariance diagonal in the Moran eigenvectors, is somewhat liberal on very
-// smooth maps (0.072 at FWHM 12 mm). A dense surface's vertices (DscalarMaps with the sphere
+// voxel dscalars) take moran, variogram, variogram-sampled, shuffle and parametric: on smooth
+// random volumes (bench/spin) moran, whose weights are each map's own smoothness kernel, and
+// variogram keep the false-positive rate within 0.03-0.07 (moran on BrainSpace's 1/d neighbour
+// graph, MoranNeighbourGraph, was liberal on very smooth maps: 0.072 at FWHM 12 mm); moran-pair
+// is refused on volumes. A dense surface's vertices (DscalarMaps with the sphere
 // meshes, DenseSurfaceSpace) take alexander-bloch (neuromaps' vertex spin), shuffle and
 // parametric.
 //

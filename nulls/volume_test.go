@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/fixtures"
 	"github.com/painmark/painmark/stats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // On pairs of independent smooth random volumes the naive permutation test (shuffle) calls most
@@ -101,5 +103,196 @@ func TestSmoothRandomFieldsStationary(t *testing.T) {
 	}
 	if _, _, err := SmoothRandomFields(shape, 2, 6, keep[:5], 2, 1); err == nil {
 		t.Error("a mask of the wrong size accepted")
+	}
+}
+
+// estimateFWHM is AFNI 3dFWHMx -classic's first-difference estimate: equal to a numpy
+// computation of the same formula on the same masked map of anisotropic voxels (differences
+// along each array axis between voxels both in the mask, variances with n − 1, the geometric
+// mean of the axes).
+func TestLiveEstimateFWHM(t *testing.T) {
+	shape := [3]int{9, 8, 7}
+	keep := make([]bool, shape[0]*shape[1]*shape[2])
+	for i := range keep {
+		keep[i] = i%7 != 2 && i%11 != 5
+	}
+	fields, grid, err := SmoothRandomFields(shape, 1, 3, keep, 1, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := [3]float64{2, 3, 2.5} // anisotropic voxels: grid index times size
+	coords := make([][3]float64, len(grid))
+	full := make([]float64, len(keep))
+	for i := range full {
+		full[i] = math.NaN()
+	}
+	for k, c := range grid {
+		coords[k] = [3]float64{c[0] * size[0], c[1] * size[1], c[2] * size[2]}
+		full[int(c[0])+shape[0]*(int(c[1])+shape[1]*int(c[2]))] = fields[0][k]
+	}
+	axes := gridAxes(coords, 1.01*math.Sqrt(2*2+3*3+2.5*2.5))
+	got, per := estimateFWHM(fields[0], axes)
+	if len(axes) != 3 {
+		t.Fatalf("%d grid axes", len(axes))
+	}
+	byStep := map[float64]float64{}
+	for a, ax := range axes {
+		byStep[ax.step] = per[a]
+	}
+	t.Logf("FWHM per axis %v mm, combined %.4f mm", per, got)
+	{
+		var want struct {
+			PerAxis  []float64
+			Combined float64
+		}
+		fixtures.RunPythonInline(t, `
+import json, sys
+import numpy as np
+cfg = json.load(open(sys.argv[1]))
+x = np.array([np.nan if v is None else v for v in cfg["x"]], float).reshape(cfg["shape"][::-1]).T  # x fastest
+size = cfg["size"]
+v = x[~np.isnan(x)]
+var = v.var(ddof=1)
+per = []
+for a in range(3):
+    d = np.diff(x, axis=a)
+    d = d[~np.isnan(d)]
+    arg = 1 - d.var(ddof=1) / (2 * var)
+    per.append(size[a] * np.sqrt(-2 * np.log(2) / np.log(arg)))
+json.dump({"perAxis": per, "combined": float(np.exp(np.mean(np.log(per))))}, open(sys.argv[2], "w"))
+`, map[string]any{"x": nanToNil(full), "shape": shape, "size": size}, &want)
+		for a := range want.PerAxis {
+			if g := byStep[size[a]]; math.Abs(g-want.PerAxis[a]) > 1e-9*want.PerAxis[a] {
+				t.Errorf("axis %d: FWHM %.12g, numpy %.12g", a, g, want.PerAxis[a])
+			}
+		}
+		if math.Abs(got-want.Combined) > 1e-9*want.Combined {
+			t.Errorf("combined FWHM %.12g, numpy %.12g", got, want.Combined)
+		}
+	}
+}
+
+// On stationary smooth random fields of FWHM 8 mm (4 mm voxels), estimateFWHM finds the grid's
+// axes and, on average over 20 maps, about 8 mm.
+func TestEstimateFWHMKnownFields(t *testing.T) {
+	maps, vox, err := SmoothRandomFields([3]int{12, 12, 12}, 4, 8, nil, 20, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	axes := gridAxes(vox, 1.01*4*math.Sqrt(3))
+	var mean float64
+	for _, m := range maps {
+		f, _ := estimateFWHM(m, axes)
+		mean += f / float64(len(maps))
+	}
+	t.Logf("FWHM 8 mm fields: mean estimate %.3f mm", mean)
+	if len(axes) != 3 || axes[0].step != 4 || math.Abs(mean-8) > 0.6 {
+		t.Errorf("%d axes, mean estimate %.3f mm of FWHM 8 mm fields", len(axes), mean)
+	}
+}
+
+func nanToNil(x []float64) []any {
+	out := make([]any, len(x))
+	for i, v := range x {
+		if !math.IsNaN(v) {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// The volumetric moran's basis (Gaussian weights at the map's smoothness) diagonalizes the
+// centred covariance of a stationary smooth field, so that its sign flips are an exact null:
+// at the true FWHM and at 10% off it, the covariance's energy off the diagonal in the basis is
+// below 0.5% (BrainSpace's 1/d neighbour graph, kept as MoranNeighbourGraph, leaves 7% at FWHM
+// 12 mm on a 10-voxel grid and 10% here).
+func TestVolumeMoranBasisDiagonal(t *testing.T) {
+	_, coords, err := SmoothRandomFields([3]int{6, 6, 6}, 4, 12, nil, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(coords)
+	cov := stats.GaussianWeights(coords, 12) // the field's correlation, with its unit diagonal
+	for i := 0; i < n; i++ {
+		cov[i*n+i] = 1
+	}
+	centred := mat.NewDense(n, n, nil)
+	h := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			v := -1 / float64(n)
+			if i == j {
+				v++
+			}
+			h.Set(i, j, v)
+		}
+	}
+	centred.Product(h, mat.NewDense(n, n, cov), h)
+	offShare := func(w []float64) float64 {
+		mem, err := stats.NewMoranEigenvectors(w, n, 1e-6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c mat.Dense
+		c.Product(mem.Vectors.T(), centred, mem.Vectors)
+		var all, diag float64
+		r, _ := c.Dims()
+		for i := 0; i < r; i++ {
+			for j := 0; j < r; j++ {
+				all += c.At(i, j) * c.At(i, j)
+			}
+			diag += c.At(i, i) * c.At(i, i)
+		}
+		return 1 - diag/all
+	}
+	graph := offShare(neighbourWeights(coords, 1.01*4*math.Sqrt(3)))
+	for _, f := range []float64{12, 10.8, 13.2} {
+		share := offShare(stats.GaussianWeights(coords, f))
+		t.Logf("weights of FWHM %.1f mm: %.2g of the covariance off the diagonal (1/d graph %.3f)", f, share, graph)
+		if share > 5e-3 {
+			t.Errorf("weights of FWHM %.1f mm: %.3g of the covariance off the diagonal", f, share)
+		}
+	}
+	if graph < 0.05 {
+		t.Errorf("the 1/d graph leaves %.3g off the diagonal: the test no longer tells the weights apart", graph)
+	}
+}
+
+// On pairs of independent stationary smooth random volumes at FWHM 12 mm (7 x 7 x 7 voxels of
+// 4 mm), moran (each map's smoothness kernel) keeps the false-positive rate near alpha, where
+// the naive shuffle is badly liberal; moran-pair refuses volumes.
+func TestVolumeMoranFalsePositiveRate(t *testing.T) {
+	const pairs = 300
+	maps, coords, err := SmoothRandomFields([3]int{7, 7, 7}, 4, 12, nil, 2*pairs, 23)
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := VolumeSpace(coords, 1.01*4*math.Sqrt(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rate := map[string]float64{}
+	for _, name := range []string{"moran", "shuffle"} {
+		m, _ := Lookup(name)
+		null, err := m.Draw(space, 100, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := FalsePositiveRate(maps, null, 0.05)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rate[name] = r.Rate
+	}
+	t.Logf("false-positive rate at alpha 0.05 on %d pairs of FWHM 12 mm volumes: moran %.3f, shuffle %.3f", pairs, rate["moran"], rate["shuffle"])
+	if rate["moran"] < 0.02 || rate["moran"] > 0.09 {
+		t.Errorf("moran false-positive rate %.3f, want about 0.05 (0.02-0.09 with %d pairs)", rate["moran"], pairs)
+	}
+	if rate["shuffle"] < 0.3 {
+		t.Errorf("the naive shuffle's rate %.3f: the maps are not smooth enough to test a spatial null", rate["shuffle"])
+	}
+	pair, _ := Lookup("moran-pair")
+	if _, err := pair.Draw(space, 10, 1); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("moran-pair on a volume: %v", err)
 	}
 }

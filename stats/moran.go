@@ -202,13 +202,37 @@ func pairCoefficients(r []float64, p []int, oddSign float64, phi []float64) []fl
 // surrogate is mean + scale·Σ_j coef_j·map_j.
 func (m *MoranEigenvectors) surrogate(mean, scale float64, coef []float64) []float64 {
 	rows, _ := m.Vectors.Dims()
+	raw := m.Vectors.RawMatrix()
 	s := make([]float64, rows)
 	for i := range s {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+len(coef)]
 		var v float64
 		for j, c := range coef {
-			v += c * m.Vectors.At(i, j)
+			v += c * row[j]
 		}
 		s[i] = mean + scale*v
 	}
 	return s
+}
+
+// GaussianWeights are weights for Moran spectral randomization of a smooth map: the correlation
+// exp(−d²/(4σ²)) of white noise smoothed by a Gaussian kernel of the given FWHM (σ = FWHM/√(8 ln 2))
+// between brainordinates d mm apart, 0 on the diagonal as a weight matrix's (the diagonal only
+// shifts the doubly centred matrix's eigenvalues by one on the maps orthogonal to the constant,
+// leaving its eigenvectors, and keeps the maps' eigenvalues away from zero, so that spectrum
+// "nonzero" drops only the constant). With the map's own smoothness, the Moran eigenvectors
+// diagonalize the centred covariance of such a field, so flipping the signs of its coefficients
+// is an (approximately) exact null.
+func GaussianWeights(coords [][3]float64, fwhm float64) []float64 {
+	n := len(coords)
+	sigma := fwhm / math.Sqrt(8*math.Ln2)
+	w := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < i; j++ {
+			d := euclidean(coords[i], coords[j])
+			v := math.Exp(-d * d / (4 * sigma * sigma))
+			w[i*n+j], w[j*n+i] = v, v
+		}
+	}
+	return w
 }

@@ -14,10 +14,18 @@ import (
 // the left hemisphere's 34 DK parcels with BrainSpace's compute_mem (eigenvalues; eigenvectors up
 // to sign), and the singleton and pair surrogates of a real map with BrainSpace's
 // spectral_randomization given the same maps and draws.
+//
+// The same holds for the weights of volumetric maps (GaussianWeights, here of FWHM 30 mm between
+// the same centroids): painmark's choice is only the weights, compute_mem and
+// spectral_randomization stay BrainSpace's.
 func TestLiveMoranBrainSpace(t *testing.T) {
 	coords, x := leftDK(t)
-	n := len(coords)
-	w := InverseDistanceWeights(coords)
+	t.Run("inverse distance", func(t *testing.T) { liveMoranBrainSpace(t, InverseDistanceWeights(coords), x) })
+	t.Run("Gaussian", func(t *testing.T) { liveMoranBrainSpace(t, GaussianWeights(coords, 30), x) })
+}
+
+func liveMoranBrainSpace(t *testing.T, w, x []float64) {
+	n := len(x)
 	mem, err := NewMoranEigenvectors(w, n, 1e-6)
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,10 @@ import (
 
 // calibrateVolumes prints the false-positive rate at alpha = 0.05 of the volumetric nulls
 // (nulls.VolumeSpace: variogram matching on the voxels' distances with BrainSMASH's Base and
-// Sampled generators, Moran spectral randomization on the 26-neighbour graph) next to the naive permutation test (shuffle) and the parametric t
-// test, over pairs of independent smooth random volumes (seed 11) on a grid of side voxels of 4 mm
+// Sampled generators; Moran spectral randomization on each map's own smoothness kernel, and as
+// moran-graph on BrainSpace's kind of graph, 1/d between 26-neighbours, nulls.MoranNeighbourGraph;
+// a null that refuses volumes, moran-pair, printed as refused) next to the naive permutation test
+// (shuffle) and the parametric t test, over pairs of independent smooth random volumes (seed 11) on a grid of side voxels of 4 mm
 // at each smoothness (FWHM, mm): field "stationary" (nulls.SmoothRandomFields: noise beyond the
 // grid too) or "box" (nulls.SmoothRandomVolumes: noise on the grid only, so the fields are rougher
 // at its edges). Pair k's surrogates come from nulls.StreamSeed(0, k, 0); the shuffles are drawn
@@ -28,6 +30,9 @@ func calibrateVolumes(side, pairs, draws int, fwhms, models, field string) {
 		must(err)
 		for _, m := range strings.Split(models, ",") {
 			model, err := nulls.Lookup(m)
+			if m == "moran-graph" { // BrainSpace's 1/d neighbour graph, kept for comparison
+				model, err = nulls.MoranNeighbourGraph, nil
+			}
 			must(err)
 			seed := uint64(0)
 			if m == "shuffle" {
@@ -35,6 +40,10 @@ func calibrateVolumes(side, pairs, draws int, fwhms, models, field string) {
 			}
 			start := time.Now()
 			null, err := model.Draw(space, draws, seed)
+			if err != nil && strings.Contains(err.Error(), "refused") {
+				fmt.Printf("  FWHM %4.0f mm  %-36s refused: %v\n", fwhm, m, err)
+				continue
+			}
 			must(err)
 			r, err := nulls.FalsePositiveRate(maps, null, 0.05)
 			must(err)
