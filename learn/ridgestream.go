@@ -139,7 +139,9 @@ func StreamedRidgeCV(src RowReader, targets [][]float64, alphas []float64, split
 	}
 	Q := len(targets) * F
 	perStep := int64(2*p+n) * 8 * int64(Q)
-	if err := budget.Check("streamed ridge Lanczos vectors (steps x targets x folds)", int64(o.MaxIter)+1, perStep); err != nil {
+	what := fmt.Sprintf("streamed ridge steps of %d targets x %d folds (each step keeps 2 x %d + %d values a fold; lower the step limit, --streamed-max-iter %d, or raise the budget)",
+		len(targets), F, p, n, o.MaxIter)
+	if err := budget.Check(what, int64(o.MaxIter)+1, perStep); err != nil {
 		return nil, err
 	}
 	probs := make([]*streamedProblem, Q)

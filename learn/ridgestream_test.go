@@ -3,8 +3,10 @@ package learn
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/painmark/painmark/internal/budget"
 	"github.com/painmark/painmark/npy"
 )
 
@@ -110,5 +112,10 @@ func TestPopulationStreamedEqualsInMemory(t *testing.T) {
 	}
 	if _, err := Population(Cohort{Rows: MatrixRows(x), Y: y}, PopulationOptions{Estimator: "cpm", Folds: 4, Repeats: 1, Scoring: "r2"}); err == nil {
 		t.Fatal("a table read by rows accepted for CPM")
+	}
+	// The kept Lanczos vectors are charged to the memory budget before the first pass.
+	t.Setenv(budget.EnvVar, "1MiB")
+	if _, err := Population(c, o); err == nil || !strings.Contains(err.Error(), "--streamed-max-iter") {
+		t.Fatalf("over the budget: %v", err)
 	}
 }
