@@ -226,7 +226,7 @@ func child(args []string) {
 		nullCPU = 0
 	}
 	if c.Rows != nil {
-		streamed = fmt.Sprintf("%d Golub–Kahan steps (passes over the table), largest relative residual at the last step %.2g, %d (fold, alpha) not converged",
+		streamed = fmt.Sprintf("%d passes over the table to the last Golub–Kahan step (the first for the means and Xᵀy, one per step), then one for the predictions; largest relative residual at the last step %.2g, %d (fold, alpha) not converged",
 			passes, worst, res.NotConverged)
 	}
 	out, _ := json.Marshal(map[string]any{"streamed": streamed, "seconds": secs, "gram_seconds": gramSecs, "null_seconds": nullSecs,
