@@ -212,12 +212,28 @@ func (r *PopulationResult) AddReport(d *report.Document) {
 		facts = append(facts, [2]string{fmt.Sprintf("permutation p (%d)", len(r.Null)), fmt.Sprintf("%.4g", *r.P)})
 	}
 	sec.Facts(facts...)
+	if w := r.ConvergenceWarning(); w != "" {
+		sec.Text("Warning: %s.", w)
+	}
 	var rows [][]string
 	for c, cand := range r.Candidates {
 		rows = append(rows, []string{CandidateText(cand), fmt.Sprintf("%.4f", r.MeanScores[c])})
 	}
 	sec.Table("Every candidate's mean fold score; the best is chosen by it (the permutation test redoes the choice for every permutation).",
 		[]string{"candidate", "mean " + o.Scoring}, rows)
+}
+
+// ConvergenceWarning says how many fits stopped before converging (elastic-net sweeps, or the
+// streamed ridge's steps), and what to raise; "" when all converged.
+func (r *PopulationResult) ConvergenceWarning() string {
+	if r.NotConverged == 0 {
+		return ""
+	}
+	limit := fmt.Sprintf("--max-iter %d", r.Options.MaxIter)
+	if r.Options.Estimator == "ridge" {
+		limit = fmt.Sprintf("--streamed-max-iter %d", r.Options.StreamedMaxIter)
+	}
+	return fmt.Sprintf("%d fits (fold x candidate) stopped at the iteration limit before converging; their scores are of unconverged fits: raise %s", r.NotConverged, limit)
 }
 
 // CandidateText names a candidate as a person reads it ("alpha 10", "p < 0.01, both network").

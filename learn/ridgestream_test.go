@@ -119,3 +119,22 @@ func TestPopulationStreamedEqualsInMemory(t *testing.T) {
 		t.Fatalf("over the budget: %v", err)
 	}
 }
+
+// TestStreamedRidgeStepLimit: folds stopped by the step limit are counted, and the population
+// result says so and what to raise.
+func TestStreamedRidgeStepLimit(t *testing.T) {
+	x, y, groups := populationData(9, 120, 300)
+	o := DefaultPopulationOptions()
+	o.Folds, o.StreamedMaxIter = 4, 3
+	res, err := Population(Cohort{Rows: MatrixRows(x), Y: y, Groups: groups}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NotConverged == 0 || !strings.Contains(res.ConvergenceWarning(), "--streamed-max-iter 3") {
+		t.Fatalf("3 steps: %d not converged, warning %q", res.NotConverged, res.ConvergenceWarning())
+	}
+	o.StreamedMaxIter = 400
+	if res, err = Population(Cohort{Rows: MatrixRows(x), Y: y, Groups: groups}, o); err != nil || res.ConvergenceWarning() != "" {
+		t.Fatalf("400 steps: %v, warning %q", err, res.ConvergenceWarning())
+	}
+}

@@ -42,6 +42,9 @@ func newLearnPopulationCmd() *cobra.Command {
 			if err := res.WriteFiles(out); err != nil {
 				return err
 			}
+			if w := res.ConvergenceWarning(); w != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+			}
 			m := res.Metrics[0]
 			fmt.Fprintf(cmd.OutOrStdout(), "%s, %d subjects: best %s, mean %s %.4f (pooled r %.4f, R² %.4f)", o.Estimator, len(res.Target),
 				learn.CandidateText(res.Candidates[res.Best]), o.Scoring, res.MeanScores[res.Best], m.R, m.R2)
