@@ -3,6 +3,8 @@ package learn
 import (
 	"math"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -136,5 +138,28 @@ func TestStreamedRidgeStepLimit(t *testing.T) {
 	o.StreamedMaxIter = 400
 	if res, err = Population(Cohort{Rows: MatrixRows(x), Y: y, Groups: groups}, o); err != nil || res.ConvergenceWarning() != "" {
 		t.Fatalf("400 steps: %v, warning %q", err, res.ConvergenceWarning())
+	}
+}
+
+// TestStreamedRidgeWorkersIndependent: the same predictions, bit for bit, on 1, 2 and 4 cores
+// (the products have fixed tiles; each problem's vectors are updated by one worker).
+func TestStreamedRidgeWorkersIndependent(t *testing.T) {
+	x, y, groups := populationData(11, 150, 2500)
+	splits, _ := ShuffledGroupKFoldSplits(groups, 5, 2)
+	var ref [][]FoldPredictions
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		res, err := StreamedRidgeCV(MatrixRows(x), [][]float64{y}, PopulationAlphas("ridge"), splits, StreamedRidgeOptions{BlockRows: 40})
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = res.Folds
+			continue
+		}
+		if !reflect.DeepEqual(res.Folds, ref) {
+			t.Fatalf("%d workers: predictions differ from 1 worker's", procs)
+		}
 	}
 }
