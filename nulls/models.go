@@ -201,27 +201,6 @@ func (h hemispheres) onDemand(x []float64, stream uint64) (func(k int) []float64
 	}, nil
 }
 
-// HemisphereSurrogates draws surrogate maps of x (its first nLeft values the left hemisphere's)
-// hemisphere by hemisphere (surrogates(h, part): h = 0 left, 1 right, as many for each) and joins
-// each pair into a whole-brain surrogate.
-func HemisphereSurrogates(x []float64, nLeft int, surrogates func(h int, part []float64) ([][]float64, error)) ([][]float64, error) {
-	sl, err := surrogates(0, x[:nLeft])
-	if err != nil || nLeft == len(x) { // a volume: one block
-		return sl, err
-	}
-	sr, err := surrogates(1, x[nLeft:])
-	if err != nil {
-		return nil, err
-	}
-	if len(sl) != len(sr) {
-		return nil, fmt.Errorf("%d left and %d right surrogates", len(sl), len(sr))
-	}
-	for s := range sl {
-		sl[s] = append(sl[s], sr[s]...)
-	}
-	return sl, nil
-}
-
 // moran is Moran spectral randomization (Wagner & Dray 2015's singleton and pair procedures, as
 // BrainSpace's MoranRandomization (Vos de Wael et al. 2020) and neuromaps' moran null: compute_mem
 // with spectrum "nonzero", spectral_randomization of one map, not joint) on inverse-distance
