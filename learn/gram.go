@@ -77,49 +77,76 @@ func GramOfNpy(path string, blockCols int, progress func(done, total int)) (*Gra
 	}
 	defer f.Close()
 	blockCols = max(1, min(blockCols, f.Cols))
+	var starts []int
+	for j0 := 0; j0 < f.Cols; j0 += blockCols {
+		starts = append(starts, j0)
+	}
+	g := NewGram(f.Rows)
+	err = readAhead(starts, f.Rows*blockCols, func(j0 int, buf []float64) ([]float64, error) {
+		j1 := min(j0+blockCols, f.Cols)
+		b := buf[:f.Rows*(j1-j0)]
+		if err := f.Columns(j0, j1, b); err != nil {
+			return nil, err
+		}
+		for _, v := range b {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s: a non-finite value in columns %d..%d", path, j0, j1-1)
+			}
+		}
+		return b, nil
+	}, func(j0 int, b []float64) error {
+		j1 := min(j0+blockCols, f.Cols)
+		g.AddColumns(Matrix{Rows: f.Rows, Cols: j1 - j0, Data: b})
+		if progress != nil {
+			progress(j1, f.Cols)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// readAhead reads blocks of a table in a goroutine while the caller uses the last one read:
+// read fills block start (in the order of starts) into a buffer of bufLen values and returns the
+// part it filled; use gets each block in turn. Two buffers circulate, so reading overlaps the
+// computing and memory is two blocks; the first error, read's or use's, stops both.
+func readAhead(starts []int, bufLen int, read func(start int, buf []float64) ([]float64, error), use func(start int, block []float64) error) error {
 	type block struct {
-		m      Matrix
-		j0, j1 int
-		err    error
+		start int
+		data  []float64
+		err   error
 	}
 	full, free := make(chan block, 1), make(chan []float64, 2)
-	free <- make([]float64, f.Rows*blockCols)
-	free <- make([]float64, f.Rows*blockCols)
+	free <- make([]float64, bufLen)
+	free <- make([]float64, bufLen)
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		defer close(full)
-		for j0 := 0; j0 < f.Cols; j0 += blockCols {
+		for _, start := range starts {
 			var buf []float64
 			select {
 			case buf = <-free:
 			case <-stop:
 				return
 			}
-			j1 := min(j0+blockCols, f.Cols)
-			b := block{m: Matrix{Rows: f.Rows, Cols: j1 - j0, Data: buf[:f.Rows*(j1-j0)]}, j0: j0, j1: j1}
-			b.err = f.Columns(j0, j1, b.m.Data)
-			for _, v := range b.m.Data {
-				if b.err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
-					b.err = fmt.Errorf("%s: a non-finite value in columns %d..%d", path, j0, j1-1)
-				}
-			}
-			full <- b
-			if b.err != nil {
+			data, err := read(start, buf)
+			full <- block{start, data, err}
+			if err != nil {
 				return
 			}
 		}
 	}()
-	g := NewGram(f.Rows)
 	for b := range full {
 		if b.err != nil {
-			return nil, b.err
+			return b.err
 		}
-		g.AddColumns(b.m)
-		free <- b.m.Data
-		if progress != nil {
-			progress(b.j1, f.Cols)
+		if err := use(b.start, b.data); err != nil {
+			return err
 		}
+		free <- b.data[:cap(b.data)]
 	}
-	return g, nil
+	return nil
 }

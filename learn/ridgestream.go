@@ -496,44 +496,10 @@ func (s *rowSweeper) pass(use func(i0, i1 int, b []float64) error) error {
 		}
 	}
 	s.passes++
-	type blk struct {
-		i0, i1 int
-		b      []float64
-		err    error
-	}
-	full, free := make(chan blk, 1), make(chan []float64, 2)
-	free <- make([]float64, s.block*p)
-	free <- make([]float64, s.block*p)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(full)
-		for _, i0 := range starts {
-			var buf []float64
-			select {
-			case buf = <-free:
-			case <-stop:
-				return
-			}
-			i1 := min(i0+s.block, n)
-			b := blk{i0: i0, i1: i1, b: buf[:(i1-i0)*p]}
-			b.err = s.src.ReadRows(i0, i1, b.b)
-			full <- b
-			if b.err != nil {
-				return
-			}
-		}
-	}()
-	for b := range full {
-		if b.err != nil {
-			return b.err
-		}
-		if err := use(b.i0, b.i1, b.b); err != nil {
-			return err
-		}
-		free <- b.b
-	}
-	return nil
+	return readAhead(starts, s.block*p, func(i0 int, buf []float64) ([]float64, error) {
+		i1 := min(i0+s.block, n)
+		return buf[:(i1-i0)*p], s.src.ReadRows(i0, i1, buf[:(i1-i0)*p])
+	}, func(i0 int, b []float64) error { return use(i0, min(i0+s.block, n), b) })
 }
 
 // sweepChunk is the fixed tile of the products (rows of X·V, columns of Xᵀ·U), so the arithmetic
