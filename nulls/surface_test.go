@@ -125,19 +125,7 @@ func TestAlexanderBlochFalsePositiveRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rate := map[string]float64{}
-	for _, name := range []string{"alexander-bloch", "shuffle"} {
-		m, _ := Lookup(name)
-		null, err := m.Draw(s, 200, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := FalsePositiveRate(maps, null, 0.05)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rate[name] = r.Rate
-	}
+	rate := falsePositiveRates(t, maps, s, 200, "alexander-bloch", "shuffle")
 	t.Logf("false-positive rate at alpha 0.05 on %d pairs over %d+%d vertices: alexander-bloch %.3f, shuffle %.3f", pairs, len(coords[0]), len(coords[1]), rate["alexander-bloch"], rate["shuffle"])
 	if rate["alexander-bloch"] < 0.02 || rate["alexander-bloch"] > 0.09 {
 		t.Errorf("alexander-bloch false-positive rate %.3f, want about 0.05 (0.02-0.09 with %d pairs)", rate["alexander-bloch"], pairs)

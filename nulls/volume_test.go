@@ -258,6 +258,26 @@ func TestVolumeMoranBasisDiagonal(t *testing.T) {
 	}
 }
 
+// falsePositiveRates is each registered model's false-positive rate at alpha 0.05 on pairs of
+// maps over a space (draws per map, seed 1).
+func falsePositiveRates(t *testing.T, maps [][]float64, s *Space, draws int, names ...string) map[string]float64 {
+	t.Helper()
+	rate := map[string]float64{}
+	for _, name := range names {
+		m, _ := Lookup(name)
+		null, err := m.Draw(s, draws, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := FalsePositiveRate(maps, null, 0.05)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rate[name] = r.Rate
+	}
+	return rate
+}
+
 // On pairs of independent stationary smooth random volumes at FWHM 12 mm (7 x 7 x 7 voxels of
 // 4 mm), moran (each map's smoothness kernel) keeps the false-positive rate near alpha, where
 // the naive shuffle is badly liberal; moran-pair refuses volumes.
@@ -271,19 +291,7 @@ func TestVolumeMoranFalsePositiveRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rate := map[string]float64{}
-	for _, name := range []string{"moran", "shuffle"} {
-		m, _ := Lookup(name)
-		null, err := m.Draw(space, 100, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := FalsePositiveRate(maps, null, 0.05)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rate[name] = r.Rate
-	}
+	rate := falsePositiveRates(t, maps, space, 100, "moran", "shuffle")
 	t.Logf("false-positive rate at alpha 0.05 on %d pairs of FWHM 12 mm volumes: moran %.3f, shuffle %.3f", pairs, rate["moran"], rate["shuffle"])
 	if rate["moran"] < 0.02 || rate["moran"] > 0.09 {
 		t.Errorf("moran false-positive rate %.3f, want about 0.05 (0.02-0.09 with %d pairs)", rate["moran"], pairs)
