@@ -32,6 +32,31 @@ type CohortInputs struct {
 	RidgeSolver string
 }
 
+// ridgeTable opens a .npy table for ridge by the solver in.RidgeSolver names: its Gram matrix
+// (kernel, GramOfNpy) or the file itself, read by rows (streamed); auto takes the kernel form
+// when it fits the memory budget.
+func ridgeTable(path string, in CohortInputs) (*Gram, RowReader, error) {
+	f, err := npy.OpenMatrix(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch in.RidgeSolver {
+	case "", "auto":
+		if !KernelRidgeFits(f.Rows) {
+			return nil, NpyRows{f}, nil
+		}
+	case "streamed":
+		return nil, NpyRows{f}, nil
+	case "kernel":
+	default:
+		f.Close()
+		return nil, nil, fmt.Errorf("ridge solver %q: need auto, kernel or streamed", in.RidgeSolver)
+	}
+	f.Close()
+	g, err := GramOfNpy(path, max(in.BlockColumns, 1), nil)
+	return g, nil, err
+}
+
 // KernelRidgeFits says whether the kernel form's n x n matrices (the Gram matrix, its eigenvectors and
 // the eigensolver's workspace: three of them) fit the memory budget.
 func KernelRidgeFits(n int) bool {
@@ -60,27 +85,9 @@ func ReadCohort(path, estimator string, in CohortInputs) (Cohort, error) {
 		if c.Y, err = pt.Values(c.Subjects, ref.Column); err != nil {
 			return c, err
 		}
-		solver := in.RidgeSolver
-		if solver == "" || solver == "auto" {
-			solver = "kernel"
-			if h, herr := npy.OpenMatrix(path); herr == nil {
-				if !KernelRidgeFits(h.Rows) {
-					solver = "streamed"
-				}
-				h.Close()
-			}
-		}
-		switch {
-		case estimator == "ridge" && solver == "streamed":
-			var f *npy.MatrixFile
-			if f, err = npy.OpenMatrix(path); err == nil {
-				c.Rows = NpyRows{f}
-			}
-		case estimator == "ridge" && solver == "kernel":
-			c.Gram, err = GramOfNpy(path, max(in.BlockColumns, 1), nil)
-		case estimator == "ridge":
-			err = fmt.Errorf("ridge solver %q: need auto, kernel or streamed", solver)
-		default:
+		if estimator == "ridge" {
+			c.Gram, c.Rows, err = ridgeTable(path, in)
+		} else {
 			var a *npy.Array
 			if a, err = npy.Read(path); err == nil && len(a.Shape) != 2 {
 				err = fmt.Errorf("%s: shape %v: need subjects x features", path, a.Shape)
