@@ -153,7 +153,7 @@ func bootstrapBytes(n, rows, features int) int64 {
 	if n <= 0 {
 		return 0 // no bootstrap: nothing held
 	}
-	block := budget.Bytes(int64(min(max(n, 0), bootstrapBlock)), int64(16*features+48))
+	block := budget.Bytes(int64(min(n, bootstrapBlock)), int64(16*features+48))
 	tallies := budget.Bytes(int64(features), 80)
 	workers := budget.Bytes(int64(runtime.GOMAXPROCS(0)), budget.Bytes(int64(rows), int64(8*features+16)))
 	if sum := block + tallies + workers; sum >= block && sum >= workers { // no overflow
